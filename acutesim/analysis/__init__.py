@@ -1,0 +1,1 @@
+"""KPIs, confidence intervals, paired scenario comparison and warm-up."""

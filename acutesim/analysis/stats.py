@@ -1,0 +1,188 @@
+"""Replication statistics: means with 95% t-intervals, paired differences, warm-up (MSER-5).
+
+Scenarios of one experiment share their random streams per replication (common random
+numbers), so the difference between a scenario and the baseline is taken per
+replication and its interval is usually much narrower than the two separate intervals
+suggest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from acutesim.errors import ResultsError
+
+CONFIDENCE = 0.95
+
+
+def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Return ``(mean, low, high)`` of a Student-t interval; NaN bounds for n < 2."""
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half
+
+
+def mser5(series: np.ndarray) -> int:
+    """Suggest a warm-up length by MSER-5 (White 1997) [number of observations].
+
+    The series is averaged in batches of 5; the truncation point minimises the squared
+    standard error of the remaining batch means, searched over the first half.
+
+    Returns
+    -------
+    int
+        Observations to delete from the start (a multiple of 5).
+    """
+    x = np.asarray(series, dtype=float)
+    n_batches = len(x) // 5
+    if n_batches < 4:
+        return 0
+    b = x[: n_batches * 5].reshape(n_batches, 5).mean(axis=1)
+    best_d, best = 0, math.inf
+    for d in range(n_batches // 2):
+        rest = b[d:]
+        stat = rest.var() / len(rest)
+        if stat < best:
+            best_d, best = d, stat
+    return best_d * 5
+
+
+@dataclass
+class Summary:
+    """The comparison of an experiment's scenarios on region-wide KPIs.
+
+    ``table`` is tidy: one row per (scenario, kpi) with ``n``, ``mean``, ``ci_low``,
+    ``ci_high`` and, against the baseline, ``diff_mean``, ``diff_ci_low``,
+    ``diff_ci_high`` (NaN for the baseline itself).
+    """
+
+    table: pd.DataFrame
+    baseline: str
+    scenarios: list[str]
+    manifest: dict[str, Any]
+
+    def to_text_table(self, kpis: list[str] | None = None) -> str:
+        """Format as a plain-text table: mean [95% CI] per scenario, difference to baseline."""
+        df = self.table
+        if kpis is not None:
+            df = df[df["kpi"].isin(kpis)]
+        names = list(dict.fromkeys(df["kpi"]))
+        width = max((len(k) for k in names), default=10) + 2
+        col = 30
+        lines = [
+            f"{'kpi':<{width}}" + "".join(f"{s[: col - 2]:>{col}}" for s in self.scenarios),
+            "-" * (width + col * len(self.scenarios)),
+        ]
+        for kpi in names:
+            sub = df[df["kpi"] == kpi].set_index("scenario")
+            cells = []
+            for s in self.scenarios:
+                if s not in sub.index:
+                    cells.append(f"{'':>{col}}")
+                    continue
+                r = sub.loc[s]
+                if s == self.baseline or not np.isfinite(r["diff_mean"]):
+                    text = f"{fmt(r['mean'])} [{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]"
+                else:
+                    text = f"{fmt(r['mean'])} (d {fmt(r['diff_mean'], signed=True)})"
+                cells.append(f"{text:>{col}}")
+            lines.append(f"{kpi:<{width}}" + "".join(cells))
+        lines.append("")
+        lines.append(
+            f"mean [95% CI] over replications; d = paired difference to '{self.baseline}' "
+            "(common random numbers)"
+        )
+        return "\n".join(lines)
+
+
+def fmt(value: float, *, signed: bool = False) -> str:
+    """Format a number for tables and text: 3 significant digits, thousands separators."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    sign = "+" if signed and value > 0 else ""
+    a = abs(value)
+    if a >= 1000:
+        return f"{sign}{value:,.0f}"
+    if a >= 100:
+        return f"{sign}{value:.0f}"
+    if a >= 10:
+        return f"{sign}{value:.1f}"
+    if a >= 1 or a == 0:
+        return f"{sign}{value:.2f}"
+    return f"{sign}{value:.3f}"
+
+
+def compare(kpis: pd.DataFrame, scenarios: list[str], baseline: str) -> pd.DataFrame:
+    """Means, CIs and paired differences against ``baseline`` for region-wide KPIs."""
+    region = kpis[kpis["site_id"].isna()]
+    rows = []
+    for kpi, g in region.groupby("kpi", sort=False):
+        wide = g.pivot_table(index="replication", columns="scenario", values="value", aggfunc="first")
+        for s in scenarios:
+            if s not in wide.columns:
+                continue
+            mean, lo, hi = t_interval(wide[s].to_numpy())
+            d_mean = d_lo = d_hi = math.nan
+            if s != baseline and baseline in wide.columns:
+                diff = (wide[s] - wide[baseline]).to_numpy()
+                d_mean, d_lo, d_hi = t_interval(diff)
+            rows.append(
+                {
+                    "scenario": s,
+                    "kpi": kpi,
+                    "n": int(np.isfinite(wide[s].to_numpy()).sum()),
+                    "mean": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "diff_mean": d_mean,
+                    "diff_ci_low": d_lo,
+                    "diff_ci_high": d_hi,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def summarise(results_dir: str | Path) -> Summary:
+    """Compare the scenarios of a results directory (region-wide KPIs).
+
+    Parameters
+    ----------
+    results_dir : str or Path
+        A directory written by ``acutesim run``.
+
+    Returns
+    -------
+    Summary
+    """
+    d = Path(results_dir)
+    manifest_path = d / "manifest.json"
+    if not manifest_path.exists():
+        raise ResultsError(f"{d}: no manifest.json; is this a results directory of 'acutesim run'?")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    kpi_path = d / "kpis.parquet"
+    if not kpi_path.exists():
+        raise ResultsError(f"{kpi_path}: not found; the run did not finish (run it again to resume)")
+    kpis = pd.read_parquet(kpi_path)
+    scenarios = [s for s in manifest.get("scenarios", []) if s in set(kpis["scenario"])]
+    baseline = manifest.get("baseline") or (scenarios[0] if scenarios else "")
+    order = {k: i for i, k in enumerate(dict.fromkeys(kpis["kpi"]))}
+    table = compare(kpis, scenarios, baseline)
+    if len(table):
+        table = table.sort_values(["kpi", "scenario"], key=lambda c: c.map(order) if c.name == "kpi" else c.map({s: i for i, s in enumerate(scenarios)}), kind="stable").reset_index(drop=True)
+    return Summary(table=table, baseline=baseline, scenarios=scenarios, manifest=manifest)

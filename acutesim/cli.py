@@ -1,0 +1,186 @@
+"""The ``acutesim`` command line: run experiments, summarise, report, reach, map, regions.
+
+Each command parses its arguments, calls one public function and formats the result.
+Messages and progress go to stderr, so that ``--json`` output on stdout is pure JSON.
+Exit codes: 0 success, 1 a failed run, 2 bad input. ``--debug`` shows tracebacks.
+Heavy libraries (geopandas, matplotlib, scipy.stats) are imported inside the commands
+that need them, so ``acutesim --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="acutesim",
+    help="Simulate regional acute care (SEH, HAP, ambulances), funding regimes and the "
+    "45-minute norm.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+region_app = typer.Typer(help="Validate and build region packs.", no_args_is_help=True)
+app.add_typer(region_app, name="region")
+
+_state = {"debug": False}
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def run(
+    experiment: Annotated[Path, typer.Argument(help="Experiment TOML file.")],
+    out: Annotated[Path | None, typer.Option(help="Results directory [results/<name>].")] = None,
+    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
+    horizon_days: Annotated[float | None, typer.Option(min=1, help="Override horizon [days].")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Discard existing results and start afresh.")] = False,
+    report: Annotated[bool, typer.Option(help="Write the HTML report when done.")] = False,
+) -> None:
+    """Run every scenario x replication of an experiment and write results/<name>/."""
+    from acutesim.experiment.runner import run_experiment
+
+    result = run_experiment(
+        experiment,
+        out=out,
+        replications=replications,
+        horizon_days=horizon_days,
+        workers=workers,
+        scheduler=scheduler,
+        force=force,
+        progress=True,
+    )
+    from acutesim.analysis.stats import summarise
+
+    _err(
+        f"{result.n_run} task(s) run, {result.n_skipped} already done, "
+        f"in {result.wall_seconds:.1f} s; results in {result.out_dir}"
+    )
+    _print_table(summarise(result.out_dir).to_text_table())
+    if report:
+        from acutesim.report.html import write_report
+
+        _err(f"report written to {write_report(result.out_dir)}")
+
+
+@app.command()
+def summary(
+    results_dir: Annotated[Path, typer.Argument(help="A results directory.")],
+) -> None:
+    """Print the KPI comparison table (means, 95% CIs, paired differences) of a results dir."""
+    from acutesim.analysis.stats import summarise
+
+    _print_table(summarise(results_dir).to_text_table())
+
+
+@region_app.command("validate")
+def region_validate(
+    region: Annotated[Path, typer.Argument(help="Region pack folder.")],
+) -> None:
+    """Check a region pack; exit 0 when valid, 2 listing every problem when not."""
+    from acutesim.config.load import load_region
+
+    r = load_region(region)
+    info = r.describe()
+    _err(
+        f"region pack '{region}' is valid: {info['population']:,} inhabitants in "
+        f"{info['n_areas']} areas, {info['n_seh']} SEHs ({info['n_seh_24_7']} 24/7) at "
+        f"{info['n_sites']} sites, {info['n_posts']} ambulance posts, {info['n_haps']} HAPs, "
+        f"{info['n_ferries']} ferry links"
+    )
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@app.command()
+def reach(
+    region: Annotated[Path, typer.Argument(help="Region pack folder.")],
+    closed: Annotated[str, typer.Option(help="Site ids to treat as closed, comma-separated.")] = "",
+    norm_minutes: Annotated[float, typer.Option(min=0, help="The norm [min].")] = 45.0,
+    service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
+    sensitivity: Annotated[bool, typer.Option(help="Also list the gevoelige SEHs.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write areas/sites/posts to a .gpkg.")] = None,
+) -> None:
+    """Population beyond the 45-minute norm by ambulance (RIVM style) and sensitive SEHs."""
+    import json
+
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.reachability import reachability, write_gpkg
+
+    pack, areas = load_region_with_areas(region)
+    result = reachability(
+        pack,
+        closed=_ids(closed),
+        norm_minutes=norm_minutes,
+        service=service,
+        areas=areas,
+        with_sensitivity=sensitivity,
+    )
+    if out is not None:
+        _err(f"layers areas, sites, posts written to {write_gpkg(result, pack, out)}")
+    typer.echo(json.dumps(result.to_dict()) if json_out else result.summary_text())
+
+
+@app.command("map")
+def map_(
+    region: Annotated[Path, typer.Argument(help="Region pack folder.")],
+    out: Annotated[Path, typer.Option(help="PNG file to write.")],
+    closed: Annotated[str, typer.Option(help="Site ids to treat as closed, comma-separated.")] = "",
+    norm_minutes: Annotated[float, typer.Option(min=0, help="The norm [min].")] = 45.0,
+    service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
+) -> None:
+    """Draw call-to-door minutes per area, the norm boundary, SEHs and posts to a PNG."""
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.reachability import reachability
+    from acutesim.report.maps import write_reachability_map
+
+    pack, areas = load_region_with_areas(region)
+    result = reachability(
+        pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas
+    )
+    _err(f"map written to {write_reachability_map(result, pack, out)}")
+
+
+def _print_table(text: str) -> None:
+    typer.echo(text)
+
+
+def main() -> None:
+    """Entry point: run the app, turning acutesim errors into messages and exit codes."""
+    from acutesim.errors import AcutesimError, ConfigError, GeoError, ResultsError
+
+    debug = "--debug" in sys.argv
+    try:
+        app()
+    except AcutesimError as exc:
+        if debug:
+            raise
+        _err(f"acutesim: {exc}")
+        bad_input = isinstance(exc, ConfigError | GeoError | ResultsError)
+        sys.exit(2 if bad_input else 1)
+    except KeyboardInterrupt:
+        _err("acutesim: interrupted; finished tasks are kept, run again to resume")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

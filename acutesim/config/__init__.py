@@ -1,0 +1,1 @@
+"""Loading and validating region packs and experiment files into domain objects."""

@@ -1,0 +1,422 @@
+"""Pydantic models of the region pack and experiment files.
+
+Every model forbids unknown keys (so a misspelt key is an error with a did-you-mean hint)
+and is frozen. Durations are given by family and parameters in minutes; rates and
+shares carry their unit in the key. ``config/load.py`` turns validated models into
+frozen ``domain`` objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from acutesim.config import defaults as d
+from acutesim.domain.distributions import Duration
+
+ID_PATTERN = r"^[A-Za-z0-9_\-.]+$"
+SITE_ID_PATTERN = r"^[a-z0-9_]+$"
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- durations --------------------------------------------------------------------------
+class DurationSpec(Strict):
+    """A duration by family and parameters in minutes (never raw mu/sigma)."""
+
+    family: Literal["fixed", "exponential", "lognormal", "gamma", "uniform", "empirical"]
+    mean_minutes: float = Field(default=0.0, ge=0)
+    sd_minutes: float = Field(default=0.0, ge=0)
+    shift_minutes: float = 0.0
+    min_minutes: float = Field(default=0.0, ge=0)
+    max_minutes: float = math.inf
+    values_minutes: tuple[float, ...] = ()
+    weights: tuple[float, ...] = ()
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> DurationSpec:
+        if self.family == "empirical":
+            if not self.values_minutes or len(self.values_minutes) != len(self.weights):
+                raise ValueError("empirical needs values_minutes and weights of equal length")
+        if self.max_minutes < self.min_minutes:
+            raise ValueError("max_minutes must be >= min_minutes")
+        return self
+
+    def to_domain(self) -> Duration:
+        """Return the domain :class:`Duration`."""
+        return Duration(
+            family=self.family,
+            mean_minutes=self.mean_minutes,
+            sd_minutes=self.sd_minutes,
+            shift_minutes=self.shift_minutes,
+            min_minutes=self.min_minutes,
+            max_minutes=self.max_minutes,
+            values_minutes=self.values_minutes,
+            weights=self.weights,
+        )
+
+
+def dur(**kw: Any) -> DurationSpec:
+    """Build a :class:`DurationSpec` default."""
+    return DurationSpec(**kw)
+
+
+# --- CSV rows ---------------------------------------------------------------------------
+class SiteRow(Strict):
+    """One row of ``sites.csv``."""
+
+    site_id: str = Field(pattern=SITE_ID_PATTERN)
+    organisation: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    x: float | None = None
+    y: float | None = None
+    seh: Literal["24/7", "day", "none"]
+    hap: bool = False
+    av: bool = False
+    acute_beds: int = Field(ge=0)
+    roster: str = Field(min_length=1)
+    open_hour: float | None = Field(default=None, ge=0, le=24)
+    close_hour: float | None = Field(default=None, ge=0, le=24)
+    zone: str | None = None
+
+    @model_validator(mode="after")
+    def _coords(self) -> SiteRow:
+        if (self.lon is None or self.lat is None) and (self.x is None or self.y is None):
+            raise ValueError("needs lon and lat (WGS84) or x and y (EPSG:28992)")
+        return self
+
+
+class PostRow(Strict):
+    """One row of ``ambulance_posts.csv``."""
+
+    post_id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    x: float | None = None
+    y: float | None = None
+    availability: Literal["24/7", "day"]
+    vehicles_day: int = Field(ge=0)
+    vehicles_evening: int = Field(ge=0)
+    vehicles_night: int = Field(ge=0)
+    zone: str | None = None
+
+    @model_validator(mode="after")
+    def _coords(self) -> PostRow:
+        if (self.lon is None or self.lat is None) and (self.x is None or self.y is None):
+            raise ValueError("needs lon and lat (WGS84) or x and y (EPSG:28992)")
+        return self
+
+
+class HAPRow(Strict):
+    """One row of ``haps.csv`` (a HAP that is not on a hospital site)."""
+
+    hap_id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    x: float | None = None
+    y: float | None = None
+    roster: str = Field(min_length=1)
+    zone: str | None = None
+
+    @model_validator(mode="after")
+    def _coords(self) -> HAPRow:
+        if (self.lon is None or self.lat is None) and (self.x is None or self.y is None):
+            raise ValueError("needs lon and lat (WGS84) or x and y (EPSG:28992)")
+        return self
+
+
+# --- rosters.toml -----------------------------------------------------------------------
+class RoleSpec(Strict):
+    """How one role turns into treatment slots, its minimum staff and its absence."""
+
+    slots_per_staff: float = Field(default=0.0, ge=0)
+    min_staff: int = Field(default=0, ge=0)
+    vacancy_share: float = Field(default=0.0, ge=0, le=1)
+    absence_probability: float = Field(default=0.0, ge=0, le=1)
+
+
+class ShiftSpec(Strict):
+    """One shift of a roster template."""
+
+    name: str
+    start_hour: float = Field(ge=0, lt=24)
+    hours: float = Field(gt=0, le=24)
+    staff: dict[str, int]
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if any(w < 0 or w > 6 for w in v):
+            raise ValueError("weekdays are 0 (Monday) .. 6 (Sunday)")
+        return v
+
+
+class RosterSpec(Strict):
+    """A roster template: role rules and shifts."""
+
+    roles: dict[str, RoleSpec]
+    shifts: tuple[ShiftSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _roles_known(self) -> RosterSpec:
+        for s in self.shifts:
+            unknown = set(s.staff) - set(self.roles)
+            if unknown:
+                raise ValueError(
+                    f"shift '{s.name}' staffs unknown role(s) {sorted(unknown)} "
+                    f"(roles: {sorted(self.roles)})"
+                )
+        return self
+
+
+# --- region.toml ------------------------------------------------------------------------
+class FilesSection(Strict):
+    """File names inside the pack."""
+
+    areas: str = "areas.geojson"
+    sites: str = "sites.csv"
+    posts: str = "ambulance_posts.csv"
+    haps: str | None = None
+    rosters: str = "rosters.toml"
+    finance: str | None = None
+
+
+class FerrySpec(Strict):
+    """A ferry link to an island zone (lon/lat of both ends, or RD x/y)."""
+
+    zone: str = Field(min_length=1)
+    name: str = ""
+    terminal_lon: float | None = None
+    terminal_lat: float | None = None
+    port_lon: float | None = None
+    port_lat: float | None = None
+    terminal_x: float | None = None
+    terminal_y: float | None = None
+    port_x: float | None = None
+    port_y: float | None = None
+    crossing_minutes: float = Field(ge=0)
+    source: str = ""
+
+
+class ProfileSpec(Strict):
+    """An hour-of-week profile: 24 weekday and 24 weekend weights, or 168 weights."""
+
+    weekday: tuple[float, ...] | None = None
+    weekend: tuple[float, ...] | None = None
+    hour_of_week: tuple[float, ...] | None = None
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _shape(self) -> ProfileSpec:
+        if self.hour_of_week is not None:
+            if len(self.hour_of_week) != 168:
+                raise ValueError(f"hour_of_week needs 168 weights, got {len(self.hour_of_week)}")
+        elif self.weekday is None or len(self.weekday) != 24:
+            raise ValueError("weekday needs 24 weights (or give hour_of_week with 168)")
+        elif self.weekend is not None and len(self.weekend) != 24:
+            raise ValueError("weekend needs 24 weights")
+        values = self.hour_of_week or (*self.weekday, *(self.weekend or ()))  # type: ignore[misc]
+        if any(v < 0 for v in values) or sum(values) <= 0:
+            raise ValueError("weights must be non-negative with a positive sum")
+        return self
+
+    def hour_of_week_weights(self) -> list[float]:
+        """Return 168 weights, Monday 00:00 first."""
+        if self.hour_of_week is not None:
+            return list(self.hour_of_week)
+        assert self.weekday is not None
+        weekend = self.weekend if self.weekend is not None else self.weekday
+        return [*(list(self.weekday) * 5), *(list(weekend) * 2)]
+
+
+class StreamSpec(Strict):
+    """A demand stream: route, rate per 1,000 inhabitants per year and profile name."""
+
+    route: Literal["ambulance", "hap", "gp", "self", "other"]
+    rate_per_1000_per_year: float = Field(ge=0)
+    profile: str
+    source: str = "assumption"
+
+
+class DemandSection(Strict):
+    """Demand streams, their hour-of-week profiles and age weighting."""
+
+    streams: dict[str, StreamSpec] = Field(default_factory=d.default_streams)
+    profiles: dict[str, ProfileSpec] = Field(default_factory=d.default_profiles)
+    age_weights: dict[str, float] = Field(default_factory=d.default_age_weights)
+
+    @model_validator(mode="after")
+    def _profiles_known(self) -> DemandSection:
+        for name, s in self.streams.items():
+            if s.profile not in self.profiles:
+                raise ValueError(
+                    f"stream '{name}' names profile '{s.profile}', which is not defined "
+                    f"(known: {', '.join(sorted(self.profiles))})"
+                )
+        return self
+
+
+Colour = Literal["red", "orange", "yellow", "green", "blue"]
+
+
+class SEHSection(Strict):
+    """Clinical parameters of SEHs: MTS mix by route, treatment, admission, volmelding."""
+
+    mts_shares: dict[str, dict[Colour, float]] = Field(default_factory=d.default_mts_shares)
+    treatment: dict[Colour, DurationSpec] = Field(default_factory=d.default_treatment)
+    admission_share: dict[Colour, float] = Field(default_factory=d.default_admission_share)
+    admission_extra_treatment_minutes: float = Field(default=d.ADMISSION_EXTRA_MINUTES, ge=0)
+    triage: DurationSpec = Field(default_factory=lambda: dur(family="fixed", mean_minutes=5.0))
+    ward_stay: DurationSpec = Field(default_factory=d.default_ward_stay)
+    volmelding_on_share: float = Field(default=0.95, gt=0, le=2)
+    volmelding_off_share: float = Field(default=0.80, gt=0, le=2)
+    bay_factor: float = Field(default=d.BAY_FACTOR, gt=0)
+    hap_takes_self_referral_share: float = Field(default=d.HAP_TAKES_SELF_SHARE, ge=0, le=1)
+    hap_self_referral_onward_share: float = Field(default=d.HAP_SELF_ONWARD_SHARE, ge=0, le=1)
+    day_open_hour: float = Field(default=8.0, ge=0, le=24)
+    day_close_hour: float = Field(default=23.0, ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _check(self) -> SEHSection:
+        for route, shares in self.mts_shares.items():
+            total = sum(shares.values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"mts_shares.{route} sums to {total:.4f}, not 1")
+        if self.volmelding_off_share >= self.volmelding_on_share:
+            raise ValueError("volmelding_off_share must be below volmelding_on_share (hysteresis)")
+        return self
+
+
+class AmbulanceSection(Strict):
+    """Meldkamer and ambulance chain parameters."""
+
+    urgency_shares: dict[Literal["A1", "A2", "B"], float] = Field(
+        default_factory=lambda: dict(d.URGENCY_SHARES)
+    )
+    conveyance_share: dict[Literal["A1", "A2", "B"], float] = Field(
+        default_factory=lambda: dict(d.CONVEYANCE_SHARE)
+    )
+    dispatch_delay: DurationSpec = Field(default_factory=d.default_dispatch_delay)
+    on_scene: DurationSpec = Field(default_factory=d.default_on_scene)
+    handover: DurationSpec = Field(default_factory=d.default_handover)
+    shift_start_hours: dict[Literal["day", "evening", "night"], float] = Field(
+        default_factory=lambda: {"day": 7.0, "evening": 15.0, "night": 23.0}
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> AmbulanceSection:
+        total = sum(self.urgency_shares.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"urgency_shares sums to {total:.4f}, not 1")
+        return self
+
+
+class HAPSection(Strict):
+    """HAP opening hours, telephone triage, consult and referral."""
+
+    weekday_open_hour: float = Field(default=17.0, ge=0, le=24)
+    weekday_close_hour: float = Field(default=8.0, ge=0, le=24)
+    weekend_open_all_day: bool = True
+    telephone_triage: DurationSpec = Field(
+        default_factory=lambda: dur(family="lognormal", mean_minutes=6.0, sd_minutes=3.0)
+    )
+    consult: DurationSpec = Field(
+        default_factory=lambda: dur(family="lognormal", mean_minutes=15.0, sd_minutes=8.0)
+    )
+    consult_share: float = Field(default=d.HAP_CONSULT_SHARE, ge=0, le=1)
+    referral_share: float = Field(default=d.HAP_REFERRAL_SHARE, ge=0, le=1)
+
+
+class RegionToml(Strict):
+    """``region.toml``: the pack's identity, files and parameters."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    start_date: dt.date = dt.date(2026, 1, 5)
+    demand_growth_per_year: float = Field(default=0.0, ge=-0.5, le=0.5)
+    sources: tuple[str, ...] = ()
+    files: FilesSection = Field(default_factory=FilesSection)
+    travel: dict[str, Any] = Field(default_factory=lambda: {"model": "straight_line"})
+    ferries: tuple[FerrySpec, ...] = ()
+    demand: DemandSection = Field(default_factory=DemandSection)
+    seh: SEHSection = Field(default_factory=SEHSection)
+    ambulance: AmbulanceSection = Field(default_factory=AmbulanceSection)
+    hap: HAPSection = Field(default_factory=HAPSection)
+    organisations: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    extends: str | None = None
+    select: dict[str, Any] = Field(default_factory=dict)
+
+
+# --- experiment files -------------------------------------------------------------------
+class ScenarioKnobs(Strict):
+    """The knobs a scenario may set; every one defaults to the region pack's value."""
+
+    demand_multiplier: float = Field(default=1.0, ge=0)
+    demand_growth_per_year: float | None = Field(default=None, ge=-0.5, le=0.5)
+    staff_vacancy_share: float | None = Field(default=None, ge=0, le=1)
+    absence_scale: float = Field(default=1.0, ge=0)
+    unlimited_staff: bool = False
+    beds_multiplier: float = Field(default=1.0, ge=0)
+    ambulance_vehicles_multiplier: float = Field(default=1.0, ge=0)
+    hap_takes_self_referral_share: float | None = Field(default=None, ge=0, le=1)
+    hap_referral_share: float | None = Field(default=None, ge=0, le=1)
+    volmelding_on_share: float | None = Field(default=None, gt=0, le=2)
+    volmelding_off_share: float | None = Field(default=None, gt=0, le=2)
+    closed_sites: tuple[str, ...] = ()
+    record_patients: bool = False
+    funding: dict[str, Any] = Field(default_factory=dict)
+    behaviour: dict[str, Any] = Field(default_factory=dict)
+
+
+class ScenarioSpec(ScenarioKnobs):
+    """A named scenario; ``inherits`` names another scenario whose knobs it starts from."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-.=,]+$")
+    description: str = ""
+    inherits: str | None = None
+
+
+class GridSpec(Strict):
+    """A cartesian grid of scenarios over named knobs, starting from ``base``."""
+
+    base: str | None = None
+    prefix: str = ""
+    knobs: dict[str, list[Any]] = Field(min_length=1)
+
+
+class ExperimentToml(Strict):
+    """An experiment file: region, horizon, replications, seed and scenarios."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-.]+$")
+    description: str = ""
+    region: str
+    horizon_days: float = Field(gt=0)
+    warmup_days: float = Field(default=0.0, ge=0)
+    replications: int = Field(default=1, ge=1)
+    seed: int = Field(default=1, ge=0)
+    scenarios: tuple[ScenarioSpec, ...] = ()
+    grid: GridSpec | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ExperimentToml:
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError(
+                f"warmup_days ({self.warmup_days}) must be less than horizon_days "
+                f"({self.horizon_days})"
+            )
+        if not self.scenarios and self.grid is None:
+            raise ValueError("needs at least one [[scenarios]] entry or a [grid]")
+        return self

@@ -1,0 +1,62 @@
+"""Scenarios and experiments as plain data: the knobs a run varies and the batch it belongs to.
+
+A scenario is a named set of knobs (staff vacancies, demand, beds, HAP triage, funding
+and behaviour parameters, closed sites) applied to one region; an experiment runs every
+scenario for a number of replications with common random numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The knobs of one scenario; None means "the region pack's value"."""
+
+    name: str
+    description: str = ""
+    demand_multiplier: float = 1.0
+    demand_growth_per_year: float | None = None
+    staff_vacancy_share: float | None = None
+    absence_scale: float = 1.0
+    unlimited_staff: bool = False
+    beds_multiplier: float = 1.0
+    ambulance_vehicles_multiplier: float = 1.0
+    hap_takes_self_referral_share: float | None = None
+    hap_referral_share: float | None = None
+    volmelding_on_share: float | None = None
+    volmelding_off_share: float | None = None
+    closed_sites: tuple[str, ...] = ()
+    record_patients: bool = False
+    funding: Mapping[str, Any] = field(default_factory=dict)
+    behaviour: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: region, horizon, replications, root seed and scenarios."""
+
+    name: str
+    description: str
+    region_path: str
+    horizon_days: float
+    warmup_days: float
+    replications: int
+    seed: int
+    scenarios: tuple[Scenario, ...]
+    source_path: str = ""
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def scenario_names(self) -> tuple[str, ...]:
+        """Scenario names in run order (the first is the baseline)."""
+        return tuple(s.name for s in self.scenarios)
+
+    @property
+    def baseline(self) -> str:
+        """Name of the baseline scenario (``baseline`` if present, else the first)."""
+        names = self.scenario_names
+        return "baseline" if "baseline" in names else names[0]

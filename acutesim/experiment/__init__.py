@@ -1,0 +1,1 @@
+"""Experiment specs, seeds, runners (serial, processes, Dask) and the results store."""

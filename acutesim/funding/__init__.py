@@ -1,0 +1,1 @@
+"""Funding regimes and hospital finance as pure functions (no SimPy, no geopandas)."""

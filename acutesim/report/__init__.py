@@ -1,0 +1,1 @@
+"""Figures, maps and the HTML report; matplotlib is imported lazily inside functions."""

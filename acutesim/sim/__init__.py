@@ -1,0 +1,1 @@
+"""SimPy processes of one replication: demand, meldkamer and ambulances, HAP, SEH, boards."""

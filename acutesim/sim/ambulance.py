@@ -1,0 +1,178 @@
+"""The meldkamer and the ambulances: dispatch, drive, on scene, transport, handoff, return.
+
+Vehicles are rostered per post and shift (day, evening, night). A call gets the nearest
+*available* vehicle by travel time: idle at its post, or returning to it. When none is
+free, calls wait in priority order (A1 before A2 before B, then first come). A vehicle
+is released when the crew's handover at the SEH ends (or at the scene when the patient
+is not conveyed); it then serves the longest-waiting most urgent call at once, or drives
+back to its post.
+
+Re-dispatch rule while returning: a vehicle returning from an SEH is taken to be at that
+SEH until it reaches its post (travel time from the SEH to the incident); a vehicle
+returning from a scene is taken to be at its post. Shift changes: when a post's planned
+vehicles drop, idle vehicles go off duty at once and busy ones when they are released.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from acutesim.sim.patient import Patient
+
+if TYPE_CHECKING:
+    from acutesim.sim.recorder import Recorder
+
+OFF, IDLE, BUSY, RETURNING = 0, 1, 2, 3
+AT_POST, AT_SITE = 0, 1
+
+
+class Meldkamer:
+    """Dispatch centre and the vehicles of a region.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The environment.
+    vehicle_post : numpy.ndarray
+        Post index of every vehicle (vehicles of a post are contiguous).
+    post_to_area : numpy.ndarray
+        Drive minutes with sirens, posts x areas [min].
+    site_to_area : numpy.ndarray
+        Drive minutes, SEH sites x areas [min].
+    site_to_post : numpy.ndarray
+        Drive minutes, SEH sites x posts [min].
+    recorder : Recorder
+        Receives dispatch records.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        vehicle_post: np.ndarray,
+        post_to_area: np.ndarray,
+        site_to_area: np.ndarray,
+        site_to_post: np.ndarray,
+        recorder: Recorder,
+    ) -> None:
+        self.env = env
+        self.vehicle_post = vehicle_post.astype(np.int64)
+        n = len(vehicle_post)
+        self.state = np.full(n, OFF, dtype=np.int8)
+        self.loc_kind = np.full(n, AT_POST, dtype=np.int8)
+        self.loc_site = np.zeros(n, dtype=np.int64)
+        self.tokens: list[object | None] = [None] * n
+        self.post_to_area = post_to_area
+        self.site_to_area = site_to_area
+        self.site_to_post = site_to_post
+        self.recorder = recorder
+        self.queue: list[tuple[int, int, Patient, simpy.Event]] = []
+        self.pending_off = np.zeros(post_to_area.shape[0], dtype=np.int64)
+
+    # -- dispatch -------------------------------------------------------------------------
+    def _travel_from(self, v: np.ndarray, area: int) -> np.ndarray:
+        return np.where(
+            self.loc_kind[v] == AT_SITE,
+            self.site_to_area[self.loc_site[v], area],
+            self.post_to_area[self.vehicle_post[v], area],
+        )
+
+    def request(self, p: Patient) -> simpy.Event:
+        """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
+        ev = self.env.event()
+        available = np.flatnonzero((self.state == IDLE) | (self.state == RETURNING))
+        if len(available):
+            times = self._travel_from(available, p.area)
+            k = int(np.argmin(times))  # ties: the lowest vehicle index (post order)
+            if math.isfinite(times[k]):
+                self._assign(int(available[k]), float(times[k]), ev)
+                return ev
+        heapq.heappush(self.queue, (p.urgency, p.seq, p, ev))
+        return ev
+
+    def _assign(self, v: int, minutes: float, ev: simpy.Event) -> None:
+        self.state[v] = BUSY
+        self.tokens[v] = None  # cancels a pending return to post
+        ev.succeed((v, minutes))
+
+    def _serve_queue(self, v: int) -> bool:
+        """Give vehicle ``v`` to the most urgent waiting call; True when it was taken."""
+        skipped = []
+        taken = False
+        while self.queue:
+            item = heapq.heappop(self.queue)
+            minutes = float(self._travel_from(np.asarray([v]), item[2].area)[0])
+            if not math.isfinite(minutes):
+                skipped.append(item)  # unreachable from here: leave for another vehicle
+                continue
+            self._assign(v, minutes, item[3])
+            taken = True
+            break
+        for item in skipped:
+            heapq.heappush(self.queue, item)
+        return taken
+
+    # -- release and return ----------------------------------------------------------------
+    def release_at_site(self, v: int, site: int) -> None:
+        """The crew's handover at SEH ``site`` is done."""
+        self.loc_kind[v], self.loc_site[v] = AT_SITE, site
+        post = self.vehicle_post[v]
+        self._free(v, float(self.site_to_post[site, post]))
+
+    def release_at_scene(self, v: int, area: int) -> None:
+        """The patient was not conveyed; the vehicle heads back from the scene."""
+        self.loc_kind[v] = AT_POST
+        post = self.vehicle_post[v]
+        self._free(v, float(self.post_to_area[post, area]))
+
+    def _free(self, v: int, return_minutes: float) -> None:
+        post = self.vehicle_post[v]
+        if self.pending_off[post] > 0:
+            self.pending_off[post] -= 1
+            self.state[v] = OFF
+            self.loc_kind[v] = AT_POST
+            return
+        self.state[v] = RETURNING
+        if self._serve_queue(v):
+            return
+        token = object()
+        self.tokens[v] = token
+        ev = self.env.timeout(return_minutes if math.isfinite(return_minutes) else 0.0)
+        ev.callbacks.append(lambda _e, v=v, token=token: self._arrive_post(v, token))
+
+    def _arrive_post(self, v: int, token: object) -> None:
+        if self.tokens[v] is not token:
+            return
+        self.tokens[v] = None
+        self.state[v] = IDLE
+        self.loc_kind[v] = AT_POST
+
+    # -- shifts ---------------------------------------------------------------------------
+    def set_post_vehicles(self, post: int, target: int) -> None:
+        """Set the number of vehicles on duty at a post (a shift boundary)."""
+        mine = np.flatnonzero(self.vehicle_post == post)
+        on_duty = mine[self.state[mine] != OFF]
+        n_on = len(on_duty) - int(self.pending_off[post])
+        if target > n_on:
+            cancel = min(int(self.pending_off[post]), target - n_on)
+            self.pending_off[post] -= cancel
+            n_on += cancel
+            for v in mine[self.state[mine] == OFF][: target - n_on]:
+                self.state[v] = IDLE
+                self.loc_kind[v] = AT_POST
+                self._serve_queue(int(v))
+        elif target < n_on:
+            drop = n_on - target
+            for v in on_duty[self.state[on_duty] == IDLE][:drop]:
+                self.state[v] = OFF
+                drop -= 1
+            self.pending_off[post] += drop
+
+    @property
+    def n_waiting(self) -> int:
+        """Calls waiting for a vehicle."""
+        return len(self.queue)

@@ -1,0 +1,190 @@
+"""Demand: incidents per stream, non-homogeneous Poisson by hour of week, placed by population.
+
+Each stream (ambulance calls, HAP contacts, GP referrals, self-referrals, other
+referrals) has a rate per 1,000 inhabitants per year, an hour-of-week profile and a
+yearly growth. The rate is constant within each clock hour, so incidents are generated
+exactly hour by hour (a Poisson count per hour, uniform times within it) rather than by
+thinning. Generation runs a week at a time from the stream's own generator, and every
+patient attribute is drawn at birth in a fixed order, so the incident stream never
+depends on capacity, routing or funding (common random numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from acutesim.domain.region import MTS_COLOURS, URGENCIES, DemandStream, Region
+from acutesim.domain.scenario import Scenario
+from acutesim.units import (
+    HOURS_PER_WEEK,
+    MINUTES_PER_HOUR,
+    MINUTES_PER_WEEK,
+    MINUTES_PER_YEAR,
+    PER_THOUSAND,
+)
+
+ROUTE_SHARES_KEY = {"ambulance": "ambulance", "hap": "hap", "gp": "gp", "self": "self", "other": "other"}
+
+
+@dataclass
+class IncidentBatch:
+    """Incidents of one stream in one week, sorted by time, with attributes drawn at birth."""
+
+    t_minutes: np.ndarray
+    area: np.ndarray
+    mts: np.ndarray
+    admitted: np.ndarray
+    treatment_minutes: np.ndarray
+    triage_minutes: np.ndarray
+    ward_minutes: np.ndarray
+    urgency: np.ndarray
+    dispatch_minutes: np.ndarray
+    on_scene_minutes: np.ndarray
+    conveyed: np.ndarray
+    handover_minutes: np.ndarray
+    hap_consult: np.ndarray
+    hap_referral: np.ndarray
+    hap_triage_minutes: np.ndarray
+    hap_consult_minutes: np.ndarray
+    hap_take: np.ndarray
+
+
+class StreamGenerator:
+    """Generates the incidents of one demand stream week by week.
+
+    Parameters
+    ----------
+    stream : DemandStream
+        Rate [per 1,000 per year], route and hour-of-week profile.
+    region : Region
+        Areas (population, demand weight) and clinical parameters.
+    scenario : Scenario
+        Demand multiplier and growth; HAP knobs.
+    rng : numpy.random.Generator
+        The stream's own generator (``demand.<stream name>``).
+    horizon_minutes : float
+        Length of the run [min].
+    """
+
+    def __init__(
+        self,
+        stream: DemandStream,
+        region: Region,
+        scenario: Scenario,
+        rng: np.random.Generator,
+        horizon_minutes: float,
+    ) -> None:
+        self.stream = stream
+        self.region = region
+        self.rng = rng
+        self.horizon_minutes = horizon_minutes
+        weights = np.array([a.population * a.demand_weight for a in region.areas], dtype=float)
+        self.cum_weights = np.cumsum(weights) / max(weights.sum(), 1e-12)
+        growth = (
+            scenario.demand_growth_per_year
+            if scenario.demand_growth_per_year is not None
+            else region.demand_growth_per_year
+        )
+        self.growth = growth
+        # incidents per minute at profile weight 1.0 and t = 0
+        self.base_per_minute = (
+            stream.rate_per_1000_per_year
+            / PER_THOUSAND
+            * float(weights.sum())
+            * scenario.demand_multiplier
+            / MINUTES_PER_YEAR
+        )
+        self.profile = np.asarray(stream.profile, dtype=float)
+        self.start_how = region.calendar.start_hour_of_week
+        seh = region.seh
+        shares = seh.mts_shares_by_route.get(
+            ROUTE_SHARES_KEY[stream.route], seh.mts_shares_by_route.get("gp", {})
+        )
+        self.mts_cum = np.cumsum([shares.get(c, 0.0) for c in MTS_COLOURS])
+        self.admit_share = np.array([seh.admission_share_by_mts.get(c, 0.0) for c in MTS_COLOURS])
+        amb = region.ambulance
+        self.urg_cum = np.cumsum([amb.urgency_shares.get(u, 0.0) for u in URGENCIES])
+        self.convey_share = np.array([amb.conveyance_share_by_urgency.get(u, 0.0) for u in URGENCIES])
+        hap = region.hap
+        self.consult_share = hap.consult_share
+        self.referral_share = (
+            scenario.hap_referral_share
+            if scenario.hap_referral_share is not None
+            else hap.referral_share
+        )
+        self.take_share = (
+            scenario.hap_takes_self_referral_share
+            if scenario.hap_takes_self_referral_share is not None
+            else seh.hap_takes_self_referral_share
+        )
+        self.onward_share = seh.hap_self_referral_onward_share
+
+    def hourly_rates(self, t0: float) -> np.ndarray:
+        """Expected incidents in each of the 168 hours starting at ``t0`` [count per hour]."""
+        hours = np.arange(HOURS_PER_WEEK)
+        how = (self.start_how + int(t0 // MINUTES_PER_HOUR) + hours) % HOURS_PER_WEEK
+        t_mid = t0 + (hours + 0.5) * MINUTES_PER_HOUR
+        growth = (1.0 + self.growth) ** (t_mid / MINUTES_PER_YEAR)
+        return self.base_per_minute * MINUTES_PER_HOUR * self.profile[how] * growth
+
+    def weeks(self) -> Iterator[IncidentBatch]:
+        """Yield one :class:`IncidentBatch` per week until the horizon."""
+        t0 = 0.0
+        while t0 < self.horizon_minutes:
+            yield self._week(t0)
+            t0 += MINUTES_PER_WEEK
+
+    def _week(self, t0: float) -> IncidentBatch:
+        rng = self.rng
+        counts = rng.poisson(self.hourly_rates(t0))
+        n = int(counts.sum())
+        hour_start = t0 + np.repeat(np.arange(HOURS_PER_WEEK), counts) * MINUTES_PER_HOUR
+        t = hour_start + rng.random(n) * MINUTES_PER_HOUR
+        order = np.argsort(t, kind="stable")
+        t = t[order]
+        # Attribute draws, always in this order and always for every incident.
+        u = rng.random((n, 9))
+        area = np.searchsorted(self.cum_weights, u[:, 0], side="right").clip(0, len(self.cum_weights) - 1)
+        mts = np.searchsorted(self.mts_cum, u[:, 1] * self.mts_cum[-1], side="right").clip(0, 4)
+        admitted = u[:, 2] < self.admit_share[mts]
+        urgency = np.searchsorted(self.urg_cum, u[:, 3] * self.urg_cum[-1], side="right").clip(0, 2)
+        conveyed = u[:, 4] < self.convey_share[urgency]
+        hap_consult = u[:, 5] < self.consult_share
+        hap_referral = u[:, 6] < self.referral_share
+        hap_take = u[:, 7] < self.take_share
+        onward = u[:, 8] < self.onward_share
+        seh = self.region.seh
+        treatment = np.empty(n)
+        for k, colour in enumerate(MTS_COLOURS):
+            mask = mts == k
+            treatment[mask] = seh.treatment_by_mts[colour].sample(rng, int(mask.sum()))
+        treatment += admitted * seh.admission_extra_treatment_minutes
+        amb, hap = self.region.ambulance, self.region.hap
+        batch = IncidentBatch(
+            t_minutes=t,
+            area=area[order],
+            mts=mts[order],
+            admitted=admitted[order],
+            treatment_minutes=treatment[order],
+            triage_minutes=seh.triage.sample(rng, n)[order],
+            ward_minutes=seh.ward_stay.sample(rng, n)[order],
+            urgency=urgency[order],
+            dispatch_minutes=amb.dispatch_delay.sample(rng, n)[order],
+            on_scene_minutes=amb.on_scene.sample(rng, n)[order],
+            conveyed=conveyed[order],
+            handover_minutes=amb.handover.sample(rng, n)[order],
+            hap_consult=hap_consult[order],
+            # a self-referral taken by a co-located HAP is referred on with `onward`
+            hap_referral=np.where(self.stream.route == "self", onward, hap_referral)[order],
+            hap_triage_minutes=hap.telephone_triage.sample(rng, n)[order],
+            hap_consult_minutes=hap.consult.sample(rng, n)[order],
+            hap_take=hap_take[order],
+        )
+        keep = batch.t_minutes < self.horizon_minutes
+        if not keep.all():
+            for name in batch.__dataclass_fields__:
+                setattr(batch, name, getattr(batch, name)[keep])
+        return batch

@@ -1,0 +1,77 @@
+"""The HAP: opening hours, telephone triage, consult by rostered GPs, referral to the SEH.
+
+A HAP is open on weekday evenings and nights and all weekend. A contact starts with
+telephone triage (a delay, not a capacity); a share then needs a consult at the post or
+a home visit, which waits for one of the GPs on the roster (first come, first served;
+a consult in progress is not interrupted at a shift change, new ones start only while
+fewer consults run than GPs are on duty). A share is referred to the SEH. A HAP on a
+hospital site also sees a share of the SEH's self-referrals while it is open.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import simpy
+
+from acutesim.sim.patient import Patient
+
+if TYPE_CHECKING:
+    from acutesim.sim.recorder import Recorder
+
+
+class HAPPost:
+    """One HAP with its GP pool.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The environment.
+    index : int
+        Position in the model's HAP list.
+    hap_id : str
+        Id for records.
+    site : int
+        Index of the co-located SEH site, or -1.
+    recorder : Recorder
+        Receives HAP records.
+    """
+
+    def __init__(
+        self, env: simpy.Environment, index: int, hap_id: str, site: int, recorder: Recorder
+    ) -> None:
+        self.env = env
+        self.index = index
+        self.hap_id = hap_id
+        self.site = site
+        self.recorder = recorder
+        self.is_open = False
+        self.gps = 0
+        self.busy = 0
+        self.queue: deque[tuple[Patient, simpy.Event]] = deque()
+
+    def set_gps(self, n: int) -> None:
+        """Set the GPs on duty (shift boundary)."""
+        self.gps = int(n)
+        self._dispatch()
+
+    def consult(self, p: Patient) -> simpy.Event:
+        """Queue a consult; the event fires when it ends."""
+        ev = self.env.event()
+        self.queue.append((p, ev))
+        self._dispatch()
+        return ev
+
+    def _dispatch(self) -> None:
+        while self.queue and self.busy < self.gps:
+            p, ev = self.queue.popleft()
+            self.busy += 1
+            self.recorder.hap_wait(self.index, self.env.now - p.t_triage)
+            t = self.env.timeout(p.hap_consult_minutes)
+            t.callbacks.append(lambda _t, ev=ev: self._done(ev))
+
+    def _done(self, ev: simpy.Event) -> None:
+        self.busy -= 1
+        ev.succeed()
+        self._dispatch()

@@ -1,0 +1,172 @@
+"""KPIs of one replication from the recorder's accumulators.
+
+Journey KPIs count journeys that started after the warm-up; time KPIs (volmelding,
+closed-shift and boarding hours, population beyond the norm) cover the measured window
+from the end of the warm-up to the horizon. Each KPI has a region-wide row (``site_id``
+None) and, where it makes sense, one row per SEH site (or HAP).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_YEAR, PER_THOUSAND
+
+if TYPE_CHECKING:
+    from acutesim.sim.model import Model, ReplicationResult
+
+FOUR_HOURS_MINUTES = 4 * MINUTES_PER_HOUR
+NORM_MINUTES = 45.0
+
+KPI_NAMES = (
+    "seh_visits",
+    "seh_visits_per_1000_per_year",
+    "share_arrival_ambulance",
+    "share_arrival_gp_hap",
+    "share_arrival_self",
+    "share_arrival_other",
+    "admission_share",
+    "seh_los_mean_minutes",
+    "seh_los_over_4h_share",
+    "door_to_doctor_p50_minutes",
+    "ambulance_call_to_door_p95_minutes",
+    "ambulance_call_to_door_over_45_share",
+    "a1_response_within_15_share",
+    "handoff_delay_p90_minutes",
+    "volmelding_hours",
+    "diversions",
+    "closed_shift_hours",
+    "boarding_hours",
+    "hap_contacts",
+    "hap_referral_share",
+    "population_beyond_norm_mean",
+    "journeys",
+)
+
+
+def _q(values: np.ndarray, q: float) -> float:
+    return float(np.quantile(values, q)) if len(values) else float("nan")
+
+
+def _share(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else float("nan")
+
+
+def _hours_in(status: list[tuple[float, float, str]], name: str, t0: float, t1: float) -> float:
+    total = 0.0
+    for a, b, s in status:
+        if s == name:
+            total += max(0.0, min(b, t1) - max(a, t0))
+    return total / MINUTES_PER_HOUR
+
+
+def _integral(samples: list[tuple[float, float]], x: np.ndarray) -> np.ndarray:
+    """Integral from 0 to ``x`` of a step function given as ``(t, value)`` change points."""
+    times = np.array([s[0] for s in samples])
+    values = np.array([s[1] for s in samples])
+    cum = np.concatenate([[0.0], np.cumsum(values[:-1] * np.diff(times))])
+    k = np.clip(np.searchsorted(times, x, side="right") - 1, 0, None)
+    return cum[k] + values[k] * (np.maximum(x, times[0]) - times[k])
+
+
+def time_weighted_mean(samples: list[tuple[float, float]], t0: float, t1: float) -> float:
+    """Mean of a step function given as ``(t, value)`` change points over ``[t0, t1]``."""
+    if not samples or t1 <= t0:
+        return float("nan")
+    a, b = _integral(samples, np.array([t0, t1]))
+    return float((b - a) / (t1 - t0))
+
+
+def compute_kpis(model: Model) -> ReplicationResult:
+    """Turn a finished model's records into KPI rows and tables."""
+    from acutesim.sim.model import ReplicationResult
+
+    rec = model.recorder
+    t0, t1 = model.warmup, model.horizon
+    years = (t1 - t0) / MINUTES_PER_YEAR
+    rows: list[tuple[str, float, str | None]] = []
+
+    def add(kpi: str, value: float, site: str | None = None) -> None:
+        rows.append((kpi, float(value), site))
+
+    per_site = []
+    for sid, sr in zip(rec.site_ids, rec.sites, strict=True):
+        visits = sum(sr.visits_by_route.values())
+        los = np.frombuffer(sr.los_minutes, dtype=float)
+        d2d = np.frombuffer(sr.door_to_doctor_minutes, dtype=float)
+        hand = np.frombuffer(sr.handoff_delay_minutes, dtype=float)
+        c2d = np.frombuffer(sr.call_to_door_minutes, dtype=float)
+        per_site.append((sid, sr, visits, los, d2d, hand, c2d))
+        add("seh_visits", visits, sid)
+        for route in ("ambulance", "gp_hap", "self", "other"):
+            add(f"share_arrival_{route}", _share(sr.visits_by_route[route], visits), sid)
+        add("admission_share", _share(sr.admitted, visits), sid)
+        add("seh_los_mean_minutes", float(los.mean()) if len(los) else float("nan"), sid)
+        add("seh_los_over_4h_share", _share(float((los > FOUR_HOURS_MINUTES).sum()), len(los)), sid)
+        add("door_to_doctor_p50_minutes", _q(d2d, 0.5), sid)
+        add("ambulance_call_to_door_p95_minutes", _q(c2d, 0.95), sid)
+        add("ambulance_call_to_door_over_45_share", _share(float((c2d > NORM_MINUTES).sum()), len(c2d)), sid)
+        add("handoff_delay_p90_minutes", _q(hand, 0.9), sid)
+        add("volmelding_hours", _hours_in(sr.status, "volgemeld", t0, t1), sid)
+        add("closed_shift_hours", _hours_in(sr.status, "closed_shift", t0, t1), sid)
+        add("diversions", sr.diversions, sid)
+        add("boarding_hours", sr.boarding_minutes / MINUTES_PER_HOUR, sid)
+
+    visits_all = sum(v for _, _, v, *_ in per_site)
+    cat = lambda k: np.concatenate([x[k] for x in per_site]) if per_site else np.zeros(0)  # noqa: E731
+    los, d2d, hand, c2d = cat(3), cat(4), cat(5), cat(6)
+    pop = model.region.population
+    add("seh_visits", visits_all)
+    add("seh_visits_per_1000_per_year", _share(visits_all, pop / PER_THOUSAND * years))
+    for route in ("ambulance", "gp_hap", "self", "other"):
+        n = sum(sr.visits_by_route[route] for _, sr, *_ in per_site)
+        add(f"share_arrival_{route}", _share(n, visits_all))
+    add("admission_share", _share(sum(sr.admitted for _, sr, *_ in per_site), visits_all))
+    add("seh_los_mean_minutes", float(los.mean()) if len(los) else float("nan"))
+    add("seh_los_over_4h_share", _share(float((los > FOUR_HOURS_MINUTES).sum()), len(los)))
+    add("door_to_doctor_p50_minutes", _q(d2d, 0.5))
+    add("ambulance_call_to_door_p95_minutes", _q(c2d, 0.95))
+    add("ambulance_call_to_door_over_45_share", _share(float((c2d > NORM_MINUTES).sum()), len(c2d)))
+    a1 = np.frombuffer(rec.a1_response_minutes, dtype=float)
+    add("a1_response_within_15_share", _share(float((a1 <= 15.0).sum()), len(a1)))
+    add("handoff_delay_p90_minutes", _q(hand, 0.9))
+    for kpi in ("volmelding_hours", "closed_shift_hours", "diversions", "boarding_hours"):
+        add(kpi, sum(v for k, v, s in rows if k == kpi and s is not None))
+    for hid, n, r in zip(rec.hap_ids, rec.hap_contacts, rec.hap_referrals, strict=True):
+        add("hap_contacts", n, hid)
+        add("hap_referral_share", _share(r, n), hid)
+    add("hap_contacts", sum(rec.hap_contacts))
+    add("hap_referral_share", _share(sum(rec.hap_referrals), sum(rec.hap_contacts)))
+    add("population_beyond_norm_mean", time_weighted_mean(rec.norm_samples, t0, t1))
+    add("journeys", rec.n_created)
+
+    status = [
+        (sid, a, b, s) for sid, sr in zip(rec.site_ids, rec.sites, strict=True) for a, b, s in sr.status
+    ]
+    timeseries = _daily_norm(rec.norm_samples, t1)
+    n_terminal = dict(rec.n_terminal)
+    return ReplicationResult(
+        scenario="",
+        replication=-1,
+        kpis=rows,
+        status=status,
+        closures=list(rec.closures),
+        timeseries=timeseries,
+        finance=list(rec.finance_rows),
+        n_created=rec.n_created,
+        n_terminal=n_terminal,
+        n_in_system=rec.n_created - sum(n_terminal.values()),
+    )
+
+
+def _daily_norm(samples: list[tuple[float, float]], horizon: float) -> list[tuple[float, str, float]]:
+    """Daily time-weighted population beyond the norm, as ``(t_days, kpi, value)``."""
+    if not samples:
+        return []
+    edges = np.minimum(np.arange(0.0, horizon + MINUTES_PER_DAY, MINUTES_PER_DAY), horizon)
+    edges = np.unique(edges)
+    integral = _integral(samples, edges)
+    means = np.diff(integral) / np.diff(edges)
+    return [(float(d), "population_beyond_norm", float(v)) for d, v in enumerate(means)]

@@ -1,0 +1,546 @@
+"""One replication: build the SimPy model of a region under a scenario and run it.
+
+The model is handed domain objects (a Region and a Scenario), travel-time matrices from
+``geo`` and named random streams; it reads no files. Patients arrive by stream, travel
+by their route (ambulance, HAP, GP, self, other) to an SEH, are treated on staffed
+slots, and leave home or to a ward bed. SEH status changes feed the routing at once and
+the population-beyond-the-norm KPI.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from acutesim.domain.region import Region, Site
+from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
+from acutesim.domain.scenario import Scenario
+from acutesim.rng import RandomStreams
+from acutesim.sim.ambulance import Meldkamer
+from acutesim.sim.demand import IncidentBatch, StreamGenerator
+from acutesim.sim.hap import HAPPost
+from acutesim.sim.patient import HAP_DONE, NOT_CONVEYED, Patient
+from acutesim.sim.recorder import Recorder
+from acutesim.sim.seh import SEH, SEHStatus
+from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
+
+UNLIMITED_SLOTS = 10_000
+STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
+
+
+@dataclass(frozen=True)
+class TravelMatrices:
+    """Travel minutes the model needs, indexed by model position.
+
+    ``amb_post_area`` (posts x areas) and ``amb_area_site`` (areas x SEH sites) use the
+    ambulance profile; ``car_area_site`` and ``car_area_hap`` the private-car profile.
+    """
+
+    amb_post_area: np.ndarray
+    amb_area_site: np.ndarray
+    amb_site_post: np.ndarray
+    car_area_site: np.ndarray
+    car_area_hap: np.ndarray
+
+
+def travel_matrices(region: Region) -> TravelMatrices:
+    """Compute the model's travel matrices with the region's travel-time models [min]."""
+    from acutesim.geo.travel_time import Locations, build_travel_model
+
+    amb = build_travel_model(region, profile="ambulance")
+    car = build_travel_model(region, profile="car")
+    areas = Locations.from_areas(region)
+    sites = Locations.from_sites(region, region.seh_sites)
+    posts = Locations.from_posts(region)
+    haps = Locations(
+        ids=tuple(h.hap_id for h in region.haps),
+        xy=np.array([(h.x_m, h.y_m) for h in region.haps], dtype=float).reshape(-1, 2),
+        zones=tuple(h.zone for h in region.haps),
+    )
+    return TravelMatrices(
+        amb_post_area=amb.minutes(posts, areas),
+        amb_area_site=amb.minutes(areas, sites),
+        amb_site_post=amb.minutes(sites, posts),
+        car_area_site=car.minutes(areas, sites),
+        car_area_hap=car.minutes(areas, haps) if region.haps else np.zeros((len(areas.ids), 0)),
+    )
+
+
+@dataclass
+class ReplicationResult:
+    """Tables of one (scenario, replication) task, as plain rows."""
+
+    scenario: str
+    replication: int
+    kpis: list[tuple[str, float, str | None]]
+    status: list[tuple[str, float, float, str]]
+    closures: list[tuple[float, str, str, str]]
+    timeseries: list[tuple[float, str, float]]
+    finance: list[dict[str, Any]] = field(default_factory=list)
+    n_created: int = 0
+    n_terminal: dict[str, int] = field(default_factory=dict)
+    n_in_system: int = 0
+    wall_seconds: float = 0.0
+
+
+class Model:
+    """The SimPy model of one replication. Build with :func:`run_replication`."""
+
+    def __init__(
+        self,
+        region: Region,
+        scenario: Scenario,
+        streams: RandomStreams,
+        *,
+        horizon_minutes: float,
+        warmup_minutes: float,
+        travel: TravelMatrices,
+        patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
+        schedules: dict[str, CapacitySchedule] | None = None,
+    ) -> None:
+        self.region = region
+        self.scenario = scenario
+        self.streams = streams
+        self.horizon = horizon_minutes
+        self.warmup = warmup_minutes
+        self.travel = travel
+        self.env = simpy.Environment()
+        self.sites: tuple[Site, ...] = region.seh_sites
+        self.site_index = {s.site_id: i for i, s in enumerate(self.sites)}
+        self.norm_tracker: Any = None
+        self.recorder = Recorder(
+            [s.site_id for s in self.sites],
+            [h.hap_id for h in region.haps],
+            region.area_ids,
+            warmup_minutes,
+            patient_sink,
+        )
+        self._build_sehs(schedules or {})
+        self._build_haps()
+        self._build_meldkamer()
+        self._build_routing()
+        self._build_norm()
+
+    # -- construction ----------------------------------------------------------------------
+    def _schedule(self, site_id: str, roster_name: str, stream: str) -> CapacitySchedule:
+        template = self.region.rosters[roster_name]
+        return build_schedule(
+            template,
+            self.horizon,
+            self.region.calendar.start_date.weekday(),
+            self.streams.get(stream),
+            vacancy_share=self.scenario.staff_vacancy_share,
+            absence_scale=self.scenario.absence_scale,
+        )
+
+    def _build_sehs(self, schedules: dict[str, CapacitySchedule]) -> None:
+        sc, seh_params = self.scenario, self.region.seh
+        on = sc.volmelding_on_share if sc.volmelding_on_share is not None else seh_params.volmelding_on_share
+        off = sc.volmelding_off_share if sc.volmelding_off_share is not None else seh_params.volmelding_off_share
+        self.sehs: list[SEH] = []
+        self.schedules: list[CapacitySchedule] = []
+        for i, site in enumerate(self.sites):
+            template = self.region.rosters[site.roster]
+            planned = build_schedule(template, MINUTES_PER_DAY * 7, 0, None)
+            bays = math.ceil(seh_params.bay_factor * max(int(planned.slots.max()), 1))
+            if sc.unlimited_staff:
+                schedule = always_open(bays)
+            else:
+                schedule = schedules.get(site.site_id) or self._schedule(
+                    site.site_id, site.roster, f"roster.{site.site_id}"
+                )
+            beds = round(site.acute_beds * sc.beds_multiplier)
+            seh = SEH(self.env, i, site.site_id, bays, beds, on, off, self.recorder, self._status_changed)
+            self.sehs.append(seh)
+            self.schedules.append(schedule)
+            self.env.process(self._roster_process(seh, schedule))
+            if site.seh == "day":
+                self.env.process(self._opening_hours_process(seh, site))
+        for sid in sc.closed_sites:
+            if sid in self.site_index:
+                self.sehs[self.site_index[sid]].set_closed_permanent(True)
+                self.recorder.closure(0.0, sid, "closure", "policy")
+
+    def _build_haps(self) -> None:
+        self.haps: list[HAPPost] = []
+        self.hap_at_site = np.full(len(self.sites), -1, dtype=np.int64)
+        for i, h in enumerate(self.region.haps):
+            site = self.site_index.get(h.site_id, -1) if h.site_id else -1
+            post = HAPPost(self.env, i, h.hap_id, site, self.recorder)
+            self.haps.append(post)
+            if site >= 0:
+                self.hap_at_site[site] = i
+            if self.scenario.unlimited_staff:
+                schedule = always_open(UNLIMITED_SLOTS)
+            else:
+                schedule = self._schedule(h.hap_id, h.roster, f"roster.hap.{h.hap_id}")
+            self.env.process(self._hap_gp_process(post, schedule))
+        if self.haps:
+            self.env.process(self._hap_hours_process())
+
+    def _build_meldkamer(self) -> None:
+        mult = self.scenario.ambulance_vehicles_multiplier
+        per_post = [
+            max((round(n * mult) for n in p.vehicles_by_shift.values()), default=0)
+            for p in self.region.posts
+        ]
+        vehicle_post = np.repeat(np.arange(len(per_post)), per_post)
+        t = self.travel
+        self.meldkamer = Meldkamer(
+            self.env, vehicle_post, t.amb_post_area, t.amb_area_site.T, t.amb_site_post, self.recorder
+        )
+        self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
+        self.env.process(self._vehicle_shift_process())
+
+    def _build_routing(self) -> None:
+        t = self.travel
+        self.amb_order = [np.argsort(row, kind="stable") for row in t.amb_area_site]
+        self.car_order = [np.argsort(row, kind="stable") for row in t.car_area_site]
+        self.hap_order = (
+            [int(np.argmin(row)) for row in t.car_area_hap] if t.car_area_hap.shape[1] else []
+        )
+
+    def _build_norm(self) -> None:
+        """Track the population beyond the 45-minute norm as 24/7 SEHs change status."""
+        self.norm_sites = np.array([s.is_24_7 for s in self.sites], dtype=bool)
+        try:
+            from acutesim.geo.norm import NormTracker
+        except ImportError:  # pragma: no cover - geo.norm ships with acutesim
+            return
+        post_24_7 = np.array([p.is_24_7 for p in self.region.posts], dtype=bool)
+        self.norm_tracker = NormTracker(
+            self.travel.amb_post_area[post_24_7],
+            self.travel.amb_area_site[:, self.norm_sites],
+            self.region.area_population(),
+        )
+        self._record_norm()
+
+    def _norm_open_mask(self) -> np.ndarray:
+        return np.array(
+            [seh.status is SEHStatus.OPEN for seh, ok in zip(self.sehs, self.norm_sites, strict=True) if ok],
+            dtype=bool,
+        )
+
+    def _record_norm(self) -> None:
+        if self.norm_tracker is not None:
+            value = float(self.norm_tracker.population_beyond(self._norm_open_mask()))
+            self.recorder.norm_sample(self.env.now, value)
+
+    def _status_changed(self, index: int, old: SEHStatus, new: SEHStatus) -> None:
+        if self.norm_tracker is not None and self.norm_sites[index]:
+            if (old is SEHStatus.OPEN) != (new is SEHStatus.OPEN):
+                self._record_norm()
+
+    # -- background processes --------------------------------------------------------------
+    def _roster_process(self, seh: SEH, schedule: CapacitySchedule) -> Generator[Any, Any, None]:
+        """SimPy process: apply an SEH's staffed slots and closed-shift flag at each boundary."""
+        env = self.env
+        for t, slots, closed in zip(schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            seh.set_slots(int(slots))
+            seh.set_closed_shift(bool(closed))
+
+    def _opening_hours_process(self, seh: SEH, site: Site) -> Generator[Any, Any, None]:
+        """SimPy process: open and close a day-only SEH at its hours every day."""
+        env = self.env
+        open_m, close_m = site.open_hour * MINUTES_PER_HOUR, site.close_hour * MINUTES_PER_HOUR
+        day = 0.0
+        seh.set_outside_hours(not (open_m <= 0.0 < close_m))
+        while True:
+            for t, outside in ((day + open_m, False), (day + close_m, True)):
+                if t > env.now:
+                    yield env.timeout(t - env.now)
+                    seh.set_outside_hours(outside)
+            day += MINUTES_PER_DAY
+
+    def _hap_open_hours(self) -> np.ndarray:
+        p = self.region.hap
+        how = np.zeros(168, dtype=bool)
+        for d in range(7):
+            for h in range(int(HOURS_PER_DAY)):
+                weekend = d >= 5
+                if weekend and p.weekend_open_all_day:
+                    is_open = True
+                elif p.weekday_open_hour > p.weekday_close_hour:  # open across midnight
+                    is_open = h >= p.weekday_open_hour or h < p.weekday_close_hour
+                else:
+                    is_open = p.weekday_open_hour <= h < p.weekday_close_hour
+                how[d * 24 + h] = is_open
+        return how
+
+    def _hap_hours_process(self) -> Generator[Any, Any, None]:
+        """SimPy process: open and close the HAPs by hour of week."""
+        env, cal = self.env, self.region.calendar
+        open_by_how = self._hap_open_hours()
+        t = 0.0
+        while True:
+            is_open = bool(open_by_how[cal.hour_of_week(t)])
+            for h in self.haps:
+                h.is_open = is_open
+            t = (math.floor(t / MINUTES_PER_HOUR) + 1) * MINUTES_PER_HOUR
+            yield env.timeout(t - env.now)
+
+    def _hap_gp_process(self, hap: HAPPost, schedule: CapacitySchedule) -> Generator[Any, Any, None]:
+        """SimPy process: apply a HAP's GPs on duty at each roster boundary."""
+        env = self.env
+        for t, slots, closed in zip(schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            hap.set_gps(0 if closed else int(slots))
+
+    def _vehicle_shift_process(self) -> Generator[Any, Any, None]:
+        """SimPy process: set the vehicles on duty per post at each ambulance shift start."""
+        env = self.env
+        starts = sorted(self.region.ambulance.shift_start_hours.items(), key=lambda kv: kv[1])
+        mult = self.scenario.ambulance_vehicles_multiplier
+        posts = self.region.posts
+
+        def apply(shift: str) -> None:
+            for k, p in enumerate(posts):
+                self.meldkamer.set_post_vehicles(k, round(p.vehicles_by_shift.get(shift, 0) * mult))
+
+        apply(starts[-1][0])  # the last shift of the day runs over midnight
+        day = 0.0
+        while True:
+            for shift, hour in starts:
+                t = day + hour * MINUTES_PER_HOUR
+                if t > env.now:
+                    yield env.timeout(t - env.now)
+                apply(shift)
+            day += MINUTES_PER_DAY
+
+    # -- demand ----------------------------------------------------------------------------
+    def _demand_process(self, k: int, gen: StreamGenerator) -> Generator[Any, Any, None]:
+        """SimPy process: release the incidents of one stream and start their journeys."""
+        env, rec = self.env, self.recorder
+        route = gen.stream.route
+        name = gen.stream.name
+        journey = {
+            "ambulance": self._ambulance,
+            "hap": self._hap_contact,
+            "self": self._self_referral,
+        }.get(route, self._referral)
+        seq = k * STREAM_ID_STRIDE
+        for batch in gen.weeks():
+            for i in range(len(batch.t_minutes)):
+                t = batch.t_minutes[i]
+                if t > env.now:
+                    yield env.timeout(t - env.now)
+                p = _patient(batch, i, seq, name, route)
+                seq += 1
+                rec.created()
+                env.process(journey(p))
+
+    # -- routing ---------------------------------------------------------------------------
+    def _walk_in_site(self, area: int) -> int:
+        order = self.car_order[area]
+        for s in order:
+            if self.sehs[s].accepts_walk_in:
+                return int(s)
+        for s in order:  # nothing accepting: the nearest not closed for good
+            if not self.sehs[s].is_closed_permanent:
+                return int(s)
+        return int(order[0])
+
+    def _ambulance_site(self, p: Patient) -> tuple[int, int]:
+        """Destination and the nearest scheduled-open SEH (for the diversion count)."""
+        order = self.amb_order[p.area]
+        sehs = self.sehs
+        nearest = -1
+        for s in order:
+            seh = sehs[s]
+            if not (seh.is_closed_permanent or seh.is_outside_hours):
+                nearest = int(s)
+                break
+        for s in order:
+            status = sehs[s].status
+            # A1 goes to the nearest open SEH even when it is volgemeld.
+            if status is SEHStatus.OPEN or (p.urgency == 0 and status is SEHStatus.VOLGEMELD):
+                return int(s), nearest
+        for s in order:  # all volgemeld or closed: the nearest receiving one
+            if sehs[s].accepts_walk_in:
+                return int(s), nearest
+        return (nearest if nearest >= 0 else int(order[0])), nearest
+
+    # -- journeys --------------------------------------------------------------------------
+    def _ambulance(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: an ambulance call from dispatch to handoff, then the SEH visit."""
+        env, rec, mk = self.env, self.recorder, self.meldkamer
+        if not self.area_reachable[p.area]:
+            p.state = NOT_CONVEYED  # no road or ferry access: outside this model
+            rec.terminal(p)
+            return
+        v, drive = yield mk.request(p)
+        yield env.timeout(p.dispatch_minutes + drive)
+        p.t_on_scene = env.now
+        rec.response(p)
+        yield env.timeout(p.on_scene_minutes)
+        if not p.conveyed:
+            mk.release_at_scene(v, p.area)
+            p.state = NOT_CONVEYED
+            rec.terminal(p)
+            return
+        s, nearest = self._ambulance_site(p)
+        if nearest >= 0 and nearest != s:
+            rec.diversion(p, nearest)
+        yield env.timeout(self.travel.amb_area_site[p.area, s])
+        seh = self.sehs[s]
+        yield seh.handoff(p)
+        rec.ambulance_at_door(p)
+        release = env.timeout(p.handover_minutes)
+        release.callbacks.append(lambda _e: mk.release_at_site(v, s))
+        yield from self._seh_visit(p, seh)
+
+    def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
+        env = self.env
+        yield env.timeout(p.triage_minutes)
+        p.t_triage = env.now
+        yield seh.treat(p)
+        boarding = seh.leave(p)
+        if boarding is not None:
+            yield boarding
+
+    def _walk_in(self, p: Patient, s: int, drive_minutes: float) -> Generator[Any, Any, None]:
+        if drive_minutes > 0:
+            yield self.env.timeout(drive_minutes)
+        seh = self.sehs[s]
+        seh.walk_in(p)
+        yield from self._seh_visit(p, seh)
+
+    def _referral(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: a GP or second-line referral travels to the nearest receiving SEH."""
+        s = self._walk_in_site(p.area)
+        yield from self._walk_in(p, s, float(self.travel.car_area_site[p.area, s]))
+
+    def _self_referral(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: a self-referral; a co-located open HAP sees a share of them first."""
+        s = self._walk_in_site(p.area)
+        drive = float(self.travel.car_area_site[p.area, s])
+        h = int(self.hap_at_site[s])
+        if h >= 0 and p.hap_take and self.haps[h].is_open:
+            yield self.env.timeout(drive)
+            yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
+        else:
+            yield from self._walk_in(p, s, drive)
+
+    def _hap_contact(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: a HAP contact: telephone triage, maybe a consult, maybe referral."""
+        if not self.haps:
+            p.state = HAP_DONE
+            self.recorder.terminal(p)
+            return
+        yield self.env.timeout(p.hap_triage_minutes)
+        hap = self.haps[self.hap_order[p.area]]
+        yield from self._hap_visit(p, hap, consult=p.hap_consult, at_site=hap.site)
+
+    def _hap_visit(self, p: Patient, hap: HAPPost, *, consult: bool, at_site: int) -> Generator[Any, Any, None]:
+        env = self.env
+        p.t_triage = env.now
+        if consult:
+            yield hap.consult(p)
+        self.recorder.hap_contact(hap.index, p, p.hap_referral)
+        if not p.hap_referral:
+            p.state = HAP_DONE
+            self.recorder.terminal(p)
+            return
+        p.arrival_route = "gp_hap"
+        if consult and at_site >= 0 and self.sehs[at_site].accepts_walk_in:
+            yield from self._walk_in(p, at_site, 0.0)  # the SEH next door
+        else:
+            s = self._walk_in_site(p.area)
+            yield from self._walk_in(p, s, float(self.travel.car_area_site[p.area, s]))
+
+    # -- run ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        """Start the demand processes and run until the horizon."""
+        for k, stream in enumerate(self.region.streams):
+            gen = StreamGenerator(
+                stream, self.region, self.scenario, self.streams.get(f"demand.{stream.name}"), self.horizon
+            )
+            self.env.process(self._demand_process(k, gen))
+        self.env.run(until=self.horizon)
+        for seh in self.sehs:
+            seh.finish()
+
+
+def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
+    p = Patient(pid, stream, route, int(b.area[i]), float(b.t_minutes[i]))
+    p.mts = p.priority = int(b.mts[i])
+    p.admitted = bool(b.admitted[i])
+    p.treatment_minutes = float(b.treatment_minutes[i])
+    p.triage_minutes = float(b.triage_minutes[i])
+    p.ward_minutes = float(b.ward_minutes[i])
+    if route == "ambulance":
+        p.urgency = int(b.urgency[i])
+        p.dispatch_minutes = float(b.dispatch_minutes[i])
+        p.on_scene_minutes = float(b.on_scene_minutes[i])
+        p.conveyed = bool(b.conveyed[i])
+        p.handover_minutes = float(b.handover_minutes[i])
+    p.hap_consult = bool(b.hap_consult[i])
+    p.hap_referral = bool(b.hap_referral[i])
+    p.hap_take = bool(b.hap_take[i])
+    p.hap_triage_minutes = float(b.hap_triage_minutes[i])
+    p.hap_consult_minutes = float(b.hap_consult_minutes[i])
+    return p
+
+
+def run_replication(
+    region: Region,
+    scenario: Scenario,
+    *,
+    horizon_days: float,
+    warmup_days: float,
+    root_seed: int,
+    replication: int,
+    travel: TravelMatrices | None = None,
+    patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
+) -> ReplicationResult:
+    """Run one replication of a scenario and return its tables.
+
+    Parameters
+    ----------
+    region : Region
+        The loaded region pack.
+    scenario : Scenario
+        The knobs of this scenario.
+    horizon_days, warmup_days : float
+        Length of the run and of the unmeasured warm-up [days].
+    root_seed : int
+        The experiment's root seed.
+    replication : int
+        Replication index; with the root seed it keys every random stream.
+    travel : TravelMatrices, optional
+        Precomputed travel matrices (computed from the region when omitted).
+    patient_sink : callable, optional
+        Receives one row per finished journey (see ``sim.recorder.PATIENT_COLUMNS``).
+
+    Returns
+    -------
+    ReplicationResult
+        KPI rows, status intervals, closures and time series.
+    """
+    from acutesim.sim.kpis import compute_kpis
+
+    t0 = time.perf_counter()
+    streams = RandomStreams(root_seed, replication)
+    model = Model(
+        region,
+        scenario,
+        streams,
+        horizon_minutes=days(horizon_days),
+        warmup_minutes=days(warmup_days),
+        travel=travel if travel is not None else travel_matrices(region),
+        patient_sink=patient_sink,
+    )
+    model.run()
+    result = compute_kpis(model)
+    result.scenario, result.replication = scenario.name, replication
+    result.wall_seconds = time.perf_counter() - t0
+    return result

@@ -1,0 +1,111 @@
+"""The patient: one journey from incident or arrival until leaving the modelled system.
+
+All random attributes (area, urgency, MTS colour, durations, admission need, choices at
+the HAP) are drawn at birth from the stream of the patient's demand stream, so that
+scenarios which change capacity, routing or funding see the same patients (common
+random numbers). Timestamps are sim minutes; NaN means "did not happen".
+"""
+
+from __future__ import annotations
+
+import math
+
+NAN = math.nan
+
+# Terminal states of a journey. A patient is in exactly one of these, or still in the
+# system at the horizon.
+DISCHARGED = "discharged"  # left the SEH home (or to other follow-up)
+ADMITTED = "admitted"  # left the SEH to an acute ward bed
+HAP_DONE = "hap_done"  # handled by the HAP (telephone advice or consult), no referral
+NOT_CONVEYED = "not_conveyed"  # ambulance ride without transport to an SEH
+TERMINAL_STATES = (DISCHARGED, ADMITTED, HAP_DONE, NOT_CONVEYED)
+
+# MTS colour -> priority (lower is more urgent).
+MTS_PRIORITY = {"red": 0, "orange": 1, "yellow": 2, "green": 3, "blue": 4}
+MTS_BY_INDEX = ("red", "orange", "yellow", "green", "blue")
+URGENCY_BY_INDEX = ("A1", "A2", "B")
+
+
+class Patient:
+    """State of one patient journey (slots keep it small; millions are created per run)."""
+
+    __slots__ = (
+        "admitted",
+        "area",
+        "conveyed",
+        "dispatch_minutes",
+        "handover_minutes",
+        "hap_consult",
+        "hap_referral",
+        "hap_take",
+        "hap_triage_minutes",
+        "hap_consult_minutes",
+        "mts",
+        "on_scene_minutes",
+        "patient_id",
+        "priority",
+        "remaining_minutes",
+        "route",
+        "seq",
+        "site",
+        "state",
+        "stream",
+        "t_accept",
+        "t_arrival",
+        "t_call",
+        "t_departure",
+        "t_door",
+        "t_on_scene",
+        "t_treatment_end",
+        "t_treatment_start",
+        "t_triage",
+        "t_ward",
+        "token",
+        "treatment_minutes",
+        "triage_minutes",
+        "urgency",
+        "ward_minutes",
+        "done",
+        "has_bay",
+        "arrival_route",
+    )
+
+    def __init__(self, patient_id: int, stream: str, route: str, area: int, t_call: float) -> None:
+        self.patient_id = patient_id
+        self.stream = stream
+        self.route = route
+        self.arrival_route = route
+        self.area = area
+        self.t_call = t_call
+        self.t_arrival = NAN
+        self.t_door = NAN
+        self.t_accept = NAN
+        self.t_on_scene = NAN
+        self.t_triage = NAN
+        self.t_treatment_start = NAN
+        self.t_treatment_end = NAN
+        self.t_ward = NAN
+        self.t_departure = NAN
+        self.state = ""
+        self.site = -1
+        self.mts = 2
+        self.priority = 2
+        self.urgency = -1
+        self.admitted = False
+        self.conveyed = False
+        self.hap_consult = False
+        self.hap_referral = False
+        self.hap_take = False
+        self.treatment_minutes = 0.0
+        self.triage_minutes = 0.0
+        self.ward_minutes = 0.0
+        self.dispatch_minutes = 0.0
+        self.on_scene_minutes = 0.0
+        self.handover_minutes = 0.0
+        self.hap_triage_minutes = 0.0
+        self.hap_consult_minutes = 0.0
+        self.remaining_minutes = 0.0
+        self.seq = patient_id
+        self.token: object | None = None
+        self.done = None
+        self.has_bay = False

@@ -1,0 +1,187 @@
+"""Records of one replication: journeys, status intervals, dispatches and HAP contacts.
+
+The recorder keeps compact per-site accumulators (arrays of floats, counters), never
+whole patients, so a long run stays small. Journeys are measured when they start at or
+after the warm-up; status intervals are clipped to the measured window. A per-patient
+table can be streamed to a sink that the experiment layer hands in (no file I/O here).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from acutesim.sim.patient import MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
+
+PATIENT_COLUMNS = (
+    "patient_id",
+    "stream",
+    "route",
+    "arrival_route",
+    "area_id",
+    "site_id",
+    "urgency",
+    "mts",
+    "admitted",
+    "state",
+    "t_call",
+    "t_on_scene",
+    "t_arrival",
+    "t_accept",
+    "t_treatment_start",
+    "t_treatment_end",
+    "t_ward",
+    "t_departure",
+)
+
+ROUTE_GROUP = {"ambulance": "ambulance", "hap": "gp_hap", "gp": "gp_hap", "self": "self", "other": "other", "gp_hap": "gp_hap"}
+
+
+class SiteRecords:
+    """Accumulators of one SEH site."""
+
+    def __init__(self) -> None:
+        self.visits_by_route: dict[str, int] = {"ambulance": 0, "gp_hap": 0, "self": 0, "other": 0}
+        self.admitted = 0
+        self.los_minutes = array("d")
+        self.door_to_doctor_minutes = array("d")
+        self.handoff_delay_minutes = array("d")
+        self.call_to_door_minutes = array("d")
+        self.boarding_minutes = 0.0
+        self.diversions = 0
+        self.status: list[tuple[float, float, str]] = []
+
+
+class Recorder:
+    """Collects everything one replication reports.
+
+    Parameters
+    ----------
+    site_ids, hap_ids, area_ids : sequence of str
+        Ids by model index.
+    warmup_minutes : float
+        Journeys starting earlier, and status time before it, are not measured [min].
+    patient_sink : callable, optional
+        Receives one tuple per finished journey (columns :data:`PATIENT_COLUMNS`).
+    """
+
+    def __init__(
+        self,
+        site_ids: Sequence[str],
+        hap_ids: Sequence[str],
+        area_ids: Sequence[str],
+        warmup_minutes: float,
+        patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
+    ) -> None:
+        self.site_ids = list(site_ids)
+        self.hap_ids = list(hap_ids)
+        self.area_ids = list(area_ids)
+        self.warmup = warmup_minutes
+        self.sites = [SiteRecords() for _ in site_ids]
+        self.hap_contacts = [0] * len(hap_ids)
+        self.hap_referrals = [0] * len(hap_ids)
+        self.hap_wait_minutes = [array("d") for _ in hap_ids]
+        self.a1_response_minutes = array("d")
+        self.response_minutes = array("d")
+        self.n_created = 0
+        self.n_terminal: dict[str, int] = {}
+        self.patient_sink = patient_sink
+        self.norm_samples: list[tuple[float, float]] = []  # (t, population beyond norm)
+        self.closures: list[tuple[float, str, str, str]] = []  # (t, site_id, action, reason)
+        self.finance_rows: list[dict[str, Any]] = []
+
+    def measured(self, p: Patient) -> bool:
+        """True when the journey started inside the measured window."""
+        return p.t_call >= self.warmup
+
+    # -- journeys ------------------------------------------------------------------------
+    def created(self) -> None:
+        """Count a new journey."""
+        self.n_created += 1
+
+    def terminal(self, p: Patient) -> None:
+        """Count a journey that reached its terminal state; stream it to the sink."""
+        self.n_terminal[p.state] = self.n_terminal.get(p.state, 0) + 1
+        if self.patient_sink is not None:
+            self.patient_sink(self._row(p))
+
+    def seh_journey(self, p: Patient) -> None:
+        """A patient left the SEH (discharged or admitted)."""
+        self.terminal(p)
+        if not self.measured(p):
+            return
+        rec = self.sites[p.site]
+        rec.visits_by_route[ROUTE_GROUP[p.arrival_route]] += 1
+        los = p.t_departure - p.t_arrival
+        rec.los_minutes.append(los)
+        rec.door_to_doctor_minutes.append(p.t_treatment_start - p.t_arrival)
+        if p.admitted:
+            rec.admitted += 1
+            rec.boarding_minutes += p.t_departure - p.t_treatment_end
+
+    def ambulance_at_door(self, p: Patient) -> None:
+        """An ambulance patient was handed off (the crew's handoff delay is known)."""
+        if self.measured(p):
+            rec = self.sites[p.site]
+            rec.handoff_delay_minutes.append(p.t_accept - p.t_door)
+            rec.call_to_door_minutes.append(p.t_door - p.t_call)
+
+    def response(self, p: Patient) -> None:
+        """Record the response time (call to on scene) of an ambulance call."""
+        if self.measured(p):
+            r = p.t_on_scene - p.t_call
+            self.response_minutes.append(r)
+            if p.urgency == 0:
+                self.a1_response_minutes.append(r)
+
+    def diversion(self, p: Patient, nearest_site: int) -> None:
+        """An ambulance patient was taken past the nearest scheduled-open SEH."""
+        if self.measured(p):
+            self.sites[nearest_site].diversions += 1
+
+    def hap_contact(self, hap: int, p: Patient, referred: bool) -> None:
+        """A HAP contact ended (referred to the SEH or not)."""
+        if self.measured(p):
+            self.hap_contacts[hap] += 1
+            self.hap_referrals[hap] += int(referred)
+
+    def hap_wait(self, hap: int, wait_minutes: float) -> None:
+        """Wait for a GP consult at a HAP [min]."""
+        self.hap_wait_minutes[hap].append(wait_minutes)
+
+    # -- status --------------------------------------------------------------------------
+    def status_interval(self, site: int, t_start: float, t_end: float, status: Any) -> None:
+        """Record that ``site`` had ``status`` from ``t_start`` to ``t_end`` [min]."""
+        if t_end > t_start:
+            self.sites[site].status.append((t_start, t_end, str(getattr(status, "value", status))))
+
+    def norm_sample(self, t: float, population_beyond: float) -> None:
+        """Population beyond the norm from ``t`` on (a step function) [persons]."""
+        self.norm_samples.append((t, population_beyond))
+
+    def closure(self, t: float, site_id: str, action: str, reason: str) -> None:
+        """Record a board or policy decision on an SEH."""
+        self.closures.append((t, site_id, action, reason))
+
+    def _row(self, p: Patient) -> tuple[Any, ...]:
+        return (
+            p.patient_id,
+            p.stream,
+            p.route,
+            p.arrival_route,
+            self.area_ids[p.area],
+            self.site_ids[p.site] if p.site >= 0 else None,
+            URGENCY_BY_INDEX[p.urgency] if p.urgency >= 0 else None,
+            MTS_BY_INDEX[p.mts],
+            bool(p.admitted),
+            p.state,
+            p.t_call,
+            p.t_on_scene,
+            p.t_arrival,
+            p.t_accept,
+            p.t_treatment_start,
+            p.t_treatment_end,
+            p.t_ward,
+            p.t_departure,
+        )

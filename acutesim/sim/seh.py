@@ -1,0 +1,300 @@
+"""The SEH: triage, treatment on staffed slots, bays, ward beds, boarding and status.
+
+An SEH has physical bays and a number of staffed treatment slots that follows its roster
+(the schedule changes at shift boundaries). Walk-in patients wait in the waiting room
+and take a bay when treatment starts; ambulance patients are handed off onto a bay
+(the **handoff** waits until a bay is free). Treatment needs a staffed slot; when
+staffing drops below the number being treated, the least urgent, most recently started
+treatments are paused and resume first (their remaining time is kept), so busy slots
+never exceed staffed capacity. Admitted patients need an acute ward bed; without one
+they **board** on their bay. The SEH's status (open, volgemeld, closed for the shift,
+closed, outside opening hours) follows its flags; volmelding switches with hysteresis on
+occupancy (patients present / bays).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from acutesim.errors import SimulationError
+from acutesim.sim.patient import ADMITTED, DISCHARGED, Patient
+
+if TYPE_CHECKING:
+    from acutesim.sim.recorder import Recorder
+
+
+class SEHStatus(str, Enum):
+    """Status of an SEH; ambulances route only to ``OPEN`` (A1 also to ``VOLGEMELD``)."""
+
+    OPEN = "open"
+    VOLGEMELD = "volgemeld"
+    CLOSED_SHIFT = "closed_shift"
+    CLOSED = "closed"
+    OUTSIDE_HOURS = "outside_hours"
+
+
+ACCEPTING = (SEHStatus.OPEN, SEHStatus.VOLGEMELD)
+
+
+class SEH:
+    """One SEH with its treatment slots, bays, beds and status flags.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The environment.
+    index : int
+        Position of the site in the model's site list (never leaves the model).
+    site_id : str
+        The site's id, for records and messages.
+    bays : int
+        Physical treatment places [patients].
+    beds : int
+        Acute ward beds [patients].
+    on_share, off_share : float
+        Volmelding hysteresis thresholds on occupancy (patients present / bays) [-].
+    recorder : Recorder
+        Receives journeys and status intervals.
+    on_status_change : callable
+        Called with ``(index, old, new)`` after every status change.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        index: int,
+        site_id: str,
+        bays: int,
+        beds: int,
+        on_share: float,
+        off_share: float,
+        recorder: Recorder,
+        on_status_change: Callable[[int, SEHStatus, SEHStatus], None],
+    ) -> None:
+        self.env = env
+        self.index = index
+        self.site_id = site_id
+        self.bays = max(int(bays), 1)
+        self.free_bays = self.bays
+        self.free_beds = int(beds)
+        self.on_share = on_share
+        self.off_share = off_share
+        self.recorder = recorder
+        self.on_status_change = on_status_change
+        self.slots = 0
+        self.treating: dict[Patient, float] = {}  # patient -> t_end of the current run
+        self.queue_bay: list[tuple[int, int, Patient]] = []  # on a bay, waiting for a slot
+        self.queue_walk: list[tuple[int, int, Patient]] = []  # in the waiting room
+        self.handoff_queue: list[tuple[int, int, Patient, simpy.Event]] = []
+        self.bed_queue: deque[tuple[Patient, simpy.Event]] = deque()
+        self.n_present = 0
+        self.is_closed_permanent = False
+        self.is_outside_hours = False
+        self.is_closed_shift = False
+        self.is_full = False
+        self.status = SEHStatus.OPEN
+        self.status_since = 0.0
+
+    # -- status --------------------------------------------------------------------------
+    def _compute_status(self) -> SEHStatus:
+        # Precedence: a permanent decision over opening hours over staffing over crowding.
+        if self.is_closed_permanent:
+            return SEHStatus.CLOSED
+        if self.is_outside_hours:
+            return SEHStatus.OUTSIDE_HOURS
+        if self.is_closed_shift:
+            return SEHStatus.CLOSED_SHIFT
+        if self.is_full:
+            return SEHStatus.VOLGEMELD
+        return SEHStatus.OPEN
+
+    def refresh_status(self) -> None:
+        """Recompute the status from the flags; record and announce a change."""
+        new = self._compute_status()
+        if new is not self.status:
+            old, now = self.status, self.env.now
+            self.recorder.status_interval(self.index, self.status_since, now, old)
+            self.status, self.status_since = new, now
+            self.on_status_change(self.index, old, new)
+
+    def _update_full(self) -> None:
+        occupancy = self.n_present / self.bays
+        if not self.is_full and occupancy >= self.on_share:
+            self.is_full = True
+            self.refresh_status()
+        elif self.is_full and occupancy <= self.off_share:
+            self.is_full = False
+            self.refresh_status()
+
+    @property
+    def accepts_walk_in(self) -> bool:
+        """True when walk-in patients are received (volmelding diverts only ambulances)."""
+        return self.status in ACCEPTING
+
+    def set_thresholds(self, on_share: float, off_share: float) -> None:
+        """Change the volmelding thresholds (a funding regime change) [-]."""
+        self.on_share, self.off_share = on_share, off_share
+        self._update_full()
+
+    def set_closed_shift(self, is_closed: bool) -> None:
+        """Set the closed-for-this-shift flag (below minimum staff)."""
+        if is_closed != self.is_closed_shift:
+            self.is_closed_shift = is_closed
+            self.refresh_status()
+
+    def set_outside_hours(self, is_outside: bool) -> None:
+        """Set the outside-opening-hours flag of a day-only SEH."""
+        if is_outside != self.is_outside_hours:
+            self.is_outside_hours = is_outside
+            self.refresh_status()
+
+    def set_closed_permanent(self, is_closed: bool) -> None:
+        """Close (or reopen) the SEH by a board or policy decision."""
+        if is_closed != self.is_closed_permanent:
+            self.is_closed_permanent = is_closed
+            self.refresh_status()
+
+    # -- capacity ------------------------------------------------------------------------
+    def set_slots(self, slots: int) -> None:
+        """Change staffed treatment slots at a shift boundary, pausing excess treatments."""
+        self.slots = int(slots)
+        excess = len(self.treating) - self.slots
+        if excess > 0:
+            now = self.env.now
+            # Pause the least urgent first; among equals the most recently started.
+            victims = sorted(
+                self.treating, key=lambda p: (p.priority, p.t_treatment_start), reverse=True
+            )[:excess]
+            for p in victims:
+                p.remaining_minutes = self.treating.pop(p) - now
+                p.token = None
+                heapq.heappush(self.queue_bay, (p.priority, p.seq, p))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        while len(self.treating) < self.slots:
+            head_bay = self.queue_bay[0] if self.queue_bay else None
+            head_walk = self.queue_walk[0] if self.queue_walk and self.free_bays > 0 else None
+            if head_bay is None and head_walk is None:
+                return
+            # Tie-break: more urgent first; equal urgency, earlier arrival (lower seq).
+            if head_walk is not None and (head_bay is None or head_walk[:2] < head_bay[:2]):
+                p = heapq.heappop(self.queue_walk)[2]
+                self.free_bays -= 1
+                p.has_bay = True
+            else:
+                p = heapq.heappop(self.queue_bay)[2]
+            self._start(p)
+
+    def _start(self, p: Patient) -> None:
+        now = self.env.now
+        if p.t_treatment_start != p.t_treatment_start:  # NaN: first start
+            p.t_treatment_start = now
+        token = object()
+        p.token = token
+        self.treating[p] = now + p.remaining_minutes
+        ev = self.env.timeout(p.remaining_minutes)
+        ev.callbacks.append(lambda _ev, p=p, token=token: self._finish(p, token))
+
+    def _finish(self, p: Patient, token: object) -> None:
+        if p.token is not token:  # paused since; a later run will finish it
+            return
+        del self.treating[p]
+        p.token = None
+        p.t_treatment_end = self.env.now
+        p.done.succeed()  # type: ignore[union-attr]
+        self._dispatch()
+
+    # -- patient flow --------------------------------------------------------------------
+    def walk_in(self, p: Patient) -> None:
+        """Register a walk-in arrival at the door (``t_arrival`` = now)."""
+        p.t_arrival = self.env.now
+        p.site = self.index
+        self.n_present += 1
+        self._update_full()
+
+    def handoff(self, p: Patient) -> simpy.Event:
+        """An ambulance patient at the door; the event fires when a bay takes them."""
+        now = self.env.now
+        p.t_arrival = p.t_door = now
+        p.site = self.index
+        self.n_present += 1
+        ev = self.env.event()
+        if self.free_bays > 0 and not self.handoff_queue:
+            self.free_bays -= 1
+            p.has_bay = True
+            p.t_accept = now
+            ev.succeed()
+        else:
+            heapq.heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
+        self._update_full()
+        return ev
+
+    def treat(self, p: Patient) -> simpy.Event:
+        """Queue a triaged patient for treatment; the event fires when treatment ends."""
+        p.remaining_minutes = p.treatment_minutes
+        p.done = self.env.event()
+        heapq.heappush(self.queue_bay if p.has_bay else self.queue_walk, (p.priority, p.seq, p))
+        self._dispatch()
+        return p.done
+
+    def leave(self, p: Patient) -> simpy.Event | None:
+        """Discharge, or admit to a ward bed; returns an event while boarding, else None."""
+        if not p.admitted:
+            self._depart(p, DISCHARGED)
+            return None
+        if self.free_beds > 0:
+            self.free_beds -= 1
+            self._to_ward(p)
+            return None
+        ev = self.env.event()
+        self.bed_queue.append((p, ev))
+        return ev
+
+    def _to_ward(self, p: Patient) -> None:
+        p.t_ward = self.env.now
+        self._depart(p, ADMITTED)
+        ev = self.env.timeout(p.ward_minutes)
+        ev.callbacks.append(self._bed_freed)
+
+    def _bed_freed(self, _ev: Any) -> None:
+        if self.bed_queue:
+            p, ev = self.bed_queue.popleft()
+            self._to_ward(p)
+            ev.succeed()
+        else:
+            self.free_beds += 1
+
+    def _depart(self, p: Patient, state: str) -> None:
+        p.t_departure = self.env.now
+        p.state = state
+        if p.has_bay:
+            p.has_bay = False
+            self.free_bays += 1
+        self.n_present -= 1
+        if self.n_present < 0 or self.free_bays > self.bays:
+            raise SimulationError(
+                f"SEH {self.site_id}: {self.n_present} present, {self.free_bays} free bays of "
+                f"{self.bays} at t={self.env.now:.1f} min"
+            )
+        self.recorder.seh_journey(p)
+        # A freed bay goes to a waiting ambulance first (the crew is blocked), then to the
+        # waiting room.
+        if self.handoff_queue and self.free_bays > 0:
+            self.free_bays -= 1
+            _urgency, _seq, pq, ev = heapq.heappop(self.handoff_queue)
+            pq.has_bay = True
+            pq.t_accept = self.env.now
+            ev.succeed()
+        self._dispatch()
+        self._update_full()
+
+    def finish(self) -> None:
+        """Close the last status interval at the horizon."""
+        self.recorder.status_interval(self.index, self.status_since, self.env.now, self.status)
