@@ -45,7 +45,9 @@ def run(
     experiment: Annotated[Path, typer.Argument(help="Experiment TOML file.")],
     out: Annotated[Path | None, typer.Option(help="Results directory [results/<name>].")] = None,
     replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
-    horizon_days: Annotated[float | None, typer.Option(min=1, help="Override horizon [days].")] = None,
+    horizon_days: Annotated[
+        float | None, typer.Option(min=1, help="Override horizon [days].")
+    ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster.")

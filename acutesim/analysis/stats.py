@@ -133,7 +133,9 @@ def compare(kpis: pd.DataFrame, scenarios: list[str], baseline: str) -> pd.DataF
     region = kpis[kpis["site_id"].isna()]
     rows = []
     for kpi, g in region.groupby("kpi", sort=False):
-        wide = g.pivot_table(index="replication", columns="scenario", values="value", aggfunc="first")
+        wide = g.pivot_table(
+            index="replication", columns="scenario", values="value", aggfunc="first"
+        )
         for s in scenarios:
             if s not in wide.columns:
                 continue
@@ -177,12 +179,20 @@ def summarise(results_dir: str | Path) -> Summary:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     kpi_path = d / "kpis.parquet"
     if not kpi_path.exists():
-        raise ResultsError(f"{kpi_path}: not found; the run did not finish (run it again to resume)")
+        raise ResultsError(
+            f"{kpi_path}: not found; the run did not finish (run it again to resume)"
+        )
     kpis = pd.read_parquet(kpi_path)
     scenarios = [s for s in manifest.get("scenarios", []) if s in set(kpis["scenario"])]
     baseline = manifest.get("baseline") or (scenarios[0] if scenarios else "")
     order = {k: i for i, k in enumerate(dict.fromkeys(kpis["kpi"]))}
     table = compare(kpis, scenarios, baseline)
     if len(table):
-        table = table.sort_values(["kpi", "scenario"], key=lambda c: c.map(order) if c.name == "kpi" else c.map({s: i for i, s in enumerate(scenarios)}), kind="stable").reset_index(drop=True)
+        table = table.sort_values(
+            ["kpi", "scenario"],
+            key=lambda c: (
+                c.map(order) if c.name == "kpi" else c.map({s: i for i, s in enumerate(scenarios)})
+            ),
+            kind="stable",
+        ).reset_index(drop=True)
     return Summary(table=table, baseline=baseline, scenarios=scenarios, manifest=manifest)

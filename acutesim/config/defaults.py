@@ -155,7 +155,10 @@ def default_profiles() -> dict[str, ProfileSpec]:
 
 
 def default_age_weights() -> dict[str, float]:
-    """Relative demand per inhabitant by age-band column (assumption: older people use more acute care)."""
+    """Relative demand per inhabitant by age-band column.
+
+    Assumption: older people use more acute care; no Dutch source gives the ratios.
+    """
     return {"pop_age_0_64": 0.8, "pop_age_65_74": 1.3, "pop_age_75_plus": 2.2}
 
 

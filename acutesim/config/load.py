@@ -381,7 +381,8 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         if s.roster not in rosters:
             problems.append(
                 f"{spec.files.sites} row {i} (site_id={s.site_id!r}): roster {s.roster!r} is "
-                f"not defined in {spec.files.rosters} (known: {', '.join(sorted(rosters)) or 'none'})"
+                f"not defined in {spec.files.rosters} "
+                f"(known: {', '.join(sorted(rosters)) or 'none'})"
                 f"{did_you_mean(s.roster, rosters)}"
             )
         if s.seh == "day" and s.open_hour is not None and s.close_hour is not None:
@@ -680,7 +681,8 @@ def _expand(spec: sc.ExperimentToml, where: str, problems: list[str]) -> list[di
         base_name = g.base or (order[0] if order else None)
         if base_name is not None and base_name not in by_name:
             problems.append(
-                f"{where} [grid]: base {base_name!r} is not a scenario{did_you_mean(base_name, by_name)}"
+                f"{where} [grid]: base {base_name!r} is not a scenario"
+                f"{did_you_mean(base_name, by_name)}"
             )
             return []
         base = {

@@ -89,7 +89,7 @@ class Site:
 
 @dataclass(frozen=True)
 class AmbulancePost:
-    """An ambulance post (standplaats) and its vehicles per shift (``day``/``evening``/``night``)."""
+    """An ambulance post (standplaats) and its vehicles per shift (day, evening, night)."""
 
     post_id: str
     name: str

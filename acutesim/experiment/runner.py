@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,7 +34,18 @@ from acutesim.experiment.store import TABLES, ResultsStore
 from acutesim.sim.model import ReplicationResult, TravelMatrices, run_replication, travel_matrices
 from acutesim.sim.recorder import PATIENT_COLUMNS
 
-PACKAGES = ("acutesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "geopandas", "shapely", "pyproj", "pydantic")
+PACKAGES = (
+    "acutesim",
+    "simpy",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pydantic",
+)
 PATIENT_BATCH_ROWS = 50_000
 
 _CONTEXT: dict[str, tuple[Region, TravelMatrices]] = {}
@@ -69,7 +79,10 @@ class PatientWriter:
         if not self.rows:
             return
         cols = list(zip(*self.rows, strict=True))
-        data = {"scenario": [self.scenario] * len(self.rows), "replication": [self.replication] * len(self.rows)}
+        data = {
+            "scenario": [self.scenario] * len(self.rows),
+            "replication": [self.replication] * len(self.rows),
+        }
         data.update({name: list(c) for name, c in zip(PATIENT_COLUMNS, cols, strict=True)})
         table = pa.table(data)
         if self.writer is None:
@@ -140,7 +153,9 @@ def result_tables(result: ReplicationResult, region: Region) -> dict[str, pa.Tab
     return tables
 
 
-def execute_task(task: sp.Task, region_path: str, horizon_days: float, warmup_days: float, out_dir: str) -> dict[str, Any]:
+def execute_task(
+    task: sp.Task, region_path: str, horizon_days: float, warmup_days: float, out_dir: str
+) -> dict[str, Any]:
     """Run one task and write its parts; safe to call in any worker process.
 
     Returns
@@ -152,7 +167,11 @@ def execute_task(task: sp.Task, region_path: str, horizon_days: float, warmup_da
     store = ResultsStore(out_dir)
     d = store.task_dir(task.key)
     d.mkdir(parents=True, exist_ok=True)
-    writer = PatientWriter(d / "patients.parquet", task.scenario.name, task.replication) if task.scenario.record_patients else None
+    writer = (
+        PatientWriter(d / "patients.parquet", task.scenario.name, task.replication)
+        if task.scenario.record_patients
+        else None
+    )
     result = run_replication(
         region,
         task.scenario,
@@ -329,12 +348,16 @@ def run_experiment(
 
 
 def _run_processes(
-    run: Callable[[sp.Task], dict[str, Any]], todo: list[sp.Task], n_workers: int,
+    run: Callable[[sp.Task], dict[str, Any]],
+    todo: list[sp.Task],
+    n_workers: int,
     done: Callable[[dict[str, Any]], None],
 ) -> None:
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=n_workers, mp_context=multiprocessing.get_context("spawn")
+    )
     try:
         pending: set[Future[dict[str, Any]]] = {pool.submit(run, t) for t in todo}
         while pending:
@@ -348,7 +371,10 @@ def _run_processes(
 
 
 def _run_dask(
-    run: Callable[[sp.Task], dict[str, Any]], todo: list[sp.Task], scheduler: str, n_workers: int,
+    run: Callable[[sp.Task], dict[str, Any]],
+    todo: list[sp.Task],
+    scheduler: str,
+    n_workers: int,
     done: Callable[[dict[str, Any]], None],
 ) -> None:
     try:
@@ -359,12 +385,17 @@ def _run_dask(
         ) from exc
     cluster = None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     else:
         client = Client(scheduler)
     try:
-        futures = [client.submit(run, t, pure=False, key=f"acutesim-{t.key}-{time.time_ns()}") for t in todo]
+        futures = [
+            client.submit(run, t, pure=False, key=f"acutesim-{t.key}-{time.time_ns()}")
+            for t in todo
+        ]
         for f in as_completed(futures):
             done(f.result())
     finally:
@@ -384,13 +415,25 @@ class _Progress:
     def __enter__(self) -> _Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
             self._progress = Progress(
-                TextColumn("[bold]tasks"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                TextColumn("[bold]tasks"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
                 TextColumn("{task.description}"),
-                console=Console(stderr=True), transient=False,
+                console=Console(stderr=True),
+                transient=False,
             )
             self._progress.start()
             self._task = self._progress.add_task("", total=self.total, completed=self.completed)
@@ -399,19 +442,13 @@ class _Progress:
     def advance(self, meta: dict[str, Any]) -> None:
         """Count one finished task."""
         if self._progress is not None:
-            self._progress.update(self._task, advance=1, description=f"{meta['scenario']} r{meta['replication']}")
+            self._progress.update(
+                self._task, advance=1, description=f"{meta['scenario']} r{meta['replication']}"
+            )
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
 
 
-def iter_done(store: ResultsStore, keys: Iterable[str]) -> list[str]:
-    """Keys of tasks already finished."""
-    return [k for k in keys if store.is_done(k)]
-
-
 __all__ = ["RunResult", "execute_task", "package_versions", "run_experiment"]
-
-if sys.version_info < (3, 11):  # pragma: no cover
-    raise ImportError("acutesim needs Python 3.11 or newer")

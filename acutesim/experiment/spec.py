@@ -36,9 +36,7 @@ def expand(experiment: Experiment, replications: int | None = None) -> list[Task
     """Return the tasks of an experiment, scenario-major, replications 0..n-1."""
     n = replications if replications is not None else experiment.replications
     return [
-        Task(i, s, r, experiment.seed)
-        for i, s in enumerate(experiment.scenarios)
-        for r in range(n)
+        Task(i, s, r, experiment.seed) for i, s in enumerate(experiment.scenarios) for r in range(n)
     ]
 
 
@@ -64,7 +62,9 @@ def config_hash(experiment: Experiment) -> str:
         "seed": experiment.seed,
         "scenarios": [repr(s) for s in experiment.scenarios],
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[
+        :16
+    ]
 
 
 def region_hash(region_path: str | Path) -> str:

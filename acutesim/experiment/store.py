@@ -153,7 +153,9 @@ class ResultsStore:
             if len(df):
                 df["_order"] = df["scenario"].map(order)
                 keys_ = ["_order", "replication", *[c for c in SORT_KEYS[name] if c in df.columns]]
-                df = df.sort_values(keys_, kind="stable", na_position="first").drop(columns="_order")
+                df = df.sort_values(keys_, kind="stable", na_position="first").drop(
+                    columns="_order"
+                )
                 df = df.reset_index(drop=True)
                 table = pa.Table.from_pandas(df, schema=table.schema, preserve_index=False)
             atomic_write_table(table, self.out_dir / f"{name}.parquet")

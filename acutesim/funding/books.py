@@ -11,6 +11,7 @@ organisation's reserves and the quarterly margins the board reviews.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -216,7 +217,7 @@ class FinanceBooks:
         year, month = parse_month_key(month_key)
         if month_key in self._closed_months:
             raise ValueError(f"books: month {month_key} is already closed")
-        regime = self._schedule.regime_at(_first_day(year, month))
+        regime = self._schedule.regime_at(dt.date(year, month, 1))
         year_share = month_year_share(month_key)
         shares = dict(open_hours_share_by_site or {})
         periodic = regime.periodic_by_site_eur(
@@ -241,7 +242,9 @@ class FinanceBooks:
             )
             in_operation = shares.get(site_id, 1.0) > 0.0
             fixed_eur = (
-                self._costs.fixed_eur_per_year_by_site[site_id] * year_share if in_operation else 0.0
+                self._costs.fixed_eur_per_year_by_site[site_id] * year_share
+                if in_operation
+                else 0.0
             )
             variable_eur = n_visits * self._costs.variable_eur_per_patient
             budget = periodic[site_id].get(BUDGET, 0.0)
@@ -323,20 +326,12 @@ class FinanceBooks:
         return [r for r in self._rows if r.site_id == site_id and r.month in months]
 
 
-def _first_day(year: int, month: int) -> Any:
-    import datetime as dt
-
-    return dt.date(year, month, 1)
-
-
 def _quarters(margin_by_month: Mapping[str, float]) -> tuple[float, ...]:
     by_quarter: dict[tuple[int, int], list[float]] = {}
     for key, margin in margin_by_month.items():
         year, month = parse_month_key(key)
         by_quarter.setdefault((year, (month - 1) // MONTHS_PER_QUARTER), []).append(margin)
-    return tuple(
-        sum(v) for _, v in sorted(by_quarter.items()) if len(v) == MONTHS_PER_QUARTER
-    )
+    return tuple(sum(v) for _, v in sorted(by_quarter.items()) if len(v) == MONTHS_PER_QUARTER)
 
 
 @dataclass(frozen=True)

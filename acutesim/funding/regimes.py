@@ -151,9 +151,7 @@ class BaselineVolume:
     @property
     def admission_share(self) -> float:
         """Share of all visits that end in an admission [0-1]."""
-        return float(
-            sum(s * self.admission_share_by_mts[c] for c, s in self.mts_shares.items())
-        )
+        return float(sum(s * self.admission_share_by_mts[c] for c, s in self.mts_shares.items()))
 
     @property
     def admissions_per_year(self) -> float:
@@ -428,7 +426,9 @@ class FundingRegime(abc.ABC):
             * shares.get(site_id, 1.0),
         }
 
-    def organisation_periodic_eur(self, organisation: str, *, year_share: float) -> dict[str, float]:
+    def organisation_periodic_eur(
+        self, organisation: str, *, year_share: float
+    ) -> dict[str, float]:
         """Return organisation-wide periodic components for a period [EUR].
 
         Under a budget with schoning over the organisation's whole DBC revenue, the price
@@ -583,7 +583,9 @@ class FixedBudget(FundingRegime):
         if binding not in ("location", "institution"):
             raise ValueError(f"binding must be 'location' or 'institution', got {binding!r}")
         if schoning_base not in ("organisation", "seh"):
-            raise ValueError(f"schoning_base must be 'organisation' or 'seh', got {schoning_base!r}")
+            raise ValueError(
+                f"schoning_base must be 'organisation' or 'seh', got {schoning_base!r}"
+            )
         if not 0.0 <= schoning_none_share <= 1.0:
             raise ValueError(f"schoning_none_share must be in [0, 1], got {schoning_none_share}")
         if not budget_eur_per_year >= 0:
@@ -656,7 +658,9 @@ class FixedBudget(FundingRegime):
         """Return ``1 - schoning share`` of the site's organisation [-]."""
         return 1.0 - self._share_by_org[self._site(site_id).organisation]
 
-    def organisation_periodic_eur(self, organisation: str, *, year_share: float) -> dict[str, float]:
+    def organisation_periodic_eur(
+        self, organisation: str, *, year_share: float
+    ) -> dict[str, float]:
         """Return the price cut on the organisation's other DBC revenue [EUR] (negative)."""
         if organisation not in self._sites_by_org:
             return {SCHONING_OTHER: 0.0}
@@ -674,9 +678,7 @@ class FixedBudget(FundingRegime):
         # Coverage: opening hours of the organisation's best-served location relative to
         # a 24/7 SEH, against the same at baseline. Keeping one location 24/7 keeps the
         # whole institution budget; reducing every location's hours reduces it pro rata.
-        coverage = max(
-            shares.get(s, 1.0) * self._sites[s].opening_hours_per_week for s in site_ids
-        )
+        coverage = max(shares.get(s, 1.0) * self._sites[s].opening_hours_per_week for s in site_ids)
         planned = max(self._sites[s].opening_hours_per_week for s in site_ids)
         paid = sum(self._budget_by_site[s] for s in site_ids) * min(1.0, coverage / planned)
         # Allocate over the locations in operation, in proportion to their own budgets.

@@ -59,8 +59,8 @@ RD_NEW_EPSG = 28992
 #   assumption.
 DEFAULT_BAND_EDGES_KM: tuple[float, ...] = (0.0, 2.0, 5.0, 10.0, 20.0)
 DEFAULT_DETOUR_FACTOR = 1.3  # road km per straight-line km; fitted shape kept fixed
-AMBULANCE_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (40.0, 60.0, 80.0, 95.0, 110.0)
-CAR_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (25.0, 45.0, 65.0, 80.0, 95.0)
+AMBULANCE_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (31.4, 56.6, 81.7, 92.6, 110.0)
+CAR_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (23.2, 41.8, 60.3, 68.4, 81.2)
 BAND_SPEEDS_BY_PROFILE: Mapping[str, tuple[float, ...]] = {
     "ambulance": AMBULANCE_BAND_SPEEDS_KM_PER_HOUR,
     "car": CAR_BAND_SPEEDS_KM_PER_HOUR,

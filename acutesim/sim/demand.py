@@ -26,7 +26,13 @@ from acutesim.units import (
     PER_THOUSAND,
 )
 
-ROUTE_SHARES_KEY = {"ambulance": "ambulance", "hap": "hap", "gp": "gp", "self": "self", "other": "other"}
+ROUTE_SHARES_KEY = {
+    "ambulance": "ambulance",
+    "hap": "hap",
+    "gp": "gp",
+    "self": "self",
+    "other": "other",
+}
 
 
 @dataclass
@@ -107,7 +113,9 @@ class StreamGenerator:
         self.admit_share = np.array([seh.admission_share_by_mts.get(c, 0.0) for c in MTS_COLOURS])
         amb = region.ambulance
         self.urg_cum = np.cumsum([amb.urgency_shares.get(u, 0.0) for u in URGENCIES])
-        self.convey_share = np.array([amb.conveyance_share_by_urgency.get(u, 0.0) for u in URGENCIES])
+        self.convey_share = np.array(
+            [amb.conveyance_share_by_urgency.get(u, 0.0) for u in URGENCIES]
+        )
         hap = region.hap
         self.consult_share = hap.consult_share
         self.referral_share = (
@@ -147,7 +155,9 @@ class StreamGenerator:
         t = t[order]
         # Attribute draws, always in this order and always for every incident.
         u = rng.random((n, 9))
-        area = np.searchsorted(self.cum_weights, u[:, 0], side="right").clip(0, len(self.cum_weights) - 1)
+        area = np.searchsorted(self.cum_weights, u[:, 0], side="right").clip(
+            0, len(self.cum_weights) - 1
+        )
         mts = np.searchsorted(self.mts_cum, u[:, 1] * self.mts_cum[-1], side="right").clip(0, 4)
         admitted = u[:, 2] < self.admit_share[mts]
         urgency = np.searchsorted(self.urg_cum, u[:, 3] * self.urg_cum[-1], side="right").clip(0, 2)

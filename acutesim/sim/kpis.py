@@ -107,7 +107,11 @@ def compute_kpis(model: Model) -> ReplicationResult:
         add("seh_los_over_4h_share", _share(float((los > FOUR_HOURS_MINUTES).sum()), len(los)), sid)
         add("door_to_doctor_p50_minutes", _q(d2d, 0.5), sid)
         add("ambulance_call_to_door_p95_minutes", _q(c2d, 0.95), sid)
-        add("ambulance_call_to_door_over_45_share", _share(float((c2d > NORM_MINUTES).sum()), len(c2d)), sid)
+        add(
+            "ambulance_call_to_door_over_45_share",
+            _share(float((c2d > NORM_MINUTES).sum()), len(c2d)),
+            sid,
+        )
         add("handoff_delay_p90_minutes", _q(hand, 0.9), sid)
         add("volmelding_hours", _hours_in(sr.status, "volgemeld", t0, t1), sid)
         add("closed_shift_hours", _hours_in(sr.status, "closed_shift", t0, t1), sid)
@@ -143,7 +147,9 @@ def compute_kpis(model: Model) -> ReplicationResult:
     add("journeys", rec.n_created)
 
     status = [
-        (sid, a, b, s) for sid, sr in zip(rec.site_ids, rec.sites, strict=True) for a, b, s in sr.status
+        (sid, a, b, s)
+        for sid, sr in zip(rec.site_ids, rec.sites, strict=True)
+        for a, b, s in sr.status
     ]
     timeseries = _daily_norm(rec.norm_samples, t1)
     n_terminal = dict(rec.n_terminal)
@@ -161,7 +167,9 @@ def compute_kpis(model: Model) -> ReplicationResult:
     )
 
 
-def _daily_norm(samples: list[tuple[float, float]], horizon: float) -> list[tuple[float, str, float]]:
+def _daily_norm(
+    samples: list[tuple[float, float]], horizon: float
+) -> list[tuple[float, str, float]]:
     """Daily time-weighted population beyond the norm, as ``(t_days, kpi, value)``."""
     if not samples:
         return []

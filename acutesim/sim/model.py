@@ -141,8 +141,16 @@ class Model:
 
     def _build_sehs(self, schedules: dict[str, CapacitySchedule]) -> None:
         sc, seh_params = self.scenario, self.region.seh
-        on = sc.volmelding_on_share if sc.volmelding_on_share is not None else seh_params.volmelding_on_share
-        off = sc.volmelding_off_share if sc.volmelding_off_share is not None else seh_params.volmelding_off_share
+        on = (
+            sc.volmelding_on_share
+            if sc.volmelding_on_share is not None
+            else seh_params.volmelding_on_share
+        )
+        off = (
+            sc.volmelding_off_share
+            if sc.volmelding_off_share is not None
+            else seh_params.volmelding_off_share
+        )
         self.sehs: list[SEH] = []
         self.schedules: list[CapacitySchedule] = []
         for i, site in enumerate(self.sites):
@@ -156,7 +164,9 @@ class Model:
                     site.site_id, site.roster, f"roster.{site.site_id}"
                 )
             beds = round(site.acute_beds * sc.beds_multiplier)
-            seh = SEH(self.env, i, site.site_id, bays, beds, on, off, self.recorder, self._status_changed)
+            seh = SEH(
+                self.env, i, site.site_id, bays, beds, on, off, self.recorder, self._status_changed
+            )
             self.sehs.append(seh)
             self.schedules.append(schedule)
             self.env.process(self._roster_process(seh, schedule))
@@ -193,7 +203,12 @@ class Model:
         vehicle_post = np.repeat(np.arange(len(per_post)), per_post)
         t = self.travel
         self.meldkamer = Meldkamer(
-            self.env, vehicle_post, t.amb_post_area, t.amb_area_site.T, t.amb_site_post, self.recorder
+            self.env,
+            vehicle_post,
+            t.amb_post_area,
+            t.amb_area_site.T,
+            t.amb_site_post,
+            self.recorder,
         )
         self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
         self.env.process(self._vehicle_shift_process())
@@ -223,7 +238,11 @@ class Model:
 
     def _norm_open_mask(self) -> np.ndarray:
         return np.array(
-            [seh.status is SEHStatus.OPEN for seh, ok in zip(self.sehs, self.norm_sites, strict=True) if ok],
+            [
+                seh.status is SEHStatus.OPEN
+                for seh, ok in zip(self.sehs, self.norm_sites, strict=True)
+                if ok
+            ],
             dtype=bool,
         )
 
@@ -241,7 +260,9 @@ class Model:
     def _roster_process(self, seh: SEH, schedule: CapacitySchedule) -> Generator[Any, Any, None]:
         """SimPy process: apply an SEH's staffed slots and closed-shift flag at each boundary."""
         env = self.env
-        for t, slots, closed in zip(schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True):
+        for t, slots, closed in zip(
+            schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True
+        ):
             if t > env.now:
                 yield env.timeout(t - env.now)
             seh.set_slots(int(slots))
@@ -287,10 +308,14 @@ class Model:
             t = (math.floor(t / MINUTES_PER_HOUR) + 1) * MINUTES_PER_HOUR
             yield env.timeout(t - env.now)
 
-    def _hap_gp_process(self, hap: HAPPost, schedule: CapacitySchedule) -> Generator[Any, Any, None]:
+    def _hap_gp_process(
+        self, hap: HAPPost, schedule: CapacitySchedule
+    ) -> Generator[Any, Any, None]:
         """SimPy process: apply a HAP's GPs on duty at each roster boundary."""
         env = self.env
-        for t, slots, closed in zip(schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True):
+        for t, slots, closed in zip(
+            schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True
+        ):
             if t > env.now:
                 yield env.timeout(t - env.now)
             hap.set_gps(0 if closed else int(slots))
@@ -440,7 +465,9 @@ class Model:
         hap = self.haps[self.hap_order[p.area]]
         yield from self._hap_visit(p, hap, consult=p.hap_consult, at_site=hap.site)
 
-    def _hap_visit(self, p: Patient, hap: HAPPost, *, consult: bool, at_site: int) -> Generator[Any, Any, None]:
+    def _hap_visit(
+        self, p: Patient, hap: HAPPost, *, consult: bool, at_site: int
+    ) -> Generator[Any, Any, None]:
         env = self.env
         p.t_triage = env.now
         if consult:
@@ -462,7 +489,11 @@ class Model:
         """Start the demand processes and run until the horizon."""
         for k, stream in enumerate(self.region.streams):
             gen = StreamGenerator(
-                stream, self.region, self.scenario, self.streams.get(f"demand.{stream.name}"), self.horizon
+                stream,
+                self.region,
+                self.scenario,
+                self.streams.get(f"demand.{stream.name}"),
+                self.horizon,
             )
             self.env.process(self._demand_process(k, gen))
         self.env.run(until=self.horizon)

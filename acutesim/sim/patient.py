@@ -32,14 +32,17 @@ class Patient:
     __slots__ = (
         "admitted",
         "area",
+        "arrival_route",
         "conveyed",
         "dispatch_minutes",
+        "done",
         "handover_minutes",
         "hap_consult",
+        "hap_consult_minutes",
         "hap_referral",
         "hap_take",
         "hap_triage_minutes",
-        "hap_consult_minutes",
+        "has_bay",
         "mts",
         "on_scene_minutes",
         "patient_id",
@@ -65,9 +68,6 @@ class Patient:
         "triage_minutes",
         "urgency",
         "ward_minutes",
-        "done",
-        "has_bay",
-        "arrival_route",
     )
 
     def __init__(self, patient_id: int, stream: str, route: str, area: int, t_call: float) -> None:

@@ -35,7 +35,14 @@ PATIENT_COLUMNS = (
     "t_departure",
 )
 
-ROUTE_GROUP = {"ambulance": "ambulance", "hap": "gp_hap", "gp": "gp_hap", "self": "self", "other": "other", "gp_hap": "gp_hap"}
+ROUTE_GROUP = {
+    "ambulance": "ambulance",
+    "hap": "gp_hap",
+    "gp": "gp_hap",
+    "self": "self",
+    "other": "other",
+    "gp_hap": "gp_hap",
+}
 
 
 class SiteRecords:

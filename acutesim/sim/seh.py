@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
 
 
-class SEHStatus(str, Enum):
+class SEHStatus(StrEnum):
     """Status of an SEH; ambulances route only to ``OPEN`` (A1 also to ``VOLGEMELD``)."""
 
     OPEN = "open"
