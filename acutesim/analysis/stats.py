@@ -76,6 +76,7 @@ class Summary:
     baseline: str
     scenarios: list[str]
     manifest: dict[str, Any]
+    warmup_suggestion_days: float | None = None
 
     def to_text_table(self, kpis: list[str] | None = None) -> str:
         """Format as a plain-text table: mean [95% CI] per scenario, difference to baseline."""
@@ -108,6 +109,12 @@ class Summary:
             f"mean [95% CI] over replications; d = paired difference to '{self.baseline}' "
             "(common random numbers)"
         )
+        if self.warmup_suggestion_days is not None:
+            lines.append(
+                f"MSER-5 on the baseline's daily mean SEH length of stay suggests a warm-up of "
+                f"{self.warmup_suggestion_days:g} days (this run used "
+                f"{self.manifest.get('warmup_days', 'n/a')} days)"
+            )
         return "\n".join(lines)
 
 
@@ -195,4 +202,22 @@ def summarise(results_dir: str | Path) -> Summary:
             ),
             kind="stable",
         ).reset_index(drop=True)
-    return Summary(table=table, baseline=baseline, scenarios=scenarios, manifest=manifest)
+    return Summary(
+        table=table,
+        baseline=baseline,
+        scenarios=scenarios,
+        manifest=manifest,
+        warmup_suggestion_days=suggest_warmup_days(d / "timeseries.parquet", baseline),
+    )
+
+
+def suggest_warmup_days(path: Path, scenario: str, kpi: str = "seh_los_mean_minutes") -> float | None:
+    """MSER-5 warm-up for a daily KPI, averaged over replications [days]; None without data."""
+    if not path.exists():
+        return None
+    ts = pd.read_parquet(path)
+    ts = ts[(ts["scenario"] == scenario) & (ts["kpi"] == kpi)]
+    if ts.empty:
+        return None
+    daily = ts.groupby("t_days")["value"].mean().sort_index()
+    return float(mser5(daily.to_numpy()))

@@ -28,7 +28,7 @@ HAP_CONTACT_RATE = 250.0
 GP_REFERRAL_RATE = 42.0
 # Self-referral incidence before a co-located HAP takes its share: calibration so that
 # ~12% of SEH arrivals are self-referred (docs/calibration.md).
-SELF_REFERRAL_RATE = 27.0
+SELF_REFERRAL_RATE = 23.0
 # source: [SAZ-2019] second-line referrals ~14% of SEH arrivals (specialists, other hospitals).
 OTHER_REFERRAL_RATE = 15.0
 

@@ -152,6 +152,11 @@ def compute_kpis(model: Model) -> ReplicationResult:
         for a, b, s in sr.status
     ]
     timeseries = _daily_norm(rec.norm_samples, t1)
+    n_full_days = int(t1 // MINUTES_PER_DAY)
+    for d in range(n_full_days):
+        n = rec.daily_departures[d]
+        if n:
+            timeseries.append((float(d), "seh_los_mean_minutes", float(rec.daily_los_sum[d] / n)))
     n_terminal = dict(rec.n_terminal)
     return ReplicationResult(
         scenario="",

@@ -120,6 +120,7 @@ class Model:
             region.area_ids,
             warmup_minutes,
             patient_sink,
+            horizon_minutes,
         )
         self._build_sehs(schedules or {})
         self._build_haps()

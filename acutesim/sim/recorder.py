@@ -12,7 +12,10 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from acutesim.sim.patient import MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
+from acutesim.units import MINUTES_PER_DAY
 
 PATIENT_COLUMNS = (
     "patient_id",
@@ -80,6 +83,7 @@ class Recorder:
         area_ids: Sequence[str],
         warmup_minutes: float,
         patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
+        horizon_minutes: float = 0.0,
     ) -> None:
         self.site_ids = list(site_ids)
         self.hap_ids = list(hap_ids)
@@ -97,6 +101,10 @@ class Recorder:
         self.norm_samples: list[tuple[float, float]] = []  # (t, population beyond norm)
         self.closures: list[tuple[float, str, str, str]] = []  # (t, site_id, action, reason)
         self.finance_rows: list[dict[str, Any]] = []
+        # Daily sums for the warm-up analysis (all journeys, by departure day).
+        n_days = int(horizon_minutes // MINUTES_PER_DAY) + 1
+        self.daily_los_sum = np.zeros(n_days)
+        self.daily_departures = np.zeros(n_days, dtype=np.int64)
 
     def measured(self, p: Patient) -> bool:
         """True when the journey started inside the measured window."""
@@ -116,11 +124,15 @@ class Recorder:
     def seh_journey(self, p: Patient) -> None:
         """A patient left the SEH (discharged or admitted)."""
         self.terminal(p)
+        los = p.t_departure - p.t_arrival
+        day = int(p.t_departure // MINUTES_PER_DAY)
+        if day < len(self.daily_departures):
+            self.daily_los_sum[day] += los
+            self.daily_departures[day] += 1
         if not self.measured(p):
             return
         rec = self.sites[p.site]
         rec.visits_by_route[ROUTE_GROUP[p.arrival_route]] += 1
-        los = p.t_departure - p.t_arrival
         rec.los_minutes.append(los)
         rec.door_to_doctor_minutes.append(p.t_treatment_start - p.t_arrival)
         if p.admitted:
