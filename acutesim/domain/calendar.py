@@ -42,7 +42,8 @@ class Calendar:
     def hours_of_week(self, t_minutes: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`hour_of_week` [min -> hour index]."""
         hours = np.floor_divide(t_minutes, MINUTES_PER_HOUR).astype(np.int64)
-        return (self.start_hour_of_week + hours) % HOURS_PER_WEEK
+        out: np.ndarray = (self.start_hour_of_week + hours) % HOURS_PER_WEEK
+        return out
 
     def datetime(self, t_minutes: float) -> dt.datetime:
         """Return the wall-clock time at sim time ``t`` [min] (no DST shift)."""

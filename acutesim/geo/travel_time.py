@@ -49,16 +49,20 @@ RD_NEW_EPSG = 28992
 # first kilometres of every trip are driven at the (slow) speed of band 0, the next at
 # the speed of band 1, and so on, so that average speed grows with trip length.
 #
-# Calibrated against Dutch data by scripts/calibrate_travel.py; see
-# docs/calibration-reachability.md for the fit, the data and the alternatives.
-# source (ambulance): RUG Geodienst for RTL Nieuws, "Aanrijtijden ambulances in
-#   Nederland in beeld", 2017 (385,000 inhabitants beyond a 12-minute drive from the
-#   nearest 24/7 post), shape of the bands an assumption.
+# Calibrated against Dutch open data by scripts/calibrate_travel.py; the fit, the data,
+# the alternatives and the sensitivity are in docs/calibration-reachability.md.
 # source (car): OpenRouteService driving-car 30-minute isochrones around the RIVM 2019
-#   SEH locations (TNO "Selectie van ziekenhuizen", 2020), shape of the bands an
-#   assumption.
+#   SEH/AV locations and OSRM 15-minute isochrones around the RIVM 2019 ambulance posts
+#   (TNO "Selectie van ziekenhuizen", 2020; OpenStreetMap), against CBS PC4 population
+#   2021: speeds chosen so that circles of 15 and 30 minutes hold as many inhabitants
+#   as the isochrones. Band edges and relative band speeds: assumption.
+# source (ambulance): RUG Geodienst for RTL Nieuws, "Aanrijtijden ambulances in
+#   Nederland in beeld", 2017: 385,000 inhabitants (about 2.3%) beyond a 12-minute drive
+#   from the nearest post; the car speeds times one factor (1.354) reproduce that share
+#   with the 224 24/7 posts of RIVM 2019.
+# Detour factor: assumption (with straight lines only detour / speed is identified).
 DEFAULT_BAND_EDGES_KM: tuple[float, ...] = (0.0, 2.0, 5.0, 10.0, 20.0)
-DEFAULT_DETOUR_FACTOR = 1.3  # road km per straight-line km; fitted shape kept fixed
+DEFAULT_DETOUR_FACTOR = 1.3  # road km per straight-line km
 AMBULANCE_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (31.4, 56.6, 81.7, 92.6, 110.0)
 CAR_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (23.2, 41.8, 60.3, 68.4, 81.2)
 BAND_SPEEDS_BY_PROFILE: Mapping[str, tuple[float, ...]] = {
@@ -90,7 +94,7 @@ def _float_array(values: Any) -> np.ndarray:
 
 
 # --- locations -----------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare by identity, hash by id
 class Locations:
     """Points that trips start or end at, with the zone (mainland or island) of each.
 
@@ -481,7 +485,7 @@ class MatrixModel:
 
 
 # --- road network --------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RoadNetwork:
     """A routable road graph: nodes in metres and directed edges with driving minutes.
 

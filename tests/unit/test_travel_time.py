@@ -424,3 +424,23 @@ def test_demo_locations_and_island(demo_region):
 def test_unknown_site_id_in_locations(demo_region):
     with pytest.raises(GeoError, match="unknown site_id 'centrall'; did you mean 'centraal'"):
         Locations.from_sites(demo_region, ["centrall"])
+
+
+def test_region_loader_reports_travel_problems(tmp_path):
+    if not (DEMO / "region.toml").exists():
+        pytest.skip("regions/demo is not present")
+    import shutil
+
+    from acutesim.config.load import load_region
+    from acutesim.errors import ConfigError
+
+    pack = tmp_path / "demo"
+    shutil.copytree(DEMO, pack)
+    toml = (pack / "region.toml").read_text(encoding="utf-8")
+    toml = toml.replace('model = "straight_line"', 'model = "straight_line"\ndetour_factr = 1.3')
+    (pack / "region.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=r"region.toml \[travel\]: unknown key 'detour_factr'; did you mean 'detour_factor'\?",
+    ):
+        load_region(pack)
