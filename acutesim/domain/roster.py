@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -91,6 +91,17 @@ class CapacitySchedule:
     slots: np.ndarray
     is_closed: np.ndarray
     staff_hours_by_role: Mapping[str, float]
+    roles: tuple[str, ...] = ()
+    staff: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+
+    def staff_hours_between(self, t0: float, t1: float, horizon_minutes: float) -> dict[str, float]:
+        """Staffed hours per role in the window ``[t0, t1)`` [h] (staff present, not planned)."""
+        if not self.roles or t1 <= t0:
+            return {r: 0.0 for r in self.roles}
+        ends = np.append(self.t_start_minutes[1:], horizon_minutes)
+        overlap = np.clip(np.minimum(ends, t1) - np.maximum(self.t_start_minutes, t0), 0.0, None)
+        minutes = overlap @ self.staff
+        return {r: float(minutes[k] / MINUTES_PER_HOUR) for k, r in enumerate(self.roles)}
 
     def at(self, t_minutes: float) -> tuple[int, bool]:
         """Return ``(slots, is_closed)`` in force at sim time ``t`` [min]."""
@@ -162,6 +173,7 @@ def build_schedule(
     times: list[float] = []
     slots: list[int] = []
     closed: list[bool] = []
+    staff_rows: list[np.ndarray] = []
     current = np.zeros(len(roles))
     i = 0
     for t in sorted({e[0] for e in events} | {0.0}):
@@ -173,11 +185,17 @@ def build_schedule(
         staff = {r: float(current[k]) for k, r in enumerate(roles)}
         is_closed = template.below_minimum(staff)
         n_slots = 0 if is_closed else template.planned_slots(staff)
-        if slots and slots[-1] == n_slots and closed[-1] == is_closed:
+        if (
+            slots
+            and slots[-1] == n_slots
+            and closed[-1] == is_closed
+            and np.array_equal(staff_rows[-1], current)
+        ):
             continue  # no change at this boundary
         times.append(t)
         slots.append(n_slots)
         closed.append(is_closed)
+        staff_rows.append(current.copy())
     return CapacitySchedule(
         t_start_minutes=np.asarray(times, dtype=float),
         slots=np.asarray(slots, dtype=np.int64),
@@ -185,6 +203,8 @@ def build_schedule(
         staff_hours_by_role={
             r: float(staff_minutes[k] / MINUTES_PER_HOUR) for k, r in enumerate(roles)
         },
+        roles=tuple(roles),
+        staff=np.asarray(staff_rows, dtype=float).reshape(len(times), len(roles)),
     )
 
 

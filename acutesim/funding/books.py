@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from acutesim.domain.region import MTS_COLOURS, Site
-from acutesim.funding.behaviour import BoardBehaviour, VolmeldingBehaviour
+from acutesim.funding.behaviour import BoardBehaviour, SEHYearFigures, VolmeldingBehaviour
 from acutesim.funding.regimes import (
     BESCHIKBAARHEIDBIJDRAGE,
     BUDGET,
@@ -324,6 +324,23 @@ class FinanceBooks:
         """Return the SEH's rows of the last ``n_months`` closed months, oldest first."""
         months = set(self._closed_months[-n_months:])
         return [r for r in self._rows if r.site_id == site_id and r.month in months]
+
+    def year_figures(self, site_id: str, n_months: int = MONTHS_PER_QUARTER) -> SEHYearFigures:
+        """Return the SEH's last ``n_months`` closed months scaled to a year [EUR/yr].
+
+        The input of :func:`acutesim.funding.behaviour.closure_effect`. The scale is
+        days of a year over days of the months, so a short February counts fully.
+        """
+        rows = self.last_months(site_id, n_months)
+        covered = sum(month_year_share(r.month) for r in rows)
+        scale = 1.0 / covered if covered > 0 else 0.0
+        return SEHYearFigures(
+            revenue_dbc_eur_per_year=scale
+            * sum(r.revenue_dbc_visits_eur + r.revenue_dbc_admissions_eur for r in rows),
+            cost_staff_eur_per_year=scale * sum(r.cost_staff_eur for r in rows),
+            cost_variable_eur_per_year=scale * sum(r.cost_variable_eur for r in rows),
+            cost_fixed_eur_per_year=scale * sum(r.cost_fixed_eur for r in rows),
+        )
 
 
 def _quarters(margin_by_month: Mapping[str, float]) -> tuple[float, ...]:

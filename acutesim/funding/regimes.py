@@ -19,6 +19,7 @@ from __future__ import annotations
 import abc
 import calendar
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -454,9 +455,9 @@ class FundingRegime(abc.ABC):
             for s in self._sites
         }
 
+    @abc.abstractmethod
     def _budget_share_eur_per_year(self, site_id: str, shares: Mapping[str, float]) -> float:
         """Budget paid to one site per year given the open shares [EUR/yr]."""
-        return 0.0
 
 
 def _shares(open_hours_share_by_site: Mapping[str, float] | None) -> dict[str, float]:
@@ -486,6 +487,9 @@ class FeePerDBC(FundingRegime):
     """
 
     name = "fee-per-dbc"
+
+    def _budget_share_eur_per_year(self, site_id: str, shares: Mapping[str, float]) -> float:
+        return 0.0  # no budget: availability is paid through the DBC tariffs
 
 
 # --- fixed budget (from 2027) ------------------------------------------------------------
@@ -779,7 +783,7 @@ class RegimeSchedule:
 
     def __post_init__(self) -> None:
         dates = [d for d, _ in self.switches]
-        if any(b <= a for a, b in zip(dates, dates[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(dates)):
             raise ValueError(f"switch dates must be strictly increasing, got {dates}")
 
     def regime_at(self, day: dt.date) -> FundingRegime:

@@ -794,6 +794,7 @@ sites = "sites.csv"
 posts = "ambulance_posts.csv"
 haps = "haps.csv"
 rosters = "rosters.toml"
+finance = "finance.toml"
 
 [travel]
 model = "straight_line"
