@@ -22,16 +22,24 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acutesim.config.load import load_experiment, load_region
 from acutesim.domain.region import Region
-from acutesim.domain.scenario import Experiment
+from acutesim.domain.scenario import Experiment, Scenario
 from acutesim.errors import ResultsError
 from acutesim.experiment import spec as sp
 from acutesim.experiment.store import TABLES, ResultsStore
-from acutesim.sim.model import ReplicationResult, TravelMatrices, run_replication, travel_matrices
+from acutesim.funding.books import FundingSetup
+from acutesim.sim.model import (
+    ReplicationResult,
+    TravelMatrices,
+    expected_seh_visits_per_year,
+    run_replication,
+    travel_matrices,
+)
 from acutesim.sim.recorder import PATIENT_COLUMNS
 
 PACKAGES = (
@@ -48,15 +56,52 @@ PACKAGES = (
 )
 PATIENT_BATCH_ROWS = 50_000
 
-_CONTEXT: dict[str, tuple[Region, TravelMatrices]] = {}
+# Arrival-route mix of SEH visits used to value baseline volumes for schoning.
+# source: [SAZ-2019] SAZ SEH benchmark 2019 (ambulance ~20%, GP/HAP ~55%, self ~12%, other).
+BASELINE_ROUTE_SHARES = {"ambulance": 0.20, "gp": 0.55, "self": 0.12, "other": 0.13}
+
+_CONTEXT: dict[str, tuple[Region, TravelMatrices, frozenset[str]]] = {}
 
 
-def _context(region_path: str) -> tuple[Region, TravelMatrices]:
-    """Region and travel matrices, loaded once per worker process."""
+def _context(region_path: str) -> tuple[Region, TravelMatrices, frozenset[str]]:
+    """Region, travel matrices and sensitive SEHs, computed once per worker process."""
     if region_path not in _CONTEXT:
         region = load_region(region_path)
-        _CONTEXT[region_path] = (region, travel_matrices(region))
+        travel = travel_matrices(region)
+        _CONTEXT[region_path] = (region, travel, sensitive_sites(region, travel))
     return _CONTEXT[region_path]
+
+
+def sensitive_sites(region: Region, travel: TravelMatrices) -> frozenset[str]:
+    """24/7 SEHs whose closure alone puts extra inhabitants beyond the 45-minute norm."""
+    from acutesim.geo.norm import NormTracker
+
+    sites = region.seh_sites
+    is_24_7 = np.array([s.is_24_7 for s in sites], dtype=bool)
+    posts_24_7 = np.array([p.is_24_7 for p in region.posts], dtype=bool)
+    if not is_24_7.any() or not posts_24_7.any():
+        return frozenset()
+    tracker = NormTracker(
+        travel.amb_post_area[posts_24_7], travel.amb_area_site[:, is_24_7], region.area_population()
+    )
+    extra = tracker.sensitivity(np.ones(int(is_24_7.sum()), dtype=bool))
+    ids = [s.site_id for s in sites if s.is_24_7]
+    return frozenset(sid for sid, x in zip(ids, extra, strict=True) if x > 0)
+
+
+def funding_setup(
+    region: Region, travel: TravelMatrices, sensitive: frozenset[str], scenario: Scenario
+) -> FundingSetup | None:
+    """The scenario's funding regimes and behaviour, or None when the region keeps no books."""
+    if not region.finance and not scenario.funding and not scenario.behaviour:
+        return None
+    from acutesim.config.funding import build_funding
+    from acutesim.funding.regimes import baseline_volumes, mts_shares_from_routes
+
+    visits = expected_seh_visits_per_year(region, travel)
+    mix = mts_shares_from_routes(BASELINE_ROUTE_SHARES, region.seh.mts_shares_by_route)
+    baseline = baseline_volumes(visits, mix, region.seh.admission_share_by_mts)
+    return build_funding(region, scenario, sensitive, baseline)
 
 
 class PatientWriter:
@@ -163,7 +208,7 @@ def execute_task(
     dict
         Task metadata (key, counts, wall time), also written as the task's ``done.json``.
     """
-    region, travel = _context(region_path)
+    region, travel, sensitive = _context(region_path)
     store = ResultsStore(out_dir)
     d = store.task_dir(task.key)
     d.mkdir(parents=True, exist_ok=True)
@@ -181,6 +226,7 @@ def execute_task(
         replication=task.replication,
         travel=travel,
         patient_sink=writer,
+        funding=funding_setup(region, travel, sensitive, task.scenario),
     )
     if writer is not None:
         writer.close()

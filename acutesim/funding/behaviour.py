@@ -75,7 +75,7 @@ class VolmeldingBehaviour:
 
     base_on_share: float = 0.95
     base_off_share: float = 0.80
-    sensitivity_per_1000_eur: float = 0.05
+    sensitivity_per_1000_eur: float = 0.25
     reference_marginal_revenue_eur: float | None = None
     neutral: bool = False
     min_on_share: float = 0.6
@@ -202,7 +202,7 @@ class BoardBehaviour:
     staff_closed_shift_share_threshold: float = 0.15
     reopen_staff_closed_shift_share: float = 0.02
     reopen_after_quarters_in_surplus: int = 4
-    protect_sensitive: bool = True
+    protect_sensitive: bool = False
     protect_all: bool = False
     min_quarters_between_changes: int = 2
     retained_patient_share: float = 0.5

@@ -21,8 +21,10 @@ import simpy
 from acutesim.domain.region import Region, Site
 from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
+from acutesim.funding.books import FundingSetup
 from acutesim.rng import RandomStreams
 from acutesim.sim.ambulance import Meldkamer
+from acutesim.sim.board import Board
 from acutesim.sim.demand import IncidentBatch, StreamGenerator
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.patient import HAP_DONE, NOT_CONVEYED, Patient
@@ -103,6 +105,7 @@ class Model:
         travel: TravelMatrices,
         patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
         schedules: dict[str, CapacitySchedule] | None = None,
+        funding: FundingSetup | None = None,
     ) -> None:
         self.region = region
         self.scenario = scenario
@@ -114,6 +117,7 @@ class Model:
         self.sites: tuple[Site, ...] = region.seh_sites
         self.site_index = {s.site_id: i for i, s in enumerate(self.sites)}
         self.norm_tracker: Any = None
+        self.board: Board | None = None
         self.recorder = Recorder(
             [s.site_id for s in self.sites],
             [h.hap_id for h in region.haps],
@@ -127,6 +131,9 @@ class Model:
         self._build_meldkamer()
         self._build_routing()
         self._build_norm()
+        if funding is not None:
+            self.board = Board(self, funding)
+            self.recorder.on_visit = self.board.visit
 
     # -- construction ----------------------------------------------------------------------
     def _schedule(self, site_id: str, roster_name: str, stream: str) -> CapacitySchedule:
@@ -170,7 +177,7 @@ class Model:
             )
             self.sehs.append(seh)
             self.schedules.append(schedule)
-            self.env.process(self._roster_process(seh, schedule))
+            self.env.process(self._roster_process(i, seh, schedule))
             if site.seh == "day":
                 self.env.process(self._opening_hours_process(seh, site))
         for sid in sc.closed_sites:
@@ -258,16 +265,19 @@ class Model:
                 self._record_norm()
 
     # -- background processes --------------------------------------------------------------
-    def _roster_process(self, seh: SEH, schedule: CapacitySchedule) -> Generator[Any, Any, None]:
+    def _roster_process(
+        self, i: int, seh: SEH, schedule: CapacitySchedule
+    ) -> Generator[Any, Any, None]:
         """SimPy process: apply an SEH's staffed slots and closed-shift flag at each boundary."""
         env = self.env
-        for t, slots, closed in zip(
-            schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True
-        ):
+        has_staff = schedule.staff.shape == (len(schedule.slots), len(schedule.roles))
+        for k, t in enumerate(schedule.t_start_minutes):
             if t > env.now:
                 yield env.timeout(t - env.now)
-            seh.set_slots(int(slots))
-            seh.set_closed_shift(bool(closed))
+            seh.set_slots(int(schedule.slots[k]))
+            seh.set_closed_shift(bool(schedule.is_closed[k]))
+            if self.board is not None and has_staff:
+                self.board.staff_changed(i, schedule.staff[k])
 
     def _opening_hours_process(self, seh: SEH, site: Site) -> Generator[Any, Any, None]:
         """SimPy process: open and close a day-only SEH at its hours every day."""
@@ -488,6 +498,8 @@ class Model:
     # -- run ---------------------------------------------------------------------------------
     def run(self) -> None:
         """Start the demand processes and run until the horizon."""
+        if self.board is not None:
+            self.board.start()
         for k, stream in enumerate(self.region.streams):
             gen = StreamGenerator(
                 stream,
@@ -533,6 +545,7 @@ def run_replication(
     replication: int,
     travel: TravelMatrices | None = None,
     patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
+    funding: FundingSetup | None = None,
 ) -> ReplicationResult:
     """Run one replication of a scenario and return its tables.
 
@@ -552,6 +565,9 @@ def run_replication(
         Precomputed travel matrices (computed from the region when omitted).
     patient_sink : callable, optional
         Receives one row per finished journey (see ``sim.recorder.PATIENT_COLUMNS``).
+    funding : FundingSetup, optional
+        Funding regimes, costs and behaviour; without it no books are kept and no board
+        decides.
 
     Returns
     -------
@@ -570,9 +586,59 @@ def run_replication(
         warmup_minutes=days(warmup_days),
         travel=travel if travel is not None else travel_matrices(region),
         patient_sink=patient_sink,
+        funding=funding,
     )
     model.run()
     result = compute_kpis(model)
     result.scenario, result.replication = scenario.name, replication
     result.wall_seconds = time.perf_counter() - t0
     return result
+
+
+# Share of a day-only SEH's would-be patients that arrive while it is open (08:00-23:00
+# holds most of the demand; derived from the default hour-of-day profiles).
+DAY_SEH_OPEN_DEMAND_SHARE = 0.85
+
+
+def expected_seh_visits_per_year(region: Region, travel: TravelMatrices) -> dict[str, float]:
+    """Expected SEH visits per site per year with every SEH open [visits/yr].
+
+    An analytic estimate from the stream rates and routing shares, used as the baseline
+    volume of budget-neutral schoning: patients go to the nearest SEH (by ambulance for
+    ambulance patients, by car otherwise); a co-located HAP keeps part of the
+    self-referrals while open (about half of the week); a day-only SEH keeps the share of
+    its patients that arrive during its hours, the rest go to the next nearest SEH.
+    """
+    sites = region.seh_sites
+    weights = np.array([a.population * a.demand_weight for a in region.areas], dtype=float)
+    amb, seh, hap = region.ambulance, region.seh, region.hap
+    convey = sum(
+        amb.urgency_shares.get(u, 0.0) * amb.conveyance_share_by_urgency.get(u, 0.0)
+        for u in amb.urgency_shares
+    )
+    has_hap = np.array([s.has_hap for s in sites])
+    visits = np.zeros(len(sites))
+
+    def allocate(per_area: np.ndarray, minutes: np.ndarray) -> None:
+        order = np.argsort(minutes, axis=1, kind="stable")
+        first, second = order[:, 0], order[:, min(1, order.shape[1] - 1)]
+        is_day = np.array([s.seh == "day" for s in sites])[first]
+        keep = np.where(is_day, DAY_SEH_OPEN_DEMAND_SHARE, 1.0)
+        np.add.at(visits, first, per_area * keep)
+        np.add.at(visits, second, per_area * (1.0 - keep))
+
+    for stream in region.streams:
+        per_area = weights * stream.rate_per_1000_per_year / 1000.0
+        if stream.route == "ambulance":
+            allocate(per_area * convey, travel.amb_area_site)
+            continue
+        if stream.route == "hap":
+            per_area = per_area * hap.referral_share
+        elif stream.route == "self":
+            nearest = np.argmin(travel.car_area_site, axis=1)
+            diverted = (
+                seh.hap_takes_self_referral_share * (1 - seh.hap_self_referral_onward_share) * 0.5
+            )
+            per_area = per_area * np.where(has_hap[nearest], 1.0 - diverted, 1.0)
+        allocate(per_area, travel.car_area_site)
+    return {s.site_id: float(v) for s, v in zip(sites, visits, strict=True)}

@@ -101,6 +101,7 @@ class Recorder:
         self.norm_samples: list[tuple[float, float]] = []  # (t, population beyond norm)
         self.closures: list[tuple[float, str, str, str]] = []  # (t, site_id, action, reason)
         self.finance_rows: list[dict[str, Any]] = []
+        self.on_visit: Callable[[Patient], None] | None = None  # the books, when funded
         # Daily sums for the warm-up analysis (all journeys, by departure day).
         n_days = int(horizon_minutes // MINUTES_PER_DAY) + 1
         self.daily_los_sum = np.zeros(n_days)
@@ -124,6 +125,8 @@ class Recorder:
     def seh_journey(self, p: Patient) -> None:
         """A patient left the SEH (discharged or admitted)."""
         self.terminal(p)
+        if self.on_visit is not None:
+            self.on_visit(p)
         los = p.t_departure - p.t_arrival
         day = int(p.t_departure // MINUTES_PER_DAY)
         if day < len(self.daily_departures):

@@ -46,7 +46,7 @@ def test_lower_marginal_revenue_declares_full_earlier() -> None:
     on_ref, off_ref = volmelding_thresholds(REFERENCE, PARAMS)
     assert on_low < on_ref
     assert off_low < off_ref
-    assert on_low == pytest.approx(0.95 - 0.05 * 0.5)
+    assert on_low == pytest.approx(0.95 - PARAMS.sensitivity_per_1000_eur * 0.5)
     assert on_low - off_low == pytest.approx(0.15)  # the gap is kept
 
 
@@ -169,8 +169,9 @@ def test_protected_sensitive_seh_never_closes_for_money(status: str) -> None:
         closure_reason=None if status == "open" else "staff",
         reserves_eur=-1e9,
     )
-    assert is_protected(state, BOARD)
-    decision = board_decision(state, BOARD)
+    protecting = dataclasses.replace(BOARD, protect_sensitive=True)
+    assert is_protected(state, protecting)
+    decision = board_decision(state, protecting)
     assert decision is None or decision.reason != "financial"
 
 
@@ -239,7 +240,7 @@ def test_protection_reopens_a_sensitive_seh_closed_for_money() -> None:
     closed = dataclasses.replace(
         LOSING, status="closed", closure_reason="financial", is_sensitive=True
     )
-    decision = board_decision(closed, BOARD)
+    decision = board_decision(closed, dataclasses.replace(BOARD, protect_sensitive=True))
     assert decision is not None
     assert (decision.action, decision.reason) == ("reopen", "policy")
 

@@ -189,10 +189,10 @@ def test_build_funding_switches_to_the_budget(
     )
     on, _ = volmelding_thresholds(after.marginal_revenue_eur("kust"), params)
     assert on < demo.seh.volmelding_on_share
-    assert setup.reserves_eur_by_org["kust"] == 6_000_000
+    assert setup.reserves_eur_by_org["kust"] == 4_000_000
     assert setup.costs.staff_eur_per_hour_by_role["seh_physician"] == pytest.approx(172_500 / 1_490)
     books = setup.new_books()
-    assert books.reserves_eur("kust") == 6_000_000
+    assert books.reserves_eur("kust") == 4_000_000
 
 
 def test_demo_kust_loses_under_fee_and_gains_under_budget(
