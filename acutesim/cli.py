@@ -91,6 +91,21 @@ def summary(
     _print_table(summarise(results_dir).to_text_table())
 
 
+@app.command()
+def report(
+    results_dir: Annotated[Path, typer.Argument(help="A results directory.")],
+    out: Annotated[
+        Path | None, typer.Option(help="HTML file to write [RESULTS_DIR/report.html].")
+    ] = None,
+) -> None:
+    """Write a self-contained HTML report, with report.md and summary.csv beside it."""
+    from acutesim.report.html import companion_paths, write_report
+
+    path = write_report(results_dir, out)
+    md, csv = companion_paths(path)
+    _err(f"report written to {path} (and {md.name}, {csv.name} beside it)")
+
+
 @region_app.command("validate")
 def region_validate(
     region: Annotated[Path, typer.Argument(help="Region pack folder.")],
@@ -106,6 +121,66 @@ def region_validate(
         f"{info['n_sites']} sites, {info['n_posts']} ambulance posts, {info['n_haps']} HAPs, "
         f"{info['n_ferries']} ferry links"
     )
+
+
+def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
+    from acutesim.errors import ConfigError
+
+    bad = [i for i in items or [] if "=" not in i]
+    if bad:
+        raise ConfigError(option, [f"{option} {b!r}: expected ROLE=COLUMN" for b in bad])
+    return dict(i.split("=", 1) for i in items or [])
+
+
+_Opt = typer.Option
+_Files = Annotated[list[str] | None, _Opt(help="ROLE=COLUMN (repeatable).")]
+
+
+@region_app.command("build")
+def region_build(
+    areas: Annotated[Path, _Opt(help="Population polygons or points (.gpkg, .geojson, .shp).")],
+    sites: Annotated[Path, _Opt(help="Hospital list CSV (lon/lat or RD x/y).")],
+    posts: Annotated[Path, _Opt(help="Ambulance post CSV.")],
+    out: Annotated[Path, _Opt(help="Folder to write the pack to.")],
+    population_column: Annotated[str | None, _Opt(help="Areas: population column.")] = None,
+    id_column: Annotated[str | None, _Opt(help="Areas: id column.")] = None,
+    name_column: Annotated[str | None, _Opt(help="Areas: name column.")] = None,
+    roads: Annotated[Path | None, _Opt(help="Road lines (.gpkg/.geojson) to route on.")] = None,
+    sites_filter: Annotated[list[str] | None, _Opt(help="Keep rows COLUMN=VALUE.")] = None,
+    sites_column: _Files = None,
+    posts_column: _Files = None,
+    posts_availability: Annotated[list[str] | None, _Opt(help="Keep exactly this value.")] = None,
+    fixed_link: Annotated[list[str] | None, _Opt(help="Area id of a bridged island.")] = None,
+    crossing_minutes: Annotated[float, _Opt(help="Ferry crossing [min].")] = 45.0,
+    name: Annotated[str | None, _Opt(help="Pack name [folder name].")] = None,
+    source: Annotated[list[str] | None, _Opt(help="Source line (repeatable).")] = None,
+    force: Annotated[bool, _Opt(help="Overwrite an existing pack.")] = False,
+) -> None:
+    """Build a valid region pack from CBS/RIVM-style files (areas, SEH list, posts)."""
+    from acutesim.config.build import BuildInputs, build_region_pack
+
+    report = build_region_pack(
+        BuildInputs(
+            areas=areas,
+            sites=sites,
+            posts=posts,
+            out=out,
+            roads=roads,
+            name=name,
+            area_id_column=id_column,
+            population_column=population_column,
+            name_column=name_column,
+            site_filters=sites_filter or (),
+            site_columns=_pairs(sites_column, "--sites-column"),
+            post_columns=_pairs(posts_column, "--posts-column"),
+            post_availability=posts_availability or (),
+            fixed_links=fixed_link or (),
+            crossing_minutes=crossing_minutes,
+            sources=source or (),
+            force=force,
+        )
+    )
+    _err(f"{report.to_text()}\nregion pack '{out}' is valid")
 
 
 def _ids(text: str) -> list[str]:

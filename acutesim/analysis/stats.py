@@ -211,7 +211,9 @@ def summarise(results_dir: str | Path) -> Summary:
     )
 
 
-def suggest_warmup_days(path: Path, scenario: str, kpi: str = "seh_los_mean_minutes") -> float | None:
+def suggest_warmup_days(
+    path: Path, scenario: str, kpi: str = "seh_los_mean_minutes"
+) -> float | None:
     """MSER-5 warm-up for a daily KPI, averaged over replications [days]; None without data."""
     if not path.exists():
         return None

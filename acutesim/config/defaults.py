@@ -76,6 +76,9 @@ HAP_SELF_ONWARD_SHARE = 0.2
 # Physical bays per staffed treatment slot at full planned staffing: assumption (Gaakeer et
 # al. 2018 report 16 bays per ED on average, range 4-36, without a staffing ratio).
 BAY_FACTOR = 1.5
+# An admitted patient who has boarded this long is transferred to another hospital with
+# a free ward bed, if any: assumption (the 4-hour length-of-stay mark).
+BOARDING_TRANSFER_MINUTES = 240.0
 
 # --- HAP --------------------------------------------------------------------------------
 # source: [Fam-Pract-2015] 50% consultation at the post, 10% home visit (both need a GP).

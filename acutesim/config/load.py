@@ -178,6 +178,9 @@ def _read_csv(
                 if e["type"] == "literal_error":
                     allowed = msg.removeprefix("Input should be ")
                     msg = f"is not one of {allowed.replace(' or ', ', ')}"
+                elif msg.startswith("Input should"):
+                    # "'-3' should be greater than ...", not "'-3' Input should be ..."
+                    msg = "should" + msg.removeprefix("Input should")
                 value = e.get("input")
                 shown = f"{value!r} " if col and not isinstance(value, dict) else ""
                 column = f", column '{col}'" if col else ""
@@ -524,6 +527,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             volmelding_on_share=seh.volmelding_on_share,
             volmelding_off_share=seh.volmelding_off_share,
             bay_factor=seh.bay_factor,
+            boarding_transfer_minutes=seh.boarding_transfer_minutes,
             hap_takes_self_referral_share=seh.hap_takes_self_referral_share,
             hap_self_referral_onward_share=seh.hap_self_referral_onward_share,
             day_open_hour=seh.day_open_hour,
@@ -724,7 +728,10 @@ def _nested(key: str, value: Any) -> dict[str, Any]:
 
 
 def _fmt(v: Any) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    # Scenario names allow no '+': 4e6 is written 4000000, and 1e20 as 1e20.
+    if isinstance(v, float):
+        return f"{v:.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:g}".replace("e+", "e")
+    return str(v)
 
 
 def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Experiment, Region]:

@@ -284,6 +284,7 @@ class SEHSection(Strict):
     volmelding_on_share: float = Field(default=0.95, gt=0, le=2)
     volmelding_off_share: float = Field(default=0.80, gt=0, le=2)
     bay_factor: float = Field(default=d.BAY_FACTOR, gt=0)
+    boarding_transfer_minutes: float = Field(default=d.BOARDING_TRANSFER_MINUTES, gt=0)
     hap_takes_self_referral_share: float = Field(default=d.HAP_TAKES_SELF_SHARE, ge=0, le=1)
     hap_self_referral_onward_share: float = Field(default=d.HAP_SELF_ONWARD_SHARE, ge=0, le=1)
     day_open_hour: float = Field(default=8.0, ge=0, le=24)

@@ -190,6 +190,7 @@ class SEHParameters:
     volmelding_on_share: float = 0.95
     volmelding_off_share: float = 0.8
     bay_factor: float = 1.5
+    boarding_transfer_minutes: float = math.inf
     hap_takes_self_referral_share: float = 0.0
     hap_self_referral_onward_share: float = 0.0
     day_open_hour: float = 8.0

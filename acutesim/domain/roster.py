@@ -97,7 +97,7 @@ class CapacitySchedule:
     def staff_hours_between(self, t0: float, t1: float, horizon_minutes: float) -> dict[str, float]:
         """Staffed hours per role in the window ``[t0, t1)`` [h] (staff present, not planned)."""
         if not self.roles or t1 <= t0:
-            return {r: 0.0 for r in self.roles}
+            return dict.fromkeys(self.roles, 0.0)
         ends = np.append(self.t_start_minutes[1:], horizon_minutes)
         overlap = np.clip(np.minimum(ends, t1) - np.maximum(self.t_start_minutes, t0), 0.0, None)
         minutes = overlap @ self.staff

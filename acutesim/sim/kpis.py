@@ -39,6 +39,7 @@ KPI_NAMES = (
     "diversions",
     "closed_shift_hours",
     "boarding_hours",
+    "bed_transfers",
     "hap_contacts",
     "hap_referral_share",
     "population_beyond_norm_mean",
@@ -117,6 +118,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
         add("closed_shift_hours", _hours_in(sr.status, "closed_shift", t0, t1), sid)
         add("diversions", sr.diversions, sid)
         add("boarding_hours", sr.boarding_minutes / MINUTES_PER_HOUR, sid)
+        add("bed_transfers", sr.transfers, sid)
 
     visits_all = sum(v for _, _, v, *_ in per_site)
     cat = lambda k: np.concatenate([x[k] for x in per_site]) if per_site else np.zeros(0)  # noqa: E731
@@ -136,7 +138,13 @@ def compute_kpis(model: Model) -> ReplicationResult:
     a1 = np.frombuffer(rec.a1_response_minutes, dtype=float)
     add("a1_response_within_15_share", _share(float((a1 <= 15.0).sum()), len(a1)))
     add("handoff_delay_p90_minutes", _q(hand, 0.9))
-    for kpi in ("volmelding_hours", "closed_shift_hours", "diversions", "boarding_hours"):
+    for kpi in (
+        "volmelding_hours",
+        "closed_shift_hours",
+        "diversions",
+        "boarding_hours",
+        "bed_transfers",
+    ):
         add(kpi, sum(v for k, v, s in rows if k == kpi and s is not None))
     for hid, n, r in zip(rec.hap_ids, rec.hap_contacts, rec.hap_referrals, strict=True):
         add("hap_contacts", n, hid)

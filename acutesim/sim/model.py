@@ -440,8 +440,27 @@ class Model:
         p.t_triage = env.now
         yield seh.treat(p)
         boarding = seh.leave(p)
-        if boarding is not None:
-            yield boarding
+        if boarding is None:
+            return
+        limit = self.region.seh.boarding_transfer_minutes
+        if math.isfinite(limit):
+            yield boarding | env.timeout(limit)
+            if boarding.triggered:
+                return
+            other = self._bed_elsewhere(seh)
+            if other is not None:
+                seh.transfer_to(p, boarding, other)
+                return
+        yield boarding
+
+    def _bed_elsewhere(self, seh: SEH) -> SEH | None:
+        """The hospital with the most free ward beds (ties: site order), if any has one."""
+        best: SEH | None = None
+        for other in self.sehs:
+            if other is not seh and other.free_beds > 0:
+                if best is None or other.free_beds > best.free_beds:
+                    best = other
+        return best
 
     def _walk_in(self, p: Patient, s: int, drive_minutes: float) -> Generator[Any, Any, None]:
         if drive_minutes > 0:

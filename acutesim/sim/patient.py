@@ -64,6 +64,7 @@ class Patient:
         "t_triage",
         "t_ward",
         "token",
+        "transferred",
         "treatment_minutes",
         "triage_minutes",
         "urgency",
@@ -109,3 +110,4 @@ class Patient:
         self.token: object | None = None
         self.done = None
         self.has_bay = False
+        self.transferred = False

@@ -60,6 +60,7 @@ class SiteRecords:
         self.call_to_door_minutes = array("d")
         self.boarding_minutes = 0.0
         self.diversions = 0
+        self.transfers = 0
         self.status: list[tuple[float, float, str]] = []
 
 
@@ -140,6 +141,7 @@ class Recorder:
         rec.door_to_doctor_minutes.append(p.t_treatment_start - p.t_arrival)
         if p.admitted:
             rec.admitted += 1
+            rec.transfers += int(p.transferred)
             rec.boarding_minutes += p.t_departure - p.t_treatment_end
 
     def ambulance_at_door(self, p: Patient) -> None:

@@ -257,6 +257,16 @@ class SEH:
         self.bed_queue.append((p, ev))
         return ev
 
+    def transfer_to(self, p: Patient, ev: simpy.Event, other: SEH) -> None:
+        """Move a boarding patient to a free ward bed of another hospital."""
+        self.bed_queue.remove((p, ev))
+        other.free_beds -= 1
+        p.t_ward = self.env.now
+        p.transferred = True
+        self._depart(p, ADMITTED)
+        ward = self.env.timeout(p.ward_minutes)
+        ward.callbacks.append(other._bed_freed)
+
     def _to_ward(self, p: Patient) -> None:
         p.t_ward = self.env.now
         self._depart(p, ADMITTED)

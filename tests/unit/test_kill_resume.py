@@ -39,7 +39,17 @@ def test_sigkill_midway_then_resume(tmp_path: Path) -> None:
     exp = tmp_path / "killed.toml"
     exp.write_text(EXPERIMENT.format(region=(ROOT / "regions" / "demo").as_posix()))
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "acutesim.cli", "run", str(exp), "--out", str(out), "--workers", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "acutesim.cli",
+        "run",
+        str(exp),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+    ]
     proc = subprocess.Popen(
         cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -1,0 +1,1047 @@
+"""The words and numbers of an experiment's report, computed once for HTML and Markdown.
+
+A report answers: which scenarios were compared, over which region and horizon; what
+changed against the baseline, with 95% confidence intervals, in sentences a reader can
+quote; the KPI tables; and how the numbers were made (region pack, knobs, behavioural
+parameters, seeds, versions). This module turns a results directory into that content
+as plain strings (sections of paragraphs, lists, tables and figure slots); the HTML and
+Markdown writers print the same strings, so every number in ``report.md`` equals the
+one in ``report.html`` and in ``acutesim summary`` (the same :class:`Summary` and
+:func:`~acutesim.analysis.stats.fmt` for all three).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from acutesim.analysis.stats import Summary, compare, fmt, summarise
+from acutesim.errors import AcutesimError, ResultsError
+from acutesim.experiment.store import ResultsStore
+from acutesim.units import DAYS_PER_YEAR, MINUTES_PER_DAY
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from acutesim.domain.region import Region
+    from acutesim.geo.reachability import ReachabilityResult
+
+NORM_MINUTES = 45.0  # the 45-minutennorm; see docs/glossary.md
+CLOSING_ACTIONS = frozenset({"closure", "night_closure"})
+CLOSURES_KPI = "n_closures"
+
+# KPI -> (what it is, unit); units as in docs/formats.md.
+KPI_INFO: dict[str, tuple[str, str]] = {
+    "seh_visits": ("patients who left the SEH", "visits"),
+    "seh_visits_per_1000_per_year": ("SEH visits per 1,000 inhabitants", "per 1,000 per year"),
+    "share_arrival_ambulance": ("arrivals by ambulance", "share"),
+    "share_arrival_gp_hap": ("arrivals referred by GP or HAP", "share"),
+    "share_arrival_self": ("self-referred arrivals", "share"),
+    "share_arrival_other": ("other arrivals", "share"),
+    "admission_share": ("admitted to a ward bed", "share"),
+    "seh_los_mean_minutes": ("mean SEH length of stay", "min"),
+    "seh_los_over_4h_share": ("SEH length of stay over 4 hours", "share"),
+    "door_to_doctor_p50_minutes": ("arrival to treatment, median", "min"),
+    "ambulance_call_to_door_p95_minutes": ("112 call to SEH door, 95th percentile", "min"),
+    "ambulance_call_to_door_over_45_share": ("call to SEH door over 45 minutes", "share"),
+    "a1_response_within_15_share": ("A1 calls on scene within 15 minutes", "share"),
+    "handoff_delay_p90_minutes": ("door to acceptance, 90th percentile", "min"),
+    "volmelding_hours": ("hours volgemeld, all SEHs", "h"),
+    "diversions": ("ambulance patients diverted", "patients"),
+    "closed_shift_hours": ("hours closed for a shift, all SEHs", "h"),
+    "boarding_hours": ("hours admitted patients waited for a bed", "h"),
+    "hap_contacts": ("HAP contacts", "contacts"),
+    "hap_referral_share": ("HAP contacts referred to the SEH", "share"),
+    "population_beyond_norm_mean": ("inhabitants beyond the 45-minute norm", "persons"),
+    "journeys": ("patient journeys started", "patients"),
+    CLOSURES_KPI: ("SEH closures decided during the run", "closures"),
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """How to say a difference in one KPI: words for up and down, and a noun phrase."""
+
+    more: str
+    less: str
+    what: str
+    plain: str
+    summed: bool = False
+
+
+# The KPIs the summary speaks about, in this order.
+HEADLINES: dict[str, Headline] = {
+    "volmelding_hours": Headline(
+        "more", "fewer", "hours of volmelding (all SEHs)", "hours of volmelding", summed=True
+    ),
+    "diversions": Headline(
+        "more", "fewer", "diverted ambulance patients", "diverted ambulance patients", True
+    ),
+    "closed_shift_hours": Headline(
+        "more",
+        "fewer",
+        "hours of SEHs closed for a shift",
+        "hours of SEHs closed for a shift",
+        summed=True,
+    ),
+    CLOSURES_KPI: Headline("more", "fewer", "SEH closures", "SEH closures", summed=True),
+    "population_beyond_norm_mean": Headline(
+        "more",
+        "fewer",
+        "inhabitants beyond the 45-minute norm on time-weighted average",
+        "inhabitants beyond the 45-minute norm",
+    ),
+    "ambulance_call_to_door_over_45_share": Headline(
+        "higher",
+        "lower",
+        "share of ambulance patients taking over 45 minutes from call to SEH door",
+        "the share of ambulance patients over 45 minutes from call to door",
+    ),
+    "seh_los_mean_minutes": Headline(
+        "minutes longer", "minutes shorter", "mean SEH length of stay", "mean SEH length of stay"
+    ),
+}
+
+
+# -- content blocks -------------------------------------------------------------------------
+@dataclass
+class Paragraph:
+    """A paragraph of plain text."""
+
+    text: str
+
+
+@dataclass
+class Bullets:
+    """A list of plain-text items, with an optional lead-in."""
+
+    items: list[str]
+    lead: str = ""
+
+
+@dataclass
+class Table:
+    """A table of strings; ``align`` holds ``l`` or ``r`` per column."""
+
+    header: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    align: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FigureSlot:
+    """A figure the HTML report draws; ``note`` replaces it when it cannot be drawn."""
+
+    key: str
+    title: str
+    caption: str = ""
+    note: str | None = None
+    png: bytes | None = None
+    wide: bool = True
+
+
+Block = Paragraph | Bullets | Table | FigureSlot
+
+
+@dataclass
+class Section:
+    """A titled part of the report."""
+
+    anchor: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class ReportContent:
+    """Everything the report says, as strings, in order."""
+
+    title: str
+    subtitle: str
+    sections: list[Section]
+
+    def figures(self) -> list[FigureSlot]:
+        """Every figure slot, in order."""
+        return [b for s in self.sections for b in s.blocks if isinstance(b, FigureSlot)]
+
+
+# -- results data ---------------------------------------------------------------------------
+@dataclass
+class ResultsData:
+    """The tables of a results directory, the comparison, the region and its norm maps."""
+
+    results_dir: Path
+    summary: Summary
+    table: pd.DataFrame
+    kpis: pd.DataFrame
+    status: pd.DataFrame
+    closures: pd.DataFrame
+    finance: pd.DataFrame
+    timeseries: pd.DataFrame
+    patients: pd.DataFrame
+    region: Region | None = None
+    areas: gpd.GeoDataFrame | None = None
+    region_path: Path | None = None
+    region_note: str | None = None
+    closed_at_end: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reach: dict[str, ReachabilityResult] = field(default_factory=dict)
+    reach_note: str | None = None
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The run's manifest."""
+        return self.summary.manifest
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenarios with results, in experiment order."""
+        return self.summary.scenarios
+
+    @property
+    def baseline(self) -> str:
+        """The baseline scenario."""
+        return self.summary.baseline
+
+    @property
+    def horizon_days(self) -> float:
+        """Run length [days]."""
+        return float(self.manifest.get("horizon_days") or 0.0)
+
+    @property
+    def warmup_days(self) -> float:
+        """Warm-up, not measured [days]."""
+        return float(self.manifest.get("warmup_days") or 0.0)
+
+    @property
+    def site_names(self) -> dict[str, str]:
+        """Site id -> name (empty without a region)."""
+        if self.region is None:
+            return {}
+        return {s.site_id: s.name for s in self.region.sites}
+
+
+def _read(store: ResultsStore, name: str) -> pd.DataFrame:
+    try:
+        return store.read(name)
+    except ResultsError:
+        return pd.DataFrame()
+
+
+def read_patients(results_dir: Path) -> pd.DataFrame:
+    """Concatenate ``parts/*/patients.parquet`` (only the columns the report uses)."""
+    import pyarrow.parquet as pq
+
+    columns = ["scenario", "replication", "route", "t_call", "t_arrival"]
+    frames = []
+    for path in sorted((results_dir / "parts").glob("*/patients.parquet")):
+        names = pq.read_schema(path).names
+        frames.append(pq.read_table(path, columns=[c for c in columns if c in names]).to_pandas())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def find_region_pack(manifest: Mapping[str, Any], results_dir: Path) -> Path | None:
+    """Find the run's region pack: the manifest's path, tried from a few likely places."""
+    region = manifest.get("region")
+    if not region:
+        return None
+    p = Path(str(region))
+    if p.is_absolute():
+        candidates = [p]
+    else:
+        here = Path.cwd()
+        candidates = [here / p, results_dir / p, results_dir.parent / p]
+        candidates += [results_dir.parent.parent / p]
+        config_region = (manifest.get("config") or {}).get("region")
+        experiment_file = manifest.get("experiment_file")
+        if config_region and experiment_file:
+            for base in (here, results_dir.parent, results_dir.parent.parent):
+                candidates.append(base / Path(str(experiment_file)).parent / str(config_region))
+    for c in candidates:
+        if (c / "region.toml").exists():
+            return c.resolve()
+    return None
+
+
+def closures_kpi_rows(
+    closures: pd.DataFrame, pairs: pd.DataFrame, warmup_minutes: float
+) -> pd.DataFrame:
+    """Count SEH closures decided during the measured window per (scenario, replication).
+
+    Closures a scenario imposes from t = 0 (``closed_sites``, reason ``policy``) are
+    inputs, not outcomes, and are not counted; night closures count as closures.
+
+    Parameters
+    ----------
+    closures : DataFrame
+        ``closures.parquet`` rows.
+    pairs : DataFrame
+        Every (``scenario``, ``replication``) that ran (zero closures included).
+    warmup_minutes : float
+        Start of the measured window [min].
+
+    Returns
+    -------
+    DataFrame
+        ``kpis.parquet``-shaped rows of the KPI ``n_closures`` [closures]; empty when no
+        scenario closed an SEH during the run.
+    """
+    if closures.empty:
+        return pd.DataFrame()
+    imposed = (closures["reason"] == "policy") & (closures["t_minutes"] <= 0.0)
+    decided = closures[
+        closures["action"].isin(CLOSING_ACTIONS)
+        & ~imposed
+        & (closures["t_minutes"] >= warmup_minutes)
+    ]
+    if decided.empty:
+        return pd.DataFrame()
+    counts = decided.groupby(["scenario", "replication"]).size().rename("value")
+    out = pairs.merge(counts.reset_index(), on=["scenario", "replication"], how="left")
+    out["value"] = out["value"].fillna(0.0).astype(float)
+    out["kpi"] = CLOSURES_KPI
+    out["site_id"] = None
+    return out[["scenario", "replication", "kpi", "value", "site_id"]]
+
+
+def sites_closed_at_end(
+    status: pd.DataFrame, closures: pd.DataFrame, scenarios: Iterable[str]
+) -> dict[str, tuple[str, ...]]:
+    """SEHs closed at the end of the horizon in at least half of a scenario's replications.
+
+    A site is closed in a replication when its last closure (or night closure) in
+    ``closures`` is not followed by a reopening, or when its last status row is
+    ``closed``. Night closures count: the SEH is then no longer open 24/7.
+
+    Returns
+    -------
+    dict
+        Scenario -> site ids, sorted.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for scenario in scenarios:
+        by_rep: dict[int, set[str]] = {}
+        st = status[status["scenario"] == scenario] if len(status) else status
+        for rep, g in st.groupby("replication") if len(st) else []:
+            last = g.sort_values("t_start").groupby("site_id")["status"].last()
+            by_rep[int(rep)] = set(last[last == "closed"].index)
+        cl = closures[closures["scenario"] == scenario] if len(closures) else closures
+        for rep, g in cl.groupby("replication") if len(cl) else []:
+            shut = by_rep.setdefault(int(rep), set())
+            for site_id, action in zip(
+                g.sort_values("t_minutes")["site_id"],
+                g.sort_values("t_minutes")["action"],
+                strict=True,
+            ):
+                if action in CLOSING_ACTIONS:
+                    shut.add(str(site_id))
+                elif action == "reopen":
+                    shut.discard(str(site_id))
+        n = max(1, len(by_rep))
+        counts: dict[str, int] = {}
+        for shut in by_rep.values():
+            for site_id in shut:
+                counts[site_id] = counts.get(site_id, 0) + 1
+        out[scenario] = tuple(sorted(s for s, c in counts.items() if c >= n / 2))
+    return out
+
+
+def load_results(results_dir: str | Path, summary: Summary | None = None) -> ResultsData:
+    """Read a results directory and compute everything the report shows.
+
+    Parameters
+    ----------
+    results_dir : str or Path
+        A directory written by ``acutesim run``.
+    summary : Summary, optional
+        The comparison (from :func:`~acutesim.analysis.stats.summarise`); made here
+        when omitted.
+
+    Returns
+    -------
+    ResultsData
+        Missing tables are empty frames; a missing region or geo module leaves a note.
+    """
+    d = Path(results_dir)
+    summary = summary if summary is not None else summarise(d)
+    store = ResultsStore(d)
+    kpis = _read(store, "kpis")
+    status, closures = _read(store, "status"), _read(store, "closures")
+    table = summary.table
+    if len(kpis):
+        pairs = kpis[["scenario", "replication"]].drop_duplicates()
+        warmup = float(summary.manifest.get("warmup_days") or 0.0) * MINUTES_PER_DAY
+        extra = closures_kpi_rows(closures, pairs, warmup)
+        if len(extra):
+            more = compare(extra, summary.scenarios, summary.baseline)
+            table = pd.concat([table, more], ignore_index=True)
+    data = ResultsData(
+        results_dir=d,
+        summary=summary,
+        table=table,
+        kpis=kpis,
+        status=status,
+        closures=closures,
+        finance=_read(store, "finance"),
+        timeseries=_read(store, "timeseries"),
+        patients=read_patients(d),
+    )
+    data.closed_at_end = sites_closed_at_end(status, closures, summary.scenarios)
+    _load_region(data)
+    _load_reachability(data)
+    return data
+
+
+def _load_region(data: ResultsData) -> None:
+    pack = find_region_pack(data.manifest, data.results_dir)
+    if pack is None:
+        data.region_note = (
+            f"The region pack '{data.manifest.get('region', '?')}' named in manifest.json was "
+            "not found from here; run 'acutesim report' from the directory the experiment "
+            "was run in."
+        )
+        return
+    try:
+        from acutesim.config.load import load_region_with_areas
+
+        data.region, data.areas = load_region_with_areas(pack)
+        data.region_path = pack
+    except (ImportError, AcutesimError) as exc:
+        data.region_note = f"The region pack '{pack}' could not be loaded: {exc}"
+
+
+def _load_reachability(data: ResultsData) -> None:
+    if data.region is None:
+        data.reach_note = data.region_note
+        return
+    try:
+        from acutesim.geo.reachability import reachability
+    except ImportError as exc:
+        data.reach_note = f"The reachability module is not available ({exc})."
+        return
+    known = set(data.region.site_by_id)
+    cache: dict[tuple[str, ...], ReachabilityResult] = {}
+    for scenario in data.scenarios:
+        closed = tuple(s for s in data.closed_at_end.get(scenario, ()) if s in known)
+        if closed not in cache:
+            cache[closed] = reachability(
+                data.region, closed=closed, norm_minutes=NORM_MINUTES, areas=data.areas
+            )
+        data.reach[scenario] = cache[closed]
+
+
+# -- words -------------------------------------------------------------------------------
+def measured_period(data: ResultsData) -> str:
+    """``over the 49 measured days`` (or years, for runs of two years or more)."""
+    days = data.horizon_days - data.warmup_days
+    if days >= 2 * DAYS_PER_YEAR:
+        return f"over the {days / DAYS_PER_YEAR:.1f} measured years"
+    return f"over the {days:g} measured days"
+
+
+def headline_sentence(
+    row: Mapping[str, Any], baseline: str, headline: Headline, period: str = ""
+) -> str:
+    """Say one paired difference in words a reader can quote.
+
+    ``fixed_budget versus fee_per_dbc: 1.4 fewer SEH closures over the 4.9 measured
+    years (0.8 to 2.0)``; ``no clear difference`` when the 95% CI includes 0.
+    """
+    scenario = row["scenario"]
+    d, lo, hi = float(row["diff_mean"]), float(row["diff_ci_low"]), float(row["diff_ci_high"])
+    span = f" {period}" if period and headline.summed else ""
+    lead = f"{scenario} versus {baseline}:"
+    if not math.isfinite(d):
+        return f"{lead} no estimate of the difference in {headline.plain}"
+    if d == 0.0 and lo == 0.0 and hi == 0.0:
+        return f"{lead} no difference in {headline.plain} (equal in every replication)"
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        word = headline.more if d > 0 else headline.less
+        return (
+            f"{lead} {fmt(abs(d))} {word} {headline.what}{span} "
+            "(no confidence interval: fewer than 2 replications)"
+        )
+    if lo <= 0.0 <= hi:
+        return (
+            f"{lead} no clear difference in {headline.plain}{span} "
+            f"({fmt(d, signed=True)}; 95% CI {fmt(lo, signed=True)} to {fmt(hi, signed=True)})"
+        )
+    word = headline.more if d > 0 else headline.less
+    if lo == hi:
+        return f"{lead} {fmt(abs(d))} {word} {headline.what}{span} (the same in every replication)"
+    a, b = (lo, hi) if d > 0 else (-hi, -lo)
+    return f"{lead} {fmt(abs(d))} {word} {headline.what}{span} ({fmt(a)} to {fmt(b)})"
+
+
+def headlines(data: ResultsData) -> dict[str, list[str]]:
+    """Headline sentences per non-baseline scenario, for the key KPIs present."""
+    t = data.table
+    period = measured_period(data)
+    out: dict[str, list[str]] = {}
+    for scenario in data.scenarios:
+        if scenario == data.baseline:
+            continue
+        lines = []
+        for kpi, headline in HEADLINES.items():
+            rows = t[(t["kpi"] == kpi) & (t["scenario"] == scenario)] if len(t) else t
+            if len(rows):
+                lines.append(headline_sentence(rows.iloc[0], data.baseline, headline, period))
+        out[scenario] = lines
+    return out
+
+
+def _unit(kpi: str) -> str:
+    return KPI_INFO.get(kpi, ("", ""))[1]
+
+
+def kpi_tables(data: ResultsData) -> tuple[Table, Table | None]:
+    """The means table (mean [95% CI] per scenario) and the paired-difference table."""
+    t = data.table
+    kpis = list(dict.fromkeys(t["kpi"])) if len(t) else []
+    scenarios = data.scenarios
+    means = Table(
+        header=["kpi", "unit", *scenarios],
+        rows=[],
+        caption="Region-wide KPIs: mean [95% CI] over replications.",
+        align=["l", "l", *["r"] * len(scenarios)],
+    )
+    others = [s for s in scenarios if s != data.baseline]
+    diffs = Table(
+        header=["kpi", "unit", *others],
+        rows=[],
+        caption=(
+            f"Paired difference to '{data.baseline}' (scenario minus baseline, per "
+            "replication; common random numbers): mean [95% CI]."
+        ),
+        align=["l", "l", *["r"] * len(others)],
+        notes=["* the 95% CI excludes 0 (a clear difference)."],
+    )
+    for kpi in kpis:
+        sub = t[t["kpi"] == kpi].set_index("scenario")
+        cells = []
+        for s in scenarios:
+            if s not in sub.index:
+                cells.append("")
+                continue
+            r = sub.loc[s]
+            cells.append(f"{fmt(r['mean'])} [{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]")
+        means.rows.append([kpi, _unit(kpi), *cells])
+        cells = []
+        for s in others:
+            if s not in sub.index:
+                cells.append("")
+                continue
+            r = sub.loc[s]
+            d, lo, hi = r["diff_mean"], r["diff_ci_low"], r["diff_ci_high"]
+            mark = " *" if np.isfinite(lo) and np.isfinite(hi) and (lo > 0 or hi < 0) else ""
+            cells.append(
+                f"{fmt(d, signed=True)} [{fmt(lo, signed=True)}, {fmt(hi, signed=True)}]{mark}"
+            )
+        diffs.rows.append([kpi, _unit(kpi), *cells])
+    if CLOSURES_KPI in kpis:
+        means.notes.append(
+            f"{CLOSURES_KPI}: SEH closures and night closures decided during the measured "
+            "window (closures a scenario imposes from day 0 are not counted)."
+        )
+    return means, (diffs if others else None)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.10g}"
+    if isinstance(v, list | tuple):
+        return ", ".join(_value(x) for x in v) or "(none)"
+    return str(v)
+
+
+def flatten_parameters(
+    table: Mapping[str, Any], prefix: str, knob_docs: Mapping[str, Mapping[str, str]] | None = None
+) -> list[tuple[str, str, str]]:
+    """Flatten a nested funding or behaviour table into (parameter, value, source) rows.
+
+    The source of a parameter is, in this order: a ``source`` key in its table, the
+    source column of ``docs/assumptions.md`` for the knob (``knob_docs``), else
+    ``assumption``.
+    """
+    rows: list[tuple[str, str, str]] = []
+    given = str(table.get("source", ""))
+    for key, value in table.items():
+        if key == "source":
+            continue
+        name = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            rows += flatten_parameters(value, name, knob_docs)
+            continue
+        documented = (knob_docs or {}).get(name, {}).get("source", "")
+        rows.append((name, _value(value), given or documented or "assumption"))
+    return rows
+
+
+def _plain(cell: str) -> str:
+    return " ".join(re.sub(r"[*`]", "", cell).split())
+
+
+def read_knob_docs(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """Defaults, units and sources of the funding and behaviour knobs from docs/assumptions.md.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The assumptions page; by default ``docs/assumptions.md`` beside the package (a
+        source checkout). Missing: an empty mapping.
+
+    Returns
+    -------
+    dict
+        ``funding.<knob>`` or ``behaviour.<table>.<knob>`` -> ``default``, ``unit``,
+        ``source`` (plain text, markup removed).
+    """
+    path = path or Path(__file__).resolve().parents[2] / "docs" / "assumptions.md"
+    if not path.exists():
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    header: list[str] | None = None
+    prefix = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if header is None:
+            first = cells[0]
+            if not first.startswith("knob"):
+                header = []  # some other table: skip its rows
+                continue
+            scoped = re.findall(r"`([^`]+)`", first)
+            prefix = scoped[0] if scoped else "funding"
+            header = [c.split(" ")[0].lower() for c in cells]
+            continue
+        if not header or set(line) <= set("|-: "):
+            continue
+        row = dict(zip(header, cells, strict=False))
+        knobs = re.findall(r"`([^`]+)`", cells[0])
+        defaults = [_plain(row.get("default", ""))] * len(knobs)
+        split = [d.strip() for d in defaults[0].split(",")] if knobs else []
+        if len(knobs) > 1 and len(split) == len(knobs):  # `a`, `b` | 0.6, 1.5
+            defaults = split
+        for knob, default in zip(knobs, defaults, strict=True):
+            out[f"{prefix}.{knob}"] = {
+                "default": default,
+                "unit": _plain(row.get("unit", "")),
+                "source": _plain(row.get("source", "")),
+            }
+    return out
+
+
+# -- the content -------------------------------------------------------------------------
+def build_content(data: ResultsData) -> ReportContent:
+    """Assemble the report's sections (summary, KPIs, figures, maps, method) as strings."""
+    m = data.manifest
+    name = m.get("experiment") or (m.get("config") or {}).get("name") or data.results_dir.name
+    return ReportContent(
+        title=f"acutesim report: {name}",
+        subtitle=str(m.get("description") or ""),
+        sections=[
+            _summary_section(data),
+            _kpi_section(data),
+            _figure_section(data),
+            _map_section(data),
+            _method_section(data),
+        ],
+    )
+
+
+def _warmup_words(data: ResultsData) -> str:
+    if data.warmup_days > 0:
+        return f"the first {data.warmup_days:g} days are warm-up and not measured"
+    return "no warm-up: every day is measured"
+
+
+def _count(n: Any, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _region_words(data: ResultsData) -> str:
+    if data.region is not None:
+        return f"region '{data.region.name}' ({data.region.population:,} inhabitants)"
+    return f"region pack '{data.manifest.get('region', '?')}'"
+
+
+def _summary_section(data: ResultsData) -> Section:
+    m = data.manifest
+    descriptions = {
+        s.get("name"): s.get("description", "")
+        for s in (m.get("config") or {}).get("scenarios", [])
+        if isinstance(s, Mapping)
+    }
+    n_reps = m.get("replications", "?")
+    blocks: list[Block] = [
+        Paragraph(
+            f"This report compares {_count(len(data.scenarios), 'scenario')} of the experiment "
+            f"'{m.get('experiment', '?')}' over the {_region_words(data)}, for "
+            f"{data.horizon_days:g} days each ({_warmup_words(data)}), with "
+            f"{_count(n_reps, 'replication')} per scenario. The "
+            f"baseline is '{data.baseline}'. Scenarios share their random numbers per "
+            "replication, so differences are taken per replication (paired)."
+        ),
+        Bullets(
+            [
+                f"{s}{' (baseline)' if s == data.baseline else ''}: "
+                f"{descriptions.get(s) or 'no description'}"
+                for s in data.scenarios
+            ],
+            lead="Scenarios:",
+        ),
+    ]
+    lines = headlines(data)
+    if lines:
+        blocks.append(
+            Paragraph(
+                "Headline differences against the baseline; ranges are 95% confidence "
+                "intervals of the paired difference, and 'no clear difference' means the "
+                "interval includes 0."
+            )
+        )
+        for scenario, sentences in lines.items():
+            blocks.append(Bullets(sentences or ["no key KPIs in the results"], lead=f"{scenario}:"))
+    else:
+        blocks.append(Paragraph("Only one scenario ran: there is nothing to compare."))
+    return Section("summary", "Summary", blocks)
+
+
+def _kpi_section(data: ResultsData) -> Section:
+    means, diffs = kpi_tables(data)
+    blocks: list[Block] = [means]
+    if diffs is not None:
+        blocks.append(diffs)
+    blocks.append(
+        Paragraph(
+            "Journey KPIs count journeys that start after the warm-up; hours and counts are "
+            f"summed {measured_period(data)}. The same numbers print with 'acutesim summary' "
+            "and are in summary.csv (unrounded)."
+        )
+    )
+    return Section("kpis", "KPIs", blocks)
+
+
+def _figure_section(data: ResultsData) -> Section:
+    reps = sorted(set(data.status["replication"])) if len(data.status) else []
+    rep = 0 if 0 in reps else (reps[0] if reps else 0)
+    has_site = (
+        len(data.kpis) > 0
+        and bool(data.kpis["site_id"].notna().any())
+        and "volmelding_hours" in set(data.kpis["kpi"])
+    )
+    has_ctd = len(data.kpis) > 0 and "ambulance_call_to_door_p95_minutes" in set(
+        data.kpis.loc[data.kpis["site_id"].notna(), "kpi"]
+    )
+    ts = data.timeseries
+    has_norm = len(ts) > 0 and "population_beyond_norm" in set(ts["kpi"])
+    blocks: list[Block] = [
+        FigureSlot(
+            "differences",
+            "Key KPIs: paired differences against the baseline",
+            "Dot: mean difference (scenario minus baseline); bar: its 95% confidence "
+            "interval; a bar that crosses the vertical line at 0 is no clear difference.",
+            note=None if len(data.scenarios) > 1 else "Only one scenario: no differences.",
+        ),
+        FigureSlot(
+            "status",
+            "SEH status over time",
+            f"Replication {rep} of each scenario: when each SEH was open, volgemeld, closed "
+            "for a shift (below minimum staff), closed (by reason) or outside its opening "
+            "hours. The dashed line ends the warm-up.",
+            note=None if len(data.status) else "status.parquet is empty or absent.",
+        ),
+        FigureSlot(
+            "volmelding",
+            "Volmelding hours per SEH",
+            "Hours each SEH was volgemeld over the measured window; whiskers are 95% "
+            "confidence intervals over replications.",
+            note=None if has_site else "No per-site volmelding_hours in kpis.parquet.",
+        ),
+        FigureSlot(
+            "call_to_door",
+            "Ambulance call to SEH door against the 45-minute norm",
+            "Per SEH that received the patient: the 95th percentile of minutes from the "
+            "112 call to the SEH door (left, dashed line: the norm) and the share of "
+            "ambulance patients over 45 minutes (right); whiskers are 95% CIs.",
+            note=None if has_ctd else "No per-site call-to-door KPIs in kpis.parquet.",
+        ),
+        FigureSlot(
+            "call_to_door_ecdf",
+            "Distribution of call-to-door minutes",
+            "Cumulative share of ambulance patients by minutes from the 112 call to the SEH "
+            "door, pooled over replications, from the per-patient tables.",
+            note=None
+            if len(data.patients)
+            else (
+                "No per-patient table in parts/*/patients.parquet (set record_patients = "
+                "true in a scenario to draw the full distribution); the per-SEH 95th "
+                "percentiles above summarise it."
+            ),
+        ),
+        FigureSlot(
+            "population",
+            "Population beyond the 45-minute norm over time",
+            "Mean over replications of the inhabitants who could not reach an open 24/7 SEH "
+            "(not volgemeld, not closed) within 45 minutes by ambulance: daily, or weekly "
+            "and 30-day means for long runs. The shaded days are warm-up.",
+            note=None if has_norm else "No population_beyond_norm rows in timeseries.parquet.",
+        ),
+        FigureSlot(
+            "finance",
+            "Finance per organisation",
+            "Revenue, cost and margin per month of each organisation (all its rows summed), "
+            "mean over replications.",
+            note=None
+            if len(data.finance)
+            else (
+                "finance.parquet is empty or absent: these scenarios do not keep books (set "
+                "a funding regime in the experiment to get finance per organisation)."
+            ),
+        ),
+    ]
+    return Section("figures", "Figures", blocks)
+
+
+def _map_section(data: ResultsData) -> Section:
+    blocks: list[Block] = []
+    if not data.reach:
+        blocks.append(FigureSlot("maps", "Reachability maps", note=data.reach_note or "No maps."))
+        return Section("maps", "Maps", blocks)
+    blocks.append(
+        Paragraph(
+            "The static 45-minute norm (RIVM method: dispatch, drive from the nearest 24/7 "
+            "ambulance post, time on scene, drive to the nearest open 24/7 SEH) with the "
+            "SEHs that are closed at the end of the horizon in at least half of a "
+            "scenario's replications. Unlike population_beyond_norm_mean it ignores "
+            "volmelding and shift closures."
+        )
+    )
+    base = data.reach.get(data.baseline)
+    rows = []
+    for s in data.scenarios:
+        r = data.reach[s]
+        diff = (
+            fmt(r.population_beyond_norm - base.population_beyond_norm, signed=True)
+            if base is not None and s != data.baseline
+            else ""
+        )
+        rows.append(
+            [
+                s,
+                ", ".join(data.closed_at_end.get(s, ())) or "none",
+                fmt(r.population_beyond_norm),
+                fmt(r.share_beyond_norm),
+                diff,
+            ]
+        )
+    blocks.append(
+        Table(
+            header=[
+                "scenario",
+                "SEHs closed at the end",
+                "beyond the norm [persons]",
+                "share beyond [0-1]",
+                "difference to baseline [persons]",
+            ],
+            rows=rows,
+            caption="Population beyond the 45-minute norm at the end of the horizon.",
+            align=["l", "l", "r", "r", "r"],
+        )
+    )
+    first_with: dict[tuple[str, ...], str] = {}
+    for s in data.scenarios:
+        closed = data.closed_at_end.get(s, ())
+        twin = first_with.setdefault(closed, s)
+        blocks.append(
+            FigureSlot(
+                f"map:{s}",
+                f"{s}: call-to-door minutes at the end of the horizon",
+                "Each area coloured by call-to-door minutes to the nearest open 24/7 SEH; "
+                "areas beyond the norm outlined.",
+                note=None
+                if twin == s
+                else (
+                    f"The same SEHs are closed at the end of the horizon as in {twin} "
+                    f"({', '.join(closed) or 'none'}): the map is the one of {twin}."
+                ),
+                wide=False,
+            )
+        )
+    for s in data.scenarios:
+        if s == data.baseline or base is None:
+            continue
+        same = data.closed_at_end.get(s, ()) == data.closed_at_end.get(data.baseline, ())
+        blocks.append(
+            FigureSlot(
+                f"diffmap:{s}",
+                f"{s} versus {data.baseline}: change in call-to-door minutes",
+                "Red: longer than in the baseline; blue: shorter; outlined: areas newly "
+                "beyond the norm.",
+                note=(
+                    f"The same SEHs are open at the end of the horizon in {s} and "
+                    f"{data.baseline}: the static norm does not change."
+                )
+                if same
+                else None,
+                wide=False,
+            )
+        )
+    return Section("maps", "Maps", blocks)
+
+
+def _method_section(data: ResultsData) -> Section:
+    m = data.manifest
+    config = m.get("config") or {}
+    blocks: list[Block] = []
+    # region pack
+    if data.region is not None:
+        r = data.region
+        info = r.describe()
+        blocks.append(
+            Paragraph(
+                f"Region pack '{r.name}' ({data.manifest.get('region', '?')}): {r.description} "
+                f"{info['population']:,} inhabitants in {info['n_areas']} areas; "
+                f"{info['n_seh']} SEHs ({info['n_seh_24_7']} open 24/7) at {info['n_sites']} "
+                f"sites of {len(r.organisations)} organisations; {info['n_posts']} ambulance "
+                f"posts; {info['n_haps']} separate HAPs; {info['n_ferries']} ferry link(s)."
+            )
+        )
+        blocks.append(
+            Table(
+                header=["site_id", "name", "organisation", "SEH", "acute beds"],
+                rows=[
+                    [s.site_id, s.name, s.organisation, s.seh, f"{s.acute_beds:,}"] for s in r.sites
+                ],
+                caption="Hospital sites.",
+                align=["l", "l", "l", "l", "r"],
+            )
+        )
+        blocks.append(Bullets(list(r.sources) or ["none given"], lead="Sources of the pack:"))
+    else:
+        blocks.append(Paragraph(f"Region pack '{m.get('region', '?')}'. {data.region_note or ''}"))
+    # scenarios and knobs
+    knob_rows = []
+    for spec in config.get("scenarios", []):
+        if not isinstance(spec, Mapping):
+            continue
+        knobs = [
+            f"{k} = {_value(v)}"
+            for k, v in spec.items()
+            if k not in {"name", "description", "funding", "behaviour"}
+        ]
+        knobs += [f"{k}: see below" for k in ("funding", "behaviour") if spec.get(k)]
+        knob_rows.append([str(spec.get("name")), "; ".join(knobs) or "(pack defaults)"])
+    listed = {row[0] for row in knob_rows}
+    grid = config.get("grid")
+    for s in data.scenarios:
+        if s not in listed:
+            base = grid.get("base", "?") if isinstance(grid, Mapping) else "?"
+            knob_rows.append([s, f"grid scenario from {base}; knobs in its name"])
+    blocks.append(
+        Table(
+            header=["scenario", "knobs (others at the pack's values)"],
+            rows=knob_rows,
+            caption="Scenario knobs, as in the experiment file.",
+            align=["l", "l"],
+        )
+    )
+    if isinstance(grid, Mapping):
+        knobs = grid.get("knobs") or {}
+        blocks.append(
+            Paragraph(
+                f"Grid from '{grid.get('base', '?')}': "
+                + "; ".join(f"{k} in {_value(v)}" for k, v in knobs.items())
+            )
+        )
+    # behaviour and funding parameters
+    knob_docs = read_knob_docs()
+    param_rows = []
+    for spec in config.get("scenarios", []):
+        if not isinstance(spec, Mapping):
+            continue
+        for key in ("funding", "behaviour"):
+            table = spec.get(key)
+            if isinstance(table, Mapping) and table:
+                param_rows += [
+                    [str(spec.get("name")), *row]
+                    for row in flatten_parameters(table, key, knob_docs)
+                ]
+    if param_rows:
+        blocks.append(
+            Table(
+                header=["scenario", "parameter", "value", "source"],
+                rows=param_rows,
+                caption=(
+                    "Funding and behavioural parameters set in the experiment file, with their "
+                    "sources ('assumption': no published source; docs/assumptions.md)."
+                ),
+                align=["l", "l", "r", "l"],
+            )
+        )
+    if knob_docs and (param_rows or len(data.finance)):
+        blocks.append(
+            Table(
+                header=["knob", "default", "unit", "source"],
+                rows=[
+                    [k, v["default"], v["unit"], v["source"] or "assumption"]
+                    for k, v in knob_docs.items()
+                ],
+                caption=(
+                    "Every funding and behaviour knob at its default (used wherever a "
+                    "scenario does not set it), from docs/assumptions.md."
+                ),
+                align=["l", "l", "l", "l"],
+            )
+        )
+    if not param_rows:
+        blocks.append(
+            Paragraph(
+                "No scenario sets funding or behaviour parameters: the defaults apply "
+                "(docs/assumptions.md lists them with their sources)."
+            )
+        )
+    # reproducibility
+    seeds = ", ".join(
+        f"replication {s.get('replication')}: {s.get('entropy')}" for s in m.get("seeds", [])
+    )
+    items = [
+        f"experiment file: {m.get('experiment_file', '?')}",
+        f"horizon: {data.horizon_days:g} days; warm-up: {data.warmup_days:g} days; "
+        f"replications: {m.get('replications', '?')}",
+        f"root seed: {m.get('root_seed', '?')}; stream keying: {m.get('stream_keying', '?')}",
+        f"seed entropy per replication: {seeds or '?'}",
+        f"config hash: {m.get('config_hash', '?')}; region hash: {m.get('region_hash', '?')}",
+        f"run started {m.get('start_time', '?')}, ended {m.get('end_time', '?')}",
+    ]
+    warmup = getattr(data.summary, "warmup_suggestion_days", None)
+    if warmup is not None:
+        items.append(
+            f"MSER-5 on the baseline's daily mean SEH length of stay suggests a warm-up of "
+            f"{warmup:g} days (this run used {m.get('warmup_days', 'n/a')} days)"
+        )
+    blocks.append(Bullets(items, lead="Reproducibility:"))
+    versions = m.get("versions") or {}
+    blocks.append(
+        Table(
+            header=["package", "version"],
+            rows=[[k, str(v)] for k, v in versions.items()],
+            caption="Package versions of the run.",
+            align=["l", "l"],
+        )
+    )
+    return Section("method", "Method and assumptions", blocks)
