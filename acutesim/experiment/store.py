@@ -41,6 +41,13 @@ TABLES: dict[str, pa.Schema] = {
          ("kpi", pa.string()), ("value", pa.float64())]
     ),
 }  # fmt: skip
+# finance.parquet carries the books' component columns too; this is its shape when a run
+# closed no month (a horizon shorter than the first month).
+FINANCE_BASE = pa.schema(
+    [("scenario", pa.string()), ("replication", pa.int64()), ("organisation", pa.string()),
+     ("site_id", pa.string()), ("month", pa.string()), ("revenue_eur", pa.float64()),
+     ("cost_eur", pa.float64()), ("margin_eur", pa.float64())]
+)  # fmt: skip
 SORT_KEYS = {
     "kpis": ["kpi", "site_id"],
     "status": ["site_id", "t_start"],
@@ -142,13 +149,11 @@ class ResultsStore:
                 for k in keys
                 if (self.task_dir(k) / f"{name}.parquet").exists()
             ]
-            schema = TABLES.get(name)
+            schema = TABLES.get(name, FINANCE_BASE)
             if frames:
                 table = pa.concat_tables(frames, promote_options="default")
-            elif schema is not None:
-                table = schema.empty_table()
             else:
-                continue
+                table = schema.empty_table()
             df = table.to_pandas()
             if len(df):
                 df["_order"] = df["scenario"].map(order)
