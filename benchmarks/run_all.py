@@ -1,6 +1,6 @@
 """Run every benchmark in this folder and print their figures.
 
-    python benchmarks/run_all.py
+python benchmarks/run_all.py
 """
 
 from __future__ import annotations
