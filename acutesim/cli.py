@@ -9,6 +9,7 @@ that need them, so ``acutesim --help`` answers at once.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -241,11 +242,17 @@ def _print_table(text: str) -> None:
     typer.echo(text)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """Treat SIGTERM like Ctrl-C, so a stopped batch shuts its workers down cleanly."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: run the app, turning acutesim errors into messages and exit codes."""
     from acutesim.errors import AcutesimError, ConfigError, GeoError, ResultsError
 
     debug = "--debug" in sys.argv
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except AcutesimError as exc:

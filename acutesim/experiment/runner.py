@@ -411,7 +411,12 @@ def _run_processes(
             for f in finished:
                 done(f.result())
     except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or a task failed: stop the workers now. A task cut
+        # off mid-way has no done.json, so the next run redoes it; finished tasks stay.
+        workers = list(getattr(pool, "_processes", {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            proc.terminate()
         raise
     pool.shutdown(wait=True)
 
