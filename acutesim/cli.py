@@ -59,16 +59,20 @@ def run(
     """Run every scenario x replication of an experiment and write results/<name>/."""
     from acutesim.experiment.runner import run_experiment
 
-    result = run_experiment(
-        experiment,
-        out=out,
-        replications=replications,
-        horizon_days=horizon_days,
-        workers=workers,
-        scheduler=scheduler,
-        force=force,
-        progress=True,
-    )
+    try:
+        result = run_experiment(
+            experiment,
+            out=out,
+            replications=replications,
+            horizon_days=horizon_days,
+            workers=workers,
+            scheduler=scheduler,
+            force=force,
+            progress=True,
+        )
+    except KeyboardInterrupt:
+        _err("acutesim: interrupted; finished tasks are kept, run the same command to resume")
+        raise typer.Exit(130) from None
     from acutesim.analysis.stats import summarise
 
     _err(
