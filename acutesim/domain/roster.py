@@ -94,15 +94,6 @@ class CapacitySchedule:
     roles: tuple[str, ...] = ()
     staff: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
 
-    def staff_hours_between(self, t0: float, t1: float, horizon_minutes: float) -> dict[str, float]:
-        """Staffed hours per role in the window ``[t0, t1)`` [h] (staff present, not planned)."""
-        if not self.roles or t1 <= t0:
-            return dict.fromkeys(self.roles, 0.0)
-        ends = np.append(self.t_start_minutes[1:], horizon_minutes)
-        overlap = np.clip(np.minimum(ends, t1) - np.maximum(self.t_start_minutes, t0), 0.0, None)
-        minutes = overlap @ self.staff
-        return {r: float(minutes[k] / MINUTES_PER_HOUR) for k, r in enumerate(self.roles)}
-
     def at(self, t_minutes: float) -> tuple[int, bool]:
         """Return ``(slots, is_closed)`` in force at sim time ``t`` [min]."""
         i = int(np.searchsorted(self.t_start_minutes, t_minutes, side="right")) - 1

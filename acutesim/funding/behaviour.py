@@ -44,8 +44,8 @@ EUR_PER_THOUSAND = 1000.0
 class VolmeldingBehaviour:
     """When an SEH declares itself full (volmelding) and when it lifts it.
 
-    Thresholds are shares of the SEH's staffed treatment capacity in use (occupancy,
-    waiting patients included, so shares above 1 are possible). The SEH switches to
+    Thresholds are occupancy shares: patients present per physical bay (waiting
+    patients included, so shares above 1 are possible). The SEH switches to
     volgemeld when occupancy reaches ``on_share`` and back when it falls to
     ``off_share``; ``off_share < on_share`` always (hysteresis).
 
@@ -136,7 +136,7 @@ def volmelding_thresholds(
     Returns
     -------
     (float, float)
-        Switch-on and switch-off thresholds [share of staffed treatment capacity].
+        Switch-on and switch-off thresholds [patients present per bay].
     """
     shift = 0.0
     if not params.neutral and params.reference_marginal_revenue_eur is not None:
@@ -144,8 +144,13 @@ def volmelding_thresholds(
         shift = params.sensitivity_per_1000_eur * delta / EUR_PER_THOUSAND
         if not math.isfinite(shift):
             raise ValueError(f"marginal revenue must be finite, got {marginal_revenue_eur}")
-    on = min(max(params.base_on_share + shift, params.min_on_share), params.max_on_share)
-    off = min(max(params.base_off_share + shift, params.min_off_share), on - params.min_gap_share)
+    # The clamps bound the money effect; a base set outside them (e.g. 2.0 to switch
+    # volmelding off) stays as it is.
+    lo_on = min(params.min_on_share, params.base_on_share)
+    hi_on = max(params.max_on_share, params.base_on_share)
+    on = min(max(params.base_on_share + shift, lo_on), hi_on)
+    lo_off = min(params.min_off_share, params.base_off_share)
+    off = min(max(params.base_off_share + shift, lo_off), on - params.min_gap_share)
     return on, off
 
 

@@ -148,8 +148,13 @@ class Meldkamer:
         if self.tokens[v] is not token:
             return
         self.tokens[v] = None
-        self.state[v] = IDLE
         self.loc_kind[v] = AT_POST
+        post = self.vehicle_post[v]
+        if self.pending_off[post] > 0:  # the shift dropped while it was on its way back
+            self.pending_off[post] -= 1
+            self.state[v] = OFF
+            return
+        self.state[v] = IDLE
 
     # -- shifts ---------------------------------------------------------------------------
     def set_post_vehicles(self, post: int, target: int) -> None:
@@ -171,8 +176,3 @@ class Meldkamer:
                 self.state[v] = OFF
                 drop -= 1
             self.pending_off[post] += drop
-
-    @property
-    def n_waiting(self) -> int:
-        """Calls waiting for a vehicle."""
-        return len(self.queue)

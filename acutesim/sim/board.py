@@ -105,6 +105,11 @@ class Board:
         self.visits = np.zeros(n)
         self.hours_process: list[simpy.Process | None] = [None] * n
         self._last_close = 0.0
+        self._month_start = 0.0
+        for i, seh in enumerate(model.sehs):
+            if seh.is_closed_permanent:  # closed by the scenario from the start
+                self.status[i], self.reason[i] = "closed", "policy"
+                self.meters[i].update(0.0, operating=False)
 
     # -- events from the model ---------------------------------------------------------
     def visit(self, p: Patient) -> None:
@@ -132,6 +137,7 @@ class Board:
             yield env.timeout(t - env.now)
             month_key = self.calendar.month_key(t - 1.0)
             self._close_month(month_key, t)
+            self._month_start = t
             date = self.calendar.date(t)
             self._apply_thresholds(date)
             if (date.month - 1) % MONTHS_PER_QUARTER == 0:
@@ -141,14 +147,21 @@ class Board:
     def _close_month(self, month_key: str, now: float) -> None:
         self._account_operation(now)
         shares: dict[str, float] = {}
+        # A month's periodic payments and fixed costs follow the share of the WHOLE month's
+        # planned hours in operation, so the first and last (partial) months of a run
+        # count pro rata.
+        month_start = self.calendar.minutes_at(self.calendar.date(self._month_start).replace(day=1))
+        month_end = self.calendar.minutes_at(_next_month(self.calendar.date(self._month_start)))
         for i, site in enumerate(self.sites):
             hours = self.meters[i].take_hours(now)
             for role, h in zip(self.model.schedules[i].roles, hours, strict=True):
                 if role in self.setup.costs.staff_eur_per_hour_by_role and h > 0:
                     self.books.add_staff_hours(site.site_id, role, float(h))
-            planned = self.minutes_planned[i]
+            planned = _open_minutes(
+                site.open_hour, site.close_hour, site.is_24_7, month_start, month_end
+            )
             shares[site.site_id] = (
-                float(self.minutes_in_operation[i] / planned) if planned > 0 else 1.0
+                float(self.minutes_in_operation[i] / planned) if planned > 0 else 0.0
             )
         self.minutes_in_operation[:] = 0.0
         self.minutes_planned[:] = 0.0
@@ -173,11 +186,14 @@ class Board:
                 self.minutes_in_operation[i] += planned
         self._last_close = now
 
+    def finish(self) -> None:
+        """Close the books of the last, partial month at the horizon."""
+        now = self.env.now
+        if now > self._month_start:
+            self._close_month(self.calendar.month_key(now - 1.0), now)
+
     # -- volmelding ----------------------------------------------------------------------
     def _apply_thresholds(self, date: dt.date) -> None:
-        sc = self.model.scenario
-        if sc.volmelding_on_share is not None or sc.volmelding_off_share is not None:
-            return  # the scenario fixes the thresholds itself
         regime = self.setup.schedule.regime_at(date)
         for i, site in enumerate(self.sites):
             behaviour = self.setup.volmelding_by_site.get(site.site_id)
@@ -235,8 +251,10 @@ class Board:
                     fixed_share=0.0,
                     retained_patient_share=retained,
                 )
-            if self.status[i] != "open" and full is not None:
-                self.reopen_history[i].append(full.net_eur_per_year * -1.0 / QUARTERS_PER_YEAR)
+            closed_part = night if self.status[i] == "night_closed" else full
+            if self.status[i] != "open" and closed_part is not None:
+                # projected margin of reopening the closed part this quarter
+                self.reopen_history[i].append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
             state = SEHBoardState(
                 site_id=sid,
                 status=self.status[i],  # type: ignore[arg-type]
@@ -328,6 +346,11 @@ def _is_night(t: float) -> bool:
         <= minute
         < NIGHT_CLOSURE_CLOSE_HOUR * MINUTES_PER_HOUR
     )
+
+
+def _next_month(d: dt.date) -> dt.date:
+    """First day of the month after ``d``."""
+    return dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
 
 
 def _quarter_start(review_date: dt.date) -> dt.date:

@@ -106,9 +106,7 @@ class StreamGenerator:
         self.profile = np.asarray(stream.profile, dtype=float)
         self.start_how = region.calendar.start_hour_of_week
         seh = region.seh
-        shares = seh.mts_shares_by_route.get(
-            ROUTE_SHARES_KEY[stream.route], seh.mts_shares_by_route.get("gp", {})
-        )
+        shares = seh.mts_shares_by_route.get(stream.route, seh.mts_shares_by_route.get("gp", {}))
         self.mts_cum = np.cumsum([shares.get(c, 0.0) for c in MTS_COLOURS])
         self.admit_share = np.array([seh.admission_share_by_mts.get(c, 0.0) for c in MTS_COLOURS])
         amb = region.ambulance

@@ -67,7 +67,6 @@ class HAPPost:
         while self.queue and self.busy < self.gps:
             p, ev = self.queue.popleft()
             self.busy += 1
-            self.recorder.hap_wait(self.index, self.env.now - p.t_triage)
             t = self.env.timeout(p.hap_consult_minutes)
             t.callbacks.append(lambda _t, ev=ev: self._done(ev))
 

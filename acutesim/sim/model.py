@@ -21,6 +21,7 @@ import simpy
 from acutesim.domain.region import Region, Site
 from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
+from acutesim.errors import SimulationError
 from acutesim.funding.books import FundingSetup
 from acutesim.rng import RandomStreams
 from acutesim.sim.ambulance import Meldkamer
@@ -426,7 +427,14 @@ class Model:
         s, nearest = self._ambulance_site(p)
         if nearest >= 0 and nearest != s:
             rec.diversion(p, nearest)
-        yield env.timeout(self.travel.amb_area_site[p.area, s])
+        transport = float(self.travel.amb_area_site[p.area, s])
+        if not math.isfinite(transport):
+            raise SimulationError(
+                f"area {self.region.areas[p.area].area_id}: no SEH reachable by ambulance "
+                f"(nearest {self.sites[s].site_id}) at t={env.now:.1f} min; check the zones "
+                "and ferries of the region pack"
+            )
+        yield env.timeout(transport)
         seh = self.sehs[s]
         yield seh.handoff(p)
         rec.ambulance_at_door(p)
@@ -493,7 +501,9 @@ class Model:
             return
         yield self.env.timeout(p.hap_triage_minutes)
         hap = self.haps[self.hap_order[p.area]]
-        yield from self._hap_visit(p, hap, consult=p.hap_consult, at_site=hap.site)
+        # outside opening hours a contact is handled by telephone only
+        consult = p.hap_consult and hap.is_open
+        yield from self._hap_visit(p, hap, consult=consult, at_site=hap.site)
 
     def _hap_visit(
         self, p: Patient, hap: HAPPost, *, consult: bool, at_site: int
@@ -531,6 +541,8 @@ class Model:
         self.env.run(until=self.horizon)
         for seh in self.sehs:
             seh.finish()
+        if self.board is not None:
+            self.board.finish()
 
 
 def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:

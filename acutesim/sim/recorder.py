@@ -93,9 +93,7 @@ class Recorder:
         self.sites = [SiteRecords() for _ in site_ids]
         self.hap_contacts = [0] * len(hap_ids)
         self.hap_referrals = [0] * len(hap_ids)
-        self.hap_wait_minutes = [array("d") for _ in hap_ids]
         self.a1_response_minutes = array("d")
-        self.response_minutes = array("d")
         self.n_created = 0
         self.n_terminal: dict[str, int] = {}
         self.patient_sink = patient_sink
@@ -154,10 +152,8 @@ class Recorder:
     def response(self, p: Patient) -> None:
         """Record the response time (call to on scene) of an ambulance call."""
         if self.measured(p):
-            r = p.t_on_scene - p.t_call
-            self.response_minutes.append(r)
             if p.urgency == 0:
-                self.a1_response_minutes.append(r)
+                self.a1_response_minutes.append(p.t_on_scene - p.t_call)
 
     def diversion(self, p: Patient, nearest_site: int) -> None:
         """An ambulance patient was taken past the nearest scheduled-open SEH."""
@@ -169,10 +165,6 @@ class Recorder:
         if self.measured(p):
             self.hap_contacts[hap] += 1
             self.hap_referrals[hap] += int(referred)
-
-    def hap_wait(self, hap: int, wait_minutes: float) -> None:
-        """Wait for a GP consult at a HAP [min]."""
-        self.hap_wait_minutes[hap].append(wait_minutes)
 
     # -- status --------------------------------------------------------------------------
     def status_interval(self, site: int, t_start: float, t_end: float, status: Any) -> None:

@@ -15,6 +15,7 @@ occupancy (patients present / bays).
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
@@ -40,6 +41,7 @@ class SEHStatus(StrEnum):
 
 
 ACCEPTING = (SEHStatus.OPEN, SEHStatus.VOLGEMELD)
+PAUSED_FIRST = 2**62  # subtracted from the arrival number of a paused treatment
 
 
 class SEH:
@@ -100,6 +102,7 @@ class SEH:
         self.is_full = False
         self.status = SEHStatus.OPEN
         self.status_since = 0.0
+        self._arrivals = itertools.count()  # arrival order at this SEH (queue tie-break)
 
     # -- status --------------------------------------------------------------------------
     def _compute_status(self) -> SEHStatus:
@@ -174,7 +177,9 @@ class SEH:
             for p in victims:
                 p.remaining_minutes = self.treating.pop(p) - now
                 p.token = None
-                heapq.heappush(self.queue_bay, (p.priority, p.seq, p))
+                # paused treatments resume before anyone of their priority who has not
+                # started yet, in their own arrival order
+                heapq.heappush(self.queue_bay, (p.priority, p.seq - PAUSED_FIRST, p))
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -216,6 +221,7 @@ class SEH:
         """Register a walk-in arrival at the door (``t_arrival`` = now)."""
         p.t_arrival = self.env.now
         p.site = self.index
+        p.seq = next(self._arrivals)
         self.n_present += 1
         self._update_full()
 
@@ -224,6 +230,7 @@ class SEH:
         now = self.env.now
         p.t_arrival = p.t_door = now
         p.site = self.index
+        p.seq = next(self._arrivals)
         self.n_present += 1
         ev = self.env.event()
         if self.free_bays > 0 and not self.handoff_queue:

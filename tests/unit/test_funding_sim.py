@@ -81,3 +81,26 @@ def test_neutral_behaviour_without_board_makes_the_regime_irrelevant() -> None:
     assert fee.closures == budget.closures == []
     # the money differs, the care does not
     assert fee.finance != budget.finance
+
+
+def test_a_site_closed_by_the_scenario_books_nothing_and_gets_no_budget() -> None:
+    region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
+    scenario = Scenario("kust-closed", funding=BUDGET, closed_sites=("kust",))
+    result = run_replication(
+        region,
+        scenario,
+        horizon_days=70.0,
+        warmup_days=0.0,
+        root_seed=1,
+        replication=0,
+        travel=travel,
+        funding=funding_setup(region, travel, sensitive, scenario),
+    )
+    kust = [r for r in result.finance if r["site_id"] == "kust"]
+    assert kust, "the books still list the site"
+    for row in kust:
+        assert row["revenue_budget_eur"] == 0.0
+        assert row["cost_staff_eur"] == 0.0
+        assert row["cost_fixed_eur"] == 0.0
+    # the board leaves a policy closure alone
+    assert [c for c in result.closures if c[1] == "kust"] == [(0.0, "kust", "closure", "policy")]
