@@ -57,6 +57,7 @@ KPI_INFO: dict[str, tuple[str, str]] = {
     "diversions": ("ambulance patients diverted", "patients"),
     "closed_shift_hours": ("hours closed for a shift, all SEHs", "h"),
     "boarding_hours": ("hours admitted patients waited for a bed", "h"),
+    "bed_transfers": ("admitted patients transferred for a bed", "patients"),
     "hap_contacts": ("HAP contacts", "contacts"),
     "hap_referral_share": ("HAP contacts referred to the SEH", "share"),
     "population_beyond_norm_mean": ("inhabitants beyond the 45-minute norm", "persons"),
