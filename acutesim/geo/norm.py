@@ -38,6 +38,9 @@ SERVICES: tuple[str, ...] = ("seh", "av")
 NO_SITE = -1  # index returned where no open site (or no post) can be reached
 
 
+NORM_MINUTES = 45.0  # the 45-minutennorm: 112 call to arrival at a 24/7 SEH [min]
+
+
 @dataclass(frozen=True)
 class NormParameters:
     """Fixed times of the RIVM-style norm calculation.
@@ -57,7 +60,7 @@ class NormParameters:
 
     dispatch_minutes: float = 3.0
     on_scene_minutes: float = 20.0
-    norm_minutes: float = 45.0
+    norm_minutes: float = NORM_MINUTES
 
     def __post_init__(self) -> None:
         for name in ("dispatch_minutes", "on_scene_minutes", "norm_minutes"):
@@ -147,7 +150,7 @@ def _masked(area_to_site: np.ndarray, open_mask: np.ndarray | None) -> np.ndarra
 
 
 def population_beyond_norm(
-    call_to_door: np.ndarray, population: np.ndarray, norm_minutes: float = 45.0
+    call_to_door: np.ndarray, population: np.ndarray, norm_minutes: float = NORM_MINUTES
 ) -> float:
     """Inhabitants whose call-to-door time exceeds the norm.
 

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from acutesim.domain.region import Region
     from acutesim.geo.reachability import ReachabilityResult
 
-NORM_MINUTES = 45.0  # the 45-minutennorm; see docs/glossary.md
+from acutesim.geo.norm import NORM_MINUTES
+
 CLOSING_ACTIONS = frozenset({"closure", "night_closure"})
 CLOSURES_KPI = "n_closures"
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from acutesim.analysis.stats import t_interval
+from acutesim.geo.norm import NORM_MINUTES
 from acutesim.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ CLOSED_REASON_COLOURS: dict[str, str] = {
     "policy": "#252525",
 }
 CLOSING_ACTIONS: frozenset[str] = frozenset({"closure", "night_closure"})
-NORM_MINUTES = 45.0  # the 45-minutennorm; see docs/glossary.md
+
 NORM_COLOUR = "#08306b"
 MONEY_COLUMNS: dict[str, str] = {
     "revenue_eur": "revenue",

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from acutesim.geo.norm import NORM_MINUTES
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_YEAR, PER_THOUSAND
 
 if TYPE_CHECKING:
     from acutesim.sim.model import Model, ReplicationResult
 
 FOUR_HOURS_MINUTES = 4 * MINUTES_PER_HOUR
-NORM_MINUTES = 45.0
 
 KPI_NAMES = (
     "seh_visits",
