@@ -128,17 +128,8 @@ def region_validate(
     )
 
 
-def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
-    from acutesim.errors import ConfigError
-
-    bad = [i for i in items or [] if "=" not in i]
-    if bad:
-        raise ConfigError(option, [f"{option} {b!r}: expected ROLE=COLUMN" for b in bad])
-    return dict(i.split("=", 1) for i in items or [])
-
-
 _Opt = typer.Option
-_Files = Annotated[list[str] | None, _Opt(help="ROLE=COLUMN (repeatable).")]
+_RoleColumns = Annotated[list[str] | None, _Opt(help="ROLE=COLUMN (repeatable).")]
 
 
 @region_app.command("build")
@@ -152,12 +143,12 @@ def region_build(
     name_column: Annotated[str | None, _Opt(help="Areas: name column.")] = None,
     roads: Annotated[Path | None, _Opt(help="Road lines (.gpkg/.geojson) to route on.")] = None,
     sites_filter: Annotated[list[str] | None, _Opt(help="Keep rows COLUMN=VALUE.")] = None,
-    sites_column: _Files = None,
-    posts_column: _Files = None,
+    sites_column: _RoleColumns = None,
+    posts_column: _RoleColumns = None,
     posts_availability: Annotated[list[str] | None, _Opt(help="Keep exactly this value.")] = None,
     fixed_link: Annotated[list[str] | None, _Opt(help="Area id of a bridged island.")] = None,
-    crossing_minutes: Annotated[float, _Opt(help="Ferry crossing [min].")] = 45.0,
-    name: Annotated[str | None, _Opt(help="Pack name [folder name].")] = None,
+    crossing_minutes: Annotated[float, _Opt(help="Ferry crossing, minutes.")] = 45.0,
+    name: Annotated[str | None, _Opt(help="Pack name (default: folder name).")] = None,
     source: Annotated[list[str] | None, _Opt(help="Source line (repeatable).")] = None,
     force: Annotated[bool, _Opt(help="Overwrite an existing pack.")] = False,
 ) -> None:
@@ -176,8 +167,8 @@ def region_build(
             population_column=population_column,
             name_column=name_column,
             site_filters=sites_filter or (),
-            site_columns=_pairs(sites_column, "--sites-column"),
-            post_columns=_pairs(posts_column, "--posts-column"),
+            site_columns=sites_column or (),
+            post_columns=posts_column or (),
             post_availability=posts_availability or (),
             fixed_links=fixed_link or (),
             crossing_minutes=crossing_minutes,
