@@ -7,7 +7,7 @@ workers. Prints the wall times, the speed-up of the pool over serial (goal >= 1.
 Dask time relative to the pool (goal within 15%), and checks that the three merged KPI
 tables are identical.
 
-    python benchmarks/bench_batch.py [--horizon-days 1600]
+    python benchmarks/bench_batch.py [--horizon-days 1826]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ staff_vacancy_share = 0.2
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--horizon-days", type=float, default=1600.0)
+    parser.add_argument("--horizon-days", type=float, default=1826.0)
     args = parser.parse_args()
 
     from acutesim.experiment.runner import run_experiment
