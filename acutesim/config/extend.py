@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from acutesim.config.merge import deep_merge
 from acutesim.errors import did_you_mean
 
 if TYPE_CHECKING:
@@ -68,16 +69,6 @@ TRAVEL_FILE_KEYS = ("network", "matrix")
 TRAVEL_PROFILES = ("ambulance", "car")
 _CACHE_VERSION = "1"
 WHERE = "region.toml"
-
-
-def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
-            out[k] = _deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
 
 
 def _find_parent(pack_dir: Path, extends: str, problems: list[str]) -> Path | None:
@@ -331,7 +322,7 @@ def _resolve(
 
     base = {k: v for k, v in parent_raw.items() if k not in ("extends", "select")}
     base["travel"] = _rebase_travel(base.get("travel", {}) or {}, parent_dir, pack_dir)
-    merged = _deep_merge(base, raw)
+    merged = deep_merge(base, raw)
     merged["files"] = {k: v for k, v in {**parent_files, **own_files}.items() if v is not None}
     sources = [*(parent_raw.get("sources") or []), *(raw.get("sources") or [])]
     merged["sources"] = list(dict.fromkeys(str(s) for s in sources))

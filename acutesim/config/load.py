@@ -20,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from acutesim.config import schema as sc
+from acutesim.config.merge import deep_merge
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.region import (
     HAP,
@@ -289,16 +290,6 @@ def _zones_for_points(areas: gpd.GeoDataFrame, xy: np.ndarray) -> list[str]:
 
 
 # --- region ---------------------------------------------------------------------------
-def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
-            out[k] = _deep_merge(dict(out[k]), v)
-        else:
-            out[k] = v
-    return out
-
-
 def resolve_region_path(region: str | Path, relative_to: Path | None = None) -> Path:
     """Find a region pack folder from a path or a bare name (``demo`` -> ``regions/demo``)."""
     candidates = []
@@ -677,7 +668,7 @@ def _expand(spec: sc.ExperimentToml, where: str, problems: list[str]) -> list[di
                 )
                 continue
             base = {k: v for k, v in by_name[parent].items() if k not in ("name", "description")}
-            s = _deep_merge(base, s)
+            s = deep_merge(base, s)
         by_name[name] = s
         order.append(name)
     if spec.grid is not None:
@@ -708,7 +699,7 @@ def _expand(spec: sc.ExperimentToml, where: str, problems: list[str]) -> list[di
             label = ",".join(f"{k}={_fmt(v)}" for k, v in zip(keys, combo, strict=True))
             s = dict(base)
             for k, v in zip(keys, combo, strict=True):
-                s = _deep_merge(s, _nested(k, v))
+                s = deep_merge(s, _nested(k, v))
             name = f"{g.prefix}{label}"
             s["name"] = name
             if name in by_name:
