@@ -8,9 +8,9 @@ each, naming the file, the row or key, the value and what was expected.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import math
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
+from acutesim.config import checks
 from acutesim.config import schema as sc
 from acutesim.config.merge import deep_merge
+from acutesim.config.textfile import read_csv_table, read_text, read_toml
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.region import (
     HAP,
@@ -96,21 +98,35 @@ def format_validation_error(err: ValidationError, where: str) -> list[str]:
             continue
         msg = e["msg"].removeprefix("Value error, ")
         value = e.get("input")
+        if _reported_by_tree_check(value):
+            continue
         shown = "" if isinstance(value, dict | list | tuple) else f" (got {value!r})"
         at = f" [{key}]" if key else ""
         lines.append(f"{where}{at}: {msg}{shown}")
     return lines
 
 
-def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        problems.append(f"{path.name}: file not found at '{path}'")
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(f"{path.name}: not valid TOML: {exc}")
-    return None
+def _reported_by_tree_check(value: Any) -> bool:
+    """True for a TOML value that :func:`checks.check_tree` has already refused."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return True
+    if isinstance(value, dt.date | dt.datetime) and not isinstance(value, bool):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return not checks.DATE_MIN <= day <= checks.DATE_MAX
+    return False
+
+
+_NONFINITE_ECHO = ("(got nan)", "(got inf)", "(got -inf)")
+
+
+def _read_toml(
+    path: Path, problems: list[str], *, label: str | None = None
+) -> dict[str, Any] | None:
+    """Read a TOML file strictly and check every number, date and text in it."""
+    data = read_toml(path, problems, label=label)
+    if data is not None:
+        checks.check_tree(data, label or path.name, problems)
+    return data
 
 
 def _validate(model: type[M], data: Any, where: str, problems: list[str]) -> M | None:
@@ -127,45 +143,36 @@ def _read_csv(
 ) -> list[tuple[int, M]]:
     """Read a plain CSV (header first, no comments) and validate each row with ``model``."""
     name = path.name
-    if not path.exists():
-        if required:
-            problems.append(f"{name}: file not found at '{path}'")
+    if not path.exists() and not required:
         return []
-    with path.open(encoding="utf-8-sig") as fh:
-        first = fh.readline()
-    if first.lstrip().startswith("#"):
-        problems.append(
-            f"{name} line 1: starts with a comment ({first.strip()[:40]!r}); CSV files are "
-            "plain: the header is the first line (put notes in README.md or region.toml)"
-        )
+    table = read_csv_table(path, problems)
+    if table is None:
         return []
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        problems.append(f"{name}: cannot be read as CSV: {exc}")
-        return []
-    frame.columns = [c.strip() for c in frame.columns]
+    columns = list(table.header)
     fields = model.model_fields
     required_cols = [
         f for f, info in fields.items() if info.is_required() and f not in ("lon", "lat", "x", "y")
     ]
-    missing = [c for c in required_cols if c not in frame.columns]
+    missing = [c for c in required_cols if c not in columns]
     for c in missing:
-        problems.append(f"{name}: missing column '{c}' (columns found: {', '.join(frame.columns)})")
-    has_ll = {"lon", "lat"} <= set(frame.columns)
-    has_xy = {"x", "y"} <= set(frame.columns)
+        problems.append(f"{name}: missing column '{c}' (columns found: {', '.join(columns)})")
+    has_ll = {"lon", "lat"} <= set(columns)
+    has_xy = {"x", "y"} <= set(columns)
     if "lon" in fields and not (has_ll or has_xy):
         problems.append(
             f"{name}: needs columns 'lon' and 'lat' (WGS84) or 'x' and 'y' (EPSG:28992)"
         )
-    unknown = [c for c in frame.columns if c not in fields]
+    unknown = [c for c in columns if c not in fields]
     for c in unknown:
         problems.append(f"{name}: unknown column '{c}'{did_you_mean(c, fields)}")
     if missing or unknown:
         return []
     rows: list[tuple[int, M]] = []
     seen: dict[str, int] = {}
-    for i, rec in enumerate(frame.to_dict(orient="records"), start=1):
+    bad_text = checks.check_cells(name, table.rows, id_column, problems)
+    for i, rec in table.rows:
+        if i in bad_text:
+            continue
         data = {k: (None if v.strip() == "" else v.strip()) for k, v in rec.items()}
         data = {k: v for k, v in data.items() if v is not None}
         ident = rec.get(id_column, "")
@@ -185,7 +192,9 @@ def _read_csv(
                 value = e.get("input")
                 shown = f"{value!r} " if col and not isinstance(value, dict) else ""
                 column = f", column '{col}'" if col else ""
-                problems.append(f"{where}{column}: {shown}{msg}".replace(": ", ": ", 1))
+                if isinstance(value, str) and e["type"] in _NUMBER_ERRORS:
+                    msg += checks.localised_number_hint(value)
+                problems.append(f"{where}{column}: {shown}{msg}")
             continue
         key = getattr(row, id_column)
         if key in seen:
@@ -194,6 +203,9 @@ def _read_csv(
         seen[key] = i
         rows.append((i, row))
     return rows
+
+
+_NUMBER_ERRORS = ("int_parsing", "float_parsing", "int_from_float", "finite_number")
 
 
 def _to_rd(rows: list[Any]) -> np.ndarray:
@@ -214,19 +226,31 @@ def _to_rd(rows: list[Any]) -> np.ndarray:
     return xy
 
 
-def _check_bounds(
-    name: str, ids: list[str], xy: np.ndarray, id_col: str, problems: list[str]
+def _check_positions(
+    name: str, id_col: str, rows: list[tuple[int, Any]], xy: np.ndarray, problems: list[str]
 ) -> None:
-    x0, y0, x1, y1 = RD_BOUNDS
-    for ident, (x, y) in zip(ids, xy, strict=True):
-        if not (x0 <= x <= x1 and y0 <= y <= y1):
-            problems.append(
-                f"{name} ({id_col}={ident!r}): position ({x:.0f}, {y:.0f}) m lies outside the "
-                "Netherlands in EPSG:28992; are lon and lat swapped?"
-            )
+    """Refuse points of a CSV file outside the area of use of EPSG:28992."""
+    given = [
+        ("xy", float(r.x), float(r.y))
+        if r.x is not None
+        else ("lonlat", float(r.lon), float(r.lat))
+        for _, r in rows
+    ]
+    checks.check_points(
+        name,
+        id_col,
+        [str(getattr(r, id_col)) for _, r in rows],
+        [i for i, _ in rows],
+        given,
+        xy,
+        problems,
+    )
 
 
 # --- areas ----------------------------------------------------------------------------
+_TEXT_LAYERS = (".geojson", ".json")
+
+
 def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
     """Read an areas layer into EPSG:28992 with area_id, name, population, zone, geometry."""
     import geopandas as gpd
@@ -235,34 +259,56 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
     if not path.exists():
         problems.append(f"{name}: file not found at '{path}'")
         return None
+    source: Any = path
+    if path.suffix.lower() in _TEXT_LAYERS:
+        text = read_text(path, problems)
+        if text is None:
+            return None
+        source = io.BytesIO(text.encode("utf-8"))  # without the byte order mark
+    elif path.is_file() and path.stat().st_size == 0:
+        problems.append(f"{name}: the file is empty")
+        return None
     try:
-        gdf = gpd.read_file(path)
+        raw = gpd.read_file(source)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         problems.append(f"{name}: cannot be read as a vector layer: {exc}")
         return None
-    if gdf.crs is None:
+    if raw.crs is None:
         problems.append(f"{name}: has no CRS; write it with EPSG:28992 or EPSG:4326")
         return None
     n_before = len(problems)
     for col in ("area_id", "population"):
-        if col not in gdf.columns:
+        if col not in raw.columns:
             problems.append(
-                f"{name}: missing column '{col}'{did_you_mean(col, gdf.columns)} "
-                f"(columns found: {', '.join(c for c in gdf.columns if c != 'geometry')})"
+                f"{name}: missing column '{col}'{did_you_mean(col, raw.columns)} "
+                f"(columns found: {', '.join(c for c in raw.columns if c != 'geometry')})"
             )
     if len(problems) > n_before:
         return None
-    gdf = gdf.to_crs("EPSG:28992")
+    gdf = raw.to_crs("EPSG:28992")
     gdf["area_id"] = gdf["area_id"].astype(str)
     if "name" not in gdf.columns:
         gdf["name"] = gdf["area_id"]
-    pop = pd.to_numeric(gdf["population"], errors="coerce")
-    for i in np.flatnonzero(pop.isna().to_numpy() | (pop.fillna(0).to_numpy() < 0)):
-        problems.append(
-            f"{name} row {i + 1} (area_id={gdf['area_id'].iloc[i]!r}), column 'population': "
-            f"{gdf['population'].iloc[i]!r} is not a non-negative number"
-        )
-    gdf["population"] = pop.fillna(0).round().astype(np.int64)
+    for col in ("area_id", "name", "zone"):
+        if col not in gdf.columns:
+            continue
+        for i, value in enumerate(gdf[col]):
+            bad = checks.bad_character(value) if isinstance(value, str) else None
+            if bad:
+                problems.append(
+                    f"{name} row {i + 1} (area_id={gdf['area_id'].iloc[i]!r}), column "
+                    f"'{col}': {value[:40]!r} {bad}"
+                )
+    counts: list[int] = []
+    for i, value in enumerate(raw["population"].tolist()):
+        count, why = checks.parse_count(value, maximum=checks.MAX_AREA_POPULATION)
+        if count is None:
+            problems.append(
+                f"{name} row {i + 1} (area_id={gdf['area_id'].iloc[i]!r}), column "
+                f"'population': {value!r} {why}"
+            )
+        counts.append(count or 0)
+    gdf["population"] = np.asarray(counts, dtype=np.int64)
     dup = gdf["area_id"].duplicated()
     for i in np.flatnonzero(dup.to_numpy()):
         problems.append(
@@ -271,6 +317,8 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
     empty = gdf.geometry.is_empty | gdf.geometry.isna()
     for i in np.flatnonzero(empty.to_numpy()):
         problems.append(f"{name} row {i + 1} (area_id={gdf['area_id'].iloc[i]!r}): empty geometry")
+    if not empty.all():
+        checks.check_area_extent(name, raw[~empty.to_numpy()], gdf[~empty.to_numpy()], problems)
     if "zone" not in gdf.columns:
         gdf["zone"] = MAINLAND
     gdf["zone"] = gdf["zone"].fillna(MAINLAND).astype(str).replace("", MAINLAND)
@@ -367,6 +415,11 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         if rs is not None:
             rosters[rname] = _roster(rname, rs)
 
+    finance_raw: dict[str, Any] | None = None
+    if spec.files.finance:
+        finance_raw = _read_toml(fpath("finance", spec.files.finance), problems)
+        if finance_raw is None:
+            finance_raw = {}
     if spec.extends is None and spec.select:
         problems.append("region.toml [select]: only valid together with 'extends'")
 
@@ -401,19 +454,31 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
                 f"{spec.files.areas}: zone {z!r} has no [[ferries]] entry in region.toml "
                 "(islands need a ferry link; or set zone to 'mainland')"
             )
-    for f in spec.ferries:
-        if f.terminal_x is None and (f.terminal_lon is None or f.terminal_lat is None):
-            problems.append(f"region.toml [ferries zone={f.zone!r}]: needs terminal_lon/lat or x/y")
-        if f.port_x is None and (f.port_lon is None or f.port_lat is None):
-            problems.append(f"region.toml [ferries zone={f.zone!r}]: needs port_lon/lat or x/y")
+    area_zones = set(areas_gdf["zone"]) if areas_gdf is not None else set()
+    _check_ferries(spec.ferries, area_zones, problems)
     _check_travel(spec.travel, pack, problems)
+    if finance_raw is not None and not problems:
+        from acutesim.config.funding import validate_finance  # the funding layer's own schema
+
+        problems.extend(
+            validate_finance(
+                finance_raw,
+                site_ids=[s.site_id for _, s in sites],
+                organisation_ids=[s.organisation for _, s in sites],
+                roles=_seh_roles([s for _, s in sites], rosters),
+                file_name=spec.files.finance or "finance.toml",
+            )
+        )
+    finance = finance_raw or {}
 
     site_rows = [s for _, s in sites]
     post_rows = [p for _, p in posts]
     hap_rows = [h for _, h in haps]
     site_xy, post_xy, hap_xy = _to_rd(site_rows), _to_rd(post_rows), _to_rd(hap_rows)
-    _check_bounds(spec.files.sites, [s.site_id for s in site_rows], site_xy, "site_id", problems)
-    _check_bounds(spec.files.posts, [p.post_id for p in post_rows], post_xy, "post_id", problems)
+    _check_positions(spec.files.sites, "site_id", sites, site_xy, problems)
+    _check_positions(spec.files.posts, "post_id", posts, post_xy, problems)
+    if spec.files.haps:
+        _check_positions(spec.files.haps, "hap_id", haps, hap_xy, problems)
     if problems or areas_gdf is None:
         raise ConfigError(subject, problems)
 
@@ -475,15 +540,12 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
     organisations = tuple(
         Organisation(
             organisation_id=o,
-            name=str(spec.organisations.get(o, {}).get("name", o)),
+            name=(spec.organisations[o].name if o in spec.organisations else "") or o,
             site_ids=tuple(ids),
-            reserves_eur=float(spec.organisations.get(o, {}).get("reserves_eur", 0.0)),
+            reserves_eur=(spec.organisations[o].reserves_eur if o in spec.organisations else 0.0),
         )
         for o, ids in orgs.items()
     )
-    finance: dict[str, Any] = {}
-    if spec.files.finance:
-        finance = _read_toml(fpath("finance", spec.files.finance), problems) or {}
     streams = tuple(
         DemandStream(
             name=n,
@@ -548,6 +610,47 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         pack_path=str(pack),
     )
     return region, areas_gdf
+
+
+def _seh_roles(sites: Iterable[sc.SiteRow], rosters: Mapping[str, RosterTemplate]) -> list[str]:
+    """Roster roles of the SEH sites: each needs a cost per staffed hour in finance.toml."""
+    roles: dict[str, None] = {}
+    for s in sites:
+        template = rosters.get(s.roster)
+        if s.seh != "none" and template is not None:
+            roles.update(dict.fromkeys(template.roles))
+    return list(roles)
+
+
+def _check_ferries(
+    ferries: Iterable[sc.FerrySpec], area_zones: set[str], problems: list[str]
+) -> None:
+    """Each ferry serves a zone of the areas and has both ends, inside EPSG:28992's area."""
+    for k, f in enumerate(ferries):
+        where = f"region.toml [ferries[{k}] zone={f.zone!r}]"
+        if area_zones and f.zone not in area_zones:
+            problems.append(
+                f"{where}: no area has zone {f.zone!r}{did_you_mean(f.zone, area_zones)} "
+                f"(zones: {', '.join(sorted(area_zones))})"
+            )
+        for end in ("terminal", "port"):
+            lon, lat = getattr(f, f"{end}_lon"), getattr(f, f"{end}_lat")
+            x, y = getattr(f, f"{end}_x"), getattr(f, f"{end}_y")
+            if x is not None and y is not None:
+                given, px, py = ("xy", x, y), x, y
+            elif lon is not None and lat is not None and x is None and y is None:
+                given = ("lonlat", lon, lat)
+                tx, ty = checks.lonlat_to_rd(np.array([lon]), np.array([lat]))
+                px, py = float(tx[0]), float(ty[0])
+            else:
+                problems.append(
+                    f"{where}: needs {end}_lon and {end}_lat (WGS84) or {end}_x and {end}_y "
+                    "(EPSG:28992), both of a pair"
+                )
+                continue
+            problem = checks.point_problem(f"{where} {end}", given, px, py)
+            if problem is not None:
+                problems.append(problem)
 
 
 def _hap_roster(rosters: Mapping[str, RosterTemplate]) -> str:
@@ -773,6 +876,7 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
             problems.extend(f"  {p}" for p in err.problems)
     if region is not None:
         known = {s.site_id for s in region.sites}
+        seh_ids = {s.site_id for s in region.sites if s.seh != "none"}
         for sc_ in scenarios:
             for sid in sc_.closed_sites:
                 if sid not in known:
@@ -780,6 +884,13 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
                         f"{where} [scenario {sc_.name!r}] closed_sites: unknown site_id {sid!r}"
                         f"{did_you_mean(sid, known)} (known: {', '.join(sorted(known))})"
                     )
+            checks.check_site_refs(
+                sc_.funding.get("sensitive_sites"),
+                seh_ids,
+                f"{where} [scenario {sc_.name!r}] funding.sensitive_sites",
+                "an SEH site of the region",
+                problems,
+            )
     if problems:
         raise ConfigError(subject, problems)
     assert region is not None or not check_region
@@ -806,10 +917,11 @@ def _check_funding_knobs(scenarios: list[Scenario], where: str, problems: list[s
     except ImportError:
         hook = None
     for s in scenarios:
-        if hook is not None:
-            problems.extend(
-                f"{where} [scenario {s.name!r}] {p}" for p in hook(s.funding, s.behaviour)
-            )
+        found = list(hook(s.funding, s.behaviour)) if hook is not None else []
+        # Non-finite values are refused once, by the file's tree check.
+        found = [p for p in found if not p.endswith(_NONFINITE_ECHO)]
+        found += checks.check_regime_knobs(s.funding)
+        problems.extend(f"{where} [scenario {s.name!r}] {p}" for p in found)
 
 
 def _jsonable(obj: Any) -> Any:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from acutesim.config import checks
 from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
 
@@ -22,9 +23,31 @@ SITE_ID_PATTERN = r"^[a-z0-9_]+$"
 
 
 class Strict(BaseModel):
-    """Base model: unknown keys are errors, values are frozen."""
+    """Base model: unknown keys are errors, values are frozen, numbers are finite."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# A share of a whole [0-1].
+Share = Annotated[float, Field(ge=0, le=1)]
+# Upper bounds of counts in pack files: far above any real Dutch site or post, so that a
+# typo (an extra digit, a pasted id) is caught. Assumptions, see docs/assumptions.md.
+MAX_ACUTE_BEDS = 5_000
+MAX_VEHICLES_PER_POST = 200
+MAX_STAFF_PER_SHIFT = 1_000
+StaffCount = Annotated[int, Field(ge=0, le=MAX_STAFF_PER_SHIFT)]
+MTS_COLOURS = ("red", "orange", "yellow", "green", "blue")
+URGENCIES = ("A1", "A2", "B")
+
+
+def _complete(table: dict[str, Any], keys: tuple[str, ...], what: str) -> None:
+    """Refuse a partial table that would silently drop the other keys' defaults."""
+    missing = [k for k in keys if k not in table]
+    if missing:
+        raise ValueError(
+            f"{what} is incomplete: missing {', '.join(repr(k) for k in missing)} "
+            f"(a table given here replaces the default; give all of {', '.join(keys)})"
+        )
 
 
 # --- durations --------------------------------------------------------------------------
@@ -34,18 +57,28 @@ class DurationSpec(Strict):
     family: Literal["fixed", "exponential", "lognormal", "gamma", "uniform", "empirical"]
     mean_minutes: float = Field(default=0.0, ge=0)
     sd_minutes: float = Field(default=0.0, ge=0)
-    shift_minutes: float = 0.0
+    shift_minutes: float = Field(default=0.0, ge=0)
     min_minutes: float = Field(default=0.0, ge=0)
-    max_minutes: float = math.inf
-    values_minutes: tuple[float, ...] = ()
-    weights: tuple[float, ...] = ()
+    # +inf (no truncation) is the one non-finite value a duration accepts.
+    max_minutes: Annotated[float, Field(allow_inf_nan=True)] = math.inf
+    values_minutes: tuple[Annotated[float, Field(ge=0)], ...] = ()
+    weights: tuple[Annotated[float, Field(ge=0)], ...] = ()
     source: str = ""
+
+    @field_validator("max_minutes")
+    @classmethod
+    def _max(cls, v: float) -> float:
+        if math.isnan(v) or v < 0:
+            raise ValueError("max_minutes must be a number >= 0 (or inf for no truncation)")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> DurationSpec:
         if self.family == "empirical":
             if not self.values_minutes or len(self.values_minutes) != len(self.weights):
                 raise ValueError("empirical needs values_minutes and weights of equal length")
+            if sum(self.weights) <= 0:
+                raise ValueError("empirical weights must have a positive sum")
         if self.max_minutes < self.min_minutes:
             raise ValueError("max_minutes must be >= min_minutes")
         return self
@@ -83,7 +116,7 @@ class SiteRow(Strict):
     seh: Literal["24/7", "day", "none"]
     hap: bool = False
     av: bool = False
-    acute_beds: int = Field(ge=0)
+    acute_beds: int = Field(ge=0, le=MAX_ACUTE_BEDS)
     roster: str = Field(min_length=1)
     open_hour: float | None = Field(default=None, ge=0, le=24)
     close_hour: float | None = Field(default=None, ge=0, le=24)
@@ -106,9 +139,9 @@ class PostRow(Strict):
     x: float | None = None
     y: float | None = None
     availability: Literal["24/7", "day"]
-    vehicles_day: int = Field(ge=0)
-    vehicles_evening: int = Field(ge=0)
-    vehicles_night: int = Field(ge=0)
+    vehicles_day: int = Field(ge=0, le=MAX_VEHICLES_PER_POST)
+    vehicles_evening: int = Field(ge=0, le=MAX_VEHICLES_PER_POST)
+    vehicles_night: int = Field(ge=0, le=MAX_VEHICLES_PER_POST)
     zone: str | None = None
 
     @model_validator(mode="after")
@@ -153,7 +186,7 @@ class ShiftSpec(Strict):
     name: str
     start_hour: float = Field(ge=0, lt=24)
     hours: float = Field(gt=0, le=24)
-    staff: dict[str, int]
+    staff: dict[str, StaffCount]
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 
     @field_validator("weekdays")
@@ -199,10 +232,10 @@ class FerrySpec(Strict):
 
     zone: str = Field(min_length=1)
     name: str = ""
-    terminal_lon: float | None = None
-    terminal_lat: float | None = None
-    port_lon: float | None = None
-    port_lat: float | None = None
+    terminal_lon: float | None = Field(default=None, ge=-180, le=180)
+    terminal_lat: float | None = Field(default=None, ge=-90, le=90)
+    port_lon: float | None = Field(default=None, ge=-180, le=180)
+    port_lat: float | None = Field(default=None, ge=-90, le=90)
     terminal_x: float | None = None
     terminal_y: float | None = None
     port_x: float | None = None
@@ -246,7 +279,7 @@ class StreamSpec(Strict):
     """A demand stream: route, rate per 1,000 inhabitants per year and profile name."""
 
     route: Literal["ambulance", "hap", "gp", "self", "other"]
-    rate_per_1000_per_year: float = Field(ge=0)
+    rate_per_1000_per_year: float = Field(ge=0, le=1000)
     profile: str
     source: str = "assumption"
 
@@ -256,7 +289,9 @@ class DemandSection(Strict):
 
     streams: dict[str, StreamSpec] = Field(default_factory=d.default_streams)
     profiles: dict[str, ProfileSpec] = Field(default_factory=d.default_profiles)
-    age_weights: dict[str, float] = Field(default_factory=d.default_age_weights)
+    age_weights: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=d.default_age_weights
+    )
 
     @model_validator(mode="after")
     def _profiles_known(self) -> DemandSection:
@@ -275,9 +310,9 @@ Colour = Literal["red", "orange", "yellow", "green", "blue"]
 class SEHSection(Strict):
     """Clinical parameters of SEHs: MTS mix by route, treatment, admission, volmelding."""
 
-    mts_shares: dict[str, dict[Colour, float]] = Field(default_factory=d.default_mts_shares)
+    mts_shares: dict[str, dict[Colour, Share]] = Field(default_factory=d.default_mts_shares)
     treatment: dict[Colour, DurationSpec] = Field(default_factory=d.default_treatment)
-    admission_share: dict[Colour, float] = Field(default_factory=d.default_admission_share)
+    admission_share: dict[Colour, Share] = Field(default_factory=d.default_admission_share)
     admission_extra_treatment_minutes: float = Field(default=d.ADMISSION_EXTRA_MINUTES, ge=0)
     triage: DurationSpec = Field(default_factory=lambda: dur(family="fixed", mean_minutes=5.0))
     ward_stay: DurationSpec = Field(default_factory=d.default_ward_stay)
@@ -292,6 +327,8 @@ class SEHSection(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> SEHSection:
+        _complete(self.treatment, MTS_COLOURS, "treatment")
+        _complete(self.admission_share, MTS_COLOURS, "admission_share")
         for route, shares in self.mts_shares.items():
             total = sum(shares.values())
             if abs(total - 1.0) > 1e-6:
@@ -304,21 +341,24 @@ class SEHSection(Strict):
 class AmbulanceSection(Strict):
     """Meldkamer and ambulance chain parameters."""
 
-    urgency_shares: dict[Literal["A1", "A2", "B"], float] = Field(
+    urgency_shares: dict[Literal["A1", "A2", "B"], Share] = Field(
         default_factory=lambda: dict(d.URGENCY_SHARES)
     )
-    conveyance_share: dict[Literal["A1", "A2", "B"], float] = Field(
+    conveyance_share: dict[Literal["A1", "A2", "B"], Share] = Field(
         default_factory=lambda: dict(d.CONVEYANCE_SHARE)
     )
     dispatch_delay: DurationSpec = Field(default_factory=d.default_dispatch_delay)
     on_scene: DurationSpec = Field(default_factory=d.default_on_scene)
     handover: DurationSpec = Field(default_factory=d.default_handover)
-    shift_start_hours: dict[Literal["day", "evening", "night"], float] = Field(
-        default_factory=lambda: {"day": 7.0, "evening": 15.0, "night": 23.0}
-    )
+    shift_start_hours: dict[
+        Literal["day", "evening", "night"], Annotated[float, Field(ge=0, lt=24)]
+    ] = Field(default_factory=lambda: {"day": 7.0, "evening": 15.0, "night": 23.0})
 
     @model_validator(mode="after")
     def _check(self) -> AmbulanceSection:
+        _complete(self.urgency_shares, URGENCIES, "urgency_shares")
+        _complete(self.conveyance_share, URGENCIES, "conveyance_share")
+        _complete(self.shift_start_hours, ("day", "evening", "night"), "shift_start_hours")
         total = sum(self.urgency_shares.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"urgency_shares sums to {total:.4f}, not 1")
@@ -341,6 +381,13 @@ class HAPSection(Strict):
     referral_share: float = Field(default=d.HAP_REFERRAL_SHARE, ge=0, le=1)
 
 
+class OrganisationSpec(Strict):
+    """``[organisations.<id>]`` of ``region.toml``: display name and starting reserves."""
+
+    name: str = ""
+    reserves_eur: float = 0.0
+
+
 class RegionToml(Strict):
     """``region.toml``: the pack's identity, files and parameters."""
 
@@ -356,9 +403,19 @@ class RegionToml(Strict):
     seh: SEHSection = Field(default_factory=SEHSection)
     ambulance: AmbulanceSection = Field(default_factory=AmbulanceSection)
     hap: HAPSection = Field(default_factory=HAPSection)
-    organisations: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    organisations: dict[str, OrganisationSpec] = Field(default_factory=dict)
     extends: str | None = None
     select: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("start_date")
+    @classmethod
+    def _start_date(cls, v: dt.date) -> dt.date:
+        if not checks.DATE_MIN <= v <= checks.DATE_MAX:
+            raise ValueError(
+                f"start_date {v.isoformat()} lies outside {checks.DATE_MIN.isoformat()} .. "
+                f"{checks.DATE_MAX.isoformat()}"
+            )
+        return v
 
 
 # --- experiment files -------------------------------------------------------------------
