@@ -463,8 +463,10 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         problems.extend(
             validate_finance(
                 finance_raw,
-                site_ids=[s.site_id for _, s in sites],
-                organisation_ids=[s.organisation for _, s in sites],
+                # A selection (extends) keeps the parent's finance file, which also
+                # names the sites and organisations left out of the selection.
+                site_ids=[] if spec.extends else [s.site_id for _, s in sites],
+                organisation_ids=[] if spec.extends else [s.organisation for _, s in sites],
                 roles=_seh_roles([s for _, s in sites], rosters),
                 file_name=spec.files.finance or "finance.toml",
             )

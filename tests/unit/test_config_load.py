@@ -182,8 +182,8 @@ def test_swapped_lon_lat_lies_outside_the_netherlands(tmp_path):
     set_cell(pack / "sites.csv", "kust", "lat", "5.440789")
     with pytest.raises(
         ConfigError,
-        match=r"sites\.csv \(site_id='kust'\): position \(-?\d+, -?\d+\) m lies outside the "
-        r"Netherlands in EPSG:28992; are lon and lat swapped\?",
+        match=r"sites\.csv row 4 \(site_id='kust'\), columns 'lon, lat': \(52\.9667, 5\.44079\) "
+        r"lies outside the area of use of EPSG:28992 \(the Netherlands\); lon and lat look swapped",
     ):
         load_region(pack)
 
