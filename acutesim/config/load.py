@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -183,7 +184,9 @@ def _read_csv(
             for e in err.errors():
                 col = next((str(p) for p in e["loc"] if isinstance(p, str)), "")
                 msg = e["msg"].removeprefix("Value error, ")
-                if e["type"] == "literal_error":
+                if e["type"] == "missing":
+                    msg = "is empty; a value is required"
+                elif e["type"] == "literal_error":
                     allowed = msg.removeprefix("Input should be ")
                     msg = f"is not one of {allowed.replace(' or ', ', ')}"
                 elif msg.startswith("Input should"):
@@ -260,6 +263,7 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
         problems.append(f"{name}: file not found at '{path}'")
         return None
     source: Any = path
+    text: str | None = None
     if path.suffix.lower() in _TEXT_LAYERS:
         text = read_text(path, problems)
         if text is None:
@@ -300,7 +304,7 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
                     f"'{col}': {value[:40]!r} {bad}"
                 )
     counts: list[int] = []
-    for i, value in enumerate(raw["population"].tolist()):
+    for i, value in enumerate(_raw_property(text, "population", raw["population"].tolist())):
         count, why = checks.parse_count(value, maximum=checks.MAX_AREA_POPULATION)
         if count is None:
             problems.append(
@@ -323,6 +327,21 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
         gdf["zone"] = MAINLAND
     gdf["zone"] = gdf["zone"].fillna(MAINLAND).astype(str).replace("", MAINLAND)
     return gdf
+
+
+def _raw_property(text: str | None, key: str, values: list[Any]) -> list[Any]:
+    """A GeoJSON property as written (GDAL turns the string "1.000" into 1.0), else ``values``.
+
+    The raw values let a localised number be refused instead of silently parsed.
+    """
+    if text is None:
+        return values
+    try:
+        features = json.loads(text).get("features", [])
+        raw = [f.get("properties", {}).get(key) for f in features]
+    except (ValueError, AttributeError, TypeError):
+        return values
+    return raw if len(raw) == len(values) else values
 
 
 def _zones_for_points(areas: gpd.GeoDataFrame, xy: np.ndarray) -> list[str]:
@@ -410,6 +429,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         haps = _read_csv(fpath("haps", spec.files.haps), sc.HAPRow, "hap_id", problems)
     rosters_raw = _read_toml(fpath("rosters", spec.files.rosters), problems) or {}
     rosters: dict[str, RosterTemplate] = {}
+    invalid_rosters = set(rosters_raw)  # defined but invalid: already reported
     for rname, rdata in rosters_raw.items():
         rs = _validate(sc.RosterSpec, rdata, f"{spec.files.rosters} [{rname}]", problems)
         if rs is not None:
@@ -424,8 +444,9 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         problems.append("region.toml [select]: only valid together with 'extends'")
 
     # cross references
+    invalid_rosters -= set(rosters)
     for i, s in sites:
-        if s.roster not in rosters:
+        if s.roster not in rosters and s.roster not in invalid_rosters:
             problems.append(
                 f"{spec.files.sites} row {i} (site_id={s.site_id!r}): roster {s.roster!r} is "
                 f"not defined in {spec.files.rosters} "
@@ -439,7 +460,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
                     f"{s.close_hour} must be after open_hour {s.open_hour}"
                 )
     for i, h in haps:
-        if h.roster not in rosters:
+        if h.roster not in rosters and h.roster not in invalid_rosters:
             problems.append(
                 f"{spec.files.haps} row {i} (hap_id={h.hap_id!r}): roster {h.roster!r} is not "
                 f"defined in {spec.files.rosters}{did_you_mean(h.roster, rosters)}"
