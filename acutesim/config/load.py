@@ -101,6 +101,8 @@ def format_validation_error(err: ValidationError, where: str) -> list[str]:
         value = e.get("input")
         if _reported_by_tree_check(value):
             continue
+        if isinstance(value, str) and e["type"] in _NUMBER_ERRORS:
+            msg += checks.localised_number_hint(value)
         shown = "" if isinstance(value, dict | list | tuple) else f" (got {value!r})"
         at = f" [{key}]" if key else ""
         lines.append(f"{where}{at}: {msg}{shown}")
@@ -478,11 +480,12 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
     area_zones = set(areas_gdf["zone"]) if areas_gdf is not None else set()
     _check_ferries(spec.ferries, area_zones, problems)
     _check_travel(spec.travel, pack, problems)
-    if finance_raw is not None and not problems:
+    if finance_raw:
         from acutesim.config.funding import validate_finance  # the funding layer's own schema
 
         problems.extend(
-            validate_finance(
+            p
+            for p in validate_finance(
                 finance_raw,
                 # A selection (extends) keeps the parent's finance file, which also
                 # names the sites and organisations left out of the selection.
@@ -491,6 +494,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
                 roles=_seh_roles([s for _, s in sites], rosters),
                 file_name=spec.files.finance or "finance.toml",
             )
+            if not p.endswith(_NONFINITE_ECHO)
         )
     finance = finance_raw or {}
 

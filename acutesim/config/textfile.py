@@ -91,7 +91,11 @@ def read_toml(
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(f"{name}: not valid TOML: {exc}")
+        where = str(exc)
+        if "end of document" in where:
+            n = text.rstrip("\n").count("\n") + 1
+            where += f"; line {n} is the last line: is the file truncated?"
+        problems.append(f"{name}: not valid TOML: {where}")
     except RecursionError:
         problems.append(f"{name}: nested too deeply to read")
     return None
