@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -215,7 +216,6 @@ _NUMBER_ERRORS = ("int_parsing", "float_parsing", "int_from_float", "finite_numb
 
 def _to_rd(rows: list[Any]) -> np.ndarray:
     """Return RD New x/y [m] for rows with lon/lat or x/y."""
-    from pyproj import Transformer
 
     xy = np.full((len(rows), 2), np.nan)
     ll_idx = [k for k, r in enumerate(rows) if r.x is None]
@@ -223,10 +223,9 @@ def _to_rd(rows: list[Any]) -> np.ndarray:
         if r.x is not None:
             xy[k] = (r.x, r.y)
     if ll_idx:
-        tf = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
         lon = np.array([rows[k].lon for k in ll_idx])
         lat = np.array([rows[k].lat for k in ll_idx])
-        x, y = tf.transform(lon, lat)
+        x, y = checks.lonlat_to_rd(lon, lat)
         xy[ll_idx, 0], xy[ll_idx, 1] = x, y
     return xy
 
@@ -275,7 +274,10 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
         problems.append(f"{name}: the file is empty")
         return None
     try:
-        raw = gpd.read_file(source)
+        with warnings.catch_warnings():
+            # A text value in a numeric column: the raw values are checked below.
+            warnings.filterwarnings("ignore", message="Could not parse column")
+            raw = gpd.read_file(source)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         problems.append(f"{name}: cannot be read as a vector layer: {exc}")
         return None
@@ -742,9 +744,7 @@ def _areas(gdf: gpd.GeoDataFrame, age_weights: Mapping[str, float]) -> tuple[Are
 
 
 def _ferry(f: sc.FerrySpec) -> Ferry:
-    from pyproj import Transformer
-
-    tf = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+    tf = checks.wgs84_to_rd()
     tx, ty = (
         (f.terminal_x, f.terminal_y)
         if f.terminal_x is not None
