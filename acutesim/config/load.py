@@ -216,7 +216,6 @@ _NUMBER_ERRORS = ("int_parsing", "float_parsing", "int_from_float", "finite_numb
 
 def _to_rd(rows: list[Any]) -> np.ndarray:
     """Return RD New x/y [m] for rows with lon/lat or x/y."""
-
     xy = np.full((len(rows), 2), np.nan)
     ll_idx = [k for k, r in enumerate(rows) if r.x is None]
     for k, r in enumerate(rows):
