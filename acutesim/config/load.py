@@ -425,7 +425,9 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         return file_dirs.get(key, pack) / name
 
     areas_gdf = read_areas(fpath("areas", spec.files.areas), problems)
+    n_before_sites = len(problems)
     sites = _read_csv(fpath("sites", spec.files.sites), sc.SiteRow, "site_id", problems)
+    sites_ok = len(problems) == n_before_sites
     posts = _read_csv(fpath("posts", spec.files.posts), sc.PostRow, "post_id", problems)
     haps: list[tuple[int, sc.HAPRow]] = []
     if spec.files.haps:
@@ -482,16 +484,18 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
     _check_ferries(spec.ferries, area_zones, problems)
     _check_travel(spec.travel, pack, problems)
     if finance_raw:
+        # A selection (extends) keeps the parent's finance file, which also names the
+        # sites and organisations left out of the selection; a broken sites file would
+        # make every id look unknown.
+        check_ids = sites_ok and not spec.extends
         from acutesim.config.funding import validate_finance  # the funding layer's own schema
 
         problems.extend(
             p
             for p in validate_finance(
                 finance_raw,
-                # A selection (extends) keeps the parent's finance file, which also
-                # names the sites and organisations left out of the selection.
-                site_ids=[] if spec.extends else [s.site_id for _, s in sites],
-                organisation_ids=[] if spec.extends else [s.organisation for _, s in sites],
+                site_ids=[s.site_id for _, s in sites] if check_ids else [],
+                organisation_ids=[s.organisation for _, s in sites] if check_ids else [],
                 roles=_seh_roles([s for _, s in sites], rosters),
                 file_name=spec.files.finance or "finance.toml",
             )
