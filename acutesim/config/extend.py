@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import tempfile
-import tomllib
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -248,14 +247,9 @@ def cache_root() -> Path:
 
 
 def _read_toml(path: Path, problems: list[str], what: str) -> dict[str, Any] | None:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        problems.append(f"{what}: file not found at '{path}'")
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(f"{what}: not valid TOML: {exc}")
-    return None
+    from acutesim.config.textfile import read_toml  # strict: UTF-8, BOM, empty, nesting
+
+    return read_toml(path, problems, label=what)
 
 
 def resolve_extends(

@@ -78,7 +78,7 @@ def region_hash(region_path: str | Path) -> str:
     if toml.exists():
         import tomllib
 
-        extends = tomllib.loads(toml.read_text(encoding="utf-8")).get("extends")
+        extends = tomllib.loads(toml.read_text(encoding="utf-8-sig")).get("extends")
         if extends:
             h.update(region_hash((root / extends).resolve()).encode())
     return h.hexdigest()[:16]

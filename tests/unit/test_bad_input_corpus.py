@@ -970,3 +970,10 @@ def test_a_byte_order_mark_is_simply_read(tmp_path, monkeypatch, capsys):
     exp, region = load_experiment(experiment)
     assert exp.name == "corpus"
     assert region.sites[0].site_id == "noord_hoofd"
+    out = tmp_path / "results"
+    code, err = call_cli(
+        monkeypatch, capsys, "run", experiment, "--out", out, "--workers", "1", "--horizon-days", 2
+    )
+    assert code == 0, err
+    assert (out / "manifest.json").exists()
+    assert "2 task(s) run" in err
