@@ -286,8 +286,8 @@ def position_hint(given: str, a: float, b: float) -> str:
                 "; these look like lon/lat degrees, not EPSG:28992 metres (give them as "
                 "lon/lat, or project them)"
             )
-        if max(abs(a), abs(b)) < 1000:
-            return "; EPSG:28992 x/y are metres: is '.' used as a thousands separator?"
+    if max(abs(a), abs(b)) < 1000:
+        return "; EPSG:28992 x/y are metres: is '.' used as a thousands separator?"
     if bool(_inside(np.array([b]), np.array([a]))[0]):
         return "; x and y look swapped"
     return "; is the point in another country, or are the coordinates wrong?"

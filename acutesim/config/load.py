@@ -418,33 +418,56 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
 
         raw, file_dirs = resolve_extends(pack, raw, problems)
     spec = _validate(sc.RegionToml, raw, "region.toml", problems)
-    if spec is None:
+    # The other files are checked even when region.toml is invalid, so that every
+    # problem of the pack comes in one message.
+    files = spec.files if spec is not None else _files_section(raw)
+    if files is None:
         raise ConfigError(subject, problems)
 
     def fpath(key: str, name: str) -> Path:
         return file_dirs.get(key, pack) / name
 
-    areas_gdf = read_areas(fpath("areas", spec.files.areas), problems)
+    areas_gdf = read_areas(fpath("areas", files.areas), problems)
     n_before_sites = len(problems)
-    sites = _read_csv(fpath("sites", spec.files.sites), sc.SiteRow, "site_id", problems)
+    sites = _read_csv(fpath("sites", files.sites), sc.SiteRow, "site_id", problems)
     sites_ok = len(problems) == n_before_sites
-    posts = _read_csv(fpath("posts", spec.files.posts), sc.PostRow, "post_id", problems)
+    posts = _read_csv(fpath("posts", files.posts), sc.PostRow, "post_id", problems)
     haps: list[tuple[int, sc.HAPRow]] = []
-    if spec.files.haps:
-        haps = _read_csv(fpath("haps", spec.files.haps), sc.HAPRow, "hap_id", problems)
-    rosters_raw = _read_toml(fpath("rosters", spec.files.rosters), problems) or {}
+    if files.haps:
+        haps = _read_csv(fpath("haps", files.haps), sc.HAPRow, "hap_id", problems)
+    rosters_raw = _read_toml(fpath("rosters", files.rosters), problems) or {}
     rosters: dict[str, RosterTemplate] = {}
     invalid_rosters = set(rosters_raw)  # defined but invalid: already reported
     for rname, rdata in rosters_raw.items():
-        rs = _validate(sc.RosterSpec, rdata, f"{spec.files.rosters} [{rname}]", problems)
+        rs = _validate(sc.RosterSpec, rdata, f"{files.rosters} [{rname}]", problems)
         if rs is not None:
             rosters[rname] = _roster(rname, rs)
 
     finance_raw: dict[str, Any] | None = None
-    if spec.files.finance:
-        finance_raw = _read_toml(fpath("finance", spec.files.finance), problems)
+    if files.finance:
+        finance_raw = _read_toml(fpath("finance", files.finance), problems)
         if finance_raw is None:
             finance_raw = {}
+    if finance_raw:
+        # A selection (extends) keeps the parent's finance file, which also names the
+        # sites and organisations left out of the selection; a broken sites file would
+        # make every id look unknown.
+        check_ids = sites_ok and not raw.get("extends")
+        from acutesim.config.funding import validate_finance  # the funding layer's own schema
+
+        problems.extend(
+            p
+            for p in validate_finance(
+                finance_raw,
+                site_ids=[s.site_id for _, s in sites] if check_ids else [],
+                organisation_ids=[s.organisation for _, s in sites] if check_ids else [],
+                roles=_seh_roles([s for _, s in sites], rosters),
+                file_name=files.finance or "finance.toml",
+            )
+            if not p.endswith(_NONFINITE_ECHO)
+        )
+    if spec is None:
+        raise ConfigError(subject, problems)
     if spec.extends is None and spec.select:
         problems.append("region.toml [select]: only valid together with 'extends'")
 
@@ -483,24 +506,6 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
     area_zones = set(areas_gdf["zone"]) if areas_gdf is not None else set()
     _check_ferries(spec.ferries, area_zones, problems)
     _check_travel(spec.travel, pack, problems)
-    if finance_raw:
-        # A selection (extends) keeps the parent's finance file, which also names the
-        # sites and organisations left out of the selection; a broken sites file would
-        # make every id look unknown.
-        check_ids = sites_ok and not spec.extends
-        from acutesim.config.funding import validate_finance  # the funding layer's own schema
-
-        problems.extend(
-            p
-            for p in validate_finance(
-                finance_raw,
-                site_ids=[s.site_id for _, s in sites] if check_ids else [],
-                organisation_ids=[s.organisation for _, s in sites] if check_ids else [],
-                roles=_seh_roles([s for _, s in sites], rosters),
-                file_name=spec.files.finance or "finance.toml",
-            )
-            if not p.endswith(_NONFINITE_ECHO)
-        )
     finance = finance_raw or {}
 
     site_rows = [s for _, s in sites]
@@ -642,6 +647,14 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         pack_path=str(pack),
     )
     return region, areas_gdf
+
+
+def _files_section(raw: Mapping[str, Any]) -> sc.FilesSection | None:
+    """The ``[files]`` table alone (its problems are already reported), or None."""
+    try:
+        return sc.FilesSection.model_validate(raw.get("files", {}))
+    except ValidationError:
+        return None
 
 
 def _seh_roles(sites: Iterable[sc.SiteRow], rosters: Mapping[str, RosterTemplate]) -> list[str]:
