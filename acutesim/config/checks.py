@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 # describes today's Dutch acute care and its near future. Assumption.
 DATE_MIN = dt.date(1990, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
-# An area holds at most this many inhabitants: about the whole Netherlands (17.9 million
-# on 1 January 2024, CBS StatLine 37296ned), rounded up. Assumption.
+# An area holds at most this many inhabitants: more than the whole Netherlands (source:
+# CBS, Bevolking op 1 januari per gemeente, 1 January 2024: 17,942,942), rounded up.
 MAX_AREA_POPULATION = 20_000_000
 # Points and areas may lie this far outside the area of use of EPSG:28992, so that SEHs
 # and posts just across the Belgian and German borders and the sea off the coast can be

@@ -495,6 +495,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             )
     if not any(s.seh != "none" for _, s in sites) and sites:
         problems.append(f"{spec.files.sites}: no site has an SEH (seh '24/7' or 'day')")
+    _check_references(spec, raw, sites, posts, haps, areas_gdf, sites_ok, problems)
 
     ferry_zones = {f.zone for f in spec.ferries}
     if areas_gdf is not None:
@@ -647,6 +648,52 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         pack_path=str(pack),
     )
     return region, areas_gdf
+
+
+def _check_references(
+    spec: sc.RegionToml,
+    raw: Mapping[str, Any],
+    sites: list[tuple[int, sc.SiteRow]],
+    posts: list[tuple[int, sc.PostRow]],
+    haps: list[tuple[int, sc.HAPRow]],
+    areas_gdf: gpd.GeoDataFrame | None,
+    sites_ok: bool,
+    problems: list[str],
+) -> None:
+    """Names that point elsewhere in the pack: organisations, zones and age bands."""
+    orgs = {s.organisation for _, s in sites}
+    if sites_ok and spec.extends is None:
+        for org in spec.organisations:
+            if org not in orgs:
+                problems.append(
+                    f"region.toml [organisations.{org}]: no site of {spec.files.sites} belongs "
+                    f"to it{did_you_mean(org, orgs)} (organisations: {', '.join(sorted(orgs))})"
+                )
+    if areas_gdf is None:
+        return
+    zones = set(areas_gdf["zone"])
+    for name, id_col, rows in (
+        (spec.files.sites, "site_id", sites),
+        (spec.files.posts, "post_id", posts),
+        (spec.files.haps or "haps.csv", "hap_id", haps),
+    ):
+        for i, row in rows:
+            if row.zone is not None and row.zone not in zones:
+                problems.append(
+                    f"{name} row {i} ({id_col}={getattr(row, id_col)!r}), column 'zone': "
+                    f"{row.zone!r} is not a zone of {spec.files.areas}"
+                    f"{did_you_mean(row.zone, zones)} (zones: {', '.join(sorted(zones))})"
+                )
+    demand = raw.get("demand")
+    given = demand.get("age_weights") if isinstance(demand, Mapping) else None
+    if isinstance(given, Mapping):
+        for band in given:
+            if band not in areas_gdf.columns:
+                columns = [c for c in areas_gdf.columns if c != "geometry"]
+                problems.append(
+                    f"region.toml [demand.age_weights]: {band!r} is not a column of "
+                    f"{spec.files.areas}{did_you_mean(str(band), columns)}"
+                )
 
 
 def _files_section(raw: Mapping[str, Any]) -> sc.FilesSection | None:

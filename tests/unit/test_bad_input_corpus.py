@@ -557,6 +557,27 @@ TOML_CASES = [
         append("region.toml", "[organisations.kust]\nreserves_eur = 'lots'"),
     ),
     Case(
+        "region:organisation:unknown",
+        "region.toml",
+        r"region\.toml \[organisations\.kustt\]: no site of sites\.csv belongs to it; "
+        r"did you mean 'kust'",
+        append("region.toml", "[organisations.kustt]\nname = 'Kust'"),
+    ),
+    Case(
+        "region:age_band:unknown",
+        "region.toml",
+        r"region\.toml \[demand\.age_weights\]: 'pop_age_75plus' is not a column of "
+        r"areas\.geojson; did you mean 'pop_age_75_plus'",
+        append("region.toml", "[demand.age_weights]\npop_age_0_64 = 1.0\npop_age_75plus = 3.0"),
+    ),
+    Case(
+        "sites:zone:unknown",
+        SITES,
+        r"sites\.csv row 4 \(site_id='kust'\), column 'zone': 'eilnd' is not a zone of "
+        r"areas\.geojson; did you mean 'eiland'",
+        lambda p: _add_zone_column(p),
+    ),
+    Case(
         "region:description:bidi",
         "region.toml",
         r"region\.toml \[description\].*U\+202E",
@@ -855,6 +876,14 @@ EXPERIMENT_CASES = [
         True,
     ),
 ]
+
+
+def _add_zone_column(pack: Path) -> None:
+    rows = read_rows(pack / SITES)
+    rows[0].append("zone")
+    for r in rows[1:]:
+        r.append("eilnd" if r[0] == "kust" else "")
+    write_rows(pack / SITES, rows)
 
 
 def _sub(path: Path, old: str, new: str) -> None:
