@@ -965,6 +965,13 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
             problems.append(f"{where} [region]: {err.subject} is invalid:")
             problems.extend(f"  {p}" for p in err.problems)
     if region is not None:
+        start = region.calendar.start_date
+        if spec.horizon_days > (checks.DATE_MAX - start).days:
+            problems.append(
+                f"{where} [horizon_days]: {spec.horizon_days:g} days from the region's "
+                f"start_date {start.isoformat()} end after {checks.DATE_MAX.isoformat()} "
+                f"(at most {(checks.DATE_MAX - start).days:,} days)"
+            )
         known = {s.site_id for s in region.sites}
         seh_ids = {s.site_id for s in region.sites if s.seh != "none"}
         for sc_ in scenarios:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from acutesim.config import checks
 from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
+from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_YEAR
 
 ID_PATTERN = r"^[A-Za-z0-9_\-.]+$"
 SITE_ID_PATTERN = r"^[a-z0-9_]+$"
@@ -36,6 +37,10 @@ MAX_ACUTE_BEDS = 5_000
 MAX_VEHICLES_PER_POST = 200
 MAX_STAFF_PER_SHIFT = 1_000
 StaffCount = Annotated[int, Field(ge=0, le=MAX_STAFF_PER_SHIFT)]
+# A duration parameter of a pack is at most a year: longer is a unit error (hours or
+# seconds given as minutes). Assumption, see docs/assumptions.md.
+MAX_DURATION_MINUTES = MINUTES_PER_YEAR
+Minutes = Annotated[float, Field(ge=0, le=MAX_DURATION_MINUTES)]
 MTS_COLOURS = ("red", "orange", "yellow", "green", "blue")
 URGENCIES = ("A1", "A2", "B")
 
@@ -55,13 +60,13 @@ class DurationSpec(Strict):
     """A duration by family and parameters in minutes (never raw mu/sigma)."""
 
     family: Literal["fixed", "exponential", "lognormal", "gamma", "uniform", "empirical"]
-    mean_minutes: float = Field(default=0.0, ge=0)
-    sd_minutes: float = Field(default=0.0, ge=0)
-    shift_minutes: float = Field(default=0.0, ge=0)
-    min_minutes: float = Field(default=0.0, ge=0)
+    mean_minutes: Minutes = 0.0
+    sd_minutes: Minutes = 0.0
+    shift_minutes: Minutes = 0.0
+    min_minutes: Minutes = 0.0
     # +inf (no truncation) is the one non-finite value a duration accepts.
     max_minutes: Annotated[float, Field(allow_inf_nan=True)] = math.inf
-    values_minutes: tuple[Annotated[float, Field(ge=0)], ...] = ()
+    values_minutes: tuple[Minutes, ...] = ()
     weights: tuple[Annotated[float, Field(ge=0)], ...] = ()
     source: str = ""
 
@@ -240,7 +245,7 @@ class FerrySpec(Strict):
     terminal_y: float | None = None
     port_x: float | None = None
     port_y: float | None = None
-    crossing_minutes: float = Field(ge=0)
+    crossing_minutes: float = Field(ge=0, le=MINUTES_PER_DAY)
     source: str = ""
 
 

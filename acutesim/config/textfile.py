@@ -52,9 +52,10 @@ def read_text(path: Path, problems: list[str], *, label: str | None = None) -> s
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex()
+        excel = " (in Excel: 'CSV UTF-8')" if path.suffix.lower() == ".csv" else ""
         problems.append(
             f"{name} line {line}: not UTF-8 (byte 0x{byte} at offset {exc.start}); save the "
-            "file as UTF-8 (in Excel: 'CSV UTF-8')"
+            f"file as UTF-8{excel}"
         )
         return None
     text = text.removeprefix(BOM)

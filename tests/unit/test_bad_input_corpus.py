@@ -522,6 +522,18 @@ TOML_CASES = [
         ),
     ),
     Case(
+        "region:on_scene:hours_as_minutes",
+        "region.toml",
+        r"region\.toml \[ambulance\.on_scene\.mean_minutes\].*less than or equal to 525960",
+        append("region.toml", "[ambulance.on_scene]\nfamily = 'fixed'\nmean_minutes = 1e9"),
+    ),
+    Case(
+        "region:ferry:crossing_negative",
+        "region.toml",
+        r"region\.toml \[ferries\[0\]\.crossing_minutes\]",
+        replace("region.toml", "crossing_minutes = 45", "crossing_minutes = -45"),
+    ),
+    Case(
         "region:ferry:nan",
         "region.toml",
         r"region\.toml \[ferries\[0\]\.terminal_lon\]: nan is not a finite number",
@@ -747,6 +759,14 @@ EXPERIMENT_CASES = [
         "corpus.toml",
         r"corpus\.toml \[horizon_days\]",
         lambda e: _sub(e, "horizon_days = 14", "horizon_days = 'two weeks'"),
+        True,
+    ),
+    Case(
+        "exp:horizon:huge",
+        "corpus.toml",
+        r"corpus\.toml \[horizon_days\]: 1e\+20 days from the region's start_date 2026-01-05 "
+        r"end after 2100-12-31",
+        lambda e: _sub(e, "horizon_days = 14", "horizon_days = 1e20"),
         True,
     ),
     Case(
