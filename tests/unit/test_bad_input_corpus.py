@@ -1026,3 +1026,20 @@ def test_a_byte_order_mark_is_simply_read(tmp_path, monkeypatch, capsys):
     assert code == 0, err
     assert (out / "manifest.json").exists()
     assert "2 task(s) run" in err
+
+
+def test_region_validate_and_run_list_the_same_problems(tmp_path, monkeypatch, capsys):
+    """``run`` reports every problem of its pack that ``region validate`` reports."""
+    pack = copy_demo(tmp_path)
+    for name in ("sites.csv:acute_beds:localised", "finance:unknown_key", "areas:swapped_axes"):
+        next(c for c in PACK_CASES if c.name == name).mutate(pack)
+    code, validate_err = call_cli(monkeypatch, capsys, "region", "validate", pack)
+    assert code == 2
+    problems = [line.strip() for line in validate_err.splitlines()[1:] if line.strip()]
+    assert len(problems) == 8  # one site, one finance key, five areas and "1 more"
+    experiment = tmp_path / "corpus.toml"
+    experiment.write_text(EXPERIMENT.format(region=pack.as_posix()), encoding="utf-8")
+    code, run_err = call_cli(monkeypatch, capsys, "run", experiment, "--out", tmp_path / "out")
+    assert code == 2
+    assert [p for p in problems if p not in run_err] == []
+    assert not (tmp_path / "out").exists()
