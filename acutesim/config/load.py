@@ -299,19 +299,19 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
     for col in ("area_id", "name", "zone"):
         if col not in gdf.columns:
             continue
-        for i, value in enumerate(gdf[col]):
+        for k, value in enumerate(gdf[col]):
             bad = checks.bad_character(value) if isinstance(value, str) else None
             if bad:
                 problems.append(
-                    f"{name} row {i + 1} (area_id={gdf['area_id'].iloc[i]!r}), column "
+                    f"{name} row {k + 1} (area_id={gdf['area_id'].iloc[k]!r}), column "
                     f"'{col}': {value[:40]!r} {bad}"
                 )
     counts: list[int] = []
-    for i, value in enumerate(_raw_property(text, "population", raw["population"].tolist())):
+    for k, value in enumerate(_raw_property(text, "population", raw["population"].tolist())):
         count, why = checks.parse_count(value, maximum=checks.MAX_AREA_POPULATION)
         if count is None:
             problems.append(
-                f"{name} row {i + 1} (area_id={gdf['area_id'].iloc[i]!r}), column "
+                f"{name} row {k + 1} (area_id={gdf['area_id'].iloc[k]!r}), column "
                 f"'population': {value!r} {why}"
             )
         counts.append(count or 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -45,7 +46,7 @@ MTS_COLOURS = ("red", "orange", "yellow", "green", "blue")
 URGENCIES = ("A1", "A2", "B")
 
 
-def _complete(table: dict[str, Any], keys: tuple[str, ...], what: str) -> None:
+def _complete(table: Collection[str], keys: tuple[str, ...], what: str) -> None:
     """Refuse a partial table that would silently drop the other keys' defaults."""
     missing = [k for k in keys if k not in table]
     if missing:
