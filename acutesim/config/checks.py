@@ -70,6 +70,8 @@ BIDI_CHARACTERS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 _MULTILINE_OK = frozenset("\n\r\t")
+# Free texts that may span lines (TOML multi-line strings).
+_MULTILINE_KEYS = frozenset({"description", "source", "sources", "notes"})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,]\d{3})+$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 _MAX_LISTED = 5
@@ -155,10 +157,8 @@ def check_tree(data: Any, where: str, problems: list[str], *, path: str = "") ->
                 f"{DATE_MAX.isoformat()}"
             )
     elif isinstance(data, str):
-        last = path.rsplit(".", 1)[-1]
-        bad = bad_character(data, multiline=last in ("description", "source", "sources"))
-        if bad is None and path.split(".")[0] == "sources":
-            bad = bad_character(data, multiline=True)
+        key = re.sub(r"(\[\d+\])+$", "", path.rsplit(".", 1)[-1])
+        bad = bad_character(data, multiline=key in _MULTILINE_KEYS)
         if bad:
             problems.append(f"{at}: {data[:40]!r} {bad}")
 

@@ -79,6 +79,8 @@ def test_tree_check_refuses_non_finite_numbers_far_dates_and_overrides():
         "d": dt.date(9999, 12, 25),
         "name": "x\u202e",
         "description": "line one\nline two",
+        "sources": ["a source,\nover two lines"],
+        "scenarios": [{"description": "multi\nline", "name": "bad\nname"}],
     }
     checks.check_tree(data, "f.toml", problems)
     assert problems == [
@@ -87,6 +89,8 @@ def test_tree_check_refuses_non_finite_numbers_far_dates_and_overrides():
         "f.toml [d]: date 9999-12-25 lies outside 1990-01-01 .. 2100-12-31",
         "f.toml [name]: 'x\\u202e' contains a bidirectional formatting character "
         "(U+202E RIGHT-TO-LEFT OVERRIDE) at position 2; remove it",
+        "f.toml [scenarios[0].name]: 'bad\\nname' contains a control character "
+        "(U+000A) at position 4; remove it",
     ]
 
 
