@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from acutesim.config import checks
+from acutesim.config import defaults as d
 from acutesim.config import schema as sc
 from acutesim.config.merge import deep_merge
 from acutesim.config.textfile import read_csv_table, read_text, read_toml
@@ -49,10 +50,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 M = TypeVar("M", bound=BaseModel)
-
-# RD New is defined for the Netherlands; points far outside are almost surely swapped
-# lon/lat or the wrong CRS.
-RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 
 
 def _all_field_names() -> set[str]:
@@ -254,8 +251,14 @@ def _check_positions(
 _TEXT_LAYERS = (".geojson", ".json")
 
 
-def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
-    """Read an areas layer into EPSG:28992 with area_id, name, population, zone, geometry."""
+def read_areas(
+    path: Path, problems: list[str], *, count_columns: Iterable[str] = ()
+) -> gpd.GeoDataFrame | None:
+    """Read an areas layer into EPSG:28992 with area_id, name, population, zone, geometry.
+
+    ``population`` and the ``count_columns`` present (age bands) must hold whole numbers
+    of persons; ``road_access``, when present, true or false (empty: true).
+    """
     import geopandas as gpd
 
     name = path.name
@@ -306,16 +309,19 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
                     f"{name} row {k + 1} (area_id={gdf['area_id'].iloc[k]!r}), column "
                     f"'{col}': {value[:40]!r} {bad}"
                 )
-    counts: list[int] = []
-    for k, value in enumerate(_raw_property(text, "population", raw["population"].tolist())):
-        count, why = checks.parse_count(value, maximum=checks.MAX_AREA_POPULATION)
-        if count is None:
-            problems.append(
-                f"{name} row {k + 1} (area_id={gdf['area_id'].iloc[k]!r}), column "
-                f"'population': {value!r} {why}"
-            )
-        counts.append(count or 0)
-    gdf["population"] = np.asarray(counts, dtype=np.int64)
+    for col in ("population", *(c for c in count_columns if c in raw.columns)):
+        counts: list[int] = []
+        for k, value in enumerate(_raw_property(text, col, raw[col].tolist())):
+            count, why = checks.parse_count(value, maximum=checks.MAX_AREA_POPULATION)
+            if count is None:
+                problems.append(
+                    f"{name} row {k + 1} (area_id={gdf['area_id'].iloc[k]!r}), column "
+                    f"'{col}': {value!r} {why}"
+                )
+            counts.append(count or 0)
+        gdf[col] = np.asarray(counts, dtype=np.int64)
+    if "road_access" in gdf.columns:
+        gdf["road_access"] = _road_access(name, gdf, problems)
     dup = gdf["area_id"].duplicated()
     for i in np.flatnonzero(dup.to_numpy()):
         problems.append(
@@ -330,6 +336,27 @@ def read_areas(path: Path, problems: list[str]) -> gpd.GeoDataFrame | None:
         gdf["zone"] = MAINLAND
     gdf["zone"] = gdf["zone"].fillna(MAINLAND).astype(str).replace("", MAINLAND)
     return gdf
+
+
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no"})
+
+
+def _road_access(name: str, gdf: gpd.GeoDataFrame, problems: list[str]) -> np.ndarray:
+    """The ``road_access`` column as booleans; an empty value takes the default, true."""
+    out = np.ones(len(gdf), dtype=bool)
+    for k, value in enumerate(gdf["road_access"].tolist()):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        text = str(value).strip().lower()
+        if text in _FALSE:
+            out[k] = False
+        elif text and text not in _TRUE:
+            problems.append(
+                f"{name} row {k + 1} (area_id={gdf['area_id'].iloc[k]!r}), column "
+                f"'road_access': {value!r} is not true or false"
+            )
+    return out
 
 
 def _raw_property(text: str | None, key: str, values: list[Any]) -> list[Any]:
@@ -427,7 +454,8 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
     def fpath(key: str, name: str) -> Path:
         return file_dirs.get(key, pack) / name
 
-    areas_gdf = read_areas(fpath("areas", files.areas), problems)
+    bands = spec.demand.age_weights if spec is not None else d.default_age_weights()
+    areas_gdf = read_areas(fpath("areas", files.areas), problems, count_columns=bands)
     n_before_sites = len(problems)
     sites = _read_csv(fpath("sites", files.sites), sc.SiteRow, "site_id", problems)
     sites_ok = len(problems) == n_before_sites
@@ -776,7 +804,7 @@ def _areas(gdf: gpd.GeoDataFrame, age_weights: Mapping[str, float]) -> tuple[Are
     else:
         weights = np.ones_like(pop)
     access = (
-        gdf["road_access"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
+        gdf["road_access"].to_numpy(dtype=bool)
         if "road_access" in gdf.columns
         else np.ones(len(gdf), dtype=bool)
     )

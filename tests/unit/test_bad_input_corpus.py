@@ -407,6 +407,25 @@ AREA_CASES = [
         area_property("population", 594.5),
     ),
     Case(
+        "areas:age_band:localised",
+        AREAS,
+        r"areas\.geojson row 1 \(area_id='a01'\), column 'pop_age_0_64'.*thousands separator",
+        area_property("pop_age_0_64", "1.438"),
+    ),
+    Case(
+        "areas:age_band:negative",
+        AREAS,
+        r"areas\.geojson row 1 \(area_id='a01'\), column 'pop_age_75_plus'.*negative",
+        area_property("pop_age_75_plus", -69),
+    ),
+    Case(
+        "areas:road_access:wrong_type",
+        AREAS,
+        r"areas\.geojson row 1 \(area_id='a01'\), column 'road_access': 'ja' is not true or "
+        r"false",
+        area_property("road_access", "ja"),
+    ),
+    Case(
         "areas:area_id:missing",
         AREAS,
         r"areas\.geojson: missing column 'area_id'",
