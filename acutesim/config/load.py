@@ -1009,6 +1009,7 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
                         f"{where} [scenario {sc_.name!r}] closed_sites: unknown site_id {sid!r}"
                         f"{did_you_mean(sid, known)} (known: {', '.join(sorted(known))})"
                     )
+            _check_hysteresis(sc_, region, f"{where} [scenario {sc_.name!r}]", problems)
             checks.check_site_refs(
                 sc_.funding.get("sensitive_sites"),
                 seh_ids,
@@ -1032,6 +1033,37 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
         config=_jsonable(raw),
     )
     return experiment, region  # type: ignore[return-value]
+
+
+def _check_hysteresis(scenario: Scenario, region: Region, where: str, problems: list[str]) -> None:
+    """The volmelding thresholds a scenario ends up with keep off below on.
+
+    Each threshold comes from ``behaviour.volmelding.base_*_share``, else the scenario's
+    ``volmelding_*_share``, else the region's ``[seh]``; a scenario that sets one of them
+    can invert the pair.
+    """
+    volmelding = scenario.behaviour.get("volmelding")
+    knobs = volmelding if isinstance(volmelding, Mapping) else {}
+    chosen: dict[str, tuple[float, str]] = {}
+    for side in ("on", "off"):
+        given = knobs.get(f"base_{side}_share")
+        if isinstance(given, int | float) and not isinstance(given, bool):
+            chosen[side] = (float(given), f"behaviour.volmelding.base_{side}_share")
+            continue
+        own = getattr(scenario, f"volmelding_{side}_share")
+        if own is not None:
+            chosen[side] = (own, f"volmelding_{side}_share")
+        else:
+            chosen[side] = (
+                getattr(region.seh, f"volmelding_{side}_share"),
+                f"region.toml [seh] volmelding_{side}_share",
+            )
+    (on, on_from), (off, off_from) = chosen["on"], chosen["off"]
+    if off >= on:
+        problems.append(
+            f"{where} volmelding: the off threshold {off:g} ({off_from}) must be below the on "
+            f"threshold {on:g} ({on_from})"
+        )
 
 
 def _check_funding_knobs(scenarios: list[Scenario], where: str, problems: list[str]) -> None:

@@ -892,6 +892,14 @@ EXPERIMENT_CASES = [
         True,
     ),
     Case(
+        "exp:volmelding:inverted",
+        "corpus.toml",
+        r"corpus\.toml \[scenario 'baseline'\] volmelding: the off threshold 0\.8 \(region\.toml "
+        r"\[seh\] volmelding_off_share\) must be below the on threshold 0\.5",
+        lambda e: _sub(e, 'name = "baseline"', 'name = "baseline"\nvolmelding_on_share = 0.5'),
+        True,
+    ),
+    Case(
         "exp:grid:unknown_knob",
         "corpus.toml",
         r"corpus\.toml \[grid\.knobs\]: unknown knob 'demand_multiplyer'",
