@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from acutesim.config import tomlsafe
 from acutesim.config.merge import deep_merge
 from acutesim.errors import did_you_mean
 
@@ -249,8 +250,7 @@ def cache_root() -> Path:
 
 def _read_toml(path: Path, problems: list[str], what: str) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomlsafe.load(path)
     except FileNotFoundError:
         problems.append(f"{what}: file not found at '{path}'")
     except tomllib.TOMLDecodeError as exc:

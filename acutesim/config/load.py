@@ -20,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from acutesim.config import schema as sc
+from acutesim.config import tomlsafe
 from acutesim.config.merge import deep_merge
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.region import (
@@ -104,8 +105,7 @@ def format_validation_error(err: ValidationError, where: str) -> list[str]:
 
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomlsafe.load(path)
     except FileNotFoundError:
         problems.append(f"{path.name}: file not found at '{path}'")
     except tomllib.TOMLDecodeError as exc:
