@@ -65,9 +65,7 @@ def check_file(path: str | Path, *, yes: bool) -> None:
     explicit = raw.get("scenarios")
     n += len(explicit) if isinstance(explicit, list) else 0
     if n > MAX_SCENARIOS:
-        sizes = " x ".join(
-            str(len(v)) if isinstance(v, list) else "1" for v in knobs.values()
-        )
+        sizes = " x ".join(str(len(v)) if isinstance(v, list) else "1" for v in knobs.values())
         raise _too_large(
             subject,
             [

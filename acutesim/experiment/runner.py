@@ -452,7 +452,9 @@ def _run_locked(
             f"{store.task_dir(t.key)}: {p} after the run ({len(broken)} part(s) in all; "
             "did another process touch the folder?); run the same command again to redo them"
         )
-    merged = [{"key": t.key, "scenario": t.scenario.name, "replication": t.replication} for t in tasks]
+    merged = [
+        {"key": t.key, "scenario": t.scenario.name, "replication": t.replication} for t in tasks
+    ]
     tables = store.merge(merged, list(experiment.scenario_names))
     manifest.update(
         status="complete",
@@ -577,7 +579,7 @@ def _run_dask(
         )
         client = Client(cluster)
         # Local workers end themselves when this process is gone.
-        run = partial(run, watch_pid=os.getpid())
+        run = partial(run, watch_pid=os.getpid())  # type: ignore[call-arg]
     else:
         try:
             client = Client(scheduler, timeout=DASK_CONNECT_SECONDS)

@@ -436,6 +436,7 @@ def write_gpkg(result: ReachabilityResult, region: Region, path: str | Path) -> 
     os.replace(tmp, path)
     return path
 
+
 # ``reach --out`` suffixes and the GDAL driver each one means; "parquet" is GeoParquet.
 LAYER_FORMATS = {
     ".gpkg": "GPKG",
@@ -498,4 +499,3 @@ def write_layers(result: ReachabilityResult, region: Region, path: str | Path) -
         os.replace(tmp, target)
         written.append(target)
     return written
-

@@ -43,6 +43,7 @@ SITE_STYLE: dict[str, dict[str, Any]] = {
 # Suffixes ``write_reachability_map`` writes (``map --out``), each in its own format.
 MAP_FORMATS = ("png", "svg", "pdf")
 
+
 def plot_reachability_map(
     result: ReachabilityResult, region: Region, *, ax: Axes | None = None
 ) -> Axes:
