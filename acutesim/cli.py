@@ -240,11 +240,11 @@ def map_(
     from acutesim.report.maps import MAP_FORMATS, write_reachability_map
 
     if out.suffix.lower().lstrip(".") not in MAP_FORMATS:
-        raise typer.BadParameter(
-            f"{out}: unknown suffix {out.suffix or '(none)'!r}; expected "
-            + ", ".join(f".{f}" for f in MAP_FORMATS),
-            param_hint="--out",
+        expected = ", ".join(f".{f}" for f in MAP_FORMATS)
+        _err(
+            f"acutesim: --out {out}: unknown suffix {out.suffix or '(none)'!r}; expected {expected}"
         )
+        raise typer.Exit(2)
     pack, areas = load_region_with_areas(region)
     result = reachability(
         pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas

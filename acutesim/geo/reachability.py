@@ -483,6 +483,8 @@ def write_layers(result: ReachabilityResult, region: Region, path: str | Path) -
         path.with_name(f"{path.stem}_sites{path.suffix}"): site_frame(result, region),
         path.with_name(f"{path.stem}_posts{path.suffix}"): post_frame(region),
     }
+    if driver == "ESRI Shapefile":  # field names of at most 10 characters
+        layers = {t: _short_columns(f, t) for t, f in layers.items()}
     written = []
     for target, frame in layers.items():
         tmp = target.with_name(f".{target.stem}.partial{target.suffix}")
@@ -499,3 +501,14 @@ def write_layers(result: ReachabilityResult, region: Region, path: str | Path) -
         os.replace(tmp, target)
         written.append(target)
     return written
+
+
+def _short_columns(frame: Any, target: Path) -> Any:
+    """``frame`` with column names cut to the 10 characters a shapefile field may have."""
+    names = {c: c if c == "geometry" else str(c)[:10] for c in frame.columns}
+    if len(set(names.values())) < len(names):
+        raise GeoError(
+            f"{target}: columns {sorted(frame.columns)} do not stay distinct when cut to the "
+            "10 characters of a shapefile field; write a .gpkg instead"
+        )
+    return frame.rename(columns=names)
