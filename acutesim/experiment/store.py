@@ -504,11 +504,18 @@ class ResultsStore:
                 "results; run the same command again to finish it"
             )
         tables = manifest.get("tables") or {}
+        if "kpis" not in tables:
+            raise ResultsError(
+                f"{self.out_dir / 'kpis.parquet'}: not found in the manifest; the run did not "
+                "finish (run it again to resume)"
+            )
         for name in MERGED:
             rec = tables.get(name)
             path = self.out_dir / f"{name}.parquet"
             if rec is None:
-                raise ResultsError(f"{where}: manifest.json records no {name} table")
+                if path.exists():
+                    raise ResultsError(f"{path}: not recorded in manifest.json; run again")
+                continue
             if not path.exists():
                 raise ResultsError(f"{path}: missing, but the manifest records it; run again")
             if path.stat().st_size != rec.get("bytes") or file_sha256(path) != rec.get("sha256"):
@@ -517,6 +524,21 @@ class ResultsStore:
                     "written by another run); run again with --force"
                 )
         return manifest
+
+    def seal(self, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Record the merged tables now in the folder as complete, and write the manifest.
+
+        For folders assembled outside ``acutesim run`` (tests, imports of other results):
+        ``check_complete`` then accepts them as long as the tables stay as they are.
+        """
+        tables = {
+            name: file_record(self.out_dir / f"{name}.parquet")
+            for name in MERGED
+            if (self.out_dir / f"{name}.parquet").exists()
+        }
+        sealed = {**manifest, "store_format": STORE_FORMAT, "status": "complete", "tables": tables}
+        self.write_manifest(sealed)
+        return sealed
 
     def read(self, name: str) -> pd.DataFrame:
         """Read a merged table."""

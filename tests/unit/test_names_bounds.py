@@ -104,7 +104,8 @@ def test_100000_replications_need_yes(tmp_path):
     assert not (tmp_path / "out").exists()
     res = cli("run", exp, "--out", tmp_path / "out", "--replications", "100000", cwd=tmp_path)
     assert res.returncode == 2
-    assert "100,000 tasks" in res.stderr and "Traceback" not in res.stderr
+    assert "100,000 tasks" in res.stderr
+    assert "Traceback" not in res.stderr
 
 
 def test_yes_lets_a_large_plan_through_the_check():
@@ -128,7 +129,8 @@ def test_a_huge_grid_is_refused_before_it_is_expanded(tmp_path):
         plan.check_file(exp, yes=False)
     res = cli("run", exp, "--out", tmp_path / "out", cwd=tmp_path)
     assert res.returncode == 2
-    assert "[grid.knobs]" in res.stderr and "--yes" in res.stderr
+    assert "[grid.knobs]" in res.stderr
+    assert "--yes" in res.stderr
 
 
 def test_too_many_ambulances_need_yes(tmp_path):
@@ -160,7 +162,8 @@ def test_absurdly_nested_toml_is_a_located_error(tmp_path):
         load_experiment(exp)
     res = cli("run", exp, "--out", tmp_path / "out", cwd=tmp_path)
     assert res.returncode == 2
-    assert "nested more than" in res.stderr and "RecursionError" not in res.stderr
+    assert "nested more than" in res.stderr
+    assert "RecursionError" not in res.stderr
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "region.toml").write_text("a = " + "[" * 3000 + "]" * 3000 + "\n")

@@ -62,7 +62,8 @@ def test_geojson_is_wgs84_json(reach, tmp_path):
     assert data["type"] == "FeatureCollection"
     assert len(data["features"]) == len(result.areas)
     lon, lat = gpd.read_file(files[0]).geometry.representative_point().iloc[0].coords[0]
-    assert 3 < lon < 8 and 50 < lat < 54
+    assert 3 < lon < 8
+    assert 50 < lat < 54
 
 
 def test_parquet_is_geoparquet(reach, tmp_path):
@@ -83,11 +84,13 @@ def test_other_layer_suffixes_are_refused(name):
 def test_cli_refuses_unknown_suffixes_with_exit_2(tmp_path):
     res = cli("reach", DEMO, "--out", tmp_path / "x.kml", cwd=tmp_path)
     assert res.returncode == 2
-    assert "unknown output suffix '.kml'" in res.stderr and "Traceback" not in res.stderr
+    assert "unknown output suffix '.kml'" in res.stderr
+    assert "Traceback" not in res.stderr
     assert not (tmp_path / "x.kml").exists()
     res = cli("map", DEMO, "--out", tmp_path / "x.jpg", cwd=tmp_path)
     assert res.returncode == 2
-    assert "x.jpg: unknown suffix '.jpg'" in res.stderr and "Traceback" not in res.stderr
+    assert "x.jpg: unknown suffix '.jpg'" in res.stderr
+    assert "Traceback" not in res.stderr
     assert not (tmp_path / "x.jpg").exists()
 
 

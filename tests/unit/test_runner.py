@@ -137,9 +137,9 @@ def test_tasks_are_scenario_major_and_share_the_seed(first_run):
     assert len(sp.expand(exp, replications=5)) == 10
 
 
-def task_key(out: Path, scenario: str, replication: int) -> str:
+def task_key(out: Path, scenario: str, rep: int) -> str:
     tasks = json.loads((out / "manifest.json").read_text())["tasks"]
-    (key,) = [t["key"] for t in tasks if (t["scenario"], t["replication"]) == (scenario, replication)]
+    (key,) = [t["key"] for t in tasks if (t["scenario"], t["replication"]) == (scenario, rep)]
     return key
 
 
@@ -153,7 +153,9 @@ def test_an_interrupted_task_is_redone_and_every_pair_appears_once(first_run, tm
     path, result = first_run
     out = copy_results(result, tmp_path)
     store = ResultsStore(out)
-    (store.task_dir(task_key(out, "alpha_short", 0)) / "done.json").unlink()  # killed before its marker
+    (
+        store.task_dir(task_key(out, "alpha_short", 0)) / "done.json"
+    ).unlink()  # killed before its marker
     for name in [*TABLES, "finance"]:
         (out / f"{name}.parquet").unlink(missing_ok=True)
     again = run_experiment(path, out=out, workers=1)

@@ -142,7 +142,7 @@ def test_a_disk_full_final_merge_replaces_no_table_and_is_refused(copy, monkeypa
 
     monkeypatch.setattr(store, "write_parquet", full_disk)
     exp.write_text(experiment_text(replications=3), encoding="utf-8")
-    with pytest.raises(ResultsError, match="final merge failed .*No space left.*no merged table"):
+    with pytest.raises(ResultsError, match=r"final merge failed .*No space left.*no merged table"):
         run_experiment(exp, out=out, workers=1)
     assert calls[:3] == [
         ".kpis.parquet.merge.tmp",
@@ -282,7 +282,8 @@ def test_task_keys_ignore_descriptions_and_follow_settings(done_run, tmp_path):
     ka = [t.key for t in sp.expand(a, context="x")]
     assert ka == [t.key for t in sp.expand(b, context="x")]
     kc = [t.key for t in sp.expand(c, context="x")]
-    assert ka[:2] == kc[:2] and ka[2:] != kc[2:]
+    assert ka[:2] == kc[:2]
+    assert ka[2:] != kc[2:]
     assert ka != [t.key for t in sp.expand(a, context="y")]
 
 
