@@ -328,3 +328,37 @@ def test_force_ignores_foreign_paths_listed_in_a_manifest(copy, tmp_path):
     (out / "manifest.json").write_text(json.dumps(m))
     ResultsStore(out).clear()
     assert victim.exists()
+
+
+def test_record_patients_part_is_kept_and_verified(tmp_path):
+    exp = tmp_path / "p.toml"
+    exp.write_text(
+        f'name = "p"\nregion = "{DEMO.as_posix()}"\nhorizon_days = 3\nreplications = 1\n'
+        '[[scenarios]]\nname = "baseline"\nrecord_patients = true\n',
+        encoding="utf-8",
+    )
+    result = run_experiment(exp, out=tmp_path / "out", workers=1)
+    st = ResultsStore(result.out_dir)
+    (task,) = manifest(result.out_dir)["tasks"]
+    patients = st.task_dir(task["key"]) / "patients.parquet"
+    assert pd.read_parquet(patients)["scenario"].eq("baseline").all()
+    assert st.task_meta(task["key"])["files"]["patients.parquet"]["rows"] > 0
+    patients.write_bytes(patients.read_bytes()[:100])
+    assert (
+        st.part_problem(task["key"])
+        == "patients.parquet has 100 bytes, "
+        + str(st.task_meta(task["key"])["files"]["patients.parquet"]["bytes"])
+        + " were written"
+    )
+
+
+def test_eta_is_the_mean_task_time_of_the_whole_run_times_the_tasks_left(monkeypatch):
+    clock = iter([0.0, 100.0, 160.0])  # created, entered, asked
+    monkeypatch.setattr(runner.time, "perf_counter", lambda: next(clock))
+    bar = runner._Progress(10, 4, enabled=False)  # 4 tasks done before this run
+    with bar:  # t0 = 100
+        assert bar.eta_seconds() is None
+        bar.advance({"scenario": "s", "replication": 0})
+        bar.advance({"scenario": "s", "replication": 1})
+        # 60 s for the 2 tasks of this run so far: 30 s each, 4 tasks left
+        assert bar.eta_seconds() == pytest.approx(30.0 * 4)

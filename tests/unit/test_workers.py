@@ -172,3 +172,28 @@ def test_two_runs_into_one_folder_the_second_is_refused(tmp_path):
         assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
     finally:
         cleanup(first, set())
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "not an address"])
+def test_a_bad_scheduler_address_is_a_located_error(tmp_path, address):
+    pytest.importorskip("dask.distributed", reason="needs the dask extra")
+    exp = experiment(tmp_path, days=5, reps=1)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "acutesim.cli",
+            "run",
+            str(exp),
+            "--out",
+            str(tmp_path / "o"),
+            "--scheduler",
+            address,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 2
+    assert f"--scheduler {address!r}: cannot reach a Dask scheduler" in res.stderr
+    assert "Traceback" not in res.stderr
