@@ -188,6 +188,24 @@ class ResultsLock:
         self.release()
 
 
+def lock_holder(out_dir: str | Path) -> str | None:
+    """Who holds the lock on ``out_dir`` now (None when no run holds it)."""
+    import fcntl
+
+    path = Path(out_dir) / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return _read_holder(fd)
+    finally:
+        os.close(fd)  # also drops a shared lock just taken
+    return None
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -496,6 +514,11 @@ class ResultsStore:
                 f"{where}: written by an acutesim without table checks (store format "
                 f"{manifest.get('store_format', 1)}, {STORE_FORMAT} expected); run it again "
                 "with --force"
+            )
+        holder = lock_holder(self.out_dir) if manifest.get("status") != "complete" else None
+        if holder is not None:
+            raise ResultsError(
+                f"{where}: a run is writing these results now ({holder}); wait for it to finish"
             )
         if manifest.get("status") != "complete":
             raise ResultsError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -362,3 +363,29 @@ def test_eta_is_the_mean_task_time_of_the_whole_run_times_the_tasks_left(monkeyp
         bar.advance({"scenario": "s", "replication": 1})
         # 60 s for the 2 tasks of this run so far: 30 s each, 4 tasks left
         assert bar.eta_seconds() == pytest.approx(30.0 * 4)
+
+
+def test_summary_of_a_folder_being_written_names_the_run(copy):
+    _exp, out = copy
+    m = manifest(out)
+    m["status"] = "running"
+    (out / "manifest.json").write_text(json.dumps(m))
+    with store.ResultsLock(out):
+        assert f"pid {os.getpid()}" in (store.lock_holder(out) or "")
+        with pytest.raises(
+            ResultsError, match=rf"a run is writing these results now \(pid {os.getpid()}"
+        ):
+            summarise(out)
+    assert store.lock_holder(out) is None
+    with pytest.raises(ResultsError, match="INCOMPLETE"):
+        summarise(out)
+
+
+def test_a_second_lock_on_a_folder_is_refused_with_its_holder(tmp_path):
+    with (
+        store.ResultsLock(tmp_path),
+        pytest.raises(ResultsError, match=rf"in use by another acutesim run \(pid {os.getpid()}"),
+    ):
+        # a second open file description conflicts even within one process
+        store.ResultsLock(tmp_path).acquire()
+    store.ResultsLock(tmp_path).acquire().release()  # free again once released
