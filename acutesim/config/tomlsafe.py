@@ -95,8 +95,19 @@ def loads(text: str) -> dict[str, Any]:
     return data
 
 
+class TomlNotUtf8(tomllib.TOMLDecodeError):
+    """The file is not UTF-8 text (a ``TOMLDecodeError``)."""
+
+
 def load(path: str | Path) -> dict[str, Any]:
     """Read and parse a TOML file (UTF-8); errors as ``loads`` and ``tomllib``."""
     with Path(path).open("rb") as fh:
         raw = fh.read()
-    return loads(raw.decode("utf-8"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TomlNotUtf8(
+            f"line {line}: byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+        ) from None
+    return loads(text)

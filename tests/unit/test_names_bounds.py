@@ -176,3 +176,10 @@ def test_nesting_inside_strings_and_comments_is_not_counted(tmp_path):
 
     text = 'a = "' + "[" * 500 + '"\n# ' + "{" * 500 + "\nb = '''" + "[" * 500 + "'''\n"
     assert tomlsafe.loads(text)["a"] == "[" * 500
+
+
+def test_a_non_utf8_toml_is_a_located_error(tmp_path):
+    exp = experiment(tmp_path, extra='description = "Zorg in Fryslân"\n')
+    exp.write_bytes(exp.read_text(encoding="utf-8").encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"exp\.toml: not valid TOML: line 5: byte 0xe2 is not"):
+        load_experiment(exp)
