@@ -60,6 +60,10 @@ def test_same_seed_gives_identical_tables(first_run, tmp_path):
     again = run_experiment(path, out=tmp_path / "again", workers=1)
     for name in ("kpis", "status", "timeseries", "closures"):
         assert_frame_equal(read(result.out_dir, name), read(again.out_dir, name), check_exact=True)
+    # same seed, same bytes: every merged table has the same SHA-256
+    first = json.loads((result.out_dir / "manifest.json").read_text())["tables"]
+    second = json.loads((again.out_dir / "manifest.json").read_text())["tables"]
+    assert {k: v["sha256"] for k, v in first.items()} == {k: v["sha256"] for k, v in second.items()}
 
 
 def test_another_seed_gives_different_tables(first_run, tmp_path):
@@ -75,6 +79,11 @@ def test_process_pool_equals_serial(first_run, tmp_path):
     path, result = first_run
     parallel = run_experiment(path, out=tmp_path / "parallel", workers=2)
     assert parallel.n_run == 4
+    tables = [
+        json.loads((d / "manifest.json").read_text())["tables"]
+        for d in (result.out_dir, parallel.out_dir)
+    ]
+    assert tables[0] == tables[1]  # rows, bytes and SHA-256 of every merged table
     for name in ("kpis", "status", "timeseries"):
         assert_frame_equal(
             read(result.out_dir, name), read(parallel.out_dir, name), check_exact=True
