@@ -220,8 +220,11 @@ def write_reachability_map(
     if fmt not in MAP_FORMATS:
         raise ValueError(f"{path}: a map is written as {', '.join(MAP_FORMATS)}, not {fmt!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    ax = plot_reachability_map(result, region)
-    tmp = path.with_name(f".{path.stem}.partial.{fmt}")
-    ax.figure.savefig(tmp, dpi=dpi, format=fmt)
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):  # names are text, not mathtext
+        ax = plot_reachability_map(result, region)
+        tmp = path.with_name(f".{path.stem}.partial.{fmt}")
+        ax.figure.savefig(tmp, dpi=dpi, format=fmt)
     os.replace(tmp, path)
     return path

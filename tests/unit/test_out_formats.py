@@ -103,3 +103,20 @@ def test_map_suffix_picks_the_format(reach, tmp_path, suffix, magic):
     result, pack = reach
     path = write_reachability_map(result, pack, tmp_path / f"m{suffix}", dpi=40)
     assert path.read_bytes()[: len(magic)] == magic
+
+
+def test_a_site_name_with_dollars_is_drawn_as_text(tmp_path):
+    import shutil
+
+    from acutesim.report.maps import write_reachability_map
+
+    pack = tmp_path / "pack"
+    shutil.copytree(DEMO, pack)
+    sites = pack / "sites.csv"
+    sites.write_text(sites.read_text().replace("Ziekenhuis Ammerstad", "Ziekenhuis $x_{$"))
+    region, areas = load_region_with_areas(pack)
+    assert any("$x_{$" in s.name for s in region.sites)
+    path = write_reachability_map(
+        reachability(region, areas=areas), region, tmp_path / "m.png", dpi=40
+    )
+    assert path.read_bytes()[:4] == b"\x89PNG"
