@@ -389,3 +389,9 @@ def test_a_second_lock_on_a_folder_is_refused_with_its_holder(tmp_path):
         # a second open file description conflicts even within one process
         store.ResultsLock(tmp_path).acquire()
     store.ResultsLock(tmp_path).acquire().release()  # free again once released
+
+
+def test_a_results_folder_that_is_a_file_is_a_results_error(tmp_path):
+    (tmp_path / "taken").write_text("a file")
+    with pytest.raises(ResultsError, match="taken: cannot be used as a results folder"):
+        store.ResultsLock(tmp_path / "taken").acquire()
