@@ -53,8 +53,13 @@ def run(
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster.")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Discard existing results and start afresh.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Delete what acutesim wrote in --out and start afresh.")
+    ] = False,
     report: Annotated[bool, typer.Option(help="Write the HTML report when done.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Run a plan over the task/scenario/memory limits.")
+    ] = False,
 ) -> None:
     """Run every scenario x replication of an experiment and write results/<name>/."""
     from acutesim.experiment.runner import run_experiment
@@ -69,6 +74,8 @@ def run(
             scheduler=scheduler,
             force=force,
             progress=True,
+            yes=yes,
+            notify=_err,
         )
     except KeyboardInterrupt:
         _err("acutesim: interrupted; finished tasks are kept, run the same command to resume")
@@ -191,14 +198,19 @@ def reach(
     service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
     sensitivity: Annotated[bool, typer.Option(help="Also list the gevoelige SEHs.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Write areas/sites/posts to a .gpkg.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write areas/sites/posts (.gpkg, .shp, .geojson or .parquet)."),
+    ] = None,
 ) -> None:
     """Population beyond the 45-minute norm by ambulance (RIVM style) and sensitive SEHs."""
     import json
 
     from acutesim.config.load import load_region_with_areas
-    from acutesim.geo.reachability import reachability, write_gpkg
+    from acutesim.geo.reachability import layer_format, reachability, write_layers
 
+    if out is not None:
+        layer_format(out)  # an unknown suffix is refused before anything is computed
     pack, areas = load_region_with_areas(region)
     result = reachability(
         pack,
@@ -209,14 +221,15 @@ def reach(
         with_sensitivity=sensitivity,
     )
     if out is not None:
-        _err(f"layers areas, sites, posts written to {write_gpkg(result, pack, out)}")
+        files = ", ".join(str(p) for p in write_layers(result, pack, out))
+        _err(f"layers areas, sites, posts written to {files}")
     typer.echo(json.dumps(result.to_dict()) if json_out else result.summary_text())
 
 
 @app.command("map")
 def map_(
     region: Annotated[Path, typer.Argument(help="Region pack folder.")],
-    out: Annotated[Path, typer.Option(help="PNG file to write.")],
+    out: Annotated[Path, typer.Option(help="Map file to write (.png, .svg or .pdf).")],
     closed: Annotated[str, typer.Option(help="Site ids to treat as closed, comma-separated.")] = "",
     norm_minutes: Annotated[float, typer.Option(min=0, help="The norm [min].")] = 45.0,
     service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
@@ -224,8 +237,14 @@ def map_(
     """Draw call-to-door minutes per area, the norm boundary, SEHs and posts to a PNG."""
     from acutesim.config.load import load_region_with_areas
     from acutesim.geo.reachability import reachability
-    from acutesim.report.maps import write_reachability_map
+    from acutesim.report.maps import MAP_FORMATS, write_reachability_map
 
+    if out.suffix.lower().lstrip(".") not in MAP_FORMATS:
+        expected = ", ".join(f".{f}" for f in MAP_FORMATS)
+        _err(
+            f"acutesim: --out {out}: unknown suffix {out.suffix or '(none)'!r}; expected {expected}"
+        )
+        raise typer.Exit(2)
     pack, areas = load_region_with_areas(region)
     result = reachability(
         pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas
@@ -237,8 +256,26 @@ def _print_table(text: str) -> None:
     typer.echo(text)
 
 
+# After SIGTERM the run stops its workers and exits; should that take longer than this
+# (a blocked worker, a hung scheduler), the process ends itself anyway.
+TERMINATE_GRACE_SECONDS = 10.0
+
+
 def _terminate(signum: int, frame: object) -> None:
-    """Treat SIGTERM like Ctrl-C, so a stopped batch shuts its workers down cleanly."""
+    """Treat SIGTERM like Ctrl-C, so a stopped batch shuts its workers down cleanly.
+
+    A second SIGTERM, or the first one not done within ``TERMINATE_GRACE_SECONDS``,
+    ends the process at once (exit 143): a SIGTERM always ends the run within seconds.
+    """
+    import os
+    import threading
+
+    if _state.get("terminating"):
+        os._exit(128 + signal.SIGTERM)
+    _state["terminating"] = True
+    timer = threading.Timer(TERMINATE_GRACE_SECONDS, os._exit, args=(128 + signal.SIGTERM,))
+    timer.daemon = True
+    timer.start()
     raise KeyboardInterrupt
 
 

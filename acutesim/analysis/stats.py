@@ -8,7 +8,6 @@ suggest.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from acutesim.errors import ResultsError
+from acutesim.experiment.store import ResultsStore
 
 CONFIDENCE = 0.95
 
@@ -180,10 +180,8 @@ def summarise(results_dir: str | Path) -> Summary:
     Summary
     """
     d = Path(results_dir)
-    manifest_path = d / "manifest.json"
-    if not manifest_path.exists():
-        raise ResultsError(f"{d}: no manifest.json; is this a results directory of 'acutesim run'?")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    # Refuses a folder whose run or final merge did not finish, or whose tables changed.
+    manifest = ResultsStore(d).check_complete()
     kpi_path = d / "kpis.parquet"
     if not kpi_path.exists():
         raise ResultsError(

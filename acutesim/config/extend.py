@@ -7,8 +7,13 @@ that match the selection (provinces, area ids, or values of any area column), pl
 site, HAP and ambulance post within a buffer (20 km by default) around those areas, and
 inherits every other setting of the parent, which its own ``region.toml`` may override.
 
-The selected files are written to a cache folder (under the system temp folder, keyed by
-a hash of the inputs), so that the loader reads them like any other pack's files.
+The selected files are written to a private cache folder (the user's cache folder from
+platformdirs, or ``$ACUTESIM_CACHE_DIR``; mode 0700), keyed by a hash of the inputs'
+contents and the selection. Its ``complete`` file records the SHA-256 of every file
+written; a cached selection is used only when its folder is owned by the user, not
+writable by others, and every file still matches its hash. Anything else (a planted or
+damaged folder) is discarded and the selection written afresh. No shared temp folder
+is ever trusted.
 
 ``[select]`` keys: ``provinces`` (values of the areas' ``province`` column, or of
 ``province_column``), ``area_ids``, ``column`` with ``values``, ``exclude_area_ids`` and
@@ -241,9 +246,84 @@ def _digest(paths: Sequence[Path | None], select: Mapping[str, Any]) -> str:
     return h.hexdigest()[:20]
 
 
+CACHE_ENV = "ACUTESIM_CACHE_DIR"
+
+
 def cache_root() -> Path:
-    """Folder under which selections are written (``$TMPDIR/acutesim-select``)."""
-    return Path(tempfile.gettempdir()) / "acutesim-select"
+    """Folder under which selections are written: ``<user cache>/acutesim/select``.
+
+    ``$ACUTESIM_CACHE_DIR`` replaces ``<user cache>/acutesim`` (platformdirs'
+    ``user_cache_dir``, e.g. ``~/.cache/acutesim`` on Linux).
+    """
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env) / "select"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("acutesim", appauthor=False)) / "select"
+
+
+def _private(path: Path) -> str | None:
+    """Why ``path`` is not a private folder of this user (None when it is)."""
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"cannot be read ({exc})"
+    if not path.is_dir() or path.is_symlink():
+        return "is not a folder"
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return f"belongs to user id {st.st_uid}, not to you ({os.getuid()})"
+    if st.st_mode & 0o022:
+        return f"is writable by others (mode {st.st_mode & 0o777:o})"
+    return None
+
+
+def _ensure_private(path: Path, problems: list[str]) -> Path | None:
+    """Create ``path`` (and parents) for this user only; None with a problem if it is not."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if hasattr(os, "getuid") and path.stat().st_uid == os.getuid():
+            path.chmod(0o700)
+    except OSError as exc:
+        problems.append(f"{WHERE} [select]: cannot create the cache folder '{path}': {exc}")
+        return None
+    why = _private(path)
+    if why is not None:
+        problems.append(
+            f"{WHERE} [select]: the cache folder '{path}' {why}; it must be private to "
+            f"you (set {CACHE_ENV} to a folder of your own)"
+        )
+        return None
+    return path
+
+
+def _file_hashes(folder: Path) -> dict[str, str]:
+    return {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(folder.iterdir())
+        if f.name != "complete" and f.is_file()
+    }
+
+
+def cached_selection_ok(folder: Path, digest: str) -> bool:
+    """True when a cached selection is private, complete and every file matches its hash."""
+    if _private(folder) is not None:
+        return False
+    try:
+        record = json.loads((folder / "complete").read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("digest") != digest:
+            return False
+        names = {f.name for f in folder.iterdir()} - {"complete"}
+        files = record.get("files")
+        if not isinstance(files, dict) or set(files) != names:
+            return False
+        return all(
+            not (folder / n).is_symlink()
+            and hashlib.sha256((folder / n).read_bytes()).hexdigest() == h
+            for n, h in files.items()
+        )
+    except (OSError, ValueError):
+        return False
 
 
 def _read_toml(path: Path, problems: list[str], what: str) -> dict[str, Any] | None:
@@ -382,26 +462,42 @@ def _apply_selection(
         )
         return None
     digest = _digest([*paths.values()], select)
-    cache_dir = cache_root() / digest
-    if not (cache_dir / "complete").exists():
-        tmp = Path(tempfile.mkdtemp(prefix=f"{digest}-", dir=_ensure(cache_root())))
+    root = _ensure_private(cache_root(), problems)
+    if root is None:
+        return None
+    cache_dir = root / digest
+    if not cached_selection_ok(cache_dir, digest):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=root))  # mode 0700
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # pyogrio driver chatter
             areas.loc[mask].to_file(tmp / "areas.gpkg", driver="GPKG", layer="areas")
         for key, frame in tables.items():
             frame.to_csv(tmp / paths[key].name, index=False, lineterminator="\n")
-        (tmp / "complete").write_text("selection of " + parent + "\n", encoding="utf-8")
+        record = {"digest": digest, "parent": parent, "files": _file_hashes(tmp)}
+        (tmp / "complete").write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+        if cache_dir.is_symlink() or cache_dir.is_file():
+            cache_dir.unlink()
+        elif cache_dir.exists() and not cached_selection_ok(cache_dir, digest):
+            shutil.rmtree(cache_dir, ignore_errors=True)  # damaged or planted: replaced
         try:
             tmp.rename(cache_dir)
         except OSError:  # another process wrote the same selection first
             shutil.rmtree(tmp, ignore_errors=True)
+        if not cached_selection_ok(cache_dir, digest):
+            problems.append(
+                f"{WHERE} [select]: the cached selection '{cache_dir}' could not be written "
+                "and verified; remove it and try again"
+            )
+            return None
     zones = set(areas.loc[mask, "zone"].astype(str)) if "zone" in areas.columns else set()
     return cache_dir, zones
 
 
-def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-__all__ = ["DEFAULT_BUFFER_KM", "SELECT_KEYS", "cache_root", "resolve_extends"]
+__all__ = [
+    "CACHE_ENV",
+    "DEFAULT_BUFFER_KM",
+    "SELECT_KEYS",
+    "cache_root",
+    "cached_selection_ok",
+    "resolve_extends",
+]

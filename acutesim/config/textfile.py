@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acutesim.config import tomlsafe
+
 BOM = "\ufeff"
-# The TOML reader refuses nesting deeper than this: no pack or experiment needs more than
-# five levels, and a file thousands of tables deep only exhausts the stack.
-MAX_TOML_DEPTH = 32
+# The TOML reader refuses nesting deeper than this (``tomlsafe.MAX_DEPTH``).
+MAX_TOML_DEPTH = tomlsafe.MAX_DEPTH
 
 
 def read_text(path: Path, problems: list[str], *, label: str | None = None) -> str | None:
@@ -83,14 +84,10 @@ def read_toml(
     text = read_text(path, problems, label=name)
     if text is None:
         return None
-    depth = _bracket_depth(text)
-    if depth > MAX_TOML_DEPTH:
-        problems.append(
-            f"{name}: nested {depth} levels deep; at most {MAX_TOML_DEPTH} levels are accepted"
-        )
-        return None
     try:
-        return tomllib.loads(text)
+        return tomlsafe.loads(text)
+    except tomlsafe.TomlTooDeep as exc:
+        problems.append(f"{name}: {exc}")
     except tomllib.TOMLDecodeError as exc:
         where = str(exc)
         if "end of document" in where:
@@ -100,18 +97,6 @@ def read_toml(
     except RecursionError:
         problems.append(f"{name}: nested too deeply to read")
     return None
-
-
-def _bracket_depth(text: str) -> int:
-    """An upper bound of the nesting of inline tables and arrays (strings included)."""
-    depth = deepest = 0
-    for ch in text:
-        if ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth = max(depth - 1, 0)
-    return deepest
 
 
 @dataclass(frozen=True)

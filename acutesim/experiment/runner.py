@@ -29,9 +29,18 @@ import pyarrow.parquet as pq
 from acutesim.config.load import load_experiment, load_region
 from acutesim.domain.region import Region
 from acutesim.domain.scenario import Experiment, Scenario
-from acutesim.errors import ResultsError
+from acutesim.errors import ConfigError, ResultsError
+from acutesim.experiment import plan
 from acutesim.experiment import spec as sp
-from acutesim.experiment.store import TABLES, ResultsStore
+from acutesim.experiment.names import name_problems
+from acutesim.experiment.store import (
+    STORE_FORMAT,
+    TABLES,
+    ResultsLock,
+    ResultsStore,
+    merged_tables,
+)
+from acutesim.experiment.workers import pool_initializer, watch_parent
 from acutesim.funding.books import FundingSetup
 from acutesim.sim.model import (
     ReplicationResult,
@@ -55,6 +64,7 @@ PACKAGES = (
     "pydantic",
 )
 PATIENT_BATCH_ROWS = 50_000
+DASK_CONNECT_SECONDS = 10
 
 # Arrival-route mix of SEH visits used to value baseline volumes for schoning.
 # source: [SAZ-2019] SAZ SEH benchmark 2019 (ambulance ~20%, GP/HAP ~55%, self ~12%, other).
@@ -199,19 +209,30 @@ def result_tables(result: ReplicationResult, region: Region) -> dict[str, pa.Tab
 
 
 def execute_task(
-    task: sp.Task, region_path: str, horizon_days: float, warmup_days: float, out_dir: str
+    task: sp.Task,
+    region_path: str,
+    horizon_days: float,
+    warmup_days: float,
+    out_dir: str,
+    watch_pid: int | None = None,
 ) -> dict[str, Any]:
     """Run one task and write its parts; safe to call in any worker process.
+
+    Parameters
+    ----------
+    watch_pid : int, optional
+        The run's main process: a worker ends itself when that process is gone.
 
     Returns
     -------
     dict
-        Task metadata (key, counts, wall time), also written as the task's ``done.json``.
+        Task metadata (key, counts, wall time), also written in the task's ``done.json``.
     """
+    if watch_pid is not None:
+        watch_parent(watch_pid)
     region, travel, sensitive = _context(region_path)
     store = ResultsStore(out_dir)
-    d = store.task_dir(task.key)
-    d.mkdir(parents=True, exist_ok=True)
+    d = store.start_task(task.key)
     writer = (
         PatientWriter(d / "patients.parquet", task.scenario.name, task.replication)
         if task.scenario.record_patients
@@ -233,6 +254,7 @@ def execute_task(
     meta = {
         "key": task.key,
         "scenario": task.scenario.name,
+        "scenario_key": task.scenario_key,
         "replication": task.replication,
         "root_seed": task.root_seed,
         "journeys": result.n_created,
@@ -255,6 +277,7 @@ class RunResult:
     n_skipped: int
     wall_seconds: float
     row_counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def package_versions() -> dict[str, str]:
@@ -268,48 +291,18 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def _prepare(store: ResultsStore, experiment: Experiment, force: bool) -> dict[str, Any]:
-    chash = sp.config_hash(experiment)
-    rhash = sp.region_hash(experiment.region_path)
-    old = store.read_manifest()
-    if force:
-        store.clear()
-        old = None
-    if old is not None:
-        if old.get("config_hash") != chash:
-            raise ResultsError(
-                f"{store.out_dir} holds results of a different experiment or horizon (config hash "
-                f"{old.get('config_hash')} there, {chash} now); use --force to start afresh or "
-                "--out for another directory"
-            )
-        if old.get("region_hash") != rhash:
-            raise ResultsError(
-                f"{store.out_dir}: the region pack '{experiment.region_path}' changed since these "
-                f"results were made (hash {old.get('region_hash')} there, {rhash} now); use "
-                "--force to start afresh or --out for another directory"
-            )
+def acutesim_version() -> str:
+    """The running acutesim's version (part of every task key)."""
+    from acutesim import __version__
+
+    return __version__
+
+
+def _expect(task: sp.Task) -> dict[str, Any]:
     return {
-        "experiment": experiment.name,
-        "description": experiment.description,
-        "experiment_file": experiment.source_path,
-        "config": dict(experiment.config),
-        "config_hash": chash,
-        "region": experiment.region_path,
-        "region_hash": rhash,
-        "horizon_days": experiment.horizon_days,
-        "warmup_days": experiment.warmup_days,
-        "root_seed": experiment.seed,
-        "replications": max(experiment.replications, int((old or {}).get("replications", 0))),
-        "scenarios": [s.name for s in experiment.scenarios],
-        "baseline": experiment.baseline,
-        "seeds": [
-            {"replication": r, "entropy": [experiment.seed, r]}
-            for r in range(experiment.replications)
-        ],
-        "stream_keying": "numpy SeedSequence([root_seed, replication, crc32(stream name)])",
-        "versions": package_versions(),
-        "start_time": (old or {}).get("start_time") or _now(),
-        "end_time": None,
+        "scenario": task.scenario.name,
+        "replication": task.replication,
+        "root_seed": task.root_seed,
     }
 
 
@@ -327,8 +320,13 @@ def run_experiment(
     scheduler: str | None = None,
     force: bool = False,
     progress: bool = False,
+    yes: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Run (or resume) every (scenario, replication) task of an experiment.
+    """Run (or resume, or extend) every (scenario, replication) task of an experiment.
+
+    Only tasks whose verified part is not on disk run: adding scenarios or replications
+    runs the new tasks, a changed scenario reruns itself, a description edit nothing.
 
     Parameters
     ----------
@@ -345,29 +343,96 @@ def run_experiment(
     scheduler : str, optional
         A Dask scheduler address, or ``"local"`` for a LocalCluster of ``workers``.
     force : bool
-        Discard existing results first.
+        Delete what acutesim wrote in the results directory first, and start afresh.
     progress : bool
         Show a progress bar with ETA on stderr.
+    yes : bool
+        Run a plan over the request limits (``plan.check_request``) anyway.
+    notify : callable, optional
+        Receives one sentence per change found since the folder's last run, and per
+        part that must run again, before anything runs.
 
     Returns
     -------
     RunResult
+
+    Raises
+    ------
+    ConfigError
+        Bad experiment, unsafe names, or a plan over the limits without ``yes``.
+    ResultsError
+        The folder is locked by another run, or its final merge failed.
     """
-    experiment, _region = load_experiment(experiment_path)
+    plan.check_file(experiment_path, yes=yes)
+    experiment, region = load_experiment(experiment_path)
     experiment = sp.with_overrides(experiment, replications=replications, horizon_days=horizon_days)
+    bad_names = name_problems(experiment)
+    if bad_names:
+        raise ConfigError(f"experiment '{experiment_path}'", bad_names)
+    plan.check_request(experiment, region, yes=yes)
     out_dir = Path(out) if out is not None else Path("results") / experiment.name
-    store = ResultsStore(out_dir)
-    manifest = _prepare(store, experiment, force)
-    store.write_manifest(manifest)
-    tasks = sp.expand(experiment)
-    todo = [t for t in tasks if not store.is_done(t.key)]
+    say = notify or (lambda _msg: None)
+    with ResultsLock(out_dir):
+        return _run_locked(
+            experiment,
+            ResultsStore(out_dir),
+            workers=workers,
+            scheduler=scheduler,
+            force=force,
+            progress=progress,
+            say=say,
+        )
+
+
+def _run_locked(
+    experiment: Experiment,
+    store: ResultsStore,
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    force: bool,
+    progress: bool,
+    say: Callable[[str], None],
+) -> RunResult:
     t0 = time.perf_counter()
+    if force:
+        store.clear()
+    old = store.read_manifest_or_none()
+    if old is not None and old.get("store_format") != STORE_FORMAT:
+        say(f"{store.out_dir} was written by an older acutesim: its results are not reused")
+        old = None
+    version = acutesim_version()
+    rhash = sp.region_hash(experiment.region_path)
+    context = sp.context_hash(experiment, version=version, inputs=rhash)
+    tasks = sp.expand(experiment, context=context)
+    problems = {t.key: store.part_problem(t.key, _expect(t)) for t in tasks}
+    todo = [t for t in tasks if problems[t.key] is not None]
+    new_plan = plan.plan_record(experiment, tasks, version=version, region_hash=rhash)
+    per_scenario: dict[str, int] = {}
+    for t in todo:
+        per_scenario[t.scenario.name] = per_scenario.get(t.scenario.name, 0) + 1
+    notes = plan.describe_changes((old or {}).get("plan"), new_plan, per_scenario)
+    for t in todo:
+        if problems[t.key] not in ("not run",):
+            notes.append(
+                f"part {t.key} ({t.scenario.name!r} replication {t.replication}): "
+                f"{problems[t.key]}; it runs again"
+            )
+    for note in notes:
+        say(note)
+
+    written = set((old or {}).get("written") or [])
+    written.update(f"parts/{t.key}" for t in tasks)
+    written.update(f"{name}.parquet" for name in merged_tables())
+    manifest = _manifest(experiment, store, old, new_plan, written)
+    store.write_manifest(manifest)
+
     run = partial(
         execute_task,
         region_path=experiment.region_path,
         horizon_days=experiment.horizon_days,
         warmup_days=experiment.warmup_days,
-        out_dir=str(out_dir),
+        out_dir=str(store.out_dir),
     )
     n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1))
     with _Progress(len(tasks), len(tasks) - len(todo), enabled=progress) as bar:
@@ -378,19 +443,77 @@ def run_experiment(
                 bar.advance(run(t))
         else:
             _run_processes(run, todo, n_workers, bar.advance)
-    counts = store.merge([t.key for t in tasks], list(experiment.scenario_names))
-    manifest["end_time"] = _now()
-    manifest["tasks"] = [store.task_meta(t.key) for t in tasks]
+
+    broken = [(t, store.part_problem(t.key, _expect(t))) for t in tasks]
+    broken = [(t, p) for t, p in broken if p is not None]
+    if broken:
+        t, p = broken[0]
+        raise ResultsError(
+            f"{store.task_dir(t.key)}: {p} after the run ({len(broken)} part(s) in all; "
+            "did another process touch the folder?); run the same command again to redo them"
+        )
+    merged = [
+        {"key": t.key, "scenario": t.scenario.name, "replication": t.replication} for t in tasks
+    ]
+    tables = store.merge(merged, list(experiment.scenario_names))
+    manifest.update(
+        status="complete",
+        tables=tables,
+        end_time=_now(),
+        replications=experiment.replications,
+        scenarios=list(experiment.scenario_names),
+        tasks=[{k: v for k, v in store.task_meta(t.key).items() if k != "files"} for t in tasks],
+        seeds=[
+            {"replication": r, "entropy": [experiment.seed, r]}
+            for r in range(experiment.replications)
+        ],
+    )
     store.write_manifest(manifest)
     return RunResult(
-        out_dir=out_dir,
+        out_dir=store.out_dir,
         experiment=experiment,
         n_tasks=len(tasks),
         n_run=len(todo),
         n_skipped=len(tasks) - len(todo),
         wall_seconds=time.perf_counter() - t0,
-        row_counts=counts,
+        row_counts={name: int(rec["rows"]) for name, rec in tables.items()},
+        notes=notes,
     )
+
+
+def _manifest(
+    experiment: Experiment,
+    store: ResultsStore,
+    old: dict[str, Any] | None,
+    new_plan: dict[str, Any],
+    written: set[str],
+) -> dict[str, Any]:
+    """The manifest while the run is going: status ``running``; what the tables held kept."""
+    held = {k: (old or {}).get(k) for k in ("replications", "scenarios", "tables")}
+    return {
+        "store_format": STORE_FORMAT,
+        "status": "running",
+        "experiment": experiment.name,
+        "description": experiment.description,
+        "experiment_file": experiment.source_path,
+        "config": dict(experiment.config),
+        "config_hash": sp.config_hash(experiment),
+        "region": experiment.region_path,
+        "region_hash": new_plan["region_hash"],
+        "horizon_days": experiment.horizon_days,
+        "warmup_days": experiment.warmup_days,
+        "root_seed": experiment.seed,
+        **held,
+        "baseline": experiment.baseline,
+        "plan": new_plan,
+        "stream_keying": "numpy SeedSequence([root_seed, replication, crc32(stream name)])",
+        "task_keying": "sha256 of acutesim version, input files, experiment settings and the "
+        "scenario's own settings, plus the replication index",
+        "versions": package_versions(),
+        "start_time": _now(),
+        "end_time": None,
+        "written": sorted(written | {"manifest.json"}),
+    }
 
 
 def _run_processes(
@@ -399,24 +522,39 @@ def _run_processes(
     n_workers: int,
     done: Callable[[dict[str, Any]], None],
 ) -> None:
+    """Run tasks on a spawn-context pool, at most two per worker in flight.
+
+    Workers watch this process (``workers.pool_initializer``) and end when it dies;
+    on an interrupt or a failed task the workers are terminated here at once.
+    """
     import multiprocessing
 
     pool = ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=multiprocessing.get_context("spawn")
+        max_workers=n_workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=pool_initializer,
+        initargs=(os.getpid(),),
     )
+    queue = list(reversed(todo))
     try:
-        pending: set[Future[dict[str, Any]]] = {pool.submit(run, t) for t in todo}
-        while pending:
+        pending: set[Future[dict[str, Any]]] = set()
+        while queue or pending:
+            while queue and len(pending) < 2 * n_workers:
+                pending.add(pool.submit(run, queue.pop()))
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:
                 done(f.result())
     except BaseException:
         # Interrupted (Ctrl-C, SIGTERM) or a task failed: stop the workers now. A task cut
         # off mid-way has no done.json, so the next run redoes it; finished tasks stay.
-        workers = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in workers:
+        procs = list(getattr(pool, "_processes", {}).values())
+        for proc in procs:
             proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
         raise
     pool.shutdown(wait=True)
 
@@ -440,8 +578,17 @@ def _run_dask(
             n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
         client = Client(cluster)
+        # Local workers end themselves when this process is gone.
+        run = partial(run, watch_pid=os.getpid())  # type: ignore[call-arg]
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=DASK_CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            raise ResultsError(
+                f"--scheduler {scheduler!r}: cannot reach a Dask scheduler there within "
+                f"{DASK_CONNECT_SECONDS} s ({exc}); expected an address like "
+                "tcp://host:8786, or 'local'"
+            ) from None
     try:
         futures = [
             client.submit(run, t, pure=False, key=f"acutesim-{t.key}-{time.time_ns()}")
@@ -456,14 +603,29 @@ def _run_dask(
 
 
 class _Progress:
-    """A rich progress bar on stderr with ETA (or nothing when disabled)."""
+    """A rich progress bar on stderr with ETA (or nothing when disabled).
+
+    The ETA is the mean time per task over this whole run (wall time since the first
+    task started, divided by the tasks finished since) times the tasks left; tasks
+    already done before the run are counted as done but not timed.
+    """
 
     def __init__(self, total: int, completed: int, *, enabled: bool) -> None:
         self.enabled = enabled and total > 0
         self.total, self.completed = total, completed
+        self.n_this_run = 0
+        self.t0 = time.perf_counter()
         self._progress: Any = None
 
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the mean task time of this run so far (None before a task ends)."""
+        if self.n_this_run == 0:
+            return None
+        per_task = (time.perf_counter() - self.t0) / self.n_this_run
+        return per_task * (self.total - self.completed)
+
     def __enter__(self) -> _Progress:
+        self.t0 = time.perf_counter()
         if self.enabled:
             from rich.console import Console
             from rich.progress import (
@@ -472,7 +634,6 @@ class _Progress:
                 Progress,
                 TextColumn,
                 TimeElapsedColumn,
-                TimeRemainingColumn,
             )
 
             self._progress = Progress(
@@ -480,21 +641,29 @@ class _Progress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                TextColumn("eta"),
-                TimeRemainingColumn(),
+                TextColumn("eta {task.fields[eta]}"),
                 TextColumn("{task.description}"),
                 console=Console(stderr=True),
                 transient=False,
             )
             self._progress.start()
-            self._task = self._progress.add_task("", total=self.total, completed=self.completed)
+            self._task = self._progress.add_task(
+                "", total=self.total, completed=self.completed, eta="-:--:--"
+            )
         return self
 
     def advance(self, meta: dict[str, Any]) -> None:
         """Count one finished task."""
+        self.n_this_run += 1
+        self.completed += 1
         if self._progress is not None:
+            eta = self.eta_seconds()
+            shown = "-:--:--" if eta is None else str(dt.timedelta(seconds=round(eta)))
             self._progress.update(
-                self._task, advance=1, description=f"{meta['scenario']} r{meta['replication']}"
+                self._task,
+                advance=1,
+                eta=shown,
+                description=f"{meta['scenario']} r{meta['replication']}",
             )
 
     def __exit__(self, *exc: object) -> None:

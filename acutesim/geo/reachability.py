@@ -435,3 +435,80 @@ def write_gpkg(result: ReachabilityResult, region: Region, path: str | Path) -> 
     post_frame(region).to_file(tmp, layer="posts", driver="GPKG")
     os.replace(tmp, path)
     return path
+
+
+# ``reach --out`` suffixes and the GDAL driver each one means; "parquet" is GeoParquet.
+LAYER_FORMATS = {
+    ".gpkg": "GPKG",
+    ".shp": "ESRI Shapefile",
+    ".geojson": "GeoJSON",
+    ".parquet": "parquet",
+}
+
+
+def layer_format(path: str | Path) -> str:
+    """The driver ``write_layers`` uses for ``path``'s suffix; GeoError for any other suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in LAYER_FORMATS:
+        raise GeoError(
+            f"{path}: unknown output suffix {suffix or '(none)'!r}; expected one of "
+            f"{', '.join(LAYER_FORMATS)}"
+        )
+    return LAYER_FORMATS[suffix]
+
+
+def write_layers(result: ReachabilityResult, region: Region, path: str | Path) -> list[Path]:
+    """Write the areas, sites and posts layers in the format the suffix of ``path`` names.
+
+    ``.gpkg`` holds the three layers in one file (:func:`write_gpkg`). A ``.shp``,
+    ``.geojson`` or ``.parquet`` (GeoParquet) file holds one layer, so ``path`` gets the
+    areas and ``<stem>_sites`` / ``<stem>_posts`` beside it the others. Shapefiles and
+    GeoParquet keep EPSG:28992; GeoJSON is written in WGS84 (EPSG:4326, RFC 7946).
+    Each file is written to a temporary name and renamed.
+
+    Returns
+    -------
+    list of Path
+        The written files, areas first.
+    """
+    path = Path(path)
+    driver = layer_format(path)
+    if driver == "GPKG":
+        return [write_gpkg(result, region, path)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    areas = result.areas.copy()
+    areas["beyond_norm"] = areas["beyond_norm"].astype(bool)
+    layers = {
+        path: areas,
+        path.with_name(f"{path.stem}_sites{path.suffix}"): site_frame(result, region),
+        path.with_name(f"{path.stem}_posts{path.suffix}"): post_frame(region),
+    }
+    if driver == "ESRI Shapefile":  # field names of at most 10 characters
+        layers = {t: _short_columns(f, t) for t, f in layers.items()}
+    written = []
+    for target, frame in layers.items():
+        tmp = target.with_name(f".{target.stem}.partial{target.suffix}")
+        if driver == "parquet":
+            frame.to_parquet(tmp, index=False)
+        elif driver == "GeoJSON":
+            tmp.unlink(missing_ok=True)
+            frame.to_crs(4326).to_file(tmp, driver=driver)
+        else:
+            frame.to_file(tmp, driver=driver)
+            for side in tmp.parent.glob(f"{tmp.stem}.*"):  # .shx .dbf .prj .cpg beside it
+                if side != tmp:
+                    os.replace(side, target.with_suffix(side.suffix))
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def _short_columns(frame: Any, target: Path) -> Any:
+    """``frame`` with column names cut to the 10 characters a shapefile field may have."""
+    names = {c: c if c == "geometry" else str(c)[:10] for c in frame.columns}
+    if len(set(names.values())) < len(names):
+        raise GeoError(
+            f"{target}: columns {sorted(frame.columns)} do not stay distinct when cut to the "
+            "10 characters of a shapefile field; write a .gpkg instead"
+        )
+    return frame.rename(columns=names)

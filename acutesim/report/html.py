@@ -299,7 +299,10 @@ def write_report(
     out_path = Path(out) if out is not None else results_dir / "report.html"
     data = load_results(results_dir, summary)
     content = build_content(data)
-    draw_figures(content, data)
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):  # names are text, not mathtext
+        draw_figures(content, data)
     versions: dict[str, Any] = data.manifest.get("versions") or {}
     footer = (
         f"Written by acutesim {versions.get('acutesim', '')} from the results in "

@@ -40,6 +40,10 @@ SITE_STYLE: dict[str, dict[str, Any]] = {
 }
 
 
+# Suffixes ``write_reachability_map`` writes (``map --out``), each in its own format.
+MAP_FORMATS = ("png", "svg", "pdf")
+
+
 def plot_reachability_map(
     result: ReachabilityResult, region: Region, *, ax: Axes | None = None
 ) -> Axes:
@@ -193,7 +197,7 @@ def new_axes(figsize: tuple[float, float] = A4_PORTRAIT_INCHES) -> Axes:
 def write_reachability_map(
     result: ReachabilityResult, region: Region, path: str | Path, *, dpi: int = 200
 ) -> Path:
-    """Draw :func:`plot_reachability_map` and save it as PNG (atomically).
+    """Draw :func:`plot_reachability_map` and save it as PNG, SVG or PDF (by suffix, atomically).
 
     Parameters
     ----------
@@ -202,7 +206,7 @@ def write_reachability_map(
     region : Region
         The region it belongs to.
     path : str or Path
-        The ``.png`` file to write.
+        The ``.png``, ``.svg`` or ``.pdf`` file to write (the suffix picks the format).
     dpi : int
         Resolution [dots per inch].
 
@@ -212,9 +216,15 @@ def write_reachability_map(
         The written file.
     """
     path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in MAP_FORMATS:
+        raise ValueError(f"{path}: a map is written as {', '.join(MAP_FORMATS)}, not {fmt!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    ax = plot_reachability_map(result, region)
-    tmp = path.with_name(f".{path.stem}.partial.png")
-    ax.figure.savefig(tmp, dpi=dpi, format="png")
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):  # names are text, not mathtext
+        ax = plot_reachability_map(result, region)
+        tmp = path.with_name(f".{path.stem}.partial.{fmt}")
+        ax.figure.savefig(tmp, dpi=dpi, format=fmt)
     os.replace(tmp, path)
     return path

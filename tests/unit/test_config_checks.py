@@ -157,9 +157,9 @@ def test_absurd_toml_nesting_is_refused_without_recursion_error(tmp_path):
     path.write_text("x = " + "{ a = " * 5000 + "1" + " }" * 5000 + "\n", encoding="utf-8")
     problems: list[str] = []
     assert read_toml(path, problems) is None
-    assert problems == [
-        f"deep.toml: nested 5000 levels deep; at most {MAX_TOML_DEPTH} levels are accepted"
-    ]
+    assert len(problems) == 1
+    assert problems[0].startswith("deep.toml: line 1: arrays or tables nested more than ")
+    assert f"more than {MAX_TOML_DEPTH} deep" in problems[0]
 
 
 def test_a_truncated_toml_file_says_so(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -50,3 +51,9 @@ def test_serial_processes_and_dask_agree(tmp_path: Path) -> None:
     for label in ("processes", "dask"):
         for name, frame in tables["serial"].items():
             pd.testing.assert_frame_equal(frame, tables[label][name], check_exact=True)
+    # the same bytes too: every merged table's SHA-256 in the manifests agrees
+    digests = {
+        label: json.loads((tmp_path / label / "manifest.json").read_text())["tables"]
+        for label in ("serial", "processes", "dask")
+    }
+    assert digests["serial"] == digests["processes"] == digests["dask"]

@@ -18,6 +18,12 @@ DEMO = ROOT / "regions" / "demo"
 EAST_X_M = 185_000.0  # areas east of this RD x are in the province 'Oostland'
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Selections go to a cache folder of this test session, not the user's."""
+    monkeypatch.setenv("ACUTESIM_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture
 def parent(tmp_path: Path) -> Path:
     """The demo pack with a province column: Westland (with the island) and Oostland."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 
 from acutesim.analysis.stats import fmt, summarise
 from acutesim.cli import app
+from acutesim.experiment.store import ResultsStore
 from acutesim.report import content as rc
 from acutesim.report.html import companion_paths, write_report
 from acutesim.units import MINUTES_PER_DAY
@@ -146,7 +146,7 @@ def _synthetic_results(d: Path, *, region: str | None) -> Path:
         "start_time": "2026-01-01T00:00:00+00:00",
         "end_time": "2026-01-01T00:01:00+00:00",
     }
-    (d / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    ResultsStore(d).seal(manifest)
     return d
 
 
@@ -399,6 +399,8 @@ def test_missing_results_dir_is_bad_input(tmp_path, monkeypatch):
 def test_missing_region_and_tables_degrade_to_notes(tmp_path):
     d = _synthetic_results(tmp_path / "results", region="no/such/region")
     (d / "finance.parquet").unlink()
+    store = ResultsStore(d)
+    store.seal(store.read_manifest() or {})  # a folder of results without books
     write_report(d)
     md = (d / "report.md").read_text(encoding="utf-8")
     assert "finance.parquet is empty or absent" in md

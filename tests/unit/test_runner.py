@@ -60,6 +60,10 @@ def test_same_seed_gives_identical_tables(first_run, tmp_path):
     again = run_experiment(path, out=tmp_path / "again", workers=1)
     for name in ("kpis", "status", "timeseries", "closures"):
         assert_frame_equal(read(result.out_dir, name), read(again.out_dir, name), check_exact=True)
+    # same seed, same bytes: every merged table has the same SHA-256
+    first = json.loads((result.out_dir / "manifest.json").read_text())["tables"]
+    second = json.loads((again.out_dir / "manifest.json").read_text())["tables"]
+    assert {k: v["sha256"] for k, v in first.items()} == {k: v["sha256"] for k, v in second.items()}
 
 
 def test_another_seed_gives_different_tables(first_run, tmp_path):
@@ -75,6 +79,11 @@ def test_process_pool_equals_serial(first_run, tmp_path):
     path, result = first_run
     parallel = run_experiment(path, out=tmp_path / "parallel", workers=2)
     assert parallel.n_run == 4
+    tables = [
+        json.loads((d / "manifest.json").read_text())["tables"]
+        for d in (result.out_dir, parallel.out_dir)
+    ]
+    assert tables[0] == tables[1]  # rows, bytes and SHA-256 of every merged table
     for name in ("kpis", "status", "timeseries"):
         assert_frame_equal(
             read(result.out_dir, name), read(parallel.out_dir, name), check_exact=True
@@ -107,12 +116,18 @@ def test_manifest_records_seed_replications_versions_and_tasks(first_run):
         {"replication": 1, "entropy": [11, 1]},
     ]
     assert {"python", "acutesim", "simpy", "numpy"} <= set(manifest["versions"])
-    assert [t["key"] for t in manifest["tasks"]] == [
-        "s000_r000",
-        "s000_r001",
-        "s001_r000",
-        "s001_r001",
+    assert [(t["scenario"], t["replication"]) for t in manifest["tasks"]] == [
+        ("zeta_baseline", 0),
+        ("zeta_baseline", 1),
+        ("alpha_short", 0),
+        ("alpha_short", 1),
     ]
+    keys = [t["key"] for t in manifest["tasks"]]
+    assert all(sp.TASK_KEY_PATTERN.match(k) for k in keys)
+    assert keys[0].split("-")[0] == keys[1].split("-")[0] != keys[2].split("-")[0]
+    assert manifest["status"] == "complete"
+    assert set(manifest["tables"]) == {*TABLES, "finance"}
+    assert manifest["tables"]["kpis"]["rows"] == result.row_counts["kpis"]
     assert manifest["end_time"] is not None
 
 
@@ -120,14 +135,21 @@ def test_tasks_are_scenario_major_and_share_the_seed(first_run):
     path, _result = first_run
     exp, _ = load_experiment(path)
     tasks = sp.expand(exp)
-    assert [(t.scenario.name, t.replication, t.key) for t in tasks] == [
-        ("zeta_baseline", 0, "s000_r000"),
-        ("zeta_baseline", 1, "s000_r001"),
-        ("alpha_short", 0, "s001_r000"),
-        ("alpha_short", 1, "s001_r001"),
+    assert [(t.scenario.name, t.replication, t.scenario_index) for t in tasks] == [
+        ("zeta_baseline", 0, 0),
+        ("zeta_baseline", 1, 0),
+        ("alpha_short", 0, 1),
+        ("alpha_short", 1, 1),
     ]
+    assert len({t.key for t in tasks}) == 4
     assert {t.root_seed for t in tasks} == {11}
     assert len(sp.expand(exp, replications=5)) == 10
+
+
+def task_key(out: Path, scenario: str, rep: int) -> str:
+    tasks = json.loads((out / "manifest.json").read_text())["tasks"]
+    (key,) = [t["key"] for t in tasks if (t["scenario"], t["replication"]) == (scenario, rep)]
+    return key
 
 
 def copy_results(result, tmp_path: Path) -> Path:
@@ -140,7 +162,9 @@ def test_an_interrupted_task_is_redone_and_every_pair_appears_once(first_run, tm
     path, result = first_run
     out = copy_results(result, tmp_path)
     store = ResultsStore(out)
-    (store.task_dir("s001_r000") / "done.json").unlink()  # killed before its marker
+    (
+        store.task_dir(task_key(out, "alpha_short", 0)) / "done.json"
+    ).unlink()  # killed before its marker
     for name in [*TABLES, "finance"]:
         (out / f"{name}.parquet").unlink(missing_ok=True)
     again = run_experiment(path, out=out, workers=1)
@@ -157,29 +181,36 @@ def test_an_interrupted_task_is_redone_and_every_pair_appears_once(first_run, tm
 def test_a_partial_task_folder_is_replaced_whole(first_run, tmp_path):
     path, result = first_run
     out = copy_results(result, tmp_path)
-    task = ResultsStore(out).task_dir("s000_r001")
+    task = ResultsStore(out).task_dir(task_key(out, "zeta_baseline", 1))
     (task / "done.json").unlink()
     (task / "kpis.parquet").write_bytes(b"half a file")
     (task / "stale.parquet").write_bytes(b"left over")
+    (task / "notes.txt").write_text("not ours")
     again = run_experiment(path, out=out, workers=1)
     assert again.n_run == 1
     assert not (task / "stale.parquet").exists()
+    assert (task / "notes.txt").read_text() == "not ours"  # only its own files are removed
     assert_frame_equal(read(out, "kpis"), read(result.out_dir, "kpis"), check_exact=True)
 
 
-def test_a_changed_experiment_needs_force(first_run, tmp_path):
+def test_a_changed_horizon_reruns_everything_and_says_why(first_run, tmp_path):
     path, result = first_run
     out = copy_results(result, tmp_path)
-    changed = write_experiment(tmp_path / "changed", extra='description = "changed"\n')
-    with pytest.raises(
-        ResultsError, match=r"holds results of a different experiment .*use --force"
-    ):
-        run_experiment(changed, out=out, workers=1)
-    with pytest.raises(ResultsError, match="different experiment or horizon"):
-        run_experiment(path, out=out, workers=1, horizon_days=10)
-    forced = run_experiment(changed, out=out, workers=1, force=True)
+    notes: list[str] = []
+    shorter = run_experiment(path, out=out, workers=1, horizon_days=10, notify=notes.append)
+    assert (shorter.n_run, shorter.n_skipped) == (4, 0)
+    assert any("horizon_days 14.0 -> 10.0" in n and "every scenario" in n for n in notes)
+    back = run_experiment(path, out=out, workers=1)  # the 14-day parts are still there
+    assert (back.n_run, back.n_skipped) == (0, 4)
+    assert_frame_equal(read(out, "kpis"), read(result.out_dir, "kpis"), check_exact=True)
+
+
+def test_force_starts_afresh(first_run, tmp_path):
+    path, result = first_run
+    out = copy_results(result, tmp_path)
+    forced = run_experiment(path, out=out, workers=1, force=True)
     assert (forced.n_run, forced.n_skipped) == (4, 0)
-    assert json.loads((out / "manifest.json").read_text())["description"] == "changed"
+    assert_frame_equal(read(out, "kpis"), read(result.out_dir, "kpis"), check_exact=True)
 
 
 def test_more_replications_extend_the_batch(first_run, tmp_path):

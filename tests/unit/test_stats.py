@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -11,6 +10,7 @@ import pytest
 
 from acutesim.analysis.stats import compare, fmt, mser5, summarise, t_interval
 from acutesim.errors import ResultsError
+from acutesim.experiment.store import ResultsStore
 
 T_975_4 = 2.7764451051977987  # Student t, 97.5% quantile, 4 degrees of freedom
 
@@ -75,9 +75,9 @@ def test_compare_gives_paired_differences_against_the_baseline():
 
 def write_results(d, rows, scenarios):
     d.mkdir()
-    (d / "manifest.json").write_text(json.dumps({"scenarios": scenarios, "baseline": scenarios[0]}))
     df = pd.DataFrame(rows, columns=["scenario", "replication", "kpi", "value", "site_id"])
     df.to_parquet(d / "kpis.parquet")
+    ResultsStore(d).seal({"scenarios": scenarios, "baseline": scenarios[0]})
 
 
 def test_summarise_and_its_text_table(tmp_path):
@@ -107,6 +107,9 @@ def test_summarise_errors_name_the_path(tmp_path):
     d = tmp_path / "half"
     d.mkdir()
     (d / "manifest.json").write_text("{}")
+    with pytest.raises(ResultsError, match=r"half: written by an acutesim without table checks"):
+        summarise(d)
+    ResultsStore(d).seal({})
     with pytest.raises(ResultsError, match=r"half/kpis\.parquet: not found"):
         summarise(d)
 
