@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import math
 import tomllib
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -441,6 +442,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             close_hour=(s.close_hour if s.close_hour is not None else seh.day_close_hour)
             if s.seh == "day"
             else 24.0,
+            sensitive=s.sensitive,
         )
         for s, xy, z in zip(site_rows, site_xy, site_zones, strict=True)
     )
@@ -780,6 +782,7 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
                         f"{where} [scenario {sc_.name!r}] closed_sites: unknown site_id {sid!r}"
                         f"{did_you_mean(sid, known)} (known: {', '.join(sorted(known))})"
                     )
+        _check_funding_pack(region, scenarios, where, problems)
     if problems:
         raise ConfigError(subject, problems)
     assert region is not None or not check_region
@@ -810,6 +813,18 @@ def _check_funding_knobs(scenarios: list[Scenario], where: str, problems: list[s
             problems.extend(
                 f"{where} [scenario {s.name!r}] {p}" for p in hook(s.funding, s.behaviour)
             )
+
+
+def _check_funding_pack(
+    region: Region, scenarios: list[Scenario], where: str, problems: list[str]
+) -> None:
+    """Let the funding layer check that the pack carries the data funding scenarios need."""
+    from acutesim.config.funding import validate_funding_pack
+
+    errors, warns = validate_funding_pack(region, scenarios)
+    problems.extend(f"{where} [region]: {p}" for p in errors)
+    for w in warns:
+        warnings.warn(f"{where} [region]: {w}", UserWarning, stacklevel=3)
 
 
 def _jsonable(obj: Any) -> Any:

@@ -101,6 +101,7 @@ class Board:
         self.meters = [StaffMeter(len(s.roles)) for s in model.schedules]
         self.minutes_in_operation = np.zeros(n)
         self.minutes_planned = np.zeros(n)
+        self.minutes_round_the_clock = np.zeros(n)
         self.night_visits = np.zeros(n)
         self.visits = np.zeros(n)
         self.hours_process: list[simpy.Process | None] = [None] * n
@@ -147,25 +148,37 @@ class Board:
     def _close_month(self, month_key: str, now: float) -> None:
         self._account_operation(now)
         shares: dict[str, float] = {}
-        # A month's periodic payments and fixed costs follow the share of the WHOLE month's
-        # planned hours in operation, so the first and last (partial) months of a run
-        # count pro rata.
+        round_the_clock: dict[str, float] = {}
+        # The first and last months of a run are partial: every fixed line (fixed cost,
+        # periodic payments, schoning on other care) is booked for the simulated part of
+        # the month only (d/D), and the open shares are shares of that part.
         month_start = self.calendar.minutes_at(self.calendar.date(self._month_start).replace(day=1))
         month_end = self.calendar.minutes_at(_next_month(self.calendar.date(self._month_start)))
+        simulated = now - self._month_start
+        month_share = min(1.0, max(0.0, simulated / (month_end - month_start)))
         for i, site in enumerate(self.sites):
             hours = self.meters[i].take_hours(now)
             for role, h in zip(self.model.schedules[i].roles, hours, strict=True):
                 if role in self.setup.costs.staff_eur_per_hour_by_role and h > 0:
                     self.books.add_staff_hours(site.site_id, role, float(h))
-            planned = _open_minutes(
-                site.open_hour, site.close_hour, site.is_24_7, month_start, month_end
-            )
+            planned = self.minutes_planned[i]
             shares[site.site_id] = (
-                float(self.minutes_in_operation[i] / planned) if planned > 0 else 0.0
+                min(1.0, float(self.minutes_in_operation[i] / planned)) if planned > 0 else 0.0
+            )
+            round_the_clock[site.site_id] = (
+                min(1.0, float(self.minutes_round_the_clock[i] / simulated))
+                if simulated > 0
+                else 0.0
             )
         self.minutes_in_operation[:] = 0.0
         self.minutes_planned[:] = 0.0
-        rows = self.books.close_month(month_key, open_hours_share_by_site=shares)
+        self.minutes_round_the_clock[:] = 0.0
+        rows = self.books.close_month(
+            month_key,
+            open_hours_share_by_site=shares,
+            month_share=month_share,
+            round_the_clock_share_by_site=round_the_clock,
+        )
         self.model.recorder.finance_rows.extend(r.as_dict() for r in rows)
 
     def _account_operation(self, now: float) -> None:
@@ -178,6 +191,8 @@ class Board:
             self.minutes_planned[i] += planned
             if self.status[i] == "closed":
                 continue
+            if self.status[i] == "open" and site.is_24_7:
+                self.minutes_round_the_clock[i] += now - t0
             if self.status[i] == "night_closed":
                 self.minutes_in_operation[i] += _open_minutes(
                     NIGHT_CLOSURE_OPEN_HOUR, NIGHT_CLOSURE_CLOSE_HOUR, False, t0, now
@@ -208,8 +223,9 @@ class Board:
         params = self.setup.board
         quarter_end = self.env.now
         quarter_start = max(0.0, self.calendar.minutes_at(_quarter_start(date)))
+        night_share = (NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR) / HOURS_PER_DAY
         shares = {
-            s.site_id: (0.0 if self.status[i] == "closed" else 1.0)
+            s.site_id: {"closed": 0.0, "night_closed": night_share}.get(self.status[i], 1.0)
             for i, s in enumerate(self.sites)
         }
         for i, site in enumerate(self.sites):
@@ -294,9 +310,12 @@ class Board:
         elif action == "night_closure":
             self.status[i], self.reason[i] = "night_closed", reason
             self._start_hours(i, NIGHT_CLOSURE_OPEN_HOUR, NIGHT_CLOSURE_CLOSE_HOUR)
+            self.model.night_closure_changed(i, True)
         elif action == "reopen":
             self.status[i], self.reason[i] = "open", None
             self.reopen_history[i] = []
+            if i in self.model.night_closed:
+                self.model.night_closure_changed(i, False)
             self._stop_hours(i)
             seh.set_closed_permanent(False)
             if self.sites[i].is_24_7:
