@@ -152,8 +152,10 @@ def test_with_a_reverting_cut_the_budget_closes_kust_like_fee_per_dbc(night_firs
     fee_decision = board_decision(fee_state, params)
     revert_decision = board_decision(revert_state, params)
     persist_decision = board_decision(persist_state, params)
-    assert fee_decision is not None and fee_decision.reason == "financial"
-    assert revert_decision is not None and revert_decision.reason == "financial"
+    assert fee_decision is not None
+    assert fee_decision.reason == "financial"
+    assert revert_decision is not None
+    assert revert_decision.reason == "financial"
     # the pre-paid budget keeps kust open only when the cut persists
     assert persist_decision is None
     if not night_first:
@@ -212,7 +214,8 @@ def test_concentration_separates_location_and_institution_budgets() -> None:
     # concentration: the institution keeps the day location's budget when it closes it
     assert board_decision(location, concentrate) is None
     decision = board_decision(institution, concentrate)
-    assert decision is not None and decision.action == "closure"
+    assert decision is not None
+    assert decision.action == "closure"
     assert "concentration" in decision.detail
 
 
