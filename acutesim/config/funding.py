@@ -15,7 +15,9 @@ lists them all.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -484,15 +486,41 @@ def finance_spec(region: Region) -> FinanceToml:
     ConfigError
         With every problem of the file, one per line.
     """
+    finance = _selected_finance(region)
     problems = validate_finance(
-        region.finance,
+        finance,
         site_ids=[s.site_id for s in region.sites],
         organisation_ids=[o.organisation_id for o in region.organisations],
         roles=_seh_roles(region),
     )
     if problems:
         raise ConfigError(_subject(region), problems)
-    return FinanceToml.model_validate(dict(region.finance))
+    return FinanceToml.model_validate(finance)
+
+
+def _selected_finance(region: Region) -> dict[str, Any]:
+    """The finance file, limited to the pack's selection when it extends a parent pack.
+
+    A pack that ``extends`` another (a ROAZ selection of ``regions/nl``) inherits the
+    parent's ``finance.toml`` with rows for organisations and sites it did not select.
+    """
+    finance = dict(region.finance)
+    toml = Path(region.pack_path) / "region.toml" if region.pack_path else None
+    if toml is None or not toml.exists():
+        return finance
+    try:
+        extends = tomllib.loads(toml.read_text(encoding="utf-8")).get("extends")
+    except (OSError, tomllib.TOMLDecodeError):
+        return finance
+    if not extends:
+        return finance
+    orgs = {o.organisation_id for o in region.organisations}
+    sites = {s.site_id for s in region.sites}
+    for key, known in (("organisations", orgs), ("sites", sites)):
+        table = finance.get(key)
+        if isinstance(table, Mapping):
+            finance[key] = {k: v for k, v in table.items() if k in known}
+    return finance
 
 
 def funding_knobs(scenario: Scenario) -> tuple[FundingKnobs, BehaviourKnobs]:

@@ -220,80 +220,133 @@ class Board:
     # -- board reviews ---------------------------------------------------------------------
     def _review(self, date: dt.date) -> None:
         regime = self.setup.schedule.regime_at(date)
+        previous = self.setup.schedule.regime_at(date - dt.timedelta(days=1))
         params = self.setup.board
-        quarter_end = self.env.now
-        quarter_start = max(0.0, self.calendar.minutes_at(_quarter_start(date)))
+        quarter = (max(0.0, self.calendar.minutes_at(_quarter_start(date))), self.env.now)
         night_share = (NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR) / HOURS_PER_DAY
         shares = {
             s.site_id: {"closed": 0.0, "night_closed": night_share}.get(self.status[i], 1.0)
             for i, s in enumerate(self.sites)
         }
+        if previous is not regime:
+            self._shadow_review(previous, shares, quarter)
         for i, site in enumerate(self.sites):
-            sid = site.site_id
             self.quarters_since_change[i] += 1
-            org = site.organisation
-            others_open = any(
-                self.status[j] == "open" and s.organisation == org and j != i
-                for j, s in enumerate(self.sites)
-            )
-            retained = params.retained_patient_share if others_open else 0.0
-            figures = self.books.year_figures(sid) if self.status[i] == "open" else None
+            figures = self.books.year_figures(site.site_id) if self.status[i] == "open" else None
             if figures is not None:
                 self.frozen_figures[i] = figures
-            fig = figures or self.frozen_figures[i]
-            full = night = None
-            if fig is not None:
-                full = closure_effect(
-                    fig,
-                    periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
-                        regime, sid, open_hours_share_by_site=shares
-                    ),
-                    retained_patient_share=retained,
-                )
-                night_patients = self.night_visits[i] / self.visits[i] if self.visits[i] else 0.0
-                night = closure_effect(
-                    fig,
-                    periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
-                        regime,
-                        sid,
-                        new_open_hours_share=(NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR)
-                        / HOURS_PER_DAY,
-                        open_hours_share_by_site=shares,
-                    ),
-                    patient_share=night_patients,
-                    staff_share=_night_staff_share(
-                        self.model.schedules[i], quarter_start, quarter_end, self.model.horizon
-                    ),
-                    fixed_share=0.0,
-                    retained_patient_share=retained,
-                )
+            full, night = self._effects(i, regime, shares, quarter)
             closed_part = night if self.status[i] == "night_closed" else full
             if self.status[i] != "open" and closed_part is not None:
                 # projected margin of reopening the closed part this quarter
                 self.reopen_history[i].append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
-            state = SEHBoardState(
-                site_id=sid,
-                status=self.status[i],  # type: ignore[arg-type]
-                is_24_7=site.is_24_7,
-                margin_history_eur=self.books.quarterly_margins_eur(sid),
-                reserves_eur=self.books.reserves_eur(org),
-                closure_saves_eur_per_year=full.saves_eur_per_year if full else 0.0,
-                closure_forfeits_eur_per_year=full.forfeits_eur_per_year if full else 0.0,
-                night_closure_saves_eur_per_year=night.saves_eur_per_year if night else 0.0,
-                night_closure_forfeits_eur_per_year=night.forfeits_eur_per_year if night else 0.0,
-                closed_shift_share=_closed_shift_share(
-                    self.model.schedules[i], site, quarter_start, quarter_end, self.model.horizon
-                ),
-                is_sensitive=sid in self.setup.sensitive_site_ids,
-                closure_reason=self.reason[i],  # type: ignore[arg-type]
-                quarters_since_change=self.quarters_since_change[i],
-                reopen_margin_history_eur=tuple(self.reopen_history[i]),
-                organisation_margin_history_eur=self.books.organisation_quarterly_margins_eur(org),
+            state = self._state(
+                i, full, night, quarter, self.quarters_since_change[i], self.reopen_history[i]
             )
             self.night_visits[i] = self.visits[i] = 0.0
             decision = board_decision(state, params)
             if decision is not None:
                 self.apply(i, decision.action, decision.reason)
+
+    def _shadow_review(
+        self, previous: Any, shares: dict[str, float], quarter: tuple[float, float]
+    ) -> None:
+        """At a regime switch, record what the board would decide under the old regime.
+
+        Up to the switch both regimes saw the same patients (the old regime was in force),
+        so these decisions are the counterfactual of the same run; nothing is applied.
+        """
+        for i, site in enumerate(self.sites):
+            if self.status[i] == "open":
+                self.frozen_figures[i] = self.books.year_figures(site.site_id)
+            full, night = self._effects(i, previous, shares, quarter)
+            closed_part = night if self.status[i] == "night_closed" else full
+            history = list(self.reopen_history[i])
+            if self.status[i] != "open" and closed_part is not None:
+                history.append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
+            state = self._state(i, full, night, quarter, self.quarters_since_change[i] + 1, history)
+            decision = board_decision(state, self.setup.board)
+            self.model.recorder.shadow_decisions.append(
+                (
+                    self.env.now,
+                    site.site_id,
+                    previous.name,
+                    decision.action if decision else "none",
+                    decision.reason if decision else "",
+                )
+            )
+
+    def _effects(
+        self, i: int, regime: Any, shares: dict[str, float], quarter: tuple[float, float]
+    ) -> tuple[Any, Any]:
+        """What closing SEH ``i``, or closing it at night, saves and forfeits under a regime."""
+        fig = self.frozen_figures[i]
+        if fig is None:
+            return None, None
+        site = self.sites[i]
+        sid, org = site.site_id, site.organisation
+        others_open = any(
+            self.status[j] == "open" and s.organisation == org and j != i
+            for j, s in enumerate(self.sites)
+        )
+        retained = self.setup.board.retained_patient_share if others_open else 0.0
+        full = closure_effect(
+            fig,
+            periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
+                regime, sid, open_hours_share_by_site=shares
+            ),
+            retained_patient_share=retained,
+        )
+        night_patients = self.night_visits[i] / self.visits[i] if self.visits[i] else 0.0
+        night = closure_effect(
+            fig,
+            periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
+                regime,
+                sid,
+                new_open_hours_share=(NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR)
+                / HOURS_PER_DAY,
+                open_hours_share_by_site=shares,
+            ),
+            patient_share=night_patients,
+            staff_share=_night_staff_share(
+                self.model.schedules[i], quarter[0], quarter[1], self.model.horizon
+            ),
+            fixed_share=0.0,
+            retained_patient_share=retained,
+        )
+        return full, night
+
+    def _state(
+        self,
+        i: int,
+        full: Any,
+        night: Any,
+        quarter: tuple[float, float],
+        quarters_since_change: int,
+        reopen_history: list[float],
+    ) -> SEHBoardState:
+        """The board's view of SEH ``i`` at this review."""
+        site = self.sites[i]
+        sid, org = site.site_id, site.organisation
+        return SEHBoardState(
+            site_id=sid,
+            status=self.status[i],  # type: ignore[arg-type]
+            is_24_7=site.is_24_7,
+            margin_history_eur=self.books.quarterly_margins_eur(sid),
+            reserves_eur=self.books.reserves_eur(org),
+            closure_saves_eur_per_year=full.saves_eur_per_year if full else 0.0,
+            closure_forfeits_eur_per_year=full.forfeits_eur_per_year if full else 0.0,
+            night_closure_saves_eur_per_year=night.saves_eur_per_year if night else 0.0,
+            night_closure_forfeits_eur_per_year=night.forfeits_eur_per_year if night else 0.0,
+            closed_shift_share=_closed_shift_share(
+                self.model.schedules[i], site, quarter[0], quarter[1], self.model.horizon
+            ),
+            is_sensitive=sid in self.setup.sensitive_site_ids,
+            closure_reason=self.reason[i],  # type: ignore[arg-type]
+            quarters_since_change=quarters_since_change,
+            reopen_margin_history_eur=tuple(reopen_history),
+            organisation_margin_history_eur=self.books.organisation_quarterly_margins_eur(org),
+        )
 
     def apply(self, i: int, action: str, reason: str) -> None:
         """Carry out a decision on SEH ``i`` at once (routing, norm KPI, staff cost)."""

@@ -100,6 +100,9 @@ class Recorder:
         self.norm_samples: list[tuple[float, float]] = []  # (t, population beyond norm)
         self.norm_rivm_samples: list[tuple[float, float]] = []  # the same, RIVM definition
         self.closures: list[tuple[float, str, str, str]] = []  # (t, site_id, action, reason)
+        # At a funding-regime switch, what the board would have decided under the old
+        # regime: (t, site_id, regime, action or "none", reason)
+        self.shadow_decisions: list[tuple[float, str, str, str, str]] = []
         self.finance_rows: list[dict[str, Any]] = []
         self.on_visit: Callable[[Patient], None] | None = None  # the books, when funded
         # Daily sums for the warm-up analysis (all journeys, by departure day).

@@ -8,6 +8,7 @@ results.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ from acutesim.funding.regimes import (
     month_year_share,
     periodic_forfeit_eur_per_year,
 )
-from acutesim.sim.model import run_replication
+from acutesim.rng import RandomStreams
+from acutesim.sim.model import Model, run_replication
+from acutesim.units import MINUTES_PER_DAY
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = str(ROOT / "regions" / "demo")
@@ -253,3 +256,37 @@ def test_a_partial_month_books_its_share_of_fixed_cost_and_schoning() -> None:
         assert site["cost_fixed_eur"] == pytest.approx(fixed * full_month * share)
         assert site["revenue_budget_eur"] == pytest.approx(4_600_000.0 * full_month * share)
         assert org["revenue_schoning_other_eur"] == pytest.approx(other_cut * full_month * share)
+
+
+# --- the counterfactual review at the switch -------------------------------------------------
+@pytest.mark.slow
+def test_the_shadow_review_at_the_switch_is_what_fee_per_dbc_decides() -> None:
+    region, travel, sensitive = _context(DEMO)
+    horizon = 362.0  # the demo starts on 5 January 2026: the review of 1 January 2027 is in
+    results = {}
+    for name, funding in (
+        ("fee", FEE),
+        ("switch", {**BUDGET, "switch_date": dt.date(2027, 1, 1)}),
+    ):
+        scenario = Scenario(name, funding=funding)
+        streams = RandomStreams(2027, 0)
+        model = Model(
+            region,
+            scenario,
+            streams,
+            horizon_minutes=horizon * MINUTES_PER_DAY,
+            warmup_minutes=0.0,
+            travel=travel,
+            funding=funding_setup(region, travel, sensitive, scenario),
+        )
+        model.run()
+        results[name] = model.recorder
+    switch_t = max(t for t, *_ in results["switch"].shadow_decisions)
+    shadow = {(site, action) for t, site, regime, action, _ in results["switch"].shadow_decisions}
+    assert {regime for _, _, regime, _, _ in results["switch"].shadow_decisions} == {"fee-per-dbc"}
+    fee_at_switch = {
+        (site, action) for t, site, action, _ in results["fee"].closures if t == switch_t
+    }
+    assert fee_at_switch, "fee-per-DBC decides something at the switch review"
+    assert fee_at_switch <= shadow
+    assert results["fee"].shadow_decisions == []
