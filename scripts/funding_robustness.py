@@ -284,11 +284,41 @@ def write_doc(
     return "\n".join(lines) + "\n"
 
 
+def report_only(spec: Mapping[str, Any], points: pd.DataFrame, done: pd.DataFrame) -> None:
+    """Write the page from the runs finished so far: points with every replication."""
+    reps = int(spec["replications"])
+    counts = done.groupby("point")["replication"].nunique()
+    complete = sorted(int(p) for p in counts[counts == reps].index)
+    runs = done[done["point"].isin(complete)].sort_values(["point", "replication"])
+    wall = (
+        float((OUT / "started.txt").read_text().split()[0])
+        if (OUT / "started.txt").exists()
+        else 0.0
+    )
+    elapsed = time.time() - wall if wall else float("nan")
+    text = write_doc(spec, points.loc[complete], runs, elapsed, 2)
+    if len(complete) < len(points):
+        text = text.replace(
+            "## Headlines",
+            f"**Partial design:** {len(complete)} of {len(points)} points finished all "
+            f"{reps} replications before the run was stopped; the shares below are over "
+            "those points only.\n\n## Headlines",
+            1,
+        )
+    DOC.write_text(text, encoding="utf-8")
+    sys.stderr.write(f"wrote {DOC} from {len(complete)} complete points\n")
+
+
 def main() -> None:
     """Run the design (reusing finished runs) and write docs/funding-results.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--points", type=int, default=None, help="override [design] points")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write the page from the finished runs (complete points only), run nothing",
+    )
     args = parser.parse_args()
     spec = tomllib.loads(EXPERIMENT.read_text(encoding="utf-8"))
     if args.points:
@@ -300,6 +330,9 @@ def main() -> None:
     runs_path = OUT / "runs.csv"
     done = pd.read_csv(runs_path) if runs_path.exists() else pd.DataFrame()
     finished = set(zip(done.get("point", []), done.get("replication", []), strict=True))
+    if args.report_only:
+        report_only(spec, points, done)
+        return
     tasks = [
         (
             p,
@@ -314,6 +347,8 @@ def main() -> None:
         if (p, r) not in finished
     ]
     start = time.perf_counter()
+    if not (OUT / "started.txt").exists():
+        (OUT / "started.txt").write_text(f"{time.time()}\n", encoding="utf-8")
     rows = done.to_dict("records") if len(done) else []
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         for i, result in enumerate(pool.map(run_point, tasks), start=1):
