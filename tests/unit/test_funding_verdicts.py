@@ -8,6 +8,7 @@ results.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -290,3 +291,54 @@ def test_the_shadow_review_at_the_switch_is_what_fee_per_dbc_decides() -> None:
     assert fee_at_switch, "fee-per-DBC decides something at the switch review"
     assert fee_at_switch <= shadow
     assert results["fee"].shadow_decisions == []
+
+
+# --- the pack must carry what funding scenarios need -----------------------------------------
+def test_a_funding_scenario_needs_finance_data_and_warns_without_a_gevoelig_list() -> None:
+    from acutesim.config.funding import validate_funding_pack
+
+    region, _, _ = _context(DEMO)
+    funded = [Scenario("budget", funding=BUDGET)]
+    assert validate_funding_pack(region, funded) == ([], [])
+    assert validate_funding_pack(region, [Scenario("plain")]) == ([], [])
+    no_finance = dataclasses.replace(region, finance={})
+    problems, _ = validate_funding_pack(no_finance, funded)
+    assert len(problems) == 1
+    assert "has no finance.toml" in problems[0]
+    assert "'budget'" in problems[0]
+    no_list = dataclasses.replace(
+        region, sites=tuple(dataclasses.replace(s, sensitive=None) for s in region.sites)
+    )
+    problems, warns = validate_funding_pack(no_list, funded)
+    assert problems == []
+    assert len(warns) == 1
+    assert "no gevoelig list" in warns[0]
+    # naming the sensitive sites in the scenario is a list too
+    named = [Scenario("budget", funding={**BUDGET, "sensitive_sites": ["kust"]})]
+    assert validate_funding_pack(no_list, named) == ([], [])
+
+
+def test_the_gevoelig_list_is_read_from_the_pack_not_recomputed() -> None:
+    from acutesim.experiment.runner import listed_sensitive_sites
+
+    region, _, sensitive = _context(DEMO)
+    assert sensitive == listed_sensitive_sites(region) == {"noord_hoofd", "centraal", "kust"}
+    only_kust = dataclasses.replace(
+        region,
+        sites=tuple(dataclasses.replace(s, sensitive=s.site_id == "kust") for s in region.sites),
+    )
+    assert listed_sensitive_sites(only_kust) == {"kust"}
+
+
+def test_the_report_names_the_accounting_choices() -> None:
+    from acutesim.report.content import _accounting_choice_rows
+
+    knobs = {
+        "revert": resolved_knobs(
+            Scenario("revert", funding={**BUDGET, "schoning_persists_on_closure": False})
+        )
+    }
+    (row,) = _accounting_choice_rows(knobs)
+    assert row[0] == "revert"
+    assert "fixed-budget" in row
+    assert "false" in [c.lower() for c in row]
