@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,6 +25,7 @@ import simpy
 from acutesim.domain.region import MTS_COLOURS, Site
 from acutesim.domain.roster import CapacitySchedule
 from acutesim.funding.behaviour import (
+    BoardBehaviour,
     SEHBoardState,
     board_decision,
     closure_effect,
@@ -105,6 +106,11 @@ class Board:
         self.night_visits = np.zeros(n)
         self.visits = np.zeros(n)
         self.hours_process: list[simpy.Process | None] = [None] * n
+        # Called at every review before the board decides, with (board, date, shares,
+        # quarter): lets a study evaluate other board parameters on the same books.
+        self.observer: (
+            Callable[[Board, dt.date, dict[str, float], tuple[float, float]], None] | None
+        ) = None
         self._last_close = 0.0
         self._month_start = 0.0
         for i, seh in enumerate(model.sehs):
@@ -230,6 +236,11 @@ class Board:
         }
         if previous is not regime:
             self._shadow_review(previous, shares, quarter)
+        if self.observer is not None:
+            for i, site in enumerate(self.sites):
+                if self.status[i] == "open":
+                    self.frozen_figures[i] = self.books.year_figures(site.site_id)
+            self.observer(self, date, shares, quarter)
         for i, site in enumerate(self.sites):
             self.quarters_since_change[i] += 1
             figures = self.books.year_figures(site.site_id) if self.status[i] == "open" else None
@@ -277,7 +288,12 @@ class Board:
             )
 
     def _effects(
-        self, i: int, regime: Any, shares: dict[str, float], quarter: tuple[float, float]
+        self,
+        i: int,
+        regime: Any,
+        shares: dict[str, float],
+        quarter: tuple[float, float],
+        params: BoardBehaviour | None = None,
     ) -> tuple[Any, Any]:
         """What closing SEH ``i``, or closing it at night, saves and forfeits under a regime."""
         fig = self.frozen_figures[i]
@@ -289,7 +305,8 @@ class Board:
             self.status[j] == "open" and s.organisation == org and j != i
             for j, s in enumerate(self.sites)
         )
-        retained = self.setup.board.retained_patient_share if others_open else 0.0
+        params = params or self.setup.board
+        retained = params.retained_patient_share if others_open else 0.0
         full = closure_effect(
             fig,
             periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
