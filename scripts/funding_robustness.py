@@ -360,21 +360,34 @@ def write_doc(
         )
     keep = by_point["budget_keeps_kust_open"] > 0.5
     persist = points["funding.schoning_persists_on_closure"].astype(bool)
+    hospital = points["funding.schoning"] == "hospital"
+    eligible = ~(by_point["kust_closed_before_switch"] > 0.5)
+
+    def share(mask: pd.Series) -> str:
+        return f"{keep[mask].mean():.0%} of {int(mask.sum())}" if mask.any() else "no"
+
     lines += [
         "",
         "## Reading",
         "",
-        "- Under the default accounting (the price cut persists after a closure) the budget "
-        "keeps `kust` open in "
-        f"{keep[persist].mean():.0%} of the points; with a cut that reverts on closure in "
-        f"{keep[~persist].mean():.0%}. With a reverting cut closing `kust` is worth exactly "
-        "what it is worth under fee-per-DBC (`tests/unit/test_funding_verdicts.py`), so the "
-        "budget can only keep it open through other knobs.",
-        "- `kust` closes before the switch whenever the board acts after fewer loss quarters "
-        "than the year 2026 provides; the budget then comes too late for it.",
-        "- Effects after the switch (volmelding hours and the population beyond the norm in "
-        "2027 and later) are not measured here: they need runs beyond the first review "
-        "under the budget, which this sweep could not afford on a shared 2-core machine.",
+        "- Where `kust` is still open at the switch, the budget keeps it open in "
+        f"{share(eligible & persist)} points with a persisting price cut and in "
+        f"{share(eligible & ~persist)} with a cut that reverts on closure. With schoning "
+        "per hospital and a reverting cut, closing `kust` is worth exactly what it is worth "
+        "under fee-per-DBC (`tests/unit/test_funding_verdicts.py`): there the budget keeps "
+        f"it open in {share(eligible & ~persist & hospital)} points. Under `total` and "
+        "`none` the budget also redistributes money towards the small organisation, so it "
+        "can keep `kust` open even when the cut reverts.",
+        "- `kust` closes for money before the switch in "
+        f"{(~eligible).mean():.0%} of the points: whenever the board acts after fewer loss "
+        "quarters than 2026 provides, or closes whatever pays (`concentrate`). The budget "
+        "then comes too late for it, and the location- or institution-bound question "
+        "never arises in this horizon.",
+        "- Volmelding sensitivity and the substitution rate are not in this design: up to "
+        "the first review under the budget they cannot act (volmelding thresholds follow "
+        "the regime in force, fee-per-DBC). Effects after the switch (volmelding hours, "
+        "the population beyond the norm in 2027) need runs beyond that review, which this "
+        "sweep could not afford on a shared 2-core machine.",
         "",
         "## Per design point",
         "",
