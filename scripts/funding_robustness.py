@@ -504,6 +504,12 @@ def main() -> None:
         help="simulate every point and replication on its own (slow) instead of the replay",
     )
     parser.add_argument(
+        "--max-points",
+        type=int,
+        default=None,
+        help="with --full: simulate only the first N points (a check of the replay)",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="write the page from the finished runs (complete points only), run nothing",
@@ -536,7 +542,7 @@ def main() -> None:
         )
         for p, row in points.iterrows()
         for r in range(int(spec["replications"]))
-        if (p, r) not in finished
+        if (p, r) not in finished and (args.max_points is None or p < args.max_points)
     ]
     start = time.perf_counter()
     if not (OUT / "started.txt").exists():
@@ -559,6 +565,8 @@ def main() -> None:
     elif meta_path.exists():
         wall, workers = (float(x) for x in meta_path.read_text().split()[:2])
         args.workers = int(workers)
+    if args.max_points is not None:  # a check of the replay, not the page
+        return
     DOC.write_text(write_doc(spec, points, runs, wall, args.workers), encoding="utf-8")
     sys.stderr.write(f"wrote {DOC}\n")
 

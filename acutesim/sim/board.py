@@ -14,6 +14,7 @@ no staff hours. Patients already inside when an SEH closes are still treated.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Generator
@@ -301,6 +302,18 @@ class Board:
             return None, None
         site = self.sites[i]
         sid, org = site.site_id, site.organisation
+        # The quarter's DBC revenue was booked at the prices of the regime then in force;
+        # value it at the prices of the regime under review (at a switch they differ).
+        booked = self.setup.schedule.regime_at(self.calendar.date(quarter[0]))
+        if booked is not regime:
+            before = booked.price_factor(sid, shares)
+            if before > 0:
+                fig = dataclasses.replace(
+                    fig,
+                    revenue_dbc_eur_per_year=fig.revenue_dbc_eur_per_year
+                    * regime.price_factor(sid, shares)
+                    / before,
+                )
         others_open = any(
             self.status[j] == "open" and s.organisation == org and j != i
             for j, s in enumerate(self.sites)
