@@ -1,7 +1,8 @@
 """Funding regimes on the demo region: closures, volmelding and reachability with 95% CIs.
 
 Runs ``experiments/funding-regimes.toml`` (or resumes it) and writes
-``docs/funding-results.md``: per scenario the SEH closures by reason, the first closure
+``results/funding-regimes/table.md`` (``docs/funding-results.md`` is written by
+``scripts/funding_robustness.py``): per scenario the SEH closures by reason, the first closure
 date of the low-volume SEH, volmelding hours, the population beyond the 45-minute norm
 and the margin per organisation, each as a mean with a 95% t-interval over replications.
 
@@ -24,7 +25,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "funding-results.md")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "results" / "funding-regimes" / "table.md"
+    )
     args = parser.parse_args()
 
     from acutesim.analysis.stats import fmt, summarise, t_interval

@@ -15,7 +15,9 @@ lists them all.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -82,9 +84,19 @@ DEFAULT_VARIABLE_EUR_PER_PATIENT = 90.0
 # in 2025; Saxenburgh for EUR 1.7-2.3 million). Its scope is one 24/7 physician and one
 # 24/7 nurse plus material and capital (NZa, PUC_642143). Medium confidence.
 DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR = 2_000_000.0
-# Assumption: under schoning "none" half of the budget is taken out of DBC prices in local
-# contracting ("uitkomst afhankelijk van onderhandelpositie", NVZ 22 May 2025).
+# Assumption: under schoning "none" half of the budget is taken out of the organisation's own
+# DBC prices in local contracting ("uitkomst afhankelijk van onderhandelpositie", NVZ 22 May
+# 2025); the rest is a cut on other care ("Er komt geen budget in macrokader bij ... Minder
+# budget voor overige zorg", same slides).
 DEFAULT_SCHONING_NONE_SHARE = 0.5
+# source: NVZ 22 May 2025 ("geen budget in macrokader bij"): the budget is no new money.
+DEFAULT_EXTRA_MONEY_SHARE = 0.0
+# Assumption: the schoning is a one-off cut in the DBC prices contracted with insurers; no
+# source says that it is undone when a location closes, so it persists by default.
+DEFAULT_SCHONING_PERSISTS_ON_CLOSURE = True
+# source: NZa beleidsregel beschikbaarheidbijdrage SEH (scope: one 24/7 physician and one
+# 24/7 nurse, PUC_642143): the contribution pays for round-the-clock availability.
+DEFAULT_BESCHIKBAARHEIDBIJDRAGE_REQUIRES_24_7 = True
 # source: VWS nota budgetbekostiging SEH (20 May 2026): budget funding from 1 January 2027.
 DEFAULT_SWITCH_DATE = dt.date(2027, 1, 1)
 
@@ -180,6 +192,8 @@ class OrganisationFinanceSpec(_Strict):
 
     reserves_eur: float | None = None
     other_dbc_revenue_eur_per_year: float = Field(default=0.0, ge=0)
+    bargaining_weight: float = Field(default=1.0, ge=0)
+    source: str = "assumption"
 
 
 class SiteFinanceSpec(_Strict):
@@ -211,6 +225,9 @@ class FundingKnobs(_Strict):
     schoning_none_share: float = Field(default=DEFAULT_SCHONING_NONE_SHARE, ge=0, le=1)
     schoning_base: Literal["organisation", "seh"] = "organisation"
     schoning_exempts_beschikbaarheidbijdrage: bool = True
+    extra_money_share: float = Field(default=DEFAULT_EXTRA_MONEY_SHARE, ge=0, le=1)
+    schoning_persists_on_closure: bool = DEFAULT_SCHONING_PERSISTS_ON_CLOSURE
+    beschikbaarheidbijdrage_requires_24_7: bool = DEFAULT_BESCHIKBAARHEIDBIJDRAGE_REQUIRES_24_7
     binding: Literal["location", "institution"] = "location"
     beschikbaarheidbijdrage_eur_per_year: float = Field(
         default=DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR, ge=0
@@ -292,6 +309,7 @@ class BoardKnobs(_Strict):
     protect_all: bool = _BB.protect_all
     min_quarters_between_changes: int = Field(default=_BB.min_quarters_between_changes, ge=0)
     retained_patient_share: float = Field(default=_BB.retained_patient_share, ge=0, le=1)
+    concentrate: bool = _BB.concentrate
 
     @model_validator(mode="after")
     def _check(self) -> BoardKnobs:
@@ -468,15 +486,41 @@ def finance_spec(region: Region) -> FinanceToml:
     ConfigError
         With every problem of the file, one per line.
     """
+    finance = _selected_finance(region)
     problems = validate_finance(
-        region.finance,
+        finance,
         site_ids=[s.site_id for s in region.sites],
         organisation_ids=[o.organisation_id for o in region.organisations],
         roles=_seh_roles(region),
     )
     if problems:
         raise ConfigError(_subject(region), problems)
-    return FinanceToml.model_validate(dict(region.finance))
+    return FinanceToml.model_validate(finance)
+
+
+def _selected_finance(region: Region) -> dict[str, Any]:
+    """The finance file, limited to the pack's selection when it extends a parent pack.
+
+    A pack that ``extends`` another (a ROAZ selection of ``regions/nl``) inherits the
+    parent's ``finance.toml`` with rows for organisations and sites it did not select.
+    """
+    finance = dict(region.finance)
+    toml = Path(region.pack_path) / "region.toml" if region.pack_path else None
+    if toml is None or not toml.exists():
+        return finance
+    try:
+        extends = tomllib.loads(toml.read_text(encoding="utf-8")).get("extends")
+    except (OSError, tomllib.TOMLDecodeError):
+        return finance
+    if not extends:
+        return finance
+    orgs = {o.organisation_id for o in region.organisations}
+    sites = {s.site_id for s in region.sites}
+    for key, known in (("organisations", orgs), ("sites", sites)):
+        table = finance.get(key)
+        if isinstance(table, Mapping):
+            finance[key] = {k: v for k, v in table.items() if k in known}
+    return finance
 
 
 def funding_knobs(scenario: Scenario) -> tuple[FundingKnobs, BehaviourKnobs]:
@@ -594,6 +638,7 @@ def build_regime_schedule(
             baseline,
             sensitive_site_ids=sensitive,
             beschikbaarheidbijdrage_eur_per_year=knobs.beschikbaarheidbijdrage_eur_per_year,
+            beschikbaarheidbijdrage_requires_24_7=knobs.beschikbaarheidbijdrage_requires_24_7,
         )
         if knobs.regime == "fee-per-dbc":
             return RegimeSchedule(fee)
@@ -618,8 +663,16 @@ def build_regime_schedule(
                 if o in fee.site_ids_by_organisation
             },
             schoning_exempt_eur_per_year_by_org=exempt,
+            extra_money_share=knobs.extra_money_share,
+            schoning_persists_on_closure=knobs.schoning_persists_on_closure,
+            bargaining_weight_by_org={
+                o: v.bargaining_weight
+                for o, v in spec.organisations.items()
+                if o in fee.site_ids_by_organisation
+            },
             sensitive_site_ids=sensitive if bb_on_top else (),
             beschikbaarheidbijdrage_eur_per_year=bb_on_top,
+            beschikbaarheidbijdrage_requires_24_7=knobs.beschikbaarheidbijdrage_requires_24_7,
         )
     except ValueError as exc:
         raise ConfigError(f"scenario {scenario.name!r}", [f"funding: {exc}"]) from None
@@ -710,3 +763,65 @@ def build_funding(
         sensitive_site_ids=_sensitive(region, knobs, sensitive_site_ids, scenario.name),
         sites=tuple(region.sites),
     )
+
+
+def resolved_knobs(scenario: Scenario) -> dict[str, Any]:
+    """Return every funding and behaviour knob of a scenario, defaults filled in (JSON-ready).
+
+    Written into the results (``manifest.json``, ``funding_knobs``) so that every output
+    names the accounting choices and behaviour it was made with.
+
+    Raises
+    ------
+    ConfigError
+        When a table is invalid.
+    """
+    funding, behaviour = funding_knobs(scenario)
+    return {
+        "funding": funding.model_dump(mode="json"),
+        "behaviour": behaviour.model_dump(mode="json"),
+    }
+
+
+def validate_funding_pack(
+    region: Region, scenarios: Iterable[Scenario]
+) -> tuple[list[str], list[str]]:
+    """Check that a pack carries the data its funding scenarios need.
+
+    Parameters
+    ----------
+    region : Region
+        The experiment's region pack.
+    scenarios : iterable of Scenario
+        The experiment's scenarios; those with a ``funding`` or ``behaviour`` table are
+        funding scenarios.
+
+    Returns
+    -------
+    (list of str, list of str)
+        Problems (a funding scenario on a pack without ``finance.toml``) and warnings (no
+        gevoelig list: no ``sensitive`` column in ``sites.csv`` and no scenario names the
+        sensitive sites, so no SEH gets the beschikbaarheidbijdrage or protection).
+    """
+    funded = [s for s in scenarios if s.funding or s.behaviour]
+    if not funded:
+        return [], []
+    names = ", ".join(repr(s.name) for s in funded)
+    problems: list[str] = []
+    warns: list[str] = []
+    subject = _subject(region)
+    if not region.finance:
+        problems.append(
+            f"{subject} has no finance.toml (region.toml [files] finance), but scenario(s) "
+            f"{names} set funding or behaviour: add per-organisation finance data "
+            "(other DBC revenue, reserves, tariffs); see docs/formats.md"
+        )
+    has_list = any(s.sensitive is not None for s in region.seh_sites)
+    named = all(s.funding.get("sensitive_sites") is not None for s in funded)
+    if not has_list and not named:
+        warns.append(
+            f"{subject} has no gevoelig list (sites.csv column 'sensitive'): no SEH gets the "
+            "beschikbaarheidbijdrage or protect_sensitive; add the column from RIVM's analysis "
+            "(scripts/derive_sensitive.py) or set funding.sensitive_sites"
+        )
+    return problems, warns

@@ -572,6 +572,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             close_hour=(s.close_hour if s.close_hour is not None else seh.day_close_hour)
             if s.seh == "day"
             else 24.0,
+            sensitive=s.sensitive,
         )
         for s, xy, z in zip(site_rows, site_xy, site_zones, strict=True)
     )
@@ -1017,6 +1018,7 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
                 "an SEH site of the region",
                 problems,
             )
+        _check_funding_pack(region, scenarios, where, problems)
     if problems:
         raise ConfigError(subject, problems)
     assert region is not None or not check_region
@@ -1079,6 +1081,18 @@ def _check_funding_knobs(scenarios: list[Scenario], where: str, problems: list[s
         found = [p for p in found if not p.endswith(_NONFINITE_ECHO)]
         found += checks.check_regime_knobs(s.funding)
         problems.extend(f"{where} [scenario {s.name!r}] {p}" for p in found)
+
+
+def _check_funding_pack(
+    region: Region, scenarios: list[Scenario], where: str, problems: list[str]
+) -> None:
+    """Let the funding layer check that the pack carries the data funding scenarios need."""
+    from acutesim.config.funding import validate_funding_pack
+
+    errors, warns = validate_funding_pack(region, scenarios)
+    problems.extend(f"{where} [region]: {p}" for p in errors)
+    for w in warns:
+        warnings.warn(f"{where} [region]: {w}", UserWarning, stacklevel=3)
 
 
 def _jsonable(obj: Any) -> Any:

@@ -127,6 +127,9 @@ class SiteRow(Strict):
     open_hour: float | None = Field(default=None, ge=0, le=24)
     close_hour: float | None = Field(default=None, ge=0, le=24)
     zone: str | None = None
+    # RIVM's gevoelig verdict (true/false); empty or no column: no list (pack README
+    # gives its source and date).
+    sensitive: bool | None = None
 
     @model_validator(mode="after")
     def _coords(self) -> SiteRow:

@@ -66,6 +66,8 @@ class Site:
     zone: str = MAINLAND
     open_hour: float = 0.0
     close_hour: float = 24.0
+    #: RIVM's gevoelig verdict from the pack's ``sites.csv`` (None: the pack has no list).
+    sensitive: bool | None = None
 
     @property
     def has_seh(self) -> bool:

@@ -78,12 +78,23 @@ def _context(region_path: str) -> tuple[Region, TravelMatrices, frozenset[str]]:
     if region_path not in _CONTEXT:
         region = load_region(region_path)
         travel = travel_matrices(region)
-        _CONTEXT[region_path] = (region, travel, sensitive_sites(region, travel))
+        # The gevoelig list is data of the pack (sites.csv ``sensitive``), never
+        # recomputed from a scenario's own settings.
+        _CONTEXT[region_path] = (region, travel, listed_sensitive_sites(region))
     return _CONTEXT[region_path]
 
 
+def listed_sensitive_sites(region: Region) -> frozenset[str]:
+    """SEHs marked ``sensitive = true`` in the pack's ``sites.csv`` (RIVM's gevoelig list)."""
+    return frozenset(s.site_id for s in region.seh_sites if s.sensitive)
+
+
 def sensitive_sites(region: Region, travel: TravelMatrices) -> frozenset[str]:
-    """24/7 SEHs whose closure alone puts extra inhabitants beyond the 45-minute norm."""
+    """24/7 SEHs whose closure alone puts extra inhabitants beyond the 45-minute norm.
+
+    The RIVM-style derivation a pack's ``sensitive`` column is made from once (see
+    ``scripts/derive_sensitive.py``); runs read the stored column instead.
+    """
     from acutesim.geo.norm import NormTracker
 
     sites = region.seh_sites
@@ -289,6 +300,13 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def _funding_knobs(experiment: Experiment) -> dict[str, Any]:
+    """Every scenario's funding and behaviour knobs with defaults (the accounting choices)."""
+    from acutesim.config.funding import resolved_knobs
+
+    return {s.name: resolved_knobs(s) for s in experiment.scenarios}
 
 
 def acutesim_version() -> str:
@@ -497,6 +515,7 @@ def _manifest(
         "description": experiment.description,
         "experiment_file": experiment.source_path,
         "config": dict(experiment.config),
+        "funding_knobs": _funding_knobs(experiment),
         "config_hash": sp.config_hash(experiment),
         "region": experiment.region_path,
         "region_hash": new_plan["region_hash"],

@@ -192,6 +192,13 @@ class BoardBehaviour:
     retained_patient_share : float
         Share of a closed SEH's patients that go to another SEH of the same
         organisation, used when valuing a closure [0-1]. Assumption.
+    concentrate : bool
+        Close (at night first, when that pays) an unprotected SEH whenever closing it
+        pays for the organisation as a whole, without waiting for losses or low
+        reserves: the concentration incentive (an institution-bound budget keeps the
+        money of a closed location, a location-bound one does not). False (the
+        default) is the neutral setting: only loss-making SEHs of short-of-cash
+        organisations close. Assumption.
 
     Notes
     -----
@@ -211,6 +218,7 @@ class BoardBehaviour:
     protect_all: bool = False
     min_quarters_between_changes: int = 2
     retained_patient_share: float = 0.5
+    concentrate: bool = False
 
     def __post_init__(self) -> None:
         if self.loss_quarters < 1:
@@ -333,7 +341,10 @@ def board_decision(state: SEHBoardState, params: BoardBehaviour) -> Decision | N
        organisation's reserves are below the threshold closes at night first (when
        that saves more than it forfeits), else closes, but only when closing saves
        more than it forfeits.
-    5. Reopening: an SEH closed for staff reopens once the closed-shift share is at or
+    5. Concentration (``concentrate``): an unprotected SEH in operation closes when
+       closing saves more than it forfeits for the organisation (at night first, when
+       only that pays), whatever its margin and the reserves.
+    6. Reopening: an SEH closed for staff reopens once the closed-shift share is at or
        below ``reopen_staff_closed_shift_share``; one closed for money once reopening
        would have made a surplus in ``reopen_after_quarters_in_surplus`` consecutive
        quarters.
@@ -399,6 +410,28 @@ def board_decision(state: SEHBoardState, params: BoardBehaviour) -> Decision | N
                 return Decision(site, "night_closure", "financial", detail)
             if state.closure_saves_eur_per_year > state.closure_forfeits_eur_per_year:
                 return Decision(site, "closure", "financial", detail)
+
+    # Concentration: closing pays for the organisation as a whole.
+    if (
+        params.concentrate
+        and state.status != "closed"
+        and not protected
+        and state.margin_history_eur
+        and (state.closure_saves_eur_per_year or state.closure_forfeits_eur_per_year)
+    ):
+        gain = state.closure_saves_eur_per_year - state.closure_forfeits_eur_per_year
+        if gain > 0:
+            detail = f"concentration: closing pays EUR {gain:,.0f} a year for the organisation"
+            return Decision(site, "closure", "financial", detail)
+        night_gain = (
+            state.night_closure_saves_eur_per_year - state.night_closure_forfeits_eur_per_year
+        )
+        if state.status == "open" and state.is_24_7 and night_gain > 0:
+            detail = (
+                f"concentration: closing at night pays EUR {night_gain:,.0f} a year for the "
+                "organisation"
+            )
+            return Decision(site, "night_closure", "financial", detail)
 
     # Reopening.
     if state.status != "open":

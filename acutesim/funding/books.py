@@ -69,6 +69,8 @@ class MonthlyBook:
     ``site_id`` is None for the organisation row, which carries the organisation-wide
     components (the schoning on care outside the modelled SEH tariffs). The sum of the
     rows of an organisation is its result for the month. Money in EUR, not rounded.
+    ``month_share`` is the part of the month that was simulated (d/D for d of its D
+    days); every fixed line of the row is that share of a full month's.
     """
 
     organisation: str
@@ -89,6 +91,7 @@ class MonthlyBook:
     n_visits: int = 0
     n_admissions: int = 0
     staff_hours: float = 0.0
+    month_share: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         """Return the row as a plain dict (column name -> value)."""
@@ -195,7 +198,12 @@ class FinanceBooks:
 
     # -- closing a month --------------------------------------------------------------
     def close_month(
-        self, month_key: str, *, open_hours_share_by_site: Mapping[str, float] | None = None
+        self,
+        month_key: str,
+        *,
+        open_hours_share_by_site: Mapping[str, float] | None = None,
+        month_share: float = 1.0,
+        round_the_clock_share_by_site: Mapping[str, float] | None = None,
     ) -> list[MonthlyBook]:
         """Value the month's events and periodic payments, and start a new month.
 
@@ -204,9 +212,17 @@ class FinanceBooks:
         month_key : str
             ``YYYY-MM`` of the month being closed (``Calendar.month_key``).
         open_hours_share_by_site : mapping of str to float, optional
-            Share of each SEH's planned opening hours in the month during which it was
-            in operation [0-1]; sites not given count as fully in operation. A site
-            with share 0 incurs no fixed cost and gets no periodic payments.
+            Share of each SEH's planned opening hours in the simulated part of the
+            month during which it was in operation [0-1]; sites not given count as
+            fully in operation. A site with share 0 incurs no fixed cost and gets no
+            periodic payments.
+        month_share : float
+            Part of the month that was simulated (d/D for d of its D days) [0-1]: the
+            fixed cost, the periodic payments and the schoning on other care are that
+            share of a full month's (the first and last month of a run are partial).
+        round_the_clock_share_by_site : mapping of str to float, optional
+            Share of the simulated part of the month each SEH was open around the clock
+            [0-1] (the beschikbaarheidbijdrage may require it).
 
         Returns
         -------
@@ -217,11 +233,15 @@ class FinanceBooks:
         year, month = parse_month_key(month_key)
         if month_key in self._closed_months:
             raise ValueError(f"books: month {month_key} is already closed")
+        if not 0.0 <= month_share <= 1.0:
+            raise ValueError(f"books: month_share must be in [0, 1], got {month_share}")
         regime = self._schedule.regime_at(dt.date(year, month, 1))
-        year_share = month_year_share(month_key)
+        year_share = month_year_share(month_key) * month_share
         shares = dict(open_hours_share_by_site or {})
         periodic = regime.periodic_by_site_eur(
-            year_share=year_share, open_hours_share_by_site=shares
+            year_share=year_share,
+            open_hours_share_by_site=shares,
+            round_the_clock_share_by_site=round_the_clock_share_by_site,
         )
         rows: list[MonthlyBook] = []
         for site_id, org in self._org_by_site.items():
@@ -232,10 +252,14 @@ class FinanceBooks:
             n_admissions = 0
             for (mts, admitted), n in acc.visits.items():
                 n_visits += n
-                visits_eur += n * regime.visit_revenue_eur(site_id, mts, admitted)
+                visits_eur += n * regime.visit_revenue_eur(
+                    site_id, mts, admitted, open_hours_share_by_site=shares
+                )
                 if admitted:
                     n_admissions += n
-            admissions_eur = n_admissions * regime.admission_revenue_eur(site_id)
+            admissions_eur = n_admissions * regime.admission_revenue_eur(
+                site_id, open_hours_share_by_site=shares
+            )
             staff_eur = sum(
                 h * self._costs.staff_eur_per_hour_by_role[r]
                 for r, h in acc.staff_hours_by_role.items()
@@ -270,10 +294,13 @@ class FinanceBooks:
                     n_visits=n_visits,
                     n_admissions=n_admissions,
                     staff_hours=sum(acc.staff_hours_by_role.values()),
+                    month_share=month_share,
                 )
             )
         for org in self._orgs:
-            other = regime.organisation_periodic_eur(org, year_share=year_share)
+            other = regime.organisation_periodic_eur(
+                org, year_share=year_share, open_hours_share_by_site=shares
+            )
             schoning_other = other.get(SCHONING_OTHER, 0.0)
             rows.append(
                 MonthlyBook(
@@ -285,6 +312,7 @@ class FinanceBooks:
                     cost_eur=0.0,
                     margin_eur=schoning_other,
                     revenue_schoning_other_eur=schoning_other,
+                    month_share=month_share,
                 )
             )
         for row in rows:
@@ -332,7 +360,7 @@ class FinanceBooks:
         days of a year over days of the months, so a short February counts fully.
         """
         rows = self.last_months(site_id, n_months)
-        covered = sum(month_year_share(r.month) for r in rows)
+        covered = sum(month_year_share(r.month) * r.month_share for r in rows)
         scale = 1.0 / covered if covered > 0 else 0.0
         return SEHYearFigures(
             revenue_dbc_eur_per_year=scale

@@ -275,6 +275,10 @@ class FundingRegime(abc.ABC):
         SEHs that receive the beschikbaarheidbijdrage under this regime.
     beschikbaarheidbijdrage_eur_per_year : float
         Beschikbaarheidbijdrage per sensitive SEH [EUR/yr].
+    beschikbaarheidbijdrage_requires_24_7 : bool
+        The beschikbaarheidbijdrage is paid only for the time a sensitive SEH is open
+        around the clock: a day SEH, a night-closed SEH or a closed one gets nothing
+        (False: pro rata to the hours in operation, as before).
     """
 
     name: str = "regime"
@@ -287,6 +291,7 @@ class FundingRegime(abc.ABC):
         *,
         sensitive_site_ids: Iterable[str] = (),
         beschikbaarheidbijdrage_eur_per_year: float = 0.0,
+        beschikbaarheidbijdrage_requires_24_7: bool = True,
     ) -> None:
         seh_sites = tuple(s for s in sites if s.has_seh)
         self._sites = {s.site_id: s for s in seh_sites}
@@ -303,6 +308,7 @@ class FundingRegime(abc.ABC):
         if not beschikbaarheidbijdrage_eur_per_year >= 0:
             raise ValueError("beschikbaarheidbijdrage_eur_per_year must be >= 0")
         self._bb_eur_per_year = float(beschikbaarheidbijdrage_eur_per_year)
+        self.beschikbaarheidbijdrage_requires_24_7 = bool(beschikbaarheidbijdrage_requires_24_7)
         self._org_by_site = {s.site_id: s.organisation for s in seh_sites}
         sites_by_org: dict[str, list[str]] = {}
         for s in seh_sites:
@@ -344,12 +350,30 @@ class FundingRegime(abc.ABC):
             ) from None
 
     # -- the interface ----------------------------------------------------------------
-    def price_factor(self, site_id: str) -> float:
-        """Return the factor on the site's DBC tariffs after schoning [-] (1.0: no schoning)."""
+    def price_factor(
+        self, site_id: str, open_hours_share_by_site: Mapping[str, float] | None = None
+    ) -> float:
+        """Return the factor on the site's DBC tariffs after schoning [-] (1.0: no schoning).
+
+        Parameters
+        ----------
+        site_id : str
+            The SEH site.
+        open_hours_share_by_site : mapping of str to float, optional
+            Share of planned hours each SEH is in operation [0-1] (all when omitted);
+            matters only when a schoning reverts as locations close.
+        """
         self._site(site_id)
         return 1.0
 
-    def visit_revenue_eur(self, site_id: str, mts_colour: str, admitted: bool) -> float:
+    def visit_revenue_eur(
+        self,
+        site_id: str,
+        mts_colour: str,
+        admitted: bool,
+        *,
+        open_hours_share_by_site: Mapping[str, float] | None = None,
+    ) -> float:
         """Return the DBC revenue of one SEH visit [EUR].
 
         Parameters
@@ -361,12 +385,17 @@ class FundingRegime(abc.ABC):
         admitted : bool
             Whether the visit ends in an admission (the admission itself is paid by
             :meth:`admission_revenue_eur`).
+        open_hours_share_by_site : mapping of str to float, optional
+            See :meth:`price_factor`.
         """
-        return self.price_factor(site_id) * self._tariff.visit_eur(mts_colour, admitted)
+        factor = self.price_factor(site_id, open_hours_share_by_site)
+        return factor * self._tariff.visit_eur(mts_colour, admitted)
 
-    def admission_revenue_eur(self, site_id: str) -> float:
+    def admission_revenue_eur(
+        self, site_id: str, *, open_hours_share_by_site: Mapping[str, float] | None = None
+    ) -> float:
         """Return the revenue of one admission fed by the SEH [EUR]."""
-        return self.price_factor(site_id) * self._tariff.admission_eur
+        return self.price_factor(site_id, open_hours_share_by_site) * self._tariff.admission_eur
 
     def marginal_revenue_eur(self, site_id: str) -> float:
         """Return the revenue of one more average patient at the SEH [EUR].
@@ -396,6 +425,7 @@ class FundingRegime(abc.ABC):
         *,
         year_share: float,
         open_hours_share_by_site: Mapping[str, float] | None = None,
+        round_the_clock_share_by_site: Mapping[str, float] | None = None,
     ) -> dict[str, float]:
         """Return the periodic payments to one SEH for a period, by component [EUR].
 
@@ -411,24 +441,41 @@ class FundingRegime(abc.ABC):
             during which it was in operation (not closed or night-closed by decision)
             [0-1]. Shift closures for lack of staff count as in operation. Sites not
             given count as fully in operation.
+        round_the_clock_share_by_site : mapping of str to float, optional
+            Share of the period each SEH was open around the clock [0-1]; used for the
+            beschikbaarheidbijdrage when it requires 24/7 opening. Sites not given count
+            as open around the clock when their open share is 1 and not at all otherwise.
 
         Returns
         -------
         dict of str to float
             ``{"budget": ..., "beschikbaarheidbijdrage": ...}`` [EUR].
         """
-        self._site(site_id)
+        site = self._site(site_id)
         shares = _shares(open_hours_share_by_site)
+        open_share = shares.get(site_id, 1.0)
+        if not self.beschikbaarheidbijdrage_requires_24_7:
+            bb_share = open_share
+        elif not site.is_24_7:
+            bb_share = 0.0
+        elif round_the_clock_share_by_site is not None and site_id in round_the_clock_share_by_site:
+            bb_share = float(round_the_clock_share_by_site[site_id])
+        else:
+            bb_share = 1.0 if open_share >= 1.0 else 0.0
         return {
             BUDGET: year_share * self._budget_share_eur_per_year(site_id, shares),
             BESCHIKBAARHEIDBIJDRAGE: year_share
             * self._bb_eur_per_year
             * (site_id in self._sensitive)
-            * shares.get(site_id, 1.0),
+            * bb_share,
         }
 
     def organisation_periodic_eur(
-        self, organisation: str, *, year_share: float
+        self,
+        organisation: str,
+        *,
+        year_share: float,
+        open_hours_share_by_site: Mapping[str, float] | None = None,
     ) -> dict[str, float]:
         """Return organisation-wide periodic components for a period [EUR].
 
@@ -441,16 +488,25 @@ class FundingRegime(abc.ABC):
             The organisation id.
         year_share : float
             Length of the period as a share of a year [0-1].
+        open_hours_share_by_site : mapping of str to float, optional
+            See :meth:`price_factor`.
         """
         return {SCHONING_OTHER: 0.0}
 
     def periodic_by_site_eur(
-        self, *, year_share: float, open_hours_share_by_site: Mapping[str, float] | None = None
+        self,
+        *,
+        year_share: float,
+        open_hours_share_by_site: Mapping[str, float] | None = None,
+        round_the_clock_share_by_site: Mapping[str, float] | None = None,
     ) -> dict[str, dict[str, float]]:
         """Return :meth:`periodic_eur` for every SEH site [EUR]."""
         return {
             s: self.periodic_eur(
-                s, year_share=year_share, open_hours_share_by_site=open_hours_share_by_site
+                s,
+                year_share=year_share,
+                open_hours_share_by_site=open_hours_share_by_site,
+                round_the_clock_share_by_site=round_the_clock_share_by_site,
             )
             for s in self._sites
         }
@@ -497,8 +553,10 @@ class FixedBudget(FundingRegime):
     """Budget funding: a fixed budget per SEH location, made budget-neutral by schoning.
 
     Every SEH location gets ``budget_eur_per_year``, pro rata for fewer opening hours
-    (``opening_hours_per_week / 168``). To keep the reform budget-neutral, DBC prices are
-    lowered ("schoning") once, on baseline volumes:
+    (``opening_hours_per_week / 168``). To keep the reform budget-neutral on the macro
+    level, DBC prices are lowered ("schoning") once, on baseline volumes, by the amount
+    to clean: the budget less its new-money part (``extra_money_share``, 0 by default)
+    less what is exempt (the beschikbaarheidbijdrage the organisation already had):
 
     * ``hospital``: each organisation lowers its own DBC prices by the share that takes
       its own budget out of its own DBC revenue; at baseline volume every organisation's
@@ -506,18 +564,23 @@ class FixedBudget(FundingRegime):
     * ``total``: all DBC prices are lowered by one common share so that the sum over
       organisations is unchanged; organisations with much DBC revenue pay more and small
       ones gain (a redistribution);
-    * ``none``: no national rule; the share ``schoning_none_share`` of the budget is
-      taken out of DBC prices in local contracting (the rest is extra money).
+    * ``none``: no national rule; the share ``schoning_none_share`` of each
+      organisation's amount is taken out of its own prices in local contracting, and the
+      rest comes out of the macro budget as a cut on other care ("Minder budget voor
+      overige zorg", NVZ 22 May 2025), spread over every organisation in proportion to
+      its other DBC revenue times its bargaining weight. The sum is unchanged.
 
-    The schoning is spread over ``schoning_base``: ``organisation`` lowers all DBC prices
-    of the organisation, including care outside the modelled SEH tariffs (its revenue is
-    ``other_dbc_revenue_eur_per_year_by_org``; the price cut on it is the organisation
-    component ``schoning_other``); ``seh`` lowers only the SEH visit and admission tariffs
-    (an upper bound of the NZa's concern; prices never go below zero, and what cannot be
-    taken out then stays with the hospital as ``schoning_shortfall``).
+    The own-price cut is spread over ``schoning_base``: ``organisation`` lowers all DBC
+    prices of the organisation, including care outside the modelled SEH tariffs (its
+    revenue is ``other_dbc_revenue_eur_per_year_by_org``; the price cut on it is the
+    organisation component ``schoning_other``); ``seh`` lowers only the SEH visit and
+    admission tariffs (an upper bound of the NZa's concern; prices never go below zero,
+    and what cannot be taken out then stays with the hospital as ``schoning_shortfall``).
 
-    Amounts in ``schoning_exempt_eur_per_year_by_org`` are not cleaned: hospitals that
-    already receive a beschikbaarheidbijdrage are not cleaned for that part.
+    ``schoning_persists_on_closure`` says what happens to the cut when a location's
+    budget stops (closure, or fewer hours): True keeps the one-off cut (the hospital has
+    in effect pre-paid the budget it forfeits); False lets it follow the budget paid, so
+    a closure restores the prices by the amount that was cleaned for that location.
 
     ``binding`` says what happens to the budget when a location closes: ``location``
     (motie Claassen) pays each location its own budget only while it is in operation;
@@ -537,14 +600,23 @@ class FixedBudget(FundingRegime):
     binding : {"location", "institution"}
         Whether the budget belongs to the location or the organisation.
     schoning_none_share : float
-        Share of the budget taken out of DBC prices under ``schoning = "none"`` [0-1].
+        Under ``schoning = "none"``, share of the amount to clean taken out of the
+        organisation's own DBC prices; the rest is a cut on other care [0-1].
     schoning_base : {"organisation", "seh"}
-        Which DBC revenue the price cut is spread over.
+        Which DBC revenue the own-price cut is spread over.
     other_dbc_revenue_eur_per_year_by_org : mapping of str to float
         DBC revenue of each organisation outside the modelled SEH tariffs [EUR/yr].
     schoning_exempt_eur_per_year_by_org : mapping of str to float
         Part of each organisation's budget that is not cleaned [EUR/yr].
-    sensitive_site_ids, beschikbaarheidbijdrage_eur_per_year
+    extra_money_share : float
+        Share of the budget that is new money, not cleaned anywhere [0-1].
+    schoning_persists_on_closure : bool
+        Whether the price cut stays when a location's budget stops.
+    bargaining_weight_by_org : mapping of str to float
+        Weight of each organisation in the macro cut on other care under ``none``
+        (default 1: in proportion to other DBC revenue) [-].
+    sensitive_site_ids, beschikbaarheidbijdrage_eur_per_year,
+    beschikbaarheidbijdrage_requires_24_7
         A beschikbaarheidbijdrage paid on top of the budget (a combination regime;
         0 by default, as the budget replaces it).
 
@@ -553,8 +625,9 @@ class FixedBudget(FundingRegime):
     VWS, nota budgetbekostiging SEH (20 May 2026), EUR 4.6 million per SEH from 2027.
     NVZ, Bijeenkomst Bekostiging en Zorgverkoop (22 May 2025): schoning per hospital or
     in total, with or without a national agreement; no schoning of the part already
-    covered by a beschikbaarheidbijdrage. Motie Claassen c.s. (Kamerstuk 31 765, nr. 927):
-    location-bound rather than institution-bound budgets.
+    covered by a beschikbaarheidbijdrage; no extra money in the macro budget. Motie
+    Claassen c.s. (Kamerstuk 31 765, nr. 927): location-bound rather than
+    institution-bound budgets.
     """
 
     name = "fixed-budget"
@@ -572,8 +645,12 @@ class FixedBudget(FundingRegime):
         schoning_base: SchoningBase = "organisation",
         other_dbc_revenue_eur_per_year_by_org: Mapping[str, float] | None = None,
         schoning_exempt_eur_per_year_by_org: Mapping[str, float] | None = None,
+        extra_money_share: float = 0.0,
+        schoning_persists_on_closure: bool = True,
+        bargaining_weight_by_org: Mapping[str, float] | None = None,
         sensitive_site_ids: Iterable[str] = (),
         beschikbaarheidbijdrage_eur_per_year: float = 0.0,
+        beschikbaarheidbijdrage_requires_24_7: bool = True,
     ) -> None:
         super().__init__(
             sites,
@@ -581,6 +658,7 @@ class FixedBudget(FundingRegime):
             baseline,
             sensitive_site_ids=sensitive_site_ids,
             beschikbaarheidbijdrage_eur_per_year=beschikbaarheidbijdrage_eur_per_year,
+            beschikbaarheidbijdrage_requires_24_7=beschikbaarheidbijdrage_requires_24_7,
         )
         if schoning not in ("hospital", "total", "none"):
             raise ValueError(f"schoning must be 'hospital', 'total' or 'none', got {schoning!r}")
@@ -592,6 +670,8 @@ class FixedBudget(FundingRegime):
             )
         if not 0.0 <= schoning_none_share <= 1.0:
             raise ValueError(f"schoning_none_share must be in [0, 1], got {schoning_none_share}")
+        if not 0.0 <= extra_money_share <= 1.0:
+            raise ValueError(f"extra_money_share must be in [0, 1], got {extra_money_share}")
         if not budget_eur_per_year >= 0:
             raise ValueError(f"budget_eur_per_year must be >= 0, got {budget_eur_per_year}")
         self.budget_eur_per_year = float(budget_eur_per_year)
@@ -599,45 +679,98 @@ class FixedBudget(FundingRegime):
         self.binding: Binding = binding
         self.schoning_none_share = float(schoning_none_share)
         self.schoning_base: SchoningBase = schoning_base
+        self.extra_money_share = float(extra_money_share)
+        self.schoning_persists_on_closure = bool(schoning_persists_on_closure)
         other = dict(other_dbc_revenue_eur_per_year_by_org or {})
         exempt = dict(schoning_exempt_eur_per_year_by_org or {})
-        for label, table in (("other DBC revenue", other), ("schoning exemption", exempt)):
+        weights = dict(bargaining_weight_by_org or {})
+        for label, table in (
+            ("other DBC revenue", other),
+            ("schoning exemption", exempt),
+            ("bargaining weight", weights),
+        ):
             unknown = sorted(set(table) - set(self._sites_by_org))
             if unknown:
                 raise ValueError(f"{label}: unknown organisation(s) {unknown}")
             if any(not v >= 0 for v in table.values()):
-                raise ValueError(f"{label}: amounts must be >= 0 EUR/yr, got {table}")
+                raise ValueError(f"{label}: values must be >= 0, got {table}")
         self._other = {o: other.get(o, 0.0) for o in self._sites_by_org}
         self._exempt = {o: exempt.get(o, 0.0) for o in self._sites_by_org}
+        self._weight = {o: weights.get(o, 1.0) for o in self._sites_by_org}
         self._budget_by_site = {
             s.site_id: self.budget_eur_per_year * s.opening_hours_per_week / HOURS_PER_WEEK
             for s in self._sites.values()
         }
-        self._share_by_org, self._shortfall_by_org = self._schoning_shares()
-
-    # -- schoning ---------------------------------------------------------------------
-    def _schoning_shares(self) -> tuple[dict[str, float], dict[str, float]]:
-        """Price cut per organisation [0-1] and the amount that could not be cut [EUR/yr]."""
-        to_clean: dict[str, float] = {}
-        base: dict[str, float] = {}
-        for org, site_ids in self._sites_by_org.items():
-            budget = sum(self._budget_by_site[s] for s in site_ids)
-            to_clean[org] = max(0.0, budget - self._exempt[org])
-            seh = sum(
+        self._price_base = {
+            org: sum(
                 sum(baseline_dbc_revenue_eur(self._tariff, self._baseline[s])) for s in site_ids
             )
-            base[org] = seh + (self._other[org] if self.schoning_base == "organisation" else 0.0)
-        share: dict[str, float] = {}
+            + (self._other[org] if self.schoning_base == "organisation" else 0.0)
+            for org, site_ids in self._sites_by_org.items()
+        }
+        full = {
+            o: sum(self._budget_by_site[s] for s in ids) for o, ids in self._sites_by_org.items()
+        }
+        self._full_cuts = self._cuts(full)
+        self._share_by_org, self._macro_by_org, self._shortfall_by_org = self._full_cuts
+
+    # -- schoning ---------------------------------------------------------------------
+    def _cuts(
+        self, paid_by_org: Mapping[str, float]
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """Own price cut per organisation [0-1], macro cut on other care and shortfall [EUR/yr].
+
+        Parameters
+        ----------
+        paid_by_org : mapping of str to float
+            Budget paid to each organisation per year [EUR/yr] (all locations in
+            operation when the schoning is set; the budget still paid when it reverts).
+        """
+        base = self._price_base
+        to_clean = {
+            o: max(0.0, paid_by_org[o] * (1.0 - self.extra_money_share) - self._exempt[o])
+            for o in base
+        }
+        macro = dict.fromkeys(base, 0.0)
+        shortfall = dict.fromkeys(base, 0.0)
         if self.schoning == "total":
             total_base = sum(base.values())
-            common = sum(to_clean.values()) / total_base if total_base > 0 else 0.0
-            share = dict.fromkeys(base, common)
+            if total_base > 0:
+                share = dict.fromkeys(base, sum(to_clean.values()) / total_base)
+            else:
+                share, shortfall = dict.fromkeys(base, 0.0), dict(to_clean)
         else:
-            factor = 1.0 if self.schoning == "hospital" else self.schoning_none_share
-            share = {o: factor * to_clean[o] / base[o] if base[o] > 0 else 0.0 for o in base}
+            own = self.schoning_none_share if self.schoning == "none" else 1.0
+            own_eur = {o: own * v for o, v in to_clean.items()}
+            share = {o: own_eur[o] / base[o] if base[o] > 0 else 0.0 for o in base}
+            shortfall = {o: 0.0 if base[o] > 0 else own_eur[o] for o in base}
+            if self.schoning == "none":
+                rest = sum(to_clean.values()) - sum(own_eur.values())
+                weighted = {o: self._other[o] * self._weight[o] for o in base}
+                total_weighted = sum(weighted.values())
+                if total_weighted > 0:
+                    macro = {o: rest * w / total_weighted for o, w in weighted.items()}
+                else:  # no other care to cut: the rest stays with the hospitals
+                    shortfall = {o: shortfall[o] + to_clean[o] - own_eur[o] for o in base}
         clamped = {o: min(1.0, s) for o, s in share.items()}
-        shortfall = {o: (share[o] - clamped[o]) * base[o] for o in base}
-        return clamped, shortfall
+        for o in base:
+            shortfall[o] += (share[o] - clamped[o]) * base[o]
+        return clamped, macro, shortfall
+
+    def _cuts_at(
+        self, open_hours_share_by_site: Mapping[str, float] | None
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """The cuts in force: fixed when the cut persists, else following the budget paid."""
+        if self.schoning_persists_on_closure or not open_hours_share_by_site:
+            return self._full_cuts
+        shares = _shares(open_hours_share_by_site)
+        if all(v >= 1.0 for v in shares.values()):
+            return self._full_cuts
+        paid = {
+            o: sum(self._budget_share_eur_per_year(s, shares) for s in ids)
+            for o, ids in self._sites_by_org.items()
+        }
+        return self._cuts(paid)
 
     @property
     def budget_eur_per_year_by_site(self) -> Mapping[str, float]:
@@ -650,28 +783,47 @@ class FixedBudget(FundingRegime):
         return dict(self._share_by_org)
 
     @property
+    def macro_cut_eur_per_year_by_org(self) -> Mapping[str, float]:
+        """Cut on each organisation's other care from the macro part of ``none`` [EUR/yr]."""
+        return dict(self._macro_by_org)
+
+    @property
     def schoning_shortfall_eur_per_year_by_org(self) -> Mapping[str, float]:
-        """Amount that should have been cleaned but exceeds the price base [EUR/yr].
+        """Amount that should have been cleaned but could not be [EUR/yr].
 
         Non-zero only when a price cut would exceed 100% (possible with
-        ``schoning_base = "seh"``); budget neutrality then fails by this amount.
+        ``schoning_base = "seh"``) or when ``none`` finds no other care to cut; budget
+        neutrality then fails by this amount.
         """
         return dict(self._shortfall_by_org)
 
-    def price_factor(self, site_id: str) -> float:
+    def price_factor(
+        self, site_id: str, open_hours_share_by_site: Mapping[str, float] | None = None
+    ) -> float:
         """Return ``1 - schoning share`` of the site's organisation [-]."""
-        return 1.0 - self._share_by_org[self._site(site_id).organisation]
+        org = self._site(site_id).organisation
+        return 1.0 - self._cuts_at(open_hours_share_by_site)[0][org]
 
     def organisation_periodic_eur(
-        self, organisation: str, *, year_share: float
+        self,
+        organisation: str,
+        *,
+        year_share: float,
+        open_hours_share_by_site: Mapping[str, float] | None = None,
     ) -> dict[str, float]:
-        """Return the price cut on the organisation's other DBC revenue [EUR] (negative)."""
+        """Return the price cut on the organisation's other DBC revenue [EUR] (negative).
+
+        It holds the own-price cut on care outside the modelled SEH tariffs (schoning
+        base ``organisation``) and, under ``none``, the organisation's part of the macro
+        cut on other care.
+        """
         if organisation not in self._sites_by_org:
             return {SCHONING_OTHER: 0.0}
+        share, macro, _ = self._cuts_at(open_hours_share_by_site)
+        own = share[organisation] * self._other[organisation]
         if self.schoning_base != "organisation":
-            return {SCHONING_OTHER: 0.0}
-        cut = self._share_by_org[organisation] * self._other[organisation]
-        return {SCHONING_OTHER: -year_share * cut}
+            own = 0.0
+        return {SCHONING_OTHER: -year_share * (own + macro[organisation])}
 
     # -- budget -----------------------------------------------------------------------
     def _budget_share_eur_per_year(self, site_id: str, shares: Mapping[str, float]) -> float:
@@ -728,7 +880,12 @@ def periodic_forfeit_eur_per_year(
     new_open_hours_share: float = 0.0,
     open_hours_share_by_site: Mapping[str, float] | None = None,
 ) -> float:
-    """Return the periodic payments the organisation loses if one SEH cuts its hours [EUR/yr].
+    """Return what the organisation loses, beyond the SEH's own patients, if one SEH cuts its hours.
+
+    The periodic payments lost (budget, beschikbaarheidbijdrage), less the prices that
+    come back when a schoning reverts with the budget (on the organisation's other care
+    and on the baseline DBC revenue of its other SEH locations) [EUR/yr]. With a cut
+    that persists the price term is zero.
 
     Parameters
     ----------
@@ -745,18 +902,31 @@ def periodic_forfeit_eur_per_year(
     Returns
     -------
     float
-        Budget and beschikbaarheidbijdrage lost by the whole organisation [EUR/yr]; zero
-        for an institution-bound budget while another location stays 24/7.
+        Net amount lost by the whole organisation [EUR/yr]; zero for an institution-bound
+        budget while another location stays 24/7.
     """
     org = regime.organisation_by_site[site_id]
     before = dict(open_hours_share_by_site or {})
     after = {**before, site_id: new_open_hours_share}
+    others = [s for s in regime.site_ids_by_organisation[org] if s != site_id]
+    dbc_others = {
+        s: sum(baseline_dbc_revenue_eur(regime.tariff, regime.baseline[s])) for s in others
+    }
 
     def paid(shares: Mapping[str, float]) -> float:
-        return sum(
+        periodic = sum(
             sum(regime.periodic_eur(s, year_share=1.0, open_hours_share_by_site=shares).values())
             for s in regime.site_ids_by_organisation[org]
         )
+        other_care = sum(
+            regime.organisation_periodic_eur(
+                org, year_share=1.0, open_hours_share_by_site=shares
+            ).values()
+        )
+        prices = sum(
+            dbc_others[s] * shares.get(s, 1.0) * regime.price_factor(s, shares) for s in others
+        )
+        return periodic + other_care + prices
 
     return paid(before) - paid(after)
 

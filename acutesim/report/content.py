@@ -61,7 +61,11 @@ KPI_INFO: dict[str, tuple[str, str]] = {
     "bed_transfers": ("admitted patients transferred for a bed", "patients"),
     "hap_contacts": ("HAP contacts", "contacts"),
     "hap_referral_share": ("HAP contacts referred to the SEH", "share"),
-    "population_beyond_norm_mean": ("inhabitants beyond the 45-minute norm", "persons"),
+    "population_beyond_norm_mean": ("inhabitants beyond the 45-minute norm (A1)", "persons"),
+    "population_beyond_norm_rivm_mean": (
+        "inhabitants beyond the 45-minute norm (RIVM definition)",
+        "persons",
+    ),
     "journeys": ("patient journeys started", "patients"),
     CLOSURES_KPI: ("SEH closures decided during the run", "closures"),
 }
@@ -906,6 +910,39 @@ def _map_section(data: ResultsData) -> Section:
     return Section("maps", "Maps", blocks)
 
 
+#: Knobs whose values decide funding verdicts, shown per scenario in the method section.
+ACCOUNTING_CHOICES: tuple[tuple[str, str], ...] = (
+    ("funding.regime", "regime"),
+    ("funding.switch_date", "switch"),
+    ("funding.schoning", "schoning"),
+    ("funding.schoning_persists_on_closure", "cut persists on closure"),
+    ("funding.extra_money_share", "new money"),
+    ("funding.binding", "binding"),
+    ("funding.beschikbaarheidbijdrage_requires_24_7", "bijdrage needs 24/7"),
+    ("behaviour.board.enabled", "board"),
+    ("behaviour.board.protect_sensitive", "protect sensitive"),
+    ("behaviour.board.concentrate", "concentrate"),
+    ("behaviour.volmelding.neutral", "volmelding neutral"),
+    ("behaviour.volmelding.sensitivity_per_1000_eur", "volmelding sensitivity"),
+)
+
+
+def _accounting_choice_rows(knobs: Any) -> list[list[str]]:
+    """Rows of the accounting-choices table from the manifest's ``funding_knobs``."""
+    if not isinstance(knobs, Mapping):
+        return []
+    rows = []
+    for scenario, tables in knobs.items():
+        row = [str(scenario)]
+        for path, _ in ACCOUNTING_CHOICES:
+            value: Any = tables
+            for part in path.split("."):
+                value = value.get(part) if isinstance(value, Mapping) else None
+            row.append("–" if value is None else _value(value))
+        rows.append(row)
+    return rows
+
+
 def _method_section(data: ResultsData) -> Section:
     m = data.manifest
     config = m.get("config") or {}
@@ -993,6 +1030,20 @@ def _method_section(data: ResultsData) -> Section:
                     "sources ('assumption': no published source; docs/assumptions.md)."
                 ),
                 align=["l", "l", "r", "l"],
+            )
+        )
+    choices = _accounting_choice_rows(m.get("funding_knobs"))
+    if choices and (param_rows or len(data.finance)):
+        blocks.append(
+            Table(
+                header=["scenario", *(label for _, label in ACCOUNTING_CHOICES)],
+                rows=choices,
+                caption=(
+                    "Accounting choices and contested behaviour each scenario ran with "
+                    "(manifest.json funding_knobs; defaults filled in). A funding verdict "
+                    "holds only under these choices."
+                ),
+                align=["l"] + ["l"] * len(ACCOUNTING_CHOICES),
             )
         )
     if knob_docs and (param_rows or len(data.finance)):

@@ -14,9 +14,10 @@ no staff hours. Patients already inside when an SEH closes are still treated.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,6 +26,7 @@ import simpy
 from acutesim.domain.region import MTS_COLOURS, Site
 from acutesim.domain.roster import CapacitySchedule
 from acutesim.funding.behaviour import (
+    BoardBehaviour,
     SEHBoardState,
     board_decision,
     closure_effect,
@@ -101,9 +103,15 @@ class Board:
         self.meters = [StaffMeter(len(s.roles)) for s in model.schedules]
         self.minutes_in_operation = np.zeros(n)
         self.minutes_planned = np.zeros(n)
+        self.minutes_round_the_clock = np.zeros(n)
         self.night_visits = np.zeros(n)
         self.visits = np.zeros(n)
         self.hours_process: list[simpy.Process | None] = [None] * n
+        # Called at every review before the board decides, with (board, date, shares,
+        # quarter): lets a study evaluate other board parameters on the same books.
+        self.observer: (
+            Callable[[Board, dt.date, dict[str, float], tuple[float, float]], None] | None
+        ) = None
         self._last_close = 0.0
         self._month_start = 0.0
         for i, seh in enumerate(model.sehs):
@@ -147,25 +155,37 @@ class Board:
     def _close_month(self, month_key: str, now: float) -> None:
         self._account_operation(now)
         shares: dict[str, float] = {}
-        # A month's periodic payments and fixed costs follow the share of the WHOLE month's
-        # planned hours in operation, so the first and last (partial) months of a run
-        # count pro rata.
+        round_the_clock: dict[str, float] = {}
+        # The first and last months of a run are partial: every fixed line (fixed cost,
+        # periodic payments, schoning on other care) is booked for the simulated part of
+        # the month only (d/D), and the open shares are shares of that part.
         month_start = self.calendar.minutes_at(self.calendar.date(self._month_start).replace(day=1))
         month_end = self.calendar.minutes_at(_next_month(self.calendar.date(self._month_start)))
+        simulated = now - self._month_start
+        month_share = min(1.0, max(0.0, simulated / (month_end - month_start)))
         for i, site in enumerate(self.sites):
             hours = self.meters[i].take_hours(now)
             for role, h in zip(self.model.schedules[i].roles, hours, strict=True):
                 if role in self.setup.costs.staff_eur_per_hour_by_role and h > 0:
                     self.books.add_staff_hours(site.site_id, role, float(h))
-            planned = _open_minutes(
-                site.open_hour, site.close_hour, site.is_24_7, month_start, month_end
-            )
+            planned = self.minutes_planned[i]
             shares[site.site_id] = (
-                float(self.minutes_in_operation[i] / planned) if planned > 0 else 0.0
+                min(1.0, float(self.minutes_in_operation[i] / planned)) if planned > 0 else 0.0
+            )
+            round_the_clock[site.site_id] = (
+                min(1.0, float(self.minutes_round_the_clock[i] / simulated))
+                if simulated > 0
+                else 0.0
             )
         self.minutes_in_operation[:] = 0.0
         self.minutes_planned[:] = 0.0
-        rows = self.books.close_month(month_key, open_hours_share_by_site=shares)
+        self.minutes_round_the_clock[:] = 0.0
+        rows = self.books.close_month(
+            month_key,
+            open_hours_share_by_site=shares,
+            month_share=month_share,
+            round_the_clock_share_by_site=round_the_clock,
+        )
         self.model.recorder.finance_rows.extend(r.as_dict() for r in rows)
 
     def _account_operation(self, now: float) -> None:
@@ -178,6 +198,8 @@ class Board:
             self.minutes_planned[i] += planned
             if self.status[i] == "closed":
                 continue
+            if self.status[i] == "open" and site.is_24_7:
+                self.minutes_round_the_clock[i] += now - t0
             if self.status[i] == "night_closed":
                 self.minutes_in_operation[i] += _open_minutes(
                     NIGHT_CLOSURE_OPEN_HOUR, NIGHT_CLOSURE_CLOSE_HOUR, False, t0, now
@@ -205,79 +227,156 @@ class Board:
     # -- board reviews ---------------------------------------------------------------------
     def _review(self, date: dt.date) -> None:
         regime = self.setup.schedule.regime_at(date)
+        previous = self.setup.schedule.regime_at(date - dt.timedelta(days=1))
         params = self.setup.board
-        quarter_end = self.env.now
-        quarter_start = max(0.0, self.calendar.minutes_at(_quarter_start(date)))
+        quarter = (max(0.0, self.calendar.minutes_at(_quarter_start(date))), self.env.now)
+        night_share = (NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR) / HOURS_PER_DAY
         shares = {
-            s.site_id: (0.0 if self.status[i] == "closed" else 1.0)
+            s.site_id: {"closed": 0.0, "night_closed": night_share}.get(self.status[i], 1.0)
             for i, s in enumerate(self.sites)
         }
+        if previous is not regime:
+            self._shadow_review(previous, shares, quarter)
+        if self.observer is not None:
+            for i, site in enumerate(self.sites):
+                if self.status[i] == "open":
+                    self.frozen_figures[i] = self.books.year_figures(site.site_id)
+            self.observer(self, date, shares, quarter)
         for i, site in enumerate(self.sites):
-            sid = site.site_id
             self.quarters_since_change[i] += 1
-            org = site.organisation
-            others_open = any(
-                self.status[j] == "open" and s.organisation == org and j != i
-                for j, s in enumerate(self.sites)
-            )
-            retained = params.retained_patient_share if others_open else 0.0
-            figures = self.books.year_figures(sid) if self.status[i] == "open" else None
+            figures = self.books.year_figures(site.site_id) if self.status[i] == "open" else None
             if figures is not None:
                 self.frozen_figures[i] = figures
-            fig = figures or self.frozen_figures[i]
-            full = night = None
-            if fig is not None:
-                full = closure_effect(
-                    fig,
-                    periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
-                        regime, sid, open_hours_share_by_site=shares
-                    ),
-                    retained_patient_share=retained,
-                )
-                night_patients = self.night_visits[i] / self.visits[i] if self.visits[i] else 0.0
-                night = closure_effect(
-                    fig,
-                    periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
-                        regime,
-                        sid,
-                        new_open_hours_share=(NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR)
-                        / HOURS_PER_DAY,
-                        open_hours_share_by_site=shares,
-                    ),
-                    patient_share=night_patients,
-                    staff_share=_night_staff_share(
-                        self.model.schedules[i], quarter_start, quarter_end, self.model.horizon
-                    ),
-                    fixed_share=0.0,
-                    retained_patient_share=retained,
-                )
+            full, night = self._effects(i, regime, shares, quarter)
             closed_part = night if self.status[i] == "night_closed" else full
             if self.status[i] != "open" and closed_part is not None:
                 # projected margin of reopening the closed part this quarter
                 self.reopen_history[i].append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
-            state = SEHBoardState(
-                site_id=sid,
-                status=self.status[i],  # type: ignore[arg-type]
-                is_24_7=site.is_24_7,
-                margin_history_eur=self.books.quarterly_margins_eur(sid),
-                reserves_eur=self.books.reserves_eur(org),
-                closure_saves_eur_per_year=full.saves_eur_per_year if full else 0.0,
-                closure_forfeits_eur_per_year=full.forfeits_eur_per_year if full else 0.0,
-                night_closure_saves_eur_per_year=night.saves_eur_per_year if night else 0.0,
-                night_closure_forfeits_eur_per_year=night.forfeits_eur_per_year if night else 0.0,
-                closed_shift_share=_closed_shift_share(
-                    self.model.schedules[i], site, quarter_start, quarter_end, self.model.horizon
-                ),
-                is_sensitive=sid in self.setup.sensitive_site_ids,
-                closure_reason=self.reason[i],  # type: ignore[arg-type]
-                quarters_since_change=self.quarters_since_change[i],
-                reopen_margin_history_eur=tuple(self.reopen_history[i]),
-                organisation_margin_history_eur=self.books.organisation_quarterly_margins_eur(org),
+            state = self._state(
+                i, full, night, quarter, self.quarters_since_change[i], self.reopen_history[i]
             )
             self.night_visits[i] = self.visits[i] = 0.0
             decision = board_decision(state, params)
             if decision is not None:
                 self.apply(i, decision.action, decision.reason)
+
+    def _shadow_review(
+        self, previous: Any, shares: dict[str, float], quarter: tuple[float, float]
+    ) -> None:
+        """At a regime switch, record what the board would decide under the old regime.
+
+        Up to the switch both regimes saw the same patients (the old regime was in force),
+        so these decisions are the counterfactual of the same run; nothing is applied.
+        """
+        for i, site in enumerate(self.sites):
+            if self.status[i] == "open":
+                self.frozen_figures[i] = self.books.year_figures(site.site_id)
+            full, night = self._effects(i, previous, shares, quarter)
+            closed_part = night if self.status[i] == "night_closed" else full
+            history = list(self.reopen_history[i])
+            if self.status[i] != "open" and closed_part is not None:
+                history.append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
+            state = self._state(i, full, night, quarter, self.quarters_since_change[i] + 1, history)
+            decision = board_decision(state, self.setup.board)
+            self.model.recorder.shadow_decisions.append(
+                (
+                    self.env.now,
+                    site.site_id,
+                    previous.name,
+                    decision.action if decision else "none",
+                    decision.reason if decision else "",
+                )
+            )
+
+    def _effects(
+        self,
+        i: int,
+        regime: Any,
+        shares: dict[str, float],
+        quarter: tuple[float, float],
+        params: BoardBehaviour | None = None,
+    ) -> tuple[Any, Any]:
+        """What closing SEH ``i``, or closing it at night, saves and forfeits under a regime."""
+        fig = self.frozen_figures[i]
+        if fig is None:
+            return None, None
+        site = self.sites[i]
+        sid, org = site.site_id, site.organisation
+        # The quarter's DBC revenue was booked at the prices of the regime then in force;
+        # value it at the prices of the regime under review (at a switch they differ).
+        booked = self.setup.schedule.regime_at(self.calendar.date(quarter[0]))
+        if booked is not regime:
+            before = booked.price_factor(sid, shares)
+            if before > 0:
+                fig = dataclasses.replace(
+                    fig,
+                    revenue_dbc_eur_per_year=fig.revenue_dbc_eur_per_year
+                    * regime.price_factor(sid, shares)
+                    / before,
+                )
+        others_open = any(
+            self.status[j] == "open" and s.organisation == org and j != i
+            for j, s in enumerate(self.sites)
+        )
+        params = params or self.setup.board
+        retained = params.retained_patient_share if others_open else 0.0
+        full = closure_effect(
+            fig,
+            periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
+                regime, sid, open_hours_share_by_site=shares
+            ),
+            retained_patient_share=retained,
+        )
+        night_patients = self.night_visits[i] / self.visits[i] if self.visits[i] else 0.0
+        night = closure_effect(
+            fig,
+            periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
+                regime,
+                sid,
+                new_open_hours_share=(NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR)
+                / HOURS_PER_DAY,
+                open_hours_share_by_site=shares,
+            ),
+            patient_share=night_patients,
+            staff_share=_night_staff_share(
+                self.model.schedules[i], quarter[0], quarter[1], self.model.horizon
+            ),
+            fixed_share=0.0,
+            retained_patient_share=retained,
+        )
+        return full, night
+
+    def _state(
+        self,
+        i: int,
+        full: Any,
+        night: Any,
+        quarter: tuple[float, float],
+        quarters_since_change: int,
+        reopen_history: list[float],
+    ) -> SEHBoardState:
+        """The board's view of SEH ``i`` at this review."""
+        site = self.sites[i]
+        sid, org = site.site_id, site.organisation
+        return SEHBoardState(
+            site_id=sid,
+            status=self.status[i],  # type: ignore[arg-type]
+            is_24_7=site.is_24_7,
+            margin_history_eur=self.books.quarterly_margins_eur(sid),
+            reserves_eur=self.books.reserves_eur(org),
+            closure_saves_eur_per_year=full.saves_eur_per_year if full else 0.0,
+            closure_forfeits_eur_per_year=full.forfeits_eur_per_year if full else 0.0,
+            night_closure_saves_eur_per_year=night.saves_eur_per_year if night else 0.0,
+            night_closure_forfeits_eur_per_year=night.forfeits_eur_per_year if night else 0.0,
+            closed_shift_share=_closed_shift_share(
+                self.model.schedules[i], site, quarter[0], quarter[1], self.model.horizon
+            ),
+            is_sensitive=sid in self.setup.sensitive_site_ids,
+            closure_reason=self.reason[i],  # type: ignore[arg-type]
+            quarters_since_change=quarters_since_change,
+            reopen_margin_history_eur=tuple(reopen_history),
+            organisation_margin_history_eur=self.books.organisation_quarterly_margins_eur(org),
+        )
 
     def apply(self, i: int, action: str, reason: str) -> None:
         """Carry out a decision on SEH ``i`` at once (routing, norm KPI, staff cost)."""
@@ -294,9 +393,12 @@ class Board:
         elif action == "night_closure":
             self.status[i], self.reason[i] = "night_closed", reason
             self._start_hours(i, NIGHT_CLOSURE_OPEN_HOUR, NIGHT_CLOSURE_CLOSE_HOUR)
+            self.model.night_closure_changed(i, True)
         elif action == "reopen":
             self.status[i], self.reason[i] = "open", None
             self.reopen_history[i] = []
+            if i in self.model.night_closed:
+                self.model.night_closure_changed(i, False)
             self._stop_hours(i)
             seh.set_closed_permanent(False)
             if self.sites[i].is_24_7:

@@ -43,6 +43,7 @@ KPI_NAMES = (
     "hap_contacts",
     "hap_referral_share",
     "population_beyond_norm_mean",
+    "population_beyond_norm_rivm_mean",
     "journeys",
 )
 
@@ -152,6 +153,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
     add("hap_contacts", sum(rec.hap_contacts))
     add("hap_referral_share", _share(sum(rec.hap_referrals), sum(rec.hap_contacts)))
     add("population_beyond_norm_mean", time_weighted_mean(rec.norm_samples, t0, t1))
+    add("population_beyond_norm_rivm_mean", time_weighted_mean(rec.norm_rivm_samples, t0, t1))
     add("journeys", rec.n_created)
 
     status = [

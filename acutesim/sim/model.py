@@ -30,7 +30,7 @@ from acutesim.sim.demand import IncidentBatch, StreamGenerator
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.patient import HAP_DONE, NOT_CONVEYED, Patient
 from acutesim.sim.recorder import Recorder
-from acutesim.sim.seh import SEH, SEHStatus
+from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -118,6 +118,7 @@ class Model:
         self.sites: tuple[Site, ...] = region.seh_sites
         self.site_index = {s.site_id: i for i, s in enumerate(self.sites)}
         self.norm_tracker: Any = None
+        self.night_closed: set[int] = set()  # SEHs closed at night by a board
         self.board: Board | None = None
         self.recorder = Recorder(
             [s.site_id for s in self.sites],
@@ -244,12 +245,34 @@ class Model:
             self.region.area_population(),
         )
         self._record_norm()
+        self._record_norm_rivm()
 
     def _norm_open_mask(self) -> np.ndarray:
+        """24/7 SEHs an A1 ambulance can bring a patient to now.
+
+        Under the LPZ rule an A1 patient still goes to a volgemeld SEH, so volmelding
+        does not take an SEH out of reach; a closed, night-closed (outside hours) or
+        unstaffed shift does.
+        """
         return np.array(
             [
-                seh.status is SEHStatus.OPEN
+                seh.status in ACCEPTING
                 for seh, ok in zip(self.sehs, self.norm_sites, strict=True)
+                if ok
+            ],
+            dtype=bool,
+        )
+
+    def _norm_rivm_mask(self) -> np.ndarray:
+        """24/7 SEHs RIVM counts: in operation around the clock by decision.
+
+        RIVM's definition ignores volmelding and shift closures: an SEH counts unless it
+        is closed or no longer open 24/7 (a night closure) by a board or the scenario.
+        """
+        return np.array(
+            [
+                not (seh.is_closed_permanent or i in self.night_closed)
+                for i, (seh, ok) in enumerate(zip(self.sehs, self.norm_sites, strict=True))
                 if ok
             ],
             dtype=bool,
@@ -260,10 +283,25 @@ class Model:
             value = float(self.norm_tracker.population_beyond(self._norm_open_mask()))
             self.recorder.norm_sample(self.env.now, value)
 
+    def _record_norm_rivm(self) -> None:
+        if self.norm_tracker is not None:
+            value = float(self.norm_tracker.population_beyond(self._norm_rivm_mask()))
+            self.recorder.norm_rivm_sample(self.env.now, value)
+
+    def night_closure_changed(self, index: int, night_closed: bool) -> None:
+        """A board closed SEH ``index`` at night (or reopened it around the clock)."""
+        if night_closed:
+            self.night_closed.add(index)
+        else:
+            self.night_closed.discard(index)
+        self._record_norm_rivm()
+
     def _status_changed(self, index: int, old: SEHStatus, new: SEHStatus) -> None:
         if self.norm_tracker is not None and self.norm_sites[index]:
-            if (old is SEHStatus.OPEN) != (new is SEHStatus.OPEN):
+            if (old in ACCEPTING) != (new in ACCEPTING):
                 self._record_norm()
+            if (old is SEHStatus.CLOSED) != (new is SEHStatus.CLOSED):
+                self._record_norm_rivm()
 
     # -- background processes --------------------------------------------------------------
     def _roster_process(

@@ -98,7 +98,11 @@ class Recorder:
         self.n_terminal: dict[str, int] = {}
         self.patient_sink = patient_sink
         self.norm_samples: list[tuple[float, float]] = []  # (t, population beyond norm)
+        self.norm_rivm_samples: list[tuple[float, float]] = []  # the same, RIVM definition
         self.closures: list[tuple[float, str, str, str]] = []  # (t, site_id, action, reason)
+        # At a funding-regime switch, what the board would have decided under the old
+        # regime: (t, site_id, regime, action or "none", reason)
+        self.shadow_decisions: list[tuple[float, str, str, str, str]] = []
         self.finance_rows: list[dict[str, Any]] = []
         self.on_visit: Callable[[Patient], None] | None = None  # the books, when funded
         # Daily sums for the warm-up analysis (all journeys, by departure day).
@@ -175,6 +179,10 @@ class Recorder:
     def norm_sample(self, t: float, population_beyond: float) -> None:
         """Population beyond the norm from ``t`` on (a step function) [persons]."""
         self.norm_samples.append((t, population_beyond))
+
+    def norm_rivm_sample(self, t: float, population_beyond: float) -> None:
+        """Population beyond the norm by RIVM's definition from ``t`` on [persons]."""
+        self.norm_rivm_samples.append((t, population_beyond))
 
     def closure(self, t: float, site_id: str, action: str, reason: str) -> None:
         """Record a board or policy decision on an SEH."""

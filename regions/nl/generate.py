@@ -1719,6 +1719,7 @@ def region_toml(sites: pd.DataFrame) -> str:
         'sites = "sites.csv"',
         'posts = "ambulance_posts.csv"',
         'rosters = "rosters.toml"',
+        'finance = "finance.toml"',
         "",
         "[travel]",
         'model = "road_network"',

@@ -131,10 +131,25 @@ def test_beschikbaarheidbijdrage_only_for_sensitive_sehs_pro_rata() -> None:
     regime = fee(sensitive_site_ids={"small"}, beschikbaarheidbijdrage_eur_per_year=2e6)
     assert regime.periodic_eur("small", year_share=0.5)[BESCHIKBAARHEIDBIJDRAGE] == 1e6
     assert regime.periodic_eur("big", year_share=0.5)[BESCHIKBAARHEIDBIJDRAGE] == 0.0
+    # the bijdrage pays for round-the-clock availability: an SEH open part of the day
+    # (a night closure) gets nothing; one open 24/7 for half the period gets half
     half_open = regime.periodic_eur(
         "small", year_share=1.0, open_hours_share_by_site={"small": 0.5}
     )
-    assert half_open[BESCHIKBAARHEIDBIJDRAGE] == 1e6
+    assert half_open[BESCHIKBAARHEIDBIJDRAGE] == 0.0
+    half_period = regime.periodic_eur(
+        "small",
+        year_share=1.0,
+        open_hours_share_by_site={"small": 0.5},
+        round_the_clock_share_by_site={"small": 0.5},
+    )
+    assert half_period[BESCHIKBAARHEIDBIJDRAGE] == 1e6
+    pro_rata = fee(
+        sensitive_site_ids={"small"},
+        beschikbaarheidbijdrage_eur_per_year=2e6,
+        beschikbaarheidbijdrage_requires_24_7=False,
+    ).periodic_eur("small", year_share=1.0, open_hours_share_by_site={"small": 0.5})
+    assert pro_rata[BESCHIKBAARHEIDBIJDRAGE] == 1e6
     assert regime.periodic_eur("small", year_share=1.0)[BUDGET] == 0.0
 
 
@@ -197,16 +212,81 @@ def test_schoning_total_is_budget_neutral_and_small_organisation_gains() -> None
     assert after["large_org"] < before["large_org"] - 1.0
 
 
-def test_schoning_none_takes_only_the_negotiated_share() -> None:
+def test_schoning_none_splits_own_prices_and_a_macro_cut_on_other_care() -> None:
     before = baseline_revenue_by_org_eur(fee())
-    none0 = baseline_revenue_by_org_eur(budget(schoning="none", schoning_none_share=0.0))
+    none0 = budget(schoning="none", schoning_none_share=0.0)
     none1 = baseline_revenue_by_org_eur(budget(schoning="none", schoning_none_share=1.0))
     hospital = baseline_revenue_by_org_eur(budget(schoning="hospital"))
-    assert none0["small_org"] == pytest.approx(before["small_org"] + 4_600_000.0)
+    # share 0: no own price cut; all of every budget comes out of other care, pro rata
+    # to other DBC revenue, so the small organisation gains and the large one pays
+    assert none0.schoning_share_by_org["small_org"] == 0.0
+    macro = none0.macro_cut_eur_per_year_by_org
+    budgets = 3 * 4_600_000.0 + 4_600_000.0 * 105 / 168
+    assert sum(macro.values()) == pytest.approx(budgets)
+    assert macro["large_org"] / macro["small_org"] == pytest.approx(420 / 110)
+    after0 = baseline_revenue_by_org_eur(none0)
+    assert after0["small_org"] > before["small_org"] + 1.0
+    assert after0["large_org"] < before["large_org"] - 1.0
+    assert sum(after0.values()) == pytest.approx(sum(before.values()), abs=1.0)
+    # share 1: the same as schoning per hospital
     assert none1["small_org"] == pytest.approx(hospital["small_org"])
     half = budget(schoning="none", schoning_none_share=0.5).schoning_share_by_org
     full = budget(schoning="hospital").schoning_share_by_org
     assert half["large_org"] == pytest.approx(0.5 * full["large_org"])
+
+
+def test_bargaining_weight_moves_the_macro_cut_between_organisations() -> None:
+    even = budget(schoning="none", schoning_none_share=0.0).macro_cut_eur_per_year_by_org
+    weighted = budget(
+        schoning="none", schoning_none_share=0.0, bargaining_weight_by_org={"large_org": 0.5}
+    ).macro_cut_eur_per_year_by_org
+    assert weighted["large_org"] < even["large_org"]
+    assert weighted["small_org"] > even["small_org"]
+    assert sum(weighted.values()) == pytest.approx(sum(even.values()))
+
+
+@pytest.mark.parametrize("schoning", ["hospital", "total", "none"])
+@pytest.mark.parametrize("sensitive", [frozenset(), frozenset({"small"})])
+def test_every_schoning_variant_is_macro_neutral_at_baseline_volume(
+    schoning: str, sensitive: frozenset[str]
+) -> None:
+    bb = 2e6
+    before = baseline_revenue_by_org_eur(
+        fee(sensitive_site_ids=sensitive, beschikbaarheidbijdrage_eur_per_year=bb)
+    )
+    exempt = {"small_org": bb} if sensitive else {}
+    after = baseline_revenue_by_org_eur(
+        budget(schoning=schoning, schoning_exempt_eur_per_year_by_org=exempt)
+    )
+    assert abs(sum(after.values()) - sum(before.values())) < 1.0
+
+
+def test_extra_money_share_is_the_only_new_money() -> None:
+    before = sum(baseline_revenue_by_org_eur(fee()).values())
+    budgets = 3 * 4_600_000.0 + 4_600_000.0 * 105 / 168
+    for schoning in ("hospital", "total", "none"):
+        after = sum(
+            baseline_revenue_by_org_eur(budget(schoning=schoning, extra_money_share=0.25)).values()
+        )
+        assert after - before == pytest.approx(0.25 * budgets)
+
+
+def test_a_persisting_cut_stays_and_a_reverting_cut_follows_the_budget() -> None:
+    closed = {"small": 0.0}
+    persist = budget(schoning="hospital")
+    revert = budget(schoning="hospital", schoning_persists_on_closure=False)
+    assert persist.price_factor("small", closed) == persist.price_factor("small") < 1.0
+    assert revert.price_factor("small") == persist.price_factor("small")
+    assert revert.price_factor("small", closed) == 1.0
+    assert revert.organisation_periodic_eur(
+        "small_org", year_share=1.0, open_hours_share_by_site=closed
+    )[SCHONING_OTHER] == pytest.approx(0.0)
+    # closing then forfeits only the cut on the SEH's own revenue under a reverting cut,
+    # i.e. exactly the SEH's DBC revenue at today's prices less what the books show
+    seh_dbc = sum(baseline_dbc_revenue_eur(TARIFF, BASELINE["small"]))
+    cut_dbc = seh_dbc * revert.price_factor("small")
+    assert cut_dbc + periodic_forfeit_eur_per_year(revert, "small") == pytest.approx(seh_dbc)
+    assert periodic_forfeit_eur_per_year(persist, "small") == pytest.approx(4_600_000.0)
 
 
 def test_price_cut_beyond_the_base_is_clamped_and_reported() -> None:
