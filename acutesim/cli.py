@@ -90,10 +90,13 @@ def run(
 def summary(
     results_dir: Annotated[Path, typer.Argument(help="A results directory.")],
 ) -> None:
-    """Print the KPI comparison table (means, 95% CIs, paired differences) of a results dir."""
+    """Print the headline, then the KPI table (means, 95% CIs, paired differences)."""
+    from acutesim.analysis.headline import headline_text, results_headline
     from acutesim.analysis.stats import summarise
 
-    _print_table(summarise(results_dir).to_text_table())
+    result = summarise(results_dir)
+    about, heads = results_headline(result, results_dir)
+    _print_table(headline_text(heads, about) + "\n\n" + result.to_text_table())
 
 
 @app.command()

@@ -12,7 +12,6 @@ one in ``report.html`` and in ``acutesim summary`` (the same :class:`Summary` an
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,10 +21,29 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from acutesim.analysis.stats import Summary, compare, fmt, summarise
+from acutesim.analysis.closures import (
+    CLOSING_ACTIONS,
+    CLOSURES_KPI,
+    site_closures,
+)
+from acutesim.analysis.closures import (
+    closures_kpi_rows as closures_kpi_rows,
+)
+from acutesim.analysis.headline import (
+    WORDINGS,
+    ScenarioHeadline,
+    Wording,
+    about_region,
+    difference_sentence,
+    find_region_pack,
+    robustness_sentences,
+    scenario_headlines,
+)
+from acutesim.analysis.headline import measured_period as period_words
+from acutesim.analysis.stats import Summary, fmt, summarise
 from acutesim.errors import AcutesimError, ResultsError
 from acutesim.experiment.store import ResultsStore
-from acutesim.units import DAYS_PER_YEAR, MINUTES_PER_DAY
+from acutesim.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -33,10 +51,7 @@ if TYPE_CHECKING:
     from acutesim.domain.region import Region
     from acutesim.geo.reachability import ReachabilityResult
 
-from acutesim.geo.norm import NORM_MINUTES
-
-CLOSING_ACTIONS = frozenset({"closure", "night_closure"})
-CLOSURES_KPI = "n_closures"
+from acutesim.geo.norm import NORM_MINUTES, NormParameters
 
 # KPI -> (what it is, unit); units as in docs/formats.md.
 KPI_INFO: dict[str, tuple[str, str]] = {
@@ -67,57 +82,17 @@ KPI_INFO: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Headline:
-    """How to say a difference in one KPI: words for up and down, and a noun phrase."""
-
-    more: str
-    less: str
-    what: str
-    plain: str
-    summed: bool = False
-
-
-# The KPIs the summary speaks about, in this order.
-HEADLINES: dict[str, Headline] = {
-    "volmelding_hours": Headline(
-        "more", "fewer", "hours of volmelding (all SEHs)", "hours of volmelding", summed=True
-    ),
-    "diversions": Headline(
-        "more", "fewer", "diverted ambulance patients", "diverted ambulance patients", True
-    ),
-    "closed_shift_hours": Headline(
-        "more",
-        "fewer",
-        "hours of SEHs closed for a shift",
-        "hours of SEHs closed for a shift",
-        summed=True,
-    ),
-    CLOSURES_KPI: Headline("more", "fewer", "SEH closures", "SEH closures", summed=True),
-    "population_beyond_norm_mean": Headline(
-        "more",
-        "fewer",
-        "inhabitants beyond the 45-minute norm on time-weighted average",
-        "inhabitants beyond the 45-minute norm",
-    ),
-    "ambulance_call_to_door_over_45_share": Headline(
-        "higher",
-        "lower",
-        "share of ambulance patients taking over 45 minutes from call to SEH door",
-        "the share of ambulance patients over 45 minutes from call to door",
-    ),
-    "seh_los_mean_minutes": Headline(
-        "minutes longer", "minutes shorter", "mean SEH length of stay", "mean SEH length of stay"
-    ),
-}
+Headline = Wording  # the name this module used before the headline moved to analysis
+HEADLINES = WORDINGS
 
 
 # -- content blocks -------------------------------------------------------------------------
 @dataclass
 class Paragraph:
-    """A paragraph of plain text."""
+    """A paragraph of plain text; ``style`` ``about`` or ``headline`` sets it apart."""
 
     text: str
+    style: str = ""
 
 
 @dataclass
@@ -126,6 +101,7 @@ class Bullets:
 
     items: list[str]
     lead: str = ""
+    style: str = ""
 
 
 @dataclass
@@ -250,70 +226,6 @@ def read_patients(results_dir: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def find_region_pack(manifest: Mapping[str, Any], results_dir: Path) -> Path | None:
-    """Find the run's region pack: the manifest's path, tried from a few likely places."""
-    region = manifest.get("region")
-    if not region:
-        return None
-    p = Path(str(region))
-    if p.is_absolute():
-        candidates = [p]
-    else:
-        here = Path.cwd()
-        candidates = [here / p, results_dir / p, results_dir.parent / p]
-        candidates += [results_dir.parent.parent / p]
-        config_region = (manifest.get("config") or {}).get("region")
-        experiment_file = manifest.get("experiment_file")
-        if config_region and experiment_file:
-            for base in (here, results_dir.parent, results_dir.parent.parent):
-                candidates.append(base / Path(str(experiment_file)).parent / str(config_region))
-    for c in candidates:
-        if (c / "region.toml").exists():
-            return c.resolve()
-    return None
-
-
-def closures_kpi_rows(
-    closures: pd.DataFrame, pairs: pd.DataFrame, warmup_minutes: float
-) -> pd.DataFrame:
-    """Count SEH closures decided during the measured window per (scenario, replication).
-
-    Closures a scenario imposes from t = 0 (``closed_sites``, reason ``policy``) are
-    inputs, not outcomes, and are not counted; night closures count as closures.
-
-    Parameters
-    ----------
-    closures : DataFrame
-        ``closures.parquet`` rows.
-    pairs : DataFrame
-        Every (``scenario``, ``replication``) that ran (zero closures included).
-    warmup_minutes : float
-        Start of the measured window [min].
-
-    Returns
-    -------
-    DataFrame
-        ``kpis.parquet``-shaped rows of the KPI ``n_closures`` [closures]; empty when no
-        scenario closed an SEH during the run.
-    """
-    if closures.empty:
-        return pd.DataFrame()
-    imposed = (closures["reason"] == "policy") & (closures["t_minutes"] <= 0.0)
-    decided = closures[
-        closures["action"].isin(CLOSING_ACTIONS)
-        & ~imposed
-        & (closures["t_minutes"] >= warmup_minutes)
-    ]
-    if decided.empty:
-        return pd.DataFrame()
-    counts = decided.groupby(["scenario", "replication"]).size().rename("value")
-    out = pairs.merge(counts.reset_index(), on=["scenario", "replication"], how="left")
-    out["value"] = out["value"].fillna(0.0).astype(float)
-    out["kpi"] = CLOSURES_KPI
-    out["site_id"] = None
-    return out[["scenario", "replication", "kpi", "value", "site_id"]]
-
-
 def sites_closed_at_end(
     status: pd.DataFrame, closures: pd.DataFrame, scenarios: Iterable[str]
 ) -> dict[str, tuple[str, ...]]:
@@ -378,13 +290,6 @@ def load_results(results_dir: str | Path, summary: Summary | None = None) -> Res
     kpis = _read(store, "kpis")
     status, closures = _read(store, "status"), _read(store, "closures")
     table = summary.table
-    if len(kpis):
-        pairs = kpis[["scenario", "replication"]].drop_duplicates()
-        warmup = float(summary.manifest.get("warmup_days") or 0.0) * MINUTES_PER_DAY
-        extra = closures_kpi_rows(closures, pairs, warmup)
-        if len(extra):
-            more = compare(extra, summary.scenarios, summary.baseline)
-            table = pd.concat([table, more], ignore_index=True)
     data = ResultsData(
         results_dir=d,
         summary=summary,
@@ -443,44 +348,10 @@ def _load_reachability(data: ResultsData) -> None:
 # -- words -------------------------------------------------------------------------------
 def measured_period(data: ResultsData) -> str:
     """``over the 49 measured days`` (or years, for runs of two years or more)."""
-    days = data.horizon_days - data.warmup_days
-    if days >= 2 * DAYS_PER_YEAR:
-        return f"over the {days / DAYS_PER_YEAR:.1f} measured years"
-    return f"over the {days:g} measured days"
+    return period_words(data.horizon_days, data.warmup_days)
 
 
-def headline_sentence(
-    row: Mapping[str, Any], baseline: str, headline: Headline, period: str = ""
-) -> str:
-    """Say one paired difference in words a reader can quote.
-
-    ``fixed_budget versus fee_per_dbc: 1.4 fewer SEH closures over the 4.9 measured
-    years (0.8 to 2.0)``; ``no clear difference`` when the 95% CI includes 0.
-    """
-    scenario = row["scenario"]
-    d, lo, hi = float(row["diff_mean"]), float(row["diff_ci_low"]), float(row["diff_ci_high"])
-    span = f" {period}" if period and headline.summed else ""
-    lead = f"{scenario} versus {baseline}:"
-    if not math.isfinite(d):
-        return f"{lead} no estimate of the difference in {headline.plain}"
-    if d == 0.0 and lo == 0.0 and hi == 0.0:
-        return f"{lead} no difference in {headline.plain} (equal in every replication)"
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        word = headline.more if d > 0 else headline.less
-        return (
-            f"{lead} {fmt(abs(d))} {word} {headline.what}{span} "
-            "(no confidence interval: fewer than 2 replications)"
-        )
-    if lo <= 0.0 <= hi:
-        return (
-            f"{lead} no clear difference in {headline.plain}{span} "
-            f"({fmt(d, signed=True)}; 95% CI {fmt(lo, signed=True)} to {fmt(hi, signed=True)})"
-        )
-    word = headline.more if d > 0 else headline.less
-    if lo == hi:
-        return f"{lead} {fmt(abs(d))} {word} {headline.what}{span} (the same in every replication)"
-    a, b = (lo, hi) if d > 0 else (-hi, -lo)
-    return f"{lead} {fmt(abs(d))} {word} {headline.what}{span} ({fmt(a)} to {fmt(b)})"
+headline_sentence = difference_sentence
 
 
 def headlines(data: ResultsData) -> dict[str, list[str]]:
@@ -681,6 +552,29 @@ def _region_words(data: ResultsData) -> str:
     return f"region pack '{data.manifest.get('region', '?')}'"
 
 
+def _assumption_words(data: ResultsData) -> str:
+    config = data.manifest.get("config") or {}
+    travel = str((data.region.travel if data.region is not None else {}).get("model", "?"))
+    travel_words = {
+        "straight_line": "straight-line distances at assumed road speeds",
+        "road_network": "shortest paths on the pack's road graph",
+        "matrix": "the pack's travel-time matrix",
+    }.get(travel, travel)
+    swept = isinstance(config.get("grid"), Mapping)
+    p = NormParameters()
+    return (
+        f"Assumed: travel times from {travel_words}; the norm counts {p.dispatch_minutes:g} "
+        f"minutes dispatch and {p.on_scene_minutes:g} minutes on scene (RIVM method); how "
+        "hospitals declare themselves full and decide to close follows behavioural knobs "
+        "without a published source (docs/assumptions.md, listed under Method)"
+        + (
+            "; the experiment sweeps some of them (robustness below)."
+            if swept
+            else "; this experiment does not sweep them, so the results hold for those values only."
+        )
+    )
+
+
 def _summary_section(data: ResultsData) -> Section:
     m = data.manifest
     descriptions = {
@@ -689,7 +583,50 @@ def _summary_section(data: ResultsData) -> Section:
         if isinstance(s, Mapping)
     }
     n_reps = m.get("replications", "?")
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    if data.region is not None:
+        blocks.append(
+            Paragraph(
+                about_region(
+                    data.region.name,
+                    data.region.description,
+                    data.region.sources,
+                    data.region.calendar.start_date,
+                    data.horizon_days,
+                ),
+                style="about",
+            )
+        )
+    else:
+        blocks.append(Paragraph(data.region_note or "The region pack was not found.", "about"))
+    blocks.append(Paragraph(_assumption_words(data), style="about"))
+    heads = scenario_headline_list(data)
+    if len(data.scenarios) > 1:
+        blocks.append(
+            Bullets(
+                [h.lead for h in heads],
+                lead=(
+                    "What changes: ranges are 95% confidence intervals (of the paired "
+                    "difference to the baseline); 'no clear difference' means the interval "
+                    "includes 0."
+                ),
+                style="headline",
+            )
+        )
+    else:
+        blocks.append(Paragraph(heads[0].lead if heads else "", style="headline"))
+        blocks.append(Paragraph("Only one scenario ran: there is nothing to compare."))
+    grid = (m.get("config") or {}).get("grid")
+    if isinstance(grid, Mapping):
+        base = grid.get("base") or data.baseline
+        named = {str(s.get("name")) for s in (m.get("config") or {}).get("scenarios", [])}
+        grid_scenarios = [s for s in data.scenarios if s not in named and s != base]
+        robust = robustness_sentences(
+            data.table, data.baseline, grid_scenarios, grid.get("knobs") or {}
+        )
+        if robust:
+            blocks.append(Bullets(robust, lead="Robustness across the swept assumptions:"))
+    blocks.append(
         Paragraph(
             f"This report compares {_count(len(data.scenarios), 'scenario')} of the experiment "
             f"'{m.get('experiment', '?')}' over the {_region_words(data)}, for "
@@ -697,7 +634,9 @@ def _summary_section(data: ResultsData) -> Section:
             f"{_count(n_reps, 'replication')} per scenario. The "
             f"baseline is '{data.baseline}'. Scenarios share their random numbers per "
             "replication, so differences are taken per replication (paired)."
-        ),
+        )
+    )
+    blocks.append(
         Bullets(
             [
                 f"{s}{' (baseline)' if s == data.baseline else ''}: "
@@ -705,22 +644,35 @@ def _summary_section(data: ResultsData) -> Section:
                 for s in data.scenarios
             ],
             lead="Scenarios:",
-        ),
-    ]
-    lines = headlines(data)
-    if lines:
-        blocks.append(
-            Paragraph(
-                "Headline differences against the baseline; ranges are 95% confidence "
-                "intervals of the paired difference, and 'no clear difference' means the "
-                "interval includes 0."
-            )
         )
-        for scenario, sentences in lines.items():
-            blocks.append(Bullets(sentences or ["no key KPIs in the results"], lead=f"{scenario}:"))
-    else:
-        blocks.append(Paragraph("Only one scenario ran: there is nothing to compare."))
+    )
+    for h in heads:
+        if h.details:
+            blocks.append(Bullets(h.details, lead=f"{h.scenario}, further differences:"))
     return Section("summary", "Summary", blocks)
+
+
+def scenario_headline_list(data: ResultsData) -> list[ScenarioHeadline]:
+    """The headline of every scenario (baseline first), as in ``acutesim summary``."""
+    reps = (
+        {str(k): int(v) for k, v in data.kpis.drop_duplicates(["scenario", "replication"])
+         .groupby("scenario").size().items()}
+        if len(data.kpis)
+        else {}
+    )  # fmt: skip
+    for s in data.scenarios:
+        reps.setdefault(s, int(data.manifest.get("replications") or 0))
+    closures = site_closures(data.closures, reps, data.warmup_days * MINUTES_PER_DAY)
+    return scenario_headlines(
+        data.table,
+        data.scenarios,
+        data.baseline,
+        closures,
+        reps,
+        site_names=data.site_names,
+        horizon_days=data.horizon_days,
+        warmup_days=data.warmup_days,
+    )
 
 
 def _kpi_section(data: ResultsData) -> Section:

@@ -64,6 +64,11 @@ figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.85em; color: #444; margin-top: 0.3em; }
 .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1em; }
 ul.headlines li { margin: 0.25em 0; }
+p.about { background: #fff7e6; border-left: 4px solid #e69f00; padding: 0.4em 0.8em;
+          margin: 0.5em 0; }
+ul.headline { font-size: 1.12em; }
+ul.headline li { margin: 0.5em 0; }
+p.headline { font-size: 1.12em; }
 footer { text-align: center; color: #777; font-size: 0.8em; padding: 1em; }
 """
 _URL = re.compile(r"(https?://[^\s<>\"')]+)")
@@ -232,11 +237,13 @@ def render_html(content: ReportContent, footer: str = "") -> str:
                 parts.append(f'<div class="grid">{"".join(grid)}</div>')
                 grid = []
             if isinstance(block, Paragraph):
-                parts.append(f"<p>{_text(block.text)}</p>")
+                cls = f' class="{block.style}"' if block.style else ""
+                parts.append(f"<p{cls}>{_text(block.text)}</p>")
             elif isinstance(block, Bullets):
                 lead = f"<p>{_text(block.lead)}</p>" if block.lead else ""
                 items = "".join(f"<li>{_text(i)}</li>" for i in block.items)
-                parts.append(f'{lead}<ul class="headlines">{items}</ul>')
+                cls = f"headlines {block.style}".strip()
+                parts.append(f'{lead}<ul class="{cls}">{items}</ul>')
             elif isinstance(block, Table):
                 parts.append(_table_html(block))
             elif isinstance(block, FigureSlot):

@@ -232,7 +232,9 @@ def _md_tables(md: str) -> list[list[list[str]]]:
 def _summary_cells(text: str, scenarios: list[str]) -> dict[tuple[str, str], str]:
     """Parse `acutesim summary` into {(kpi, scenario): cell text}."""
     out = {}
-    for line in text.splitlines()[2:]:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("kpi "))
+    for line in lines[start + 2 :]:
         if not line.strip() or line.startswith("mean [95% CI]") or line.startswith("MSER"):
             continue
         if not re.match(r"^[a-z0-9_]+ ", line):
@@ -294,10 +296,22 @@ def test_headline_sentences(synthetic):
     md = (d / "report.md").read_text(encoding="utf-8")
     # volmelding: diffs 50, 48, 51 -> clearly more
     assert re.search(
-        r"- fixed_budget versus fee_per_dbc: 49\.7 more hours of volmelding \(all SEHs\) over "
-        r"the 90 measured days \(\d+\.\d to \d+\.\d\)",
+        r"49\.7 more hours of volmelding \(all SEHs\) over "
+        r"the 90 measured days \(95% CI \d+\.\d to \d+\.\d\)",
         md,
     )
+    # the first screen: what the region is, then the change in kind
+    head = md[: md.index("## KPIs")]
+    assert "Region 'demo': a SYNTHETIC region, not a real place" in head
+    assert "Simulated from 5 January 2026 to 5 April 2026." in head
+    assert re.search(
+        r"- fixed_budget: kust \(Kustziekenhuis Strandhoorn\) closes \(financial\) on "
+        r"6 March 2026 in 2 of 3 replications\. Against the baseline: no clear difference in "
+        r"inhabitants beyond the 45-minute norm",
+        head,
+    )
+    assert "- fee_per_dbc (baseline): no SEH closes in any of the 3 replications." in head
+    assert "Assumed: travel times from straight-line distances" in head
     # call to door over 45: lower in every replication
     assert "fixed_budget versus fee_per_dbc: 0.033 lower share of ambulance patients" in md
     # closures 1, 1, 0 against 0, 0, 0: the CI includes 0
@@ -432,8 +446,8 @@ def _row(d, lo, hi):
 def test_headline_sentence_clear_decrease_reads_as_magnitudes():
     text = rc.headline_sentence(_row(-1.4, -2.0, -0.8), "dbc", HEAD, "over the 4.9 measured years")
     assert (
-        text
-        == "fixed versus dbc: 1.40 fewer SEH closures over the 4.9 measured years (0.800 to 2.00)"
+        text == "fixed versus dbc: 1.40 fewer SEH closures over the 4.9 measured years "
+        "(95% CI 0.800 to 2.00)"
     )
 
 
