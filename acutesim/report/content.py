@@ -12,6 +12,8 @@ one in ``report.html`` and in ``acutesim summary`` (the same :class:`Summary` an
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from acutesim.analysis.headline import (
     about_region,
     difference_sentence,
     find_region_pack,
+    long_date,
     robustness_sentences,
     scenario_headlines,
 )
@@ -200,11 +203,59 @@ class ResultsData:
         return float(self.manifest.get("warmup_days") or 0.0)
 
     @property
+    def start_date(self) -> dt.date | None:
+        """Calendar date of day 0 (None without the region pack)."""
+        return self.region.calendar.start_date if self.region is not None else None
+
+    def events_by_scenario(self) -> dict[str, list[tuple[float, str]]]:
+        """Scenario -> dated funding switches ``(day [days], label)`` within the horizon."""
+        start = self.start_date
+        if start is None:
+            return {}
+        out: dict[str, list[tuple[float, str]]] = {}
+        for scenario, when in switch_dates(self.manifest).items():
+            day = float((when - start).days)
+            if 0.0 <= day <= self.horizon_days:
+                out[scenario] = [
+                    (day, f"{scenario}: fixed budget from {long_date(when.isoformat())}")
+                ]
+        return out
+
+    @property
     def site_names(self) -> dict[str, str]:
         """Site id -> name (empty without a region)."""
         if self.region is None:
             return {}
         return {s.site_id: s.name for s in self.region.sites}
+
+
+def switch_dates(manifest: Mapping[str, Any]) -> dict[str, dt.date]:
+    """Scenario -> the date its funding switches regime (``funding.switch_date``).
+
+    Follows ``inherits`` in the experiment file as recorded in the manifest.
+    """
+    specs = {
+        str(s.get("name")): s
+        for s in (manifest.get("config") or {}).get("scenarios", [])
+        if isinstance(s, Mapping)
+    }
+    out: dict[str, dt.date] = {}
+    for name in specs:
+        seen: set[str] = set()
+        spec: Mapping[str, Any] | None = specs[name]
+        while spec is not None and name not in out:
+            funding = spec.get("funding")
+            when = funding.get("switch_date") if isinstance(funding, Mapping) else None
+            if when:
+                with contextlib.suppress(ValueError):
+                    out[name] = dt.date.fromisoformat(str(when)[:10])
+                break
+            parent = str(spec.get("inherits") or "")
+            if not parent or parent in seen:
+                break
+            seen.add(parent)
+            spec = specs.get(parent)
+    return out
 
 
 def _read(store: ResultsStore, name: str) -> pd.DataFrame:
@@ -707,38 +758,43 @@ def _figure_section(data: ResultsData) -> Section:
         FigureSlot(
             "differences",
             "Key KPIs: paired differences against the baseline",
-            "Dot: mean difference (scenario minus baseline); bar: its 95% confidence "
-            "interval; a bar that crosses the vertical line at 0 is no clear difference.",
+            "What to see: bars that stay clear of the line at 0 are real differences. Dot: "
+            "mean difference (scenario minus baseline, in the unit under each panel); bar: "
+            "its 95% confidence interval.",
             note=None if len(data.scenarios) > 1 else "Only one scenario: no differences.",
         ),
         FigureSlot(
             "status",
             "SEH status over time",
-            f"Replication {rep} of each scenario: when each SEH was open, volgemeld, closed "
-            "for a shift (below minimum staff), closed (by reason) or outside its opening "
-            "hours. The dashed line ends the warm-up.",
+            f"What to see: which SEH closes, and when, in each scenario (replication {rep}; "
+            "dates on the time axis). Colours: open, volgemeld, closed for a shift (below "
+            "minimum staff), closed (by reason) or outside opening hours; a dotted line "
+            "marks a funding switch, a dashed line the end of the warm-up.",
             note=None if len(data.status) else "status.parquet is empty or absent.",
         ),
         FigureSlot(
             "volmelding",
             "Volmelding hours per SEH",
-            "Hours each SEH was volgemeld over the measured window; whiskers are 95% "
-            "confidence intervals over replications.",
+            "What to see: which SEHs declare themselves full most, per scenario. Hours "
+            "volgemeld [h] over the measured window; whiskers are 95% confidence intervals "
+            "over replications, never below 0.",
             note=None if has_site else "No per-site volmelding_hours in kpis.parquet.",
         ),
         FigureSlot(
             "call_to_door",
             "Ambulance call to SEH door against the 45-minute norm",
-            "Per SEH that received the patient: the 95th percentile of minutes from the "
-            "112 call to the SEH door (left, dashed line: the norm) and the share of "
-            "ambulance patients over 45 minutes (right); whiskers are 95% CIs.",
+            "What to see: bars above the dashed 45-minute line. Per SEH that received the "
+            "patient: the 95th percentile of minutes [min] from the 112 call to the SEH door "
+            "(left) and the share [0-1] of ambulance patients over 45 minutes (right); "
+            "whiskers are 95% CIs within the KPI's range.",
             note=None if has_ctd else "No per-site call-to-door KPIs in kpis.parquet.",
         ),
         FigureSlot(
             "call_to_door_ecdf",
             "Distribution of call-to-door minutes",
-            "Cumulative share of ambulance patients by minutes from the 112 call to the SEH "
-            "door, pooled over replications, from the per-patient tables.",
+            "What to see: where each curve crosses the 45-minute line. Cumulative share "
+            "[0-1] of ambulance patients by minutes [min] from the 112 call to the SEH "
+            "door, pooled over replications.",
             note=None
             if len(data.patients)
             else (
@@ -750,15 +806,18 @@ def _figure_section(data: ResultsData) -> Section:
         FigureSlot(
             "population",
             "Population beyond the 45-minute norm over time",
-            "Mean over replications of the inhabitants who could not reach an open 24/7 SEH "
-            "(not volgemeld, not closed) within 45 minutes by ambulance: daily, or weekly "
-            "and 30-day means for long runs. The shaded days are warm-up.",
+            "What to see: the step when an SEH closes, and whether it follows a funding "
+            "switch (dotted line). Inhabitants [persons] who could not reach an open 24/7 "
+            "SEH (not volgemeld, not closed) within 45 minutes by ambulance, mean over "
+            "replications (daily, or weekly and 30-day means for long runs); shaded: "
+            "warm-up.",
             note=None if has_norm else "No population_beyond_norm rows in timeseries.parquet.",
         ),
         FigureSlot(
             "finance",
             "Finance per organisation",
-            "Revenue, cost and margin per month of each organisation (all its rows summed), "
+            "What to see: which organisation's margin turns negative, and when. Revenue, "
+            "cost and margin [EUR per month] of each organisation (all its rows summed), "
             "mean over replications.",
             note=None
             if len(data.finance)

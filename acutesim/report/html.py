@@ -120,6 +120,8 @@ def _draw(slot: FigureSlot, data: ResultsData) -> Figure | None:
             closures=data.closures,
             site_names=names,
             warmup_days=data.warmup_days,
+            start_date=data.start_date,
+            events_by_scenario=data.events_by_scenario(),
         )
     if key == "volmelding":
         ax = fg.plot_volmelding_by_site(data.kpis, colours=colours, site_names=names)
@@ -134,8 +136,13 @@ def _draw(slot: FigureSlot, data: ResultsData) -> Figure | None:
     if key == "call_to_door_ecdf":
         return fg.plot_call_to_door_ecdf(data.patients, colours=colours).figure
     if key == "population":
+        events = [e for evs in data.events_by_scenario().values() for e in evs]
         ax = fg.plot_population_beyond_norm(
-            data.timeseries, colours=colours, warmup_days=data.warmup_days
+            data.timeseries,
+            colours=colours,
+            warmup_days=data.warmup_days,
+            start_date=data.start_date,
+            events=events,
         )
         ax.figure.set_size_inches(11.0, 4.0)
         return ax.figure
