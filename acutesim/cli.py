@@ -9,15 +9,53 @@ that need them, so ``acutesim --help`` answers at once.
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
+
+_BRACKET = re.compile(r"(?<!\\)\[")
+
+
+def _escape_help(command: click.Command) -> None:
+    """Escape '[' in help texts, so the rich help renderer shows '[min]' instead of eating it.
+
+    Typer renders help as rich markup, where '[results/<name>]' or '[days]' reads as a
+    style tag and vanishes. Escaping here, once per command, covers every option of every
+    command, including options added later.
+    """
+    if getattr(command, "_acutesim_escaped", False):
+        return
+    command._acutesim_escaped = True  # type: ignore[attr-defined]
+    if command.help:
+        command.help = _BRACKET.sub(r"\\[", command.help)
+    for param in command.params:
+        text = getattr(param, "help", None)
+        if text:
+            param.help = _BRACKET.sub(r"\\[", text)  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _escape_help(sub)
+
+
+class _Group(TyperGroup):
+    """The top-level group: escapes the help of each command it hands out."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _escape_help(command)
+        return command
+
 
 app = typer.Typer(
     name="acutesim",
+    cls=_Group,
     help="Simulate regional acute care (SEH, HAP, ambulances), funding regimes and the "
     "45-minute norm.",
     no_args_is_help=True,
@@ -34,9 +72,23 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from acutesim import __version__
+
+        typer.echo(f"acutesim {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
 
@@ -44,7 +96,9 @@ def _main(
 @app.command()
 def run(
     experiment: Annotated[Path, typer.Argument(help="Experiment TOML file.")],
-    out: Annotated[Path | None, typer.Option(help="Results directory [results/<name>].")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results directory [default: results/<name>].")
+    ] = None,
     replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
     horizon_days: Annotated[
         float | None, typer.Option(min=1, help="Override horizon [days].")
@@ -103,15 +157,25 @@ def summary(
 def report(
     results_dir: Annotated[Path, typer.Argument(help="A results directory.")],
     out: Annotated[
-        Path | None, typer.Option(help="HTML file to write [RESULTS_DIR/report.html].")
+        Path | None, typer.Option(help="HTML file to write [default: RESULTS_DIR/report.html].")
     ] = None,
+    csv_locale: Annotated[
+        str,
+        typer.Option(
+            help="summary.csv style: 'en' (comma, decimal point) or 'nl' (semicolon, "
+            "decimal comma, for Dutch Excel)."
+        ),
+    ] = "en",
 ) -> None:
-    """Write a self-contained HTML report, with report.md and summary.csv beside it."""
+    """Write a self-contained HTML report, with report.md, summary.csv and .xlsx beside it."""
     from acutesim.report.html import companion_paths, write_report
 
-    path = write_report(results_dir, out)
+    path = write_report(results_dir, out, csv_locale=csv_locale)
     md, csv = companion_paths(path)
-    _err(f"report written to {path} (and {md.name}, {csv.name} beside it)")
+    _err(
+        f"report written to {path} (and {md.name}, {csv.name}, {csv.with_suffix('.xlsx').name} "
+        f"beside it; reach/<scenario>.gpkg in {results_dir})"
+    )
 
 
 @region_app.command("validate")

@@ -32,6 +32,7 @@ from acutesim.report.content import (
     build_content,
     load_results,
 )
+from acutesim.report.exports import check_csv_locale, summary_csv, summary_xlsx, write_reach_gpkgs
 from acutesim.report.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -263,20 +264,12 @@ def render_html(content: ReportContent, footer: str = "") -> str:
 
 
 # -- files ------------------------------------------------------------------------------------
-def summary_csv(data: ResultsData) -> str:
-    """The comparison table with units, unrounded, as CSV text."""
-    table = data.table.copy()
-    table.insert(2, "unit", [KPI_INFO.get(k, ("", ""))[1] for k in table["kpi"]])
-    table.insert(3, "baseline", data.baseline)
-    return table.to_csv(index=False, float_format="%.10g", lineterminator="\n")
-
-
 def companion_paths(out: Path) -> tuple[Path, Path]:
     """The Markdown and CSV files written beside the HTML file ``out``.
 
     ``report.md`` and ``summary.csv`` for ``report.html``; ``<stem>.md`` and
     ``<stem>-summary.csv`` for any other name, so that two reports in one folder never
-    overwrite each other's companions.
+    overwrite each other's companions. The workbook is the CSV's name with ``.xlsx``.
     """
     if out.stem == "report":
         return out.with_suffix(".md"), out.with_name("summary.csv")
@@ -284,9 +277,16 @@ def companion_paths(out: Path) -> tuple[Path, Path]:
 
 
 def write_report(
-    results_dir: str | Path, out: str | Path | None = None, *, summary: Summary | None = None
+    results_dir: str | Path,
+    out: str | Path | None = None,
+    *,
+    summary: Summary | None = None,
+    csv_locale: str = "en",
 ) -> Path:
-    """Write the HTML report of a results directory, with report.md and summary.csv beside it.
+    """Write the HTML report of a results directory, with its companions beside it.
+
+    Beside ``report.html``: ``report.md``, ``summary.csv``, ``summary.xlsx`` and, in
+    the results directory, ``reach/<scenario>.gpkg`` (docs/formats.md).
 
     Parameters
     ----------
@@ -297,6 +297,8 @@ def write_report(
     summary : Summary, optional
         The comparison to report (from :func:`~acutesim.analysis.stats.summarise`);
         computed when omitted. The same object feeds the HTML, the Markdown and the CSV.
+    csv_locale : {"en", "nl"}
+        ``nl`` writes summary.csv with semicolons and decimal commas (Dutch Excel).
 
     Returns
     -------
@@ -309,6 +311,7 @@ def write_report(
         When ``results_dir`` is not a finished results directory.
     """
     results_dir = Path(results_dir)
+    check_csv_locale(csv_locale)  # before the slow part
     summary = summary if summary is not None else summarise(results_dir)
     out_path = Path(out) if out is not None else results_dir / "report.html"
     data = load_results(results_dir, summary)
@@ -321,7 +324,9 @@ def write_report(
     )
     md_path, csv_path = companion_paths(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(csv_path, summary_csv(data).encode("utf-8"))
+    atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
+    atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
+    write_reach_gpkgs(data, results_dir / "reach")
     atomic_write_bytes(md_path, render_markdown(content).encode("utf-8"))
     atomic_write_bytes(out_path, render_html(content, footer).encode("utf-8"))
     return out_path

@@ -568,3 +568,99 @@ def test_read_knob_docs(tmp_path):
 def test_unknown_kpi_has_empty_unit():
     assert rc._unit("something_new") == ""
     assert rc._unit("volmelding_hours") == "h"
+
+
+# -- exports -----------------------------------------------------------------------------------
+def test_summary_xlsx_holds_every_table_of_summary_csv(synthetic):
+    from acutesim.report.exports import XLSX_SHEETS
+
+    d, _ = synthetic
+    sheets = pd.read_excel(d / "summary.xlsx", sheet_name=None)
+    assert tuple(sheets) == XLSX_SHEETS
+    csv = pd.read_csv(d / "summary.csv")
+    xlsx = sheets["summary"]
+    assert list(xlsx.columns) == list(csv.columns)
+    assert xlsx[["scenario", "kpi", "unit"]].equals(csv[["scenario", "kpi", "unit"]])
+    for column in ("mean", "ci_low", "ci_high", "diff_mean", "diff_ci_low", "diff_ci_high"):
+        pd.testing.assert_series_equal(xlsx[column], csv[column], rtol=1e-5, check_dtype=False)
+    means = sheets["means"].set_index("kpi [unit]")
+    assert "volmelding_hours [h]" in means.index
+    assert "population_beyond_norm_mean [persons]" in means.index
+    assert means.loc["volmelding_hours [h]", "fee_per_dbc: mean"] == pytest.approx(110.0)
+    diffs = sheets["differences"].set_index("kpi [unit]")
+    assert diffs.loc["volmelding_hours [h]", "fixed_budget: difference mean"] == pytest.approx(
+        49.6667, rel=1e-4
+    )
+    closures = sheets["closures"]
+    assert closures.to_dict("records")[0] | {} == {
+        "scenario": "fixed_budget",
+        "site_id": "kust",
+        "name": closures["name"].iloc[0],
+        "action": "closure",
+        "reason": "financial",
+        "closed in [replications]": 2,
+        "of [replications]": 3,
+        "first closing date [YYYY-MM-DD]": "2026-03-06",
+        "last first-closing date [YYYY-MM-DD]": "2026-03-06",
+    }
+
+
+def test_dutch_csv_uses_semicolons_and_decimal_commas(synthetic, tmp_path):
+    d, _ = synthetic
+    out = tmp_path / "nl" / "report.html"
+    write_report(d, out, csv_locale="nl")
+    text = (out.parent / "summary.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[0]
+    assert header.startswith("scenario;kpi;unit;baseline;n;mean;ci_low;ci_high")
+    assert "110;85,2" in text.replace("85,15", "85,2") or ";110;" in text
+    assert re.search(r";\d+,\d+;", text)
+    assert not re.search(r"\d\.\d", text)
+    dutch = pd.read_csv(out.parent / "summary.csv", sep=";", decimal=",")
+    english = pd.read_csv(d / "summary.csv")
+    pd.testing.assert_frame_equal(dutch, english)
+
+
+def test_unknown_csv_locale_is_bad_input(synthetic):
+    d, _ = synthetic
+    result = CliRunner().invoke(app, ["report", str(d), "--csv-locale", "de"])
+    assert result.exit_code != 0
+    from acutesim.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"'de' is not one of 'en', 'nl'"):
+        write_report(d, d / "x.html", csv_locale="de")
+
+
+@pytest.mark.skipif(not (DEMO / "region.toml").exists(), reason="regions/demo is not present")
+def test_reach_gpkg_per_scenario_for_qgis(synthetic):
+    import pyogrio
+
+    d, _ = synthetic
+    for scenario in ("fee_per_dbc", "fixed_budget"):
+        path = d / "reach" / f"{scenario}.gpkg"
+        assert path.exists()
+        assert [name for name, _ in pyogrio.list_layers(path)] == ["areas", "sites", "posts"]
+    areas = pyogrio.read_dataframe(d / "reach" / "fixed_budget.gpkg", layer="areas")
+    assert {"area_id", "population", "call_to_door_minutes", "beyond_norm"} <= set(areas.columns)
+    sites = pyogrio.read_dataframe(d / "reach" / "fixed_budget.gpkg", layer="sites")
+    status = dict(zip(sites["site_id"], sites["status"], strict=True))
+    assert status["kust"] == "closed"  # closed at the end in 2 of 3 replications
+    base = pyogrio.read_dataframe(d / "reach" / "fee_per_dbc.gpkg", layer="sites")
+    assert dict(zip(base["site_id"], base["status"], strict=True))["kust"] == "open"
+
+
+def test_version_and_help_show_units_and_defaults():
+    runner = CliRunner()
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0
+    assert version.stdout.strip() == "acutesim 0.1.0"
+
+    def flat(args):
+        text = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+        return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+
+    run_help = flat(["run", "--help"])
+    assert "Results directory [default: results/<name>]" in run_help
+    assert "Override horizon [days]" in run_help
+    reach_help = flat(["reach", "--help"])
+    assert "The norm [min]" in reach_help
+    assert "[default: 45.0]" in reach_help
