@@ -300,6 +300,21 @@ def map_(
     _err(f"map written to {write_reachability_map(result, pack, out)}")
 
 
+@app.command()
+def explore(
+    region: Annotated[Path, typer.Argument(help="Region pack folder.")],
+    out: Annotated[Path, typer.Option(help="HTML file to write.")],
+    service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
+) -> None:
+    """Write a self-contained page to close SEHs by a click and see the 45-minute norm."""
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.report.explorer import write_explorer
+
+    pack, areas = load_region_with_areas(region)
+    path = write_explorer(pack, out, areas, service=service)
+    _err(f"explorer written to {path} ({path.stat().st_size / 1e6:.2f} MB; open it in a browser)")
+
+
 def _print_table(text: str) -> None:
     typer.echo(text)
 
