@@ -65,7 +65,7 @@ def area_shapes(areas: gpd.GeoDataFrame) -> AreaShapes:
     points = shapely.union_all(geoms.to_numpy())
     hull = shapely.concave_hull(points, ratio=POINT_OUTLINE_RATIO)
     outline = hull.buffer(POINT_OUTLINE_BUFFER_M)
-    polygons = [g for g in geoms[~is_point]]
+    polygons = list(geoms[~is_point])
     if polygons:
         outline = shapely.union_all([outline, *polygons])
     regions = shapely.voronoi_polygons(points, extend_to=outline)
