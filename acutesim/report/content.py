@@ -582,6 +582,7 @@ def build_content(data: ResultsData) -> ReportContent:
             _kpi_section(data),
             _figure_section(data),
             _map_section(data),
+            _explorer_section(data),
             _method_section(data),
         ],
     )
@@ -610,7 +611,7 @@ def _assumption_words(data: ResultsData) -> str:
         "straight_line": "straight-line distances at assumed road speeds",
         "road_network": "shortest paths on the pack's road graph",
         "matrix": "the pack's travel-time matrix",
-    }.get(travel, travel)
+    }.get(travel, "the region pack's travel model" if travel == "?" else travel)
     swept = isinstance(config.get("grid"), Mapping)
     p = NormParameters()
     return (
@@ -915,6 +916,33 @@ def _map_section(data: ResultsData) -> Section:
             )
         )
     return Section("maps", "Maps", blocks)
+
+
+EXPLORER_FILE = "explorer.html"
+
+
+def _explorer_section(data: ResultsData) -> Section:
+    if data.region is None:
+        return Section("explorer", "Explorer", [Paragraph(data.region_note or "No region.")])
+    links = [
+        f"{s}: {EXPLORER_FILE}#closed={','.join(data.closed_at_end.get(s, ()))}"
+        for s in data.scenarios
+    ]
+    return Section(
+        "explorer",
+        "Explorer",
+        [
+            Paragraph(
+                f"{EXPLORER_FILE}, beside this report, is an interactive map of the region: "
+                "click an SEH to close or reopen it, and the page recomputes each area's "
+                "call-to-door minutes, the population beyond the norm and the sensitivity "
+                "of the remaining SEHs, with sliders for dispatch and on-scene minutes and "
+                "the norm. It needs no network. Each link below opens it with the SEHs that "
+                "a scenario closed by the end of the horizon:"
+            ),
+            Bullets(links),
+        ],
+    )
 
 
 def _method_section(data: ResultsData) -> Section:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from acutesim.analysis.stats import Summary, summarise
 from acutesim.experiment.store import atomic_write_bytes
 from acutesim.report.content import (
+    EXPLORER_FILE,
     HEADLINES,
     KPI_INFO,
     Bullets,
@@ -72,11 +73,11 @@ ul.headline li { margin: 0.5em 0; }
 p.headline { font-size: 1.12em; }
 footer { text-align: center; color: #777; font-size: 0.8em; padding: 1em; }
 """
-_URL = re.compile(r"(https?://[^\s<>\"')]+)")
+_URL = re.compile(r"(https?://[^\s<>\"')]+|\bexplorer\.html(?:#[^\s<>\"')]*)?)")
 
 
 def _text(s: str) -> str:
-    """Escape text and turn plain URLs into ordinary links."""
+    """Escape text and turn plain URLs (and the explorer beside the report) into links."""
     out = html.escape(s)
     return _URL.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', out)
 
@@ -327,6 +328,10 @@ def write_report(
     atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
     atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
     write_reach_gpkgs(data, results_dir / "reach")
+    if data.region is not None:
+        from acutesim.report.explorer import write_explorer
+
+        write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
     atomic_write_bytes(md_path, render_markdown(content).encode("utf-8"))
     atomic_write_bytes(out_path, render_html(content, footer).encode("utf-8"))
     return out_path
