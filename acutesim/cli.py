@@ -287,17 +287,22 @@ def map_(
     closed: Annotated[str, typer.Option(help="Site ids to treat as closed, comma-separated.")] = "",
     norm_minutes: Annotated[float, typer.Option(min=0, help="The norm [min].")] = 45.0,
     service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
+    label: Annotated[
+        str, typer.Option(help="Further site ids to label, comma-separated [closed, sensitive].")
+    ] = "",
 ) -> None:
-    """Draw call-to-door minutes per area, the norm boundary, SEHs and posts to a PNG."""
+    """Draw call-to-door minutes per area, the norm, SEHs and posts to a PNG."""
     from acutesim.config.load import load_region_with_areas
     from acutesim.geo.reachability import reachability
     from acutesim.report.maps import write_reachability_map
 
     pack, areas = load_region_with_areas(region)
     result = reachability(
-        pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas
-    )
-    _err(f"map written to {write_reachability_map(result, pack, out)}")
+        pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas,
+        with_sensitivity=True,
+    )  # fmt: skip
+    path = write_reachability_map(result, pack, out, named=_ids(label))
+    _err(f"map written to {path}")
 
 
 @app.command()

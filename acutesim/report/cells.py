@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # assumption that keeps coastal cells from ending at the town centre.
 POINT_OUTLINE_BUFFER_M = 8_000.0
 # Concave hull tightness for point packs (shapely ``ratio``: 0 = tightest, 1 = convex).
-POINT_OUTLINE_RATIO = 0.25
+POINT_OUTLINE_RATIO = 0.12
 
 
 @dataclass(frozen=True)
