@@ -65,14 +65,23 @@ def closures_kpi_rows(
     Returns
     -------
     DataFrame
-        ``kpis.parquet``-shaped rows of the KPI ``n_closures`` [closures]; empty when no
-        scenario closed an SEH during the run.
+        ``kpis.parquet``-shaped rows of the KPI ``n_closures`` [closures], one per pair;
+        zero where no SEH closed (a run without closures says so with 0, not silence).
     """
     decided = decided_closures(closures, warmup_minutes)
-    if decided.empty:
+    if pairs.empty:
         return pd.DataFrame()
-    counts = decided.groupby(["scenario", "replication"]).size().rename("value")
-    out = pairs.merge(counts.reset_index(), on=["scenario", "replication"], how="left")
+    if decided.empty:
+        counts = pd.DataFrame(
+            {
+                "scenario": pd.Series(dtype=object),
+                "replication": pd.Series(dtype=pairs["replication"].dtype),
+                "value": pd.Series(dtype=float),
+            }
+        )
+    else:
+        counts = decided.groupby(["scenario", "replication"]).size().rename("value").reset_index()
+    out = pairs.merge(counts, on=["scenario", "replication"], how="left")
     out["value"] = out["value"].fillna(0.0).astype(float)
     out["kpi"] = CLOSURES_KPI
     out["site_id"] = None

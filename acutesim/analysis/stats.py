@@ -196,7 +196,7 @@ def summarise(results_dir: str | Path) -> Summary:
     closures_path = d / "closures.parquet"
     closures = pd.read_parquet(closures_path) if closures_path.exists() else pd.DataFrame()
     warmup_minutes = float(manifest.get("warmup_days") or 0.0) * MINUTES_PER_DAY
-    if len(kpis):
+    if len(kpis) and closures_path.exists():
         pairs = kpis[["scenario", "replication"]].drop_duplicates()
         extra = closures_kpi_rows(closures, pairs, warmup_minutes)
         if len(extra):

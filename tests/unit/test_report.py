@@ -488,8 +488,10 @@ def test_closures_kpi_ignores_imposed_closures_and_counts_zeros():
     rows = rc.closures_kpi_rows(closures, pairs, warmup_minutes=0.0)
     assert rows["value"].tolist() == [0.0, 0.0, 1.0, 1.0]
     assert set(rows["kpi"]) == {"n_closures"}
-    assert rc.closures_kpi_rows(closures.iloc[:1], pairs, 0.0).empty
-    assert rc.closures_kpi_rows(closures, pairs, warmup_minutes=10_000.0).empty
+    # no decided closure: zero closures in every replication, said, not left out
+    assert rc.closures_kpi_rows(closures.iloc[:1], pairs, 0.0)["value"].tolist() == [0.0] * 4
+    late = rc.closures_kpi_rows(closures, pairs, warmup_minutes=10_000.0)
+    assert late["value"].tolist() == [0.0] * 4
 
 
 def test_sites_closed_at_end_majority_and_reopening():
