@@ -288,7 +288,10 @@ def map_(
     norm_minutes: Annotated[float, typer.Option(min=0, help="The norm [min].")] = 45.0,
     service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
     label: Annotated[
-        str, typer.Option(help="Further site ids to label, comma-separated [closed, sensitive].")
+        str,
+        typer.Option(
+            help="More site ids to label, comma-separated (closed and sensitive SEHs always are)."
+        ),
     ] = "",
 ) -> None:
     """Draw call-to-door minutes per area, the norm, SEHs and posts to a PNG."""

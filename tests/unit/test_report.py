@@ -666,3 +666,44 @@ def test_version_and_help_show_units_and_defaults():
     reach_help = flat(["reach", "--help"])
     assert "The norm [min]" in reach_help
     assert "[default: 45.0]" in reach_help
+
+
+@pytest.mark.skipif(not (DEMO / "region.toml").exists(), reason="regions/demo is not present")
+def test_report_links_the_explorer_with_each_scenarios_closures(synthetic):
+    d, html_path = synthetic
+    page = (d / "explorer.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page
+    assert 'id="explorer-data"' in page
+    md = (d / "report.md").read_text(encoding="utf-8")
+    assert "- fixed_budget: explorer.html#closed=kust" in md
+    assert "- fee_per_dbc: explorer.html#closed=" in md
+    text = html_path.read_text(encoding="utf-8")
+    assert '<a href="explorer.html#closed=kust">' in text
+
+
+def test_explorer_payload_matches_the_norm_matrices():
+    import base64
+
+    import numpy as np
+
+    if not (DEMO / "region.toml").exists():
+        pytest.skip("regions/demo is not present")
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.norm import NormInputs
+    from acutesim.report.explorer import explorer_payload, render_explorer
+
+    region, areas = load_region_with_areas(DEMO)
+    payload = explorer_payload(region, areas)
+    inputs = NormInputs.from_region(region)
+    matrix = np.frombuffer(base64.b64decode(payload["area_to_site_b64"]), dtype="<f8")
+    assert np.array_equal(matrix.reshape(inputs.area_to_site_minutes.shape),
+                          inputs.area_to_site_minutes)  # fmt: skip
+    post = np.frombuffer(base64.b64decode(payload["post_drive_b64"]), dtype="<f8")
+    assert np.array_equal(post, inputs.post_to_area_minutes.min(axis=0))
+    counted = [s["id"] for s in payload["sites"] if s["column"] >= 0]
+    assert counted == list(inputs.site_ids)
+    assert all(a["d"].startswith("M") for a in payload["areas"])
+    page = render_explorer(payload | {"region": "</script><b>x"})
+    assert "</script><b>" not in page.split('id="explorer-data">')[1].split("</script>")[0]
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page
