@@ -922,8 +922,9 @@ EXPLORER_FILE = "explorer.html"
 
 
 def _explorer_section(data: ResultsData) -> Section:
-    if data.region is None:
-        return Section("explorer", "Explorer", [Paragraph(data.region_note or "No region.")])
+    if data.region is None or not data.reach:
+        note = data.reach_note or data.region_note or "No region."
+        return Section("explorer", "Explorer", [Paragraph(f"No explorer: {note}")])
     links = [
         f"{s}: {EXPLORER_FILE}#closed={','.join(data.closed_at_end.get(s, ()))}"
         for s in data.scenarios

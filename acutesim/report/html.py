@@ -328,10 +328,13 @@ def write_report(
     atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
     atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
     write_reach_gpkgs(data, results_dir / "reach")
-    if data.region is not None:
-        from acutesim.report.explorer import write_explorer
-
-        write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
+    if data.region is not None and data.reach:  # the explorer needs the geo modules too
+        try:
+            from acutesim.report.explorer import write_explorer
+        except ImportError:
+            pass
+        else:
+            write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
     atomic_write_bytes(md_path, render_markdown(content).encode("utf-8"))
     atomic_write_bytes(out_path, render_html(content, footer).encode("utf-8"))
     return out_path
