@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 A4_PORTRAIT_INCHES = (8.27, 8.6)  # A4 width; leaves room for a caption below
 NORM_OUTLINE_COLOUR = "#08306b"
+BEYOND_HATCH_COLOUR = "white"
 SITE_STYLE: dict[str, dict[str, Any]] = {
     "open": {"marker": "s", "facecolor": "#d7301f", "edgecolor": "black", "label": "open SEH"},
     "closed": {"marker": "X", "facecolor": "black", "edgecolor": "white", "label": "closed SEH"},
@@ -212,15 +213,17 @@ def plot_reachability_map(
                             linewidth=thin)  # fmt: skip
         handles.append(Patch(facecolor="#d9d9d9", hatch="///", label="no ambulance access"))
     if len(layers.beyond):
-        with mpl.rc_context({"hatch.linewidth": 0.6, "hatch.color": NORM_OUTLINE_COLOUR}):
+        # White hatching: every area beyond the norm is coloured orange-red or darker,
+        # so white stays visible on all of them.
+        with mpl.rc_context({"hatch.linewidth": 0.8, "hatch.color": BEYOND_HATCH_COLOUR}):
             layers.beyond.plot(
-                ax=ax, facecolor="none", edgecolor=NORM_OUTLINE_COLOUR, hatch="////",
+                ax=ax, facecolor="none", edgecolor=NORM_OUTLINE_COLOUR, hatch="///",
                 linewidth=thin,
             )  # fmt: skip
-        handles.append(
-            Patch(facecolor="none", edgecolor=NORM_OUTLINE_COLOUR, hatch="////", linewidth=0.6,
-                  label=f"beyond the {norm:g}-minute norm")
-        )  # fmt: skip
+            handles.append(
+                Patch(facecolor=cmap(colour_norm(norm + 5.0)), edgecolor=NORM_OUTLINE_COLOUR,
+                      hatch="///", linewidth=0.6, label=f"beyond the {norm:g}-minute norm")
+            )  # fmt: skip
     layers.outline.boundary.plot(ax=ax, color="#252525", linewidth=0.9)
     handles.append(Line2D([], [], color="#252525", linewidth=0.9, label="outline of the region"))
 
@@ -350,6 +353,6 @@ def write_reachability_map(
     path.parent.mkdir(parents=True, exist_ok=True)
     ax = plot_reachability_map(result, region, named=named)
     tmp = path.with_name(f".{path.stem}.partial.png")
-    ax.figure.savefig(tmp, dpi=dpi, format="png")
+    ax.figure.savefig(tmp, dpi=dpi, format="png", bbox_inches="tight", pad_inches=0.15)
     os.replace(tmp, path)
     return path
