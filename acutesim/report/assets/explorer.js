@@ -106,9 +106,21 @@
     p.dataset.area = a.id;
     const t = document.createElementNS(SVGNS, "title");
     p.appendChild(t);
+    // the tooltip is written when the pointer arrives, not on every recompute
+    p.addEventListener("mouseenter", () => {
+      const m = last.minutes[i];
+      const j = last.nearest[i];
+      const site = j >= 0 ? siteByColumn[j].name : "no open SEH";
+      t.textContent =
+        `${a.name}: ${Number.isFinite(m) ? m.toFixed(1) : "no access"} min to ${site}; ` +
+        `${fmt(population[i])} inhabitants`;
+    });
     areaLayer.appendChild(p);
     return p;
   });
+  let last = { minutes: new Float64Array(nAreas), nearest: new Int32Array(nAreas) };
+  const shownFill = new Array(nAreas).fill("");
+  const shownBeyond = new Uint8Array(nAreas).fill(2);
   const siteNodes = new Map();
   D.sites.forEach((s) => {
     const g = document.createElementNS(SVGNS, "g");
@@ -221,15 +233,17 @@
   function update() {
     const t0 = performance.now();
     const r = compute();
+    last = r;
     for (let i = 0; i < nAreas; i++) {
-      const p = areaPaths[i];
+      // touch the DOM only where something changed: a closure moves a few areas
       const m = r.minutes[i];
-      p.setAttribute("fill", colour(m));
-      p.setAttribute("class", m > state.norm ? "area beyond" : "area");
-      const site = r.nearest[i] >= 0 ? siteByColumn[r.nearest[i]].name : "no open SEH";
-      p.firstChild.textContent =
-        `${D.areas[i].name}: ${Number.isFinite(m) ? m.toFixed(1) : "no access"} min to ${site}; ` +
-        `${fmt(population[i])} inhabitants`;
+      const fill = colour(m);
+      if (fill !== shownFill[i]) { areaPaths[i].setAttribute("fill", fill); shownFill[i] = fill; }
+      const beyond = m > state.norm ? 1 : 0;
+      if (beyond !== shownBeyond[i]) {
+        areaPaths[i].setAttribute("class", beyond ? "area beyond" : "area");
+        shownBeyond[i] = beyond;
+      }
     }
     const sens = [];
     for (let j = 0; j < nCols; j++) {
