@@ -97,7 +97,8 @@ class Summary:
         lines.append("")
         lines.append(
             f"mean [95% CI] over replications; d = paired difference to '{self.baseline}' "
-            "(common random numbers)"
+            "(common random numbers); count intervals are exact Poisson (widened for "
+            "overdispersion), others t-intervals within the KPI's range"
         )
         warmup = self.warmup_text()
         if warmup:

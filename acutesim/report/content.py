@@ -434,7 +434,10 @@ def kpi_tables(data: ResultsData) -> tuple[Table, Table | None]:
     means = Table(
         header=["kpi", "unit", *scenarios],
         rows=[],
-        caption="Region-wide KPIs: mean [95% CI] over replications.",
+        caption=(
+            "Region-wide KPIs: mean [95% CI] over replications (counts: exact Poisson "
+            "interval widened for overdispersion; others: t-interval within the KPI's range)."
+        ),
         align=["l", "l", *["r"] * len(scenarios)],
     )
     others = [s for s in scenarios if s != data.baseline]
