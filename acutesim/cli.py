@@ -9,15 +9,53 @@ that need them, so ``acutesim --help`` answers at once.
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
+
+_BRACKET = re.compile(r"(?<!\\)\[")
+
+
+def _escape_help(command: click.Command) -> None:
+    """Escape '[' in help texts, so the rich help renderer shows '[min]' instead of eating it.
+
+    Typer renders help as rich markup, where '[results/<name>]' or '[days]' reads as a
+    style tag and vanishes. Escaping here, once per command, covers every option of every
+    command, including options added later.
+    """
+    if getattr(command, "_acutesim_escaped", False):
+        return
+    command._acutesim_escaped = True  # type: ignore[attr-defined]
+    if command.help:
+        command.help = _BRACKET.sub(r"\\[", command.help)
+    for param in command.params:
+        text = getattr(param, "help", None)
+        if text:
+            param.help = _BRACKET.sub(r"\\[", text)  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _escape_help(sub)
+
+
+class _Group(TyperGroup):
+    """The top-level group: escapes the help of each command it hands out."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _escape_help(command)
+        return command
+
 
 app = typer.Typer(
     name="acutesim",
+    cls=_Group,
     help="Simulate regional acute care (SEH, HAP, ambulances), funding regimes and the "
     "45-minute norm.",
     no_args_is_help=True,
@@ -34,9 +72,23 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from acutesim import __version__
+
+        typer.echo(f"acutesim {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
 
@@ -44,7 +96,9 @@ def _main(
 @app.command()
 def run(
     experiment: Annotated[Path, typer.Argument(help="Experiment TOML file.")],
-    out: Annotated[Path | None, typer.Option(help="Results directory [results/<name>].")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results directory [default: results/<name>].")
+    ] = None,
     replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
     horizon_days: Annotated[
         float | None, typer.Option(min=1, help="Override horizon [days].")
@@ -97,25 +151,38 @@ def run(
 def summary(
     results_dir: Annotated[Path, typer.Argument(help="A results directory.")],
 ) -> None:
-    """Print the KPI comparison table (means, 95% CIs, paired differences) of a results dir."""
+    """Print the headline, then the KPI table (means, 95% CIs, paired differences)."""
+    from acutesim.analysis.headline import headline_text, results_headline
     from acutesim.analysis.stats import summarise
 
-    _print_table(summarise(results_dir).to_text_table())
+    result = summarise(results_dir)
+    about, heads = results_headline(result, results_dir)
+    _print_table(headline_text(heads, about) + "\n\n" + result.to_text_table())
 
 
 @app.command()
 def report(
     results_dir: Annotated[Path, typer.Argument(help="A results directory.")],
     out: Annotated[
-        Path | None, typer.Option(help="HTML file to write [RESULTS_DIR/report.html].")
+        Path | None, typer.Option(help="HTML file to write [default: RESULTS_DIR/report.html].")
     ] = None,
+    csv_locale: Annotated[
+        str,
+        typer.Option(
+            help="summary.csv style: 'en' (comma, decimal point) or 'nl' (semicolon, "
+            "decimal comma, for Dutch Excel)."
+        ),
+    ] = "en",
 ) -> None:
-    """Write a self-contained HTML report, with report.md and summary.csv beside it."""
+    """Write a self-contained HTML report, with report.md, summary.csv and .xlsx beside it."""
     from acutesim.report.html import companion_paths, write_report
 
-    path = write_report(results_dir, out)
+    path = write_report(results_dir, out, csv_locale=csv_locale)
     md, csv = companion_paths(path)
-    _err(f"report written to {path} (and {md.name}, {csv.name} beside it)")
+    _err(
+        f"report written to {path} (and {md.name}, {csv.name}, {csv.with_suffix('.xlsx').name} "
+        f"beside it; reach/<scenario>.gpkg in {results_dir})"
+    )
 
 
 @region_app.command("validate")
@@ -233,8 +300,14 @@ def map_(
     closed: Annotated[str, typer.Option(help="Site ids to treat as closed, comma-separated.")] = "",
     norm_minutes: Annotated[float, typer.Option(min=0, help="The norm [min].")] = 45.0,
     service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
+    label: Annotated[
+        str,
+        typer.Option(
+            help="More site ids to label, comma-separated (closed and sensitive SEHs always are)."
+        ),
+    ] = "",
 ) -> None:
-    """Draw call-to-door minutes per area, the norm boundary, SEHs and posts to a PNG."""
+    """Draw call-to-door minutes per area, the norm, SEHs and posts to a PNG."""
     from acutesim.config.load import load_region_with_areas
     from acutesim.geo.reachability import reachability
     from acutesim.report.maps import MAP_FORMATS, write_reachability_map
@@ -247,9 +320,26 @@ def map_(
         raise typer.Exit(2)
     pack, areas = load_region_with_areas(region)
     result = reachability(
-        pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas
-    )
-    _err(f"map written to {write_reachability_map(result, pack, out)}")
+        pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas,
+        with_sensitivity=True,
+    )  # fmt: skip
+    path = write_reachability_map(result, pack, out, named=_ids(label))
+    _err(f"map written to {path}")
+
+
+@app.command()
+def explore(
+    region: Annotated[Path, typer.Argument(help="Region pack folder.")],
+    out: Annotated[Path, typer.Option(help="HTML file to write.")],
+    service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
+) -> None:
+    """Write a self-contained page to close SEHs by a click and see the 45-minute norm."""
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.report.explorer import write_explorer
+
+    pack, areas = load_region_with_areas(region)
+    path = write_explorer(pack, out, areas, service=service)
+    _err(f"explorer written to {path} ({path.stat().st_size / 1e6:.2f} MB; open it in a browser)")
 
 
 def _print_table(text: str) -> None:

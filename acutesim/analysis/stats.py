@@ -16,26 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from acutesim.analysis.closures import closures_kpi_rows, decided_closures
+from acutesim.analysis.intervals import CONFIDENCE, kpi_interval, t_interval
 from acutesim.errors import ResultsError
 from acutesim.experiment.store import ResultsStore
+from acutesim.units import MINUTES_PER_DAY
 
-CONFIDENCE = 0.95
+__all__ = ["CONFIDENCE", "Summary", "compare", "fmt", "mser5", "summarise", "t_interval"]
 
-
-def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
-    """Return ``(mean, low, high)`` of a Student-t interval; NaN bounds for n < 2."""
-    from scipy import stats
-
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = len(x)
-    if n == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if n < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half
+MIN_WARMUP_SEARCH_DAYS = 20  # MSER-5 needs at least 4 batches of 5 days
 
 
 def mser5(series: np.ndarray) -> int:
@@ -77,6 +66,7 @@ class Summary:
     scenarios: list[str]
     manifest: dict[str, Any]
     warmup_suggestion_days: float | None = None
+    warmup_until_days: float | None = None
 
     def to_text_table(self, kpis: list[str] | None = None) -> str:
         """Format as a plain-text table: mean [95% CI] per scenario, difference to baseline."""
@@ -107,15 +97,29 @@ class Summary:
         lines.append("")
         lines.append(
             f"mean [95% CI] over replications; d = paired difference to '{self.baseline}' "
-            "(common random numbers)"
+            "(common random numbers); count intervals are exact Poisson (widened for "
+            "overdispersion), others t-intervals within the KPI's range"
         )
-        if self.warmup_suggestion_days is not None:
-            lines.append(
-                f"MSER-5 on the baseline's daily mean SEH length of stay suggests a warm-up of "
-                f"{self.warmup_suggestion_days:g} days (this run used "
-                f"{self.manifest.get('warmup_days', 'n/a')} days)"
-            )
+        warmup = self.warmup_text()
+        if warmup:
+            lines.append(warmup)
         return "\n".join(lines)
+
+    def warmup_text(self) -> str:
+        """The MSER-5 warm-up suggestion in words, or '' when there is none."""
+        if self.warmup_suggestion_days is None:
+            return ""
+        window = (
+            f", searched before the baseline's first SEH closure on day "
+            f"{self.warmup_until_days:.0f},"
+            if self.warmup_until_days is not None
+            else ""
+        )
+        return (
+            f"MSER-5 on the baseline's daily mean SEH length of stay{window} suggests a "
+            f"warm-up of {self.warmup_suggestion_days:g} days (this run used "
+            f"{self.manifest.get('warmup_days', 'n/a')} days)"
+        )
 
 
 def fmt(value: float, *, signed: bool = False) -> str:
@@ -146,7 +150,7 @@ def compare(kpis: pd.DataFrame, scenarios: list[str], baseline: str) -> pd.DataF
         for s in scenarios:
             if s not in wide.columns:
                 continue
-            mean, lo, hi = t_interval(wide[s].to_numpy())
+            mean, lo, hi = kpi_interval(str(kpi), wide[s].to_numpy())
             d_mean = d_lo = d_hi = math.nan
             if s != baseline and baseline in wide.columns:
                 diff = (wide[s] - wide[baseline]).to_numpy()
@@ -188,6 +192,14 @@ def summarise(results_dir: str | Path) -> Summary:
             f"{kpi_path}: not found; the run did not finish (run it again to resume)"
         )
     kpis = pd.read_parquet(kpi_path)
+    closures_path = d / "closures.parquet"
+    closures = pd.read_parquet(closures_path) if closures_path.exists() else pd.DataFrame()
+    warmup_minutes = float(manifest.get("warmup_days") or 0.0) * MINUTES_PER_DAY
+    if len(kpis) and closures_path.exists():
+        pairs = kpis[["scenario", "replication"]].drop_duplicates()
+        extra = closures_kpi_rows(closures, pairs, warmup_minutes)
+        if len(extra):
+            kpis = pd.concat([kpis, extra], ignore_index=True)
     scenarios = [s for s in manifest.get("scenarios", []) if s in set(kpis["scenario"])]
     baseline = manifest.get("baseline") or (scenarios[0] if scenarios else "")
     order = {k: i for i, k in enumerate(dict.fromkeys(kpis["kpi"]))}
@@ -200,24 +212,61 @@ def summarise(results_dir: str | Path) -> Summary:
             ),
             kind="stable",
         ).reset_index(drop=True)
+    # A closure shifts the level of every KPI for good; MSER-5 would read that step as a
+    # start-up transient and suggest a warm-up up to the closure. Only the days before
+    # the baseline's first decided closure are searched.
+    base_closures = decided_closures(closures, 0.0)
+    if len(base_closures):
+        base_closures = base_closures[base_closures["scenario"] == baseline]
+    until = (
+        float(base_closures["t_minutes"].min()) / MINUTES_PER_DAY if len(base_closures) else None
+    )
     return Summary(
         table=table,
         baseline=baseline,
         scenarios=scenarios,
         manifest=manifest,
-        warmup_suggestion_days=suggest_warmup_days(d / "timeseries.parquet", baseline),
+        warmup_suggestion_days=suggest_warmup_days(
+            d / "timeseries.parquet", baseline, until_days=until
+        ),
+        warmup_until_days=until,
     )
 
 
 def suggest_warmup_days(
-    path: Path, scenario: str, kpi: str = "seh_los_mean_minutes"
+    path: Path,
+    scenario: str,
+    kpi: str = "seh_los_mean_minutes",
+    *,
+    until_days: float | None = None,
 ) -> float | None:
-    """MSER-5 warm-up for a daily KPI, averaged over replications [days]; None without data."""
+    """MSER-5 warm-up for a daily KPI, averaged over replications [days].
+
+    Parameters
+    ----------
+    path : Path
+        ``timeseries.parquet``.
+    scenario : str
+        The scenario whose series is searched (the baseline).
+    kpi : str
+        The daily KPI.
+    until_days : float, optional
+        Search only the days before this time [days], e.g. the first SEH closure.
+
+    Returns
+    -------
+    float or None
+        Days to delete [days]; None without data or with fewer than 20 days to search.
+    """
     if not path.exists():
         return None
     ts = pd.read_parquet(path)
     ts = ts[(ts["scenario"] == scenario) & (ts["kpi"] == kpi)]
+    if until_days is not None:
+        ts = ts[ts["t_days"] < until_days]
     if ts.empty:
         return None
     daily = ts.groupby("t_days")["value"].mean().sort_index()
+    if len(daily) < MIN_WARMUP_SEARCH_DAYS:
+        return None
     return float(mser5(daily.to_numpy()))

@@ -12,7 +12,8 @@ one in ``report.html`` and in ``acutesim summary`` (the same :class:`Summary` an
 
 from __future__ import annotations
 
-import math
+import contextlib
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,10 +23,30 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from acutesim.analysis.stats import Summary, compare, fmt, summarise
+from acutesim.analysis.closures import (
+    CLOSING_ACTIONS,
+    CLOSURES_KPI,
+    site_closures,
+)
+from acutesim.analysis.closures import (
+    closures_kpi_rows as closures_kpi_rows,
+)
+from acutesim.analysis.headline import (
+    WORDINGS,
+    ScenarioHeadline,
+    Wording,
+    about_region,
+    difference_sentence,
+    find_region_pack,
+    long_date,
+    robustness_sentences,
+    scenario_headlines,
+)
+from acutesim.analysis.headline import measured_period as period_words
+from acutesim.analysis.stats import Summary, fmt, summarise
 from acutesim.errors import AcutesimError, ResultsError
 from acutesim.experiment.store import ResultsStore
-from acutesim.units import DAYS_PER_YEAR, MINUTES_PER_DAY
+from acutesim.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -33,10 +54,7 @@ if TYPE_CHECKING:
     from acutesim.domain.region import Region
     from acutesim.geo.reachability import ReachabilityResult
 
-from acutesim.geo.norm import NORM_MINUTES
-
-CLOSING_ACTIONS = frozenset({"closure", "night_closure"})
-CLOSURES_KPI = "n_closures"
+from acutesim.geo.norm import NORM_MINUTES, NormParameters
 
 # KPI -> (what it is, unit); units as in docs/formats.md.
 KPI_INFO: dict[str, tuple[str, str]] = {
@@ -71,57 +89,17 @@ KPI_INFO: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Headline:
-    """How to say a difference in one KPI: words for up and down, and a noun phrase."""
-
-    more: str
-    less: str
-    what: str
-    plain: str
-    summed: bool = False
-
-
-# The KPIs the summary speaks about, in this order.
-HEADLINES: dict[str, Headline] = {
-    "volmelding_hours": Headline(
-        "more", "fewer", "hours of volmelding (all SEHs)", "hours of volmelding", summed=True
-    ),
-    "diversions": Headline(
-        "more", "fewer", "diverted ambulance patients", "diverted ambulance patients", True
-    ),
-    "closed_shift_hours": Headline(
-        "more",
-        "fewer",
-        "hours of SEHs closed for a shift",
-        "hours of SEHs closed for a shift",
-        summed=True,
-    ),
-    CLOSURES_KPI: Headline("more", "fewer", "SEH closures", "SEH closures", summed=True),
-    "population_beyond_norm_mean": Headline(
-        "more",
-        "fewer",
-        "inhabitants beyond the 45-minute norm on time-weighted average",
-        "inhabitants beyond the 45-minute norm",
-    ),
-    "ambulance_call_to_door_over_45_share": Headline(
-        "higher",
-        "lower",
-        "share of ambulance patients taking over 45 minutes from call to SEH door",
-        "the share of ambulance patients over 45 minutes from call to door",
-    ),
-    "seh_los_mean_minutes": Headline(
-        "minutes longer", "minutes shorter", "mean SEH length of stay", "mean SEH length of stay"
-    ),
-}
+Headline = Wording  # the name this module used before the headline moved to analysis
+HEADLINES = WORDINGS
 
 
 # -- content blocks -------------------------------------------------------------------------
 @dataclass
 class Paragraph:
-    """A paragraph of plain text."""
+    """A paragraph of plain text; ``style`` ``about`` or ``headline`` sets it apart."""
 
     text: str
+    style: str = ""
 
 
 @dataclass
@@ -130,6 +108,7 @@ class Bullets:
 
     items: list[str]
     lead: str = ""
+    style: str = ""
 
 
 @dataclass
@@ -228,11 +207,59 @@ class ResultsData:
         return float(self.manifest.get("warmup_days") or 0.0)
 
     @property
+    def start_date(self) -> dt.date | None:
+        """Calendar date of day 0 (None without the region pack)."""
+        return self.region.calendar.start_date if self.region is not None else None
+
+    def events_by_scenario(self) -> dict[str, list[tuple[float, str]]]:
+        """Scenario -> dated funding switches ``(day [days], label)`` within the horizon."""
+        start = self.start_date
+        if start is None:
+            return {}
+        out: dict[str, list[tuple[float, str]]] = {}
+        for scenario, when in switch_dates(self.manifest).items():
+            day = float((when - start).days)
+            if 0.0 <= day <= self.horizon_days:
+                out[scenario] = [
+                    (day, f"{scenario}: fixed budget from {long_date(when.isoformat())}")
+                ]
+        return out
+
+    @property
     def site_names(self) -> dict[str, str]:
         """Site id -> name (empty without a region)."""
         if self.region is None:
             return {}
         return {s.site_id: s.name for s in self.region.sites}
+
+
+def switch_dates(manifest: Mapping[str, Any]) -> dict[str, dt.date]:
+    """Scenario -> the date its funding switches regime (``funding.switch_date``).
+
+    Follows ``inherits`` in the experiment file as recorded in the manifest.
+    """
+    specs = {
+        str(s.get("name")): s
+        for s in (manifest.get("config") or {}).get("scenarios", [])
+        if isinstance(s, Mapping)
+    }
+    out: dict[str, dt.date] = {}
+    for name in specs:
+        seen: set[str] = set()
+        spec: Mapping[str, Any] | None = specs[name]
+        while spec is not None and name not in out:
+            funding = spec.get("funding")
+            when = funding.get("switch_date") if isinstance(funding, Mapping) else None
+            if when:
+                with contextlib.suppress(ValueError):
+                    out[name] = dt.date.fromisoformat(str(when)[:10])
+                break
+            parent = str(spec.get("inherits") or "")
+            if not parent or parent in seen:
+                break
+            seen.add(parent)
+            spec = specs.get(parent)
+    return out
 
 
 def _read(store: ResultsStore, name: str) -> pd.DataFrame:
@@ -252,70 +279,6 @@ def read_patients(results_dir: Path) -> pd.DataFrame:
         names = pq.read_schema(path).names
         frames.append(pq.read_table(path, columns=[c for c in columns if c in names]).to_pandas())
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-
-
-def find_region_pack(manifest: Mapping[str, Any], results_dir: Path) -> Path | None:
-    """Find the run's region pack: the manifest's path, tried from a few likely places."""
-    region = manifest.get("region")
-    if not region:
-        return None
-    p = Path(str(region))
-    if p.is_absolute():
-        candidates = [p]
-    else:
-        here = Path.cwd()
-        candidates = [here / p, results_dir / p, results_dir.parent / p]
-        candidates += [results_dir.parent.parent / p]
-        config_region = (manifest.get("config") or {}).get("region")
-        experiment_file = manifest.get("experiment_file")
-        if config_region and experiment_file:
-            for base in (here, results_dir.parent, results_dir.parent.parent):
-                candidates.append(base / Path(str(experiment_file)).parent / str(config_region))
-    for c in candidates:
-        if (c / "region.toml").exists():
-            return c.resolve()
-    return None
-
-
-def closures_kpi_rows(
-    closures: pd.DataFrame, pairs: pd.DataFrame, warmup_minutes: float
-) -> pd.DataFrame:
-    """Count SEH closures decided during the measured window per (scenario, replication).
-
-    Closures a scenario imposes from t = 0 (``closed_sites``, reason ``policy``) are
-    inputs, not outcomes, and are not counted; night closures count as closures.
-
-    Parameters
-    ----------
-    closures : DataFrame
-        ``closures.parquet`` rows.
-    pairs : DataFrame
-        Every (``scenario``, ``replication``) that ran (zero closures included).
-    warmup_minutes : float
-        Start of the measured window [min].
-
-    Returns
-    -------
-    DataFrame
-        ``kpis.parquet``-shaped rows of the KPI ``n_closures`` [closures]; empty when no
-        scenario closed an SEH during the run.
-    """
-    if closures.empty:
-        return pd.DataFrame()
-    imposed = (closures["reason"] == "policy") & (closures["t_minutes"] <= 0.0)
-    decided = closures[
-        closures["action"].isin(CLOSING_ACTIONS)
-        & ~imposed
-        & (closures["t_minutes"] >= warmup_minutes)
-    ]
-    if decided.empty:
-        return pd.DataFrame()
-    counts = decided.groupby(["scenario", "replication"]).size().rename("value")
-    out = pairs.merge(counts.reset_index(), on=["scenario", "replication"], how="left")
-    out["value"] = out["value"].fillna(0.0).astype(float)
-    out["kpi"] = CLOSURES_KPI
-    out["site_id"] = None
-    return out[["scenario", "replication", "kpi", "value", "site_id"]]
 
 
 def sites_closed_at_end(
@@ -382,13 +345,6 @@ def load_results(results_dir: str | Path, summary: Summary | None = None) -> Res
     kpis = _read(store, "kpis")
     status, closures = _read(store, "status"), _read(store, "closures")
     table = summary.table
-    if len(kpis):
-        pairs = kpis[["scenario", "replication"]].drop_duplicates()
-        warmup = float(summary.manifest.get("warmup_days") or 0.0) * MINUTES_PER_DAY
-        extra = closures_kpi_rows(closures, pairs, warmup)
-        if len(extra):
-            more = compare(extra, summary.scenarios, summary.baseline)
-            table = pd.concat([table, more], ignore_index=True)
     data = ResultsData(
         results_dir=d,
         summary=summary,
@@ -447,44 +403,10 @@ def _load_reachability(data: ResultsData) -> None:
 # -- words -------------------------------------------------------------------------------
 def measured_period(data: ResultsData) -> str:
     """``over the 49 measured days`` (or years, for runs of two years or more)."""
-    days = data.horizon_days - data.warmup_days
-    if days >= 2 * DAYS_PER_YEAR:
-        return f"over the {days / DAYS_PER_YEAR:.1f} measured years"
-    return f"over the {days:g} measured days"
+    return period_words(data.horizon_days, data.warmup_days)
 
 
-def headline_sentence(
-    row: Mapping[str, Any], baseline: str, headline: Headline, period: str = ""
-) -> str:
-    """Say one paired difference in words a reader can quote.
-
-    ``fixed_budget versus fee_per_dbc: 1.4 fewer SEH closures over the 4.9 measured
-    years (0.8 to 2.0)``; ``no clear difference`` when the 95% CI includes 0.
-    """
-    scenario = row["scenario"]
-    d, lo, hi = float(row["diff_mean"]), float(row["diff_ci_low"]), float(row["diff_ci_high"])
-    span = f" {period}" if period and headline.summed else ""
-    lead = f"{scenario} versus {baseline}:"
-    if not math.isfinite(d):
-        return f"{lead} no estimate of the difference in {headline.plain}"
-    if d == 0.0 and lo == 0.0 and hi == 0.0:
-        return f"{lead} no difference in {headline.plain} (equal in every replication)"
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        word = headline.more if d > 0 else headline.less
-        return (
-            f"{lead} {fmt(abs(d))} {word} {headline.what}{span} "
-            "(no confidence interval: fewer than 2 replications)"
-        )
-    if lo <= 0.0 <= hi:
-        return (
-            f"{lead} no clear difference in {headline.plain}{span} "
-            f"({fmt(d, signed=True)}; 95% CI {fmt(lo, signed=True)} to {fmt(hi, signed=True)})"
-        )
-    word = headline.more if d > 0 else headline.less
-    if lo == hi:
-        return f"{lead} {fmt(abs(d))} {word} {headline.what}{span} (the same in every replication)"
-    a, b = (lo, hi) if d > 0 else (-hi, -lo)
-    return f"{lead} {fmt(abs(d))} {word} {headline.what}{span} ({fmt(a)} to {fmt(b)})"
+headline_sentence = difference_sentence
 
 
 def headlines(data: ResultsData) -> dict[str, list[str]]:
@@ -516,7 +438,10 @@ def kpi_tables(data: ResultsData) -> tuple[Table, Table | None]:
     means = Table(
         header=["kpi", "unit", *scenarios],
         rows=[],
-        caption="Region-wide KPIs: mean [95% CI] over replications.",
+        caption=(
+            "Region-wide KPIs: mean [95% CI] over replications (counts: exact Poisson "
+            "interval widened for overdispersion; others: t-interval within the KPI's range)."
+        ),
         align=["l", "l", *["r"] * len(scenarios)],
     )
     others = [s for s in scenarios if s != data.baseline]
@@ -664,6 +589,7 @@ def build_content(data: ResultsData) -> ReportContent:
             _kpi_section(data),
             _figure_section(data),
             _map_section(data),
+            _explorer_section(data),
             _method_section(data),
         ],
     )
@@ -685,6 +611,29 @@ def _region_words(data: ResultsData) -> str:
     return f"region pack '{data.manifest.get('region', '?')}'"
 
 
+def _assumption_words(data: ResultsData) -> str:
+    config = data.manifest.get("config") or {}
+    travel = str((data.region.travel if data.region is not None else {}).get("model", "?"))
+    travel_words = {
+        "straight_line": "straight-line distances at assumed road speeds",
+        "road_network": "shortest paths on the pack's road graph",
+        "matrix": "the pack's travel-time matrix",
+    }.get(travel, "the region pack's travel model" if travel == "?" else travel)
+    swept = isinstance(config.get("grid"), Mapping)
+    p = NormParameters()
+    return (
+        f"Assumed: travel times from {travel_words}; the norm counts {p.dispatch_minutes:g} "
+        f"minutes dispatch and {p.on_scene_minutes:g} minutes on scene (RIVM method); how "
+        "hospitals declare themselves full and decide to close follows behavioural knobs "
+        "without a published source (docs/assumptions.md, listed under Method)"
+        + (
+            "; the experiment sweeps some of them (robustness below)."
+            if swept
+            else "; this experiment does not sweep them, so the results hold for those values only."
+        )
+    )
+
+
 def _summary_section(data: ResultsData) -> Section:
     m = data.manifest
     descriptions = {
@@ -693,7 +642,50 @@ def _summary_section(data: ResultsData) -> Section:
         if isinstance(s, Mapping)
     }
     n_reps = m.get("replications", "?")
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    if data.region is not None:
+        blocks.append(
+            Paragraph(
+                about_region(
+                    data.region.name,
+                    data.region.description,
+                    data.region.sources,
+                    data.region.calendar.start_date,
+                    data.horizon_days,
+                ),
+                style="about",
+            )
+        )
+    else:
+        blocks.append(Paragraph(data.region_note or "The region pack was not found.", "about"))
+    blocks.append(Paragraph(_assumption_words(data), style="about"))
+    heads = scenario_headline_list(data)
+    if len(data.scenarios) > 1:
+        blocks.append(
+            Bullets(
+                [h.lead for h in heads],
+                lead=(
+                    "What changes: ranges are 95% confidence intervals (of the paired "
+                    "difference to the baseline); 'no clear difference' means the interval "
+                    "includes 0."
+                ),
+                style="headline",
+            )
+        )
+    else:
+        blocks.append(Paragraph(heads[0].lead if heads else "", style="headline"))
+        blocks.append(Paragraph("Only one scenario ran: there is nothing to compare."))
+    grid = (m.get("config") or {}).get("grid")
+    if isinstance(grid, Mapping):
+        base = grid.get("base") or data.baseline
+        named = {str(s.get("name")) for s in (m.get("config") or {}).get("scenarios", [])}
+        grid_scenarios = [s for s in data.scenarios if s not in named and s != base]
+        robust = robustness_sentences(
+            data.table, data.baseline, grid_scenarios, grid.get("knobs") or {}
+        )
+        if robust:
+            blocks.append(Bullets(robust, lead="Robustness across the swept assumptions:"))
+    blocks.append(
         Paragraph(
             f"This report compares {_count(len(data.scenarios), 'scenario')} of the experiment "
             f"'{m.get('experiment', '?')}' over the {_region_words(data)}, for "
@@ -701,7 +693,9 @@ def _summary_section(data: ResultsData) -> Section:
             f"{_count(n_reps, 'replication')} per scenario. The "
             f"baseline is '{data.baseline}'. Scenarios share their random numbers per "
             "replication, so differences are taken per replication (paired)."
-        ),
+        )
+    )
+    blocks.append(
         Bullets(
             [
                 f"{s}{' (baseline)' if s == data.baseline else ''}: "
@@ -709,22 +703,35 @@ def _summary_section(data: ResultsData) -> Section:
                 for s in data.scenarios
             ],
             lead="Scenarios:",
-        ),
-    ]
-    lines = headlines(data)
-    if lines:
-        blocks.append(
-            Paragraph(
-                "Headline differences against the baseline; ranges are 95% confidence "
-                "intervals of the paired difference, and 'no clear difference' means the "
-                "interval includes 0."
-            )
         )
-        for scenario, sentences in lines.items():
-            blocks.append(Bullets(sentences or ["no key KPIs in the results"], lead=f"{scenario}:"))
-    else:
-        blocks.append(Paragraph("Only one scenario ran: there is nothing to compare."))
+    )
+    for h in heads:
+        if h.details:
+            blocks.append(Bullets(h.details, lead=f"{h.scenario}, further differences:"))
     return Section("summary", "Summary", blocks)
+
+
+def scenario_headline_list(data: ResultsData) -> list[ScenarioHeadline]:
+    """The headline of every scenario (baseline first), as in ``acutesim summary``."""
+    reps = (
+        {str(k): int(v) for k, v in data.kpis.drop_duplicates(["scenario", "replication"])
+         .groupby("scenario").size().items()}
+        if len(data.kpis)
+        else {}
+    )  # fmt: skip
+    for s in data.scenarios:
+        reps.setdefault(s, int(data.manifest.get("replications") or 0))
+    closures = site_closures(data.closures, reps, data.warmup_days * MINUTES_PER_DAY)
+    return scenario_headlines(
+        data.table,
+        data.scenarios,
+        data.baseline,
+        closures,
+        reps,
+        site_names=data.site_names,
+        horizon_days=data.horizon_days,
+        warmup_days=data.warmup_days,
+    )
 
 
 def _kpi_section(data: ResultsData) -> Section:
@@ -759,38 +766,43 @@ def _figure_section(data: ResultsData) -> Section:
         FigureSlot(
             "differences",
             "Key KPIs: paired differences against the baseline",
-            "Dot: mean difference (scenario minus baseline); bar: its 95% confidence "
-            "interval; a bar that crosses the vertical line at 0 is no clear difference.",
+            "What to see: bars that stay clear of the line at 0 are real differences. Dot: "
+            "mean difference (scenario minus baseline, in the unit under each panel); bar: "
+            "its 95% confidence interval.",
             note=None if len(data.scenarios) > 1 else "Only one scenario: no differences.",
         ),
         FigureSlot(
             "status",
             "SEH status over time",
-            f"Replication {rep} of each scenario: when each SEH was open, volgemeld, closed "
-            "for a shift (below minimum staff), closed (by reason) or outside its opening "
-            "hours. The dashed line ends the warm-up.",
+            f"What to see: which SEH closes, and when, in each scenario (replication {rep}; "
+            "dates on the time axis). Colours: open, volgemeld, closed for a shift (below "
+            "minimum staff), closed (by reason) or outside opening hours; a dotted line "
+            "marks a funding switch, a dashed line the end of the warm-up.",
             note=None if len(data.status) else "status.parquet is empty or absent.",
         ),
         FigureSlot(
             "volmelding",
             "Volmelding hours per SEH",
-            "Hours each SEH was volgemeld over the measured window; whiskers are 95% "
-            "confidence intervals over replications.",
+            "What to see: which SEHs declare themselves full most, per scenario. Hours "
+            "volgemeld [h] over the measured window; whiskers are 95% confidence intervals "
+            "over replications, never below 0.",
             note=None if has_site else "No per-site volmelding_hours in kpis.parquet.",
         ),
         FigureSlot(
             "call_to_door",
             "Ambulance call to SEH door against the 45-minute norm",
-            "Per SEH that received the patient: the 95th percentile of minutes from the "
-            "112 call to the SEH door (left, dashed line: the norm) and the share of "
-            "ambulance patients over 45 minutes (right); whiskers are 95% CIs.",
+            "What to see: bars above the dashed 45-minute line. Per SEH that received the "
+            "patient: the 95th percentile of minutes [min] from the 112 call to the SEH door "
+            "(left) and the share [0-1] of ambulance patients over 45 minutes (right); "
+            "whiskers are 95% CIs within the KPI's range.",
             note=None if has_ctd else "No per-site call-to-door KPIs in kpis.parquet.",
         ),
         FigureSlot(
             "call_to_door_ecdf",
             "Distribution of call-to-door minutes",
-            "Cumulative share of ambulance patients by minutes from the 112 call to the SEH "
-            "door, pooled over replications, from the per-patient tables.",
+            "What to see: where each curve crosses the 45-minute line. Cumulative share "
+            "[0-1] of ambulance patients by minutes [min] from the 112 call to the SEH "
+            "door, pooled over replications.",
             note=None
             if len(data.patients)
             else (
@@ -802,15 +814,18 @@ def _figure_section(data: ResultsData) -> Section:
         FigureSlot(
             "population",
             "Population beyond the 45-minute norm over time",
-            "Mean over replications of the inhabitants who could not reach an open 24/7 SEH "
-            "(not volgemeld, not closed) within 45 minutes by ambulance: daily, or weekly "
-            "and 30-day means for long runs. The shaded days are warm-up.",
+            "What to see: the step when an SEH closes, and whether it follows a funding "
+            "switch (dotted line). Inhabitants [persons] who could not reach an open 24/7 "
+            "SEH (not volgemeld, not closed) within 45 minutes by ambulance, mean over "
+            "replications (daily, or weekly and 30-day means for long runs); shaded: "
+            "warm-up.",
             note=None if has_norm else "No population_beyond_norm rows in timeseries.parquet.",
         ),
         FigureSlot(
             "finance",
             "Finance per organisation",
-            "Revenue, cost and margin per month of each organisation (all its rows summed), "
+            "What to see: which organisation's margin turns negative, and when. Revenue, "
+            "cost and margin [EUR per month] of each organisation (all its rows summed), "
             "mean over replications.",
             note=None
             if len(data.finance)
@@ -941,6 +956,34 @@ def _accounting_choice_rows(knobs: Any) -> list[list[str]]:
             row.append("–" if value is None else _value(value))
         rows.append(row)
     return rows
+
+
+EXPLORER_FILE = "explorer.html"
+
+
+def _explorer_section(data: ResultsData) -> Section:
+    if data.region is None or not data.reach:
+        note = data.reach_note or data.region_note or "No region."
+        return Section("explorer", "Explorer", [Paragraph(f"No explorer: {note}")])
+    links = [
+        f"{s}: {EXPLORER_FILE}#closed={','.join(data.closed_at_end.get(s, ()))}"
+        for s in data.scenarios
+    ]
+    return Section(
+        "explorer",
+        "Explorer",
+        [
+            Paragraph(
+                f"{EXPLORER_FILE}, beside this report, is an interactive map of the region: "
+                "click an SEH to close or reopen it, and the page recomputes each area's "
+                "call-to-door minutes, the population beyond the norm and the sensitivity "
+                "of the remaining SEHs, with sliders for dispatch and on-scene minutes and "
+                "the norm. It needs no network. Each link below opens it with the SEHs that "
+                "a scenario closed by the end of the horizon:"
+            ),
+            Bullets(links),
+        ],
+    )
 
 
 def _method_section(data: ResultsData) -> Section:

@@ -15,6 +15,7 @@ Each scenario keeps one colour in every chart (:func:`scenario_colours`).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from acutesim.analysis.stats import t_interval
+from acutesim.analysis.intervals import kpi_interval
 from acutesim.geo.norm import NORM_MINUTES
 from acutesim.units import MINUTES_PER_DAY
 
@@ -108,6 +109,63 @@ def new_axes(figsize: tuple[float, float] = (8.0, 4.0)) -> Axes:
     return new_figure(figsize).add_subplot()
 
 
+# A dated event on a time axis: (day since the start of the horizon [days], label).
+TimeEvent = tuple[float, str]
+EVENT_COLOUR = "#6a3d9a"
+
+
+def date_axis(ax: Axes, start_date: dt.date | None, span_days: float) -> None:
+    """Label a time axis in days since the start with calendar dates.
+
+    The data stay in days [days]; ticks go to the first of a month (runs up to about
+    two years) or of a year, and read ``Jan 2027``. Without a start date the axis keeps
+    ``time [days]``.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes whose x-axis is days since the start of the horizon [days].
+    start_date : date or None
+        The calendar date of day 0.
+    span_days : float
+        The length of the axis [days].
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    if start_date is None:
+        ax.set_xlabel("time [days]")
+        return
+    months = 1 if span_days <= 200 else (3 if span_days <= 800 else 12)
+    ticks = []
+    d = dt.date(start_date.year, start_date.month, 1)
+    end = start_date + dt.timedelta(days=float(span_days))
+    while d <= end:
+        if d >= start_date and (d.month - 1) % months == 0:
+            ticks.append(float((d - start_date).days))
+        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+
+    def label(value: float, _pos: int) -> str:
+        day = start_date + dt.timedelta(days=float(value))
+        return f"{day:%b %Y}" if months < 12 else f"{day.year}"
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
+    ax.set_xlabel(f"date (day 0 = {start_date:%d %b %Y})")
+
+
+def mark_events(ax: Axes, events: Sequence[TimeEvent], *, label: bool = True) -> None:
+    """Draw each dated event (e.g. a funding regime switch) as a labelled vertical line."""
+    for day, text in events:
+        ax.axvline(
+            day,
+            color=EVENT_COLOUR,
+            linestyle=":",
+            linewidth=1.8,
+            label=text if label else None,
+            zorder=4,
+        )
+
+
 def _colours(frame: pd.DataFrame, colours: Mapping[str, str] | None) -> dict[str, str]:
     if colours is not None:
         out = dict(colours)
@@ -152,6 +210,8 @@ def plot_status_timeline(
     closures: pd.DataFrame | None = None,
     site_names: Mapping[str, str] | None = None,
     warmup_days: float | None = None,
+    start_date: dt.date | None = None,
+    events: Sequence[TimeEvent] = (),
     ax: Axes | None = None,
 ) -> Axes:
     """Draw each SEH's status over time as coloured bars (one row per site).
@@ -169,13 +229,18 @@ def plot_status_timeline(
         Site id -> name for the row labels.
     warmup_days : float, optional
         End of the warm-up [days], marked with a dashed line.
+    start_date : date, optional
+        Calendar date of day 0: the time axis then reads in dates.
+    events : sequence of (float, str)
+        Dated events [days] such as a funding switch, drawn as labelled dotted lines.
     ax : Axes, optional
         Axes to draw on; a new figure when omitted.
 
     Returns
     -------
     Axes
-        x: time [days]; one row per site; a legend of the statuses shown.
+        x: time [days] labelled with dates when ``start_date`` is given; one row per
+        site; a legend of the statuses and events shown.
     """
     from matplotlib.patches import Patch
 
@@ -218,7 +283,8 @@ def plot_status_timeline(
     ax.set_xlim(0.0, horizon)
     ax.set_ylim(len(sites) - 0.5, -0.5)
     ax.set_yticks(range(len(sites)), [_site_label(s, site_names) for s in sites], fontsize=8)
-    ax.set_xlabel("time [days]")
+    date_axis(ax, start_date, horizon)
+    mark_events(ax, events, label=False)
     ax.set_title(f"{scenario}: SEH status per site (replication {replication})", fontsize=10)
     if warmup_days:
         ax.axvline(warmup_days, color="black", linestyle="--", linewidth=1)
@@ -231,6 +297,13 @@ def plot_status_timeline(
         from matplotlib.lines import Line2D
 
         handles.append(Line2D([], [], color="black", linestyle="--", label="end of warm-up"))
+    if events:
+        from matplotlib.lines import Line2D
+
+        handles += [
+            Line2D([], [], color=EVENT_COLOUR, linestyle=":", linewidth=1.8, label=text)
+            for _day, text in events
+        ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax
 
@@ -243,6 +316,8 @@ def status_timeline_figure(
     closures: pd.DataFrame | None = None,
     site_names: Mapping[str, str] | None = None,
     warmup_days: float | None = None,
+    start_date: dt.date | None = None,
+    events_by_scenario: Mapping[str, Sequence[TimeEvent]] | None = None,
 ) -> Figure:
     """Small multiples of :func:`plot_status_timeline`, one panel per scenario.
 
@@ -254,8 +329,10 @@ def status_timeline_figure(
         Scenarios in experiment order.
     replication : int
         The replication to draw (the lowest present when it is missing).
-    closures, site_names, warmup_days
+    closures, site_names, warmup_days, start_date
         As in :func:`plot_status_timeline`.
+    events_by_scenario : mapping, optional
+        Scenario -> dated events [days] (e.g. its funding switch).
 
     Returns
     -------
@@ -271,7 +348,13 @@ def status_timeline_figure(
         if replication in set(sub["replication"]):
             sub = sub[sub["replication"] == replication]
         plot_status_timeline(
-            sub, closures=closures, site_names=site_names, warmup_days=warmup_days, ax=ax
+            sub,
+            closures=closures,
+            site_names=site_names,
+            warmup_days=warmup_days,
+            start_date=start_date,
+            events=(events_by_scenario or {}).get(scenario, ()),
+            ax=ax,
         )
     for ax in axes[:-1]:
         ax.set_xlabel("")
@@ -297,7 +380,7 @@ def site_kpi_intervals(kpis: pd.DataFrame, kpi: str) -> pd.DataFrame:
     rows = kpis[(kpis["kpi"] == kpi) & kpis["site_id"].notna()]
     out = []
     for (scenario, site_id), g in rows.groupby(["scenario", "site_id"], sort=False):
-        mean, low, high = t_interval(g["value"].to_numpy())
+        mean, low, high = kpi_interval(kpi, g["value"].to_numpy())
         out.append(
             {
                 "scenario": scenario,
@@ -545,6 +628,8 @@ def plot_population_beyond_norm(
     colours: Mapping[str, str] | None = None,
     kpi: str = "population_beyond_norm",
     warmup_days: float | None = None,
+    start_date: dt.date | None = None,
+    events: Sequence[TimeEvent] = (),
     ax: Axes | None = None,
 ) -> Axes:
     """Daily population beyond the 45-minute norm, mean over replications, per scenario.
@@ -559,13 +644,18 @@ def plot_population_beyond_norm(
         The time-series KPI to draw [persons].
     warmup_days : float, optional
         Shade the warm-up [days].
+    start_date : date, optional
+        Calendar date of day 0: the time axis then reads in dates.
+    events : sequence of (float, str)
+        Dated events [days] such as a funding switch, drawn as labelled dotted lines.
     ax : Axes, optional
         Axes to draw on.
 
     Returns
     -------
     Axes
-        x: time [days]; y: population beyond the norm [persons]; one line per scenario.
+        x: time [days] labelled with dates when ``start_date`` is given; y: population
+        beyond the norm [persons]; one line per scenario.
     """
     from matplotlib.ticker import FuncFormatter
 
@@ -590,7 +680,10 @@ def plot_population_beyond_norm(
         )
     if warmup_days:
         ax.axvspan(0.0, warmup_days, color="#f0f0f0", label="warm-up (not measured)", zorder=0)
-    ax.set_xlabel("time [days]")
+    mark_events(ax, events)
+    end = float(rows["t_days"].max()) + 1.0 if len(rows) else 1.0
+    ax.set_xlim(0.0, end)
+    date_axis(ax, start_date, end)
     ax.set_ylabel("population beyond the norm [persons]")
     ax.set_title(
         f"Inhabitants beyond the 45-minute norm, {what} mean over replications", fontsize=10

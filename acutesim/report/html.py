@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from acutesim.analysis.stats import Summary, summarise
 from acutesim.experiment.store import atomic_write_bytes
 from acutesim.report.content import (
+    EXPLORER_FILE,
     HEADLINES,
     KPI_INFO,
     Bullets,
@@ -32,6 +33,7 @@ from acutesim.report.content import (
     build_content,
     load_results,
 )
+from acutesim.report.exports import check_csv_locale, summary_csv, summary_xlsx, write_reach_gpkgs
 from acutesim.report.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -64,13 +66,18 @@ figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.85em; color: #444; margin-top: 0.3em; }
 .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1em; }
 ul.headlines li { margin: 0.25em 0; }
+p.about { background: #fff7e6; border-left: 4px solid #e69f00; padding: 0.4em 0.8em;
+          margin: 0.5em 0; }
+ul.headline { font-size: 1.12em; }
+ul.headline li { margin: 0.5em 0; }
+p.headline { font-size: 1.12em; }
 footer { text-align: center; color: #777; font-size: 0.8em; padding: 1em; }
 """
-_URL = re.compile(r"(https?://[^\s<>\"')]+)")
+_URL = re.compile(r"(https?://[^\s<>\"')]+|\bexplorer\.html(?:#[^\s<>\"')]*)?)")
 
 
 def _text(s: str) -> str:
-    """Escape text and turn plain URLs into ordinary links."""
+    """Escape text and turn plain URLs (and the explorer beside the report) into links."""
     out = html.escape(s)
     return _URL.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', out)
 
@@ -115,6 +122,8 @@ def _draw(slot: FigureSlot, data: ResultsData) -> Figure | None:
             closures=data.closures,
             site_names=names,
             warmup_days=data.warmup_days,
+            start_date=data.start_date,
+            events_by_scenario=data.events_by_scenario(),
         )
     if key == "volmelding":
         ax = fg.plot_volmelding_by_site(data.kpis, colours=colours, site_names=names)
@@ -129,8 +138,13 @@ def _draw(slot: FigureSlot, data: ResultsData) -> Figure | None:
     if key == "call_to_door_ecdf":
         return fg.plot_call_to_door_ecdf(data.patients, colours=colours).figure
     if key == "population":
+        events = [e for evs in data.events_by_scenario().values() for e in evs]
         ax = fg.plot_population_beyond_norm(
-            data.timeseries, colours=colours, warmup_days=data.warmup_days
+            data.timeseries,
+            colours=colours,
+            warmup_days=data.warmup_days,
+            start_date=data.start_date,
+            events=events,
         )
         ax.figure.set_size_inches(11.0, 4.0)
         return ax.figure
@@ -232,11 +246,13 @@ def render_html(content: ReportContent, footer: str = "") -> str:
                 parts.append(f'<div class="grid">{"".join(grid)}</div>')
                 grid = []
             if isinstance(block, Paragraph):
-                parts.append(f"<p>{_text(block.text)}</p>")
+                cls = f' class="{block.style}"' if block.style else ""
+                parts.append(f"<p{cls}>{_text(block.text)}</p>")
             elif isinstance(block, Bullets):
                 lead = f"<p>{_text(block.lead)}</p>" if block.lead else ""
                 items = "".join(f"<li>{_text(i)}</li>" for i in block.items)
-                parts.append(f'{lead}<ul class="headlines">{items}</ul>')
+                cls = f"headlines {block.style}".strip()
+                parts.append(f'{lead}<ul class="{cls}">{items}</ul>')
             elif isinstance(block, Table):
                 parts.append(_table_html(block))
             elif isinstance(block, FigureSlot):
@@ -249,20 +265,12 @@ def render_html(content: ReportContent, footer: str = "") -> str:
 
 
 # -- files ------------------------------------------------------------------------------------
-def summary_csv(data: ResultsData) -> str:
-    """The comparison table with units, unrounded, as CSV text."""
-    table = data.table.copy()
-    table.insert(2, "unit", [KPI_INFO.get(k, ("", ""))[1] for k in table["kpi"]])
-    table.insert(3, "baseline", data.baseline)
-    return table.to_csv(index=False, float_format="%.10g", lineterminator="\n")
-
-
 def companion_paths(out: Path) -> tuple[Path, Path]:
     """The Markdown and CSV files written beside the HTML file ``out``.
 
     ``report.md`` and ``summary.csv`` for ``report.html``; ``<stem>.md`` and
     ``<stem>-summary.csv`` for any other name, so that two reports in one folder never
-    overwrite each other's companions.
+    overwrite each other's companions. The workbook is the CSV's name with ``.xlsx``.
     """
     if out.stem == "report":
         return out.with_suffix(".md"), out.with_name("summary.csv")
@@ -270,9 +278,16 @@ def companion_paths(out: Path) -> tuple[Path, Path]:
 
 
 def write_report(
-    results_dir: str | Path, out: str | Path | None = None, *, summary: Summary | None = None
+    results_dir: str | Path,
+    out: str | Path | None = None,
+    *,
+    summary: Summary | None = None,
+    csv_locale: str = "en",
 ) -> Path:
-    """Write the HTML report of a results directory, with report.md and summary.csv beside it.
+    """Write the HTML report of a results directory, with its companions beside it.
+
+    Beside ``report.html``: ``report.md``, ``summary.csv``, ``summary.xlsx`` and, in
+    the results directory, ``reach/<scenario>.gpkg`` (docs/formats.md).
 
     Parameters
     ----------
@@ -283,6 +298,8 @@ def write_report(
     summary : Summary, optional
         The comparison to report (from :func:`~acutesim.analysis.stats.summarise`);
         computed when omitted. The same object feeds the HTML, the Markdown and the CSV.
+    csv_locale : {"en", "nl"}
+        ``nl`` writes summary.csv with semicolons and decimal commas (Dutch Excel).
 
     Returns
     -------
@@ -295,6 +312,7 @@ def write_report(
         When ``results_dir`` is not a finished results directory.
     """
     results_dir = Path(results_dir)
+    check_csv_locale(csv_locale)  # before the slow part
     summary = summary if summary is not None else summarise(results_dir)
     out_path = Path(out) if out is not None else results_dir / "report.html"
     data = load_results(results_dir, summary)
@@ -310,7 +328,16 @@ def write_report(
     )
     md_path, csv_path = companion_paths(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(csv_path, summary_csv(data).encode("utf-8"))
+    atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
+    atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
+    write_reach_gpkgs(data, results_dir / "reach")
+    if data.region is not None and data.reach:  # the explorer needs the geo modules too
+        try:
+            from acutesim.report.explorer import write_explorer
+        except ImportError:
+            pass
+        else:
+            write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
     atomic_write_bytes(md_path, render_markdown(content).encode("utf-8"))
     atomic_write_bytes(out_path, render_html(content, footer).encode("utf-8"))
     return out_path

@@ -1,8 +1,11 @@
 """Reachability maps: call-to-door minutes per area, the 45-minute boundary, SEHs and posts.
 
 A map answers "who is how far from an SEH by ambulance?" at a glance: each area is
-coloured by its call-to-door minutes, the areas beyond the norm are outlined, and the
-hospital sites show whether their SEH is open, closed or open by day only. The maps
+coloured by its call-to-door minutes (on its polygon, or on a Voronoi cell around its
+population point), the areas beyond the norm are hatched one by one, the region's
+outline frames it, and the hospital sites show whether their SEH is open, closed or
+open by day only. Only closed, sensitive and named sites carry a label, placed so that
+labels never overlap, and the legend lists only what is drawn. The maps
 are drawn on a matplotlib ``Figure`` with the Agg canvas, never through ``pyplot``, so
 that nothing global changes and no window opens; matplotlib is imported inside the
 functions so that the CLI starts fast.
@@ -11,10 +14,13 @@ functions so that the CLI starts fast.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     from matplotlib.axes import Axes
 
     from acutesim.domain.region import Region
@@ -22,6 +28,7 @@ if TYPE_CHECKING:
 
 A4_PORTRAIT_INCHES = (8.27, 8.6)  # A4 width; leaves room for a caption below
 NORM_OUTLINE_COLOUR = "#08306b"
+BEYOND_HATCH_COLOUR = "white"
 SITE_STYLE: dict[str, dict[str, Any]] = {
     "open": {"marker": "s", "facecolor": "#d7301f", "edgecolor": "black", "label": "open SEH"},
     "closed": {"marker": "X", "facecolor": "black", "edgecolor": "white", "label": "closed SEH"},
@@ -44,19 +51,135 @@ SITE_STYLE: dict[str, dict[str, Any]] = {
 MAP_FORMATS = ("png", "svg", "pdf")
 
 
+@dataclass(frozen=True)
+class MapLayers:
+    """What a reachability map draws, as geo layers (EPSG:28992).
+
+    Attributes
+    ----------
+    cells : GeoDataFrame
+        One polygon per area (the polygon, or a Voronoi cell around a population
+        point) with ``area_id``, ``call_to_door_minutes`` [min] and ``beyond_norm``.
+    outline : GeoSeries
+        The region's outline (one geometry): the union of the polygons, or a hull
+        around the points.
+    beyond : GeoDataFrame
+        The rows of ``cells`` whose area is beyond the norm, drawn hatched one by one;
+        never a dissolved outline, whose holes would read as "beyond" too.
+    from_points : bool
+        True when the cells are Voronoi cells.
+    """
+
+    cells: gpd.GeoDataFrame
+    outline: gpd.GeoSeries
+    beyond: gpd.GeoDataFrame
+    from_points: bool
+
+
+def map_layers(result: ReachabilityResult) -> MapLayers:
+    """The layers of :func:`plot_reachability_map` for a result (see :class:`MapLayers`)."""
+    import geopandas as gpd
+
+    from acutesim.report.cells import area_shapes
+
+    areas = result.areas
+    shapes = area_shapes(areas)
+    cells = gpd.GeoDataFrame(
+        areas[["area_id", "name", "population", "call_to_door_minutes", "beyond_norm"]],
+        geometry=shapes.cells.to_numpy(),
+        crs=areas.crs,
+    )
+    beyond = cells[cells["beyond_norm"].to_numpy(dtype=bool)]
+    outline = gpd.GeoSeries([shapes.outline], crs=areas.crs)
+    return MapLayers(cells, outline, beyond, shapes.from_points)
+
+
+MAX_SENSITIVE_LABELS = 12  # the most sensitive SEHs that get a label
+
+
+def label_sites(result: ReachabilityResult, named: Iterable[str] = ()) -> list[str]:
+    """Sites worth a label, in priority order: closed, named, then the most sensitive.
+
+    Sensitive means extra inhabitants beyond the norm if the SEH closed as well; the
+    :data:`MAX_SENSITIVE_LABELS` largest get a label.
+    """
+    out = [*result.closed, *named]
+    if result.sensitivity is not None:
+        sens = result.sensitivity  # sorted, most sensitive first
+        out += [
+            str(s)
+            for s, v in zip(sens["site_id"], sens["extra_population_beyond_norm"], strict=True)
+            if v > 0
+        ][:MAX_SENSITIVE_LABELS]
+    return list(dict.fromkeys(out))
+
+
+def _place_labels(ax: Axes, points: list[tuple[float, float, str]], fontsize: float) -> list[str]:
+    """Place labels next to points without overlaps (greedy, in the order given).
+
+    Each label tries eight positions around its point and is left out when all of
+    them overlap a label placed earlier. Returns the texts placed.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()  # fixes the layout, so display coordinates are final
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Any] = []
+    texts: list[str] = []
+    offsets = [(6, 4), (6, -10), (-6, 4), (-6, -10), (0, 10), (0, -16), (10, -3), (-10, -3)]
+    for x, y, text in points:
+        for dx, dy in offsets:
+            artist = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
+                fontsize=fontsize,
+                zorder=7,
+                bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.8, "lw": 0},
+            )
+            artist.set_in_layout(False)  # labels must not shrink the map
+            box = artist.get_window_extent(renderer).expanded(1.05, 1.1)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if not inside or any(box.overlaps(b) for b in placed):
+                artist.remove()
+                continue
+            placed.append(box)
+            texts.append(text)
+            break
+    return texts
+
+
 def plot_reachability_map(
-    result: ReachabilityResult, region: Region, *, ax: Axes | None = None
+    result: ReachabilityResult,
+    region: Region,
+    *,
+    named: Iterable[str] = (),
+    ax: Axes | None = None,
 ) -> Axes:
-    """Draw call-to-door minutes per area with the norm boundary, SEHs and posts.
+    """Draw call-to-door minutes per area with the norm, the outline, SEHs and posts.
+
+    Areas are coloured on their polygons (or Voronoi cells around population points)
+    with thin outlines; the region's outline is drawn on top; the areas beyond the norm
+    are hatched one by one (:func:`map_layers`). Only closed, sensitive and ``named``
+    sites get a label, and labels never overlap. The legend lists only what is drawn.
 
     Parameters
     ----------
     result : ReachabilityResult
-        From :func:`acutesim.geo.reachability.reachability` (areas in EPSG:28992).
+        From :func:`acutesim.geo.reachability.reachability` (areas in EPSG:28992);
+        with ``with_sensitivity=True`` the sensitive SEHs are labelled.
     region : Region
         The region the result belongs to (sites, posts, ferries).
+    named : iterable of str
+        Further site ids to label.
     ax : Axes, optional
-        Axes to draw on; a new A4-sized figure (Agg canvas) when omitted.
+        Axes to draw on; a new figure (Agg canvas) shaped like the region when omitted.
 
     Returns
     -------
@@ -70,11 +193,16 @@ def plot_reachability_map(
 
     from acutesim.geo.reachability import post_frame, site_frame
 
+    layers = map_layers(result)
     if ax is None:
-        ax = new_axes()
+        x0, y0, x1, y1 = layers.outline.total_bounds
+        aspect = (y1 - y0) / max(x1 - x0, 1.0)
+        ax = new_axes((A4_PORTRAIT_INCHES[0], min(11.0, max(5.0, 6.2 * aspect + 2.2))))
     fig = ax.figure
-    areas = result.areas
-    minutes = areas["call_to_door_minutes"].to_numpy(dtype=float)
+    cells = layers.cells
+    n_areas = len(cells)
+    thin = 0.4 if n_areas < 200 else (0.2 if n_areas < 1500 else 0.05)
+    minutes = cells["call_to_door_minutes"].to_numpy(dtype=float)
     finite = np.isfinite(minutes)
     norm = result.norm_minutes
     low = float(np.floor(minutes[finite].min() / 5.0) * 5.0) if finite.any() else 0.0
@@ -82,12 +210,26 @@ def plot_reachability_map(
     cmap = mpl.colormaps["YlOrRd"]
     colour_norm = mpl.colors.Normalize(vmin=min(low, norm - 10.0), vmax=high)
     colours = cmap(colour_norm(np.where(finite, minutes, high)))
-    areas.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.4)
+    cells.plot(ax=ax, color=colours, edgecolor="white", linewidth=thin)
+    handles: list[Any] = []
     if (~finite).any():
-        areas[~finite].plot(ax=ax, facecolor="#d9d9d9", edgecolor="grey", hatch="///")
-    beyond = areas[areas["beyond_norm"].to_numpy(dtype=bool)]
-    if len(beyond):
-        beyond.dissolve().boundary.plot(ax=ax, color=NORM_OUTLINE_COLOUR, linewidth=2.5)
+        cells[~finite].plot(ax=ax, facecolor="#d9d9d9", edgecolor="grey", hatch="///",
+                            linewidth=thin)  # fmt: skip
+        handles.append(Patch(facecolor="#d9d9d9", hatch="///", label="no ambulance access"))
+    if len(layers.beyond):
+        # White hatching: every area beyond the norm is coloured orange-red or darker,
+        # so white stays visible on all of them.
+        with mpl.rc_context({"hatch.linewidth": 0.8, "hatch.color": BEYOND_HATCH_COLOUR}):
+            layers.beyond.plot(
+                ax=ax, facecolor="none", edgecolor=NORM_OUTLINE_COLOUR, hatch="///",
+                linewidth=thin,
+            )  # fmt: skip
+            handles.append(
+                Patch(facecolor=cmap(colour_norm(norm + 5.0)), edgecolor=NORM_OUTLINE_COLOUR,
+                      hatch="///", linewidth=0.6, label=f"beyond the {norm:g}-minute norm")
+            )  # fmt: skip
+    layers.outline.boundary.plot(ax=ax, color="#252525", linewidth=0.9)
+    handles.append(Line2D([], [], color="#252525", linewidth=0.9, label="outline of the region"))
 
     for ferry in region.ferries:
         ax.plot(
@@ -95,76 +237,48 @@ def plot_reachability_map(
             [ferry.terminal_y_m, ferry.port_y_m],
             linestyle="--",
             color="#2171b5",
-            linewidth=1.5,
+            linewidth=1.2,
         )
+    if region.ferries:
+        handles.append(Line2D([], [], linestyle="--", color="#2171b5", label="ferry"))
+    many = len(region.sites) > 30
     posts = post_frame(region)
-    for is_24_7, face in ((True, "#2171b5"), (False, "white")):
+    for is_24_7, face, label in (
+        (True, "#2171b5", "24/7 ambulance post"),
+        (False, "white", "ambulance post, part-time (not counted)"),
+    ):
         sub = posts[posts["is_24_7"] == is_24_7]
-        ax.scatter(
-            sub.geometry.x, sub.geometry.y, marker="^", s=50, c=face, edgecolors="#08519c", zorder=4
-        )
+        if sub.empty:
+            continue
+        ax.scatter(sub.geometry.x, sub.geometry.y, marker="^", s=14 if many else 50, c=face,
+                   edgecolors="#08519c", linewidths=0.6, zorder=4)  # fmt: skip
+        handles.append(
+            Line2D([], [], linestyle="none", marker="^", markersize=7, markerfacecolor=face,
+                   markeredgecolor="#08519c", label=label)
+        )  # fmt: skip
     sites = site_frame(result, region)
     for status, style in SITE_STYLE.items():
         sub = sites[sites["status"] == status]
+        if sub.empty:
+            continue
         ax.scatter(
             sub.geometry.x,
             sub.geometry.y,
             marker=style["marker"],
-            s=110,
+            s=40 if many else 110,
             c=style["facecolor"],
             edgecolors=style["edgecolor"],
-            linewidths=1.2,
+            linewidths=0.9 if many else 1.2,
             zorder=5,
         )
-    for row in sites.itertuples():
-        ax.annotate(
-            str(row.name),
-            (row.geometry.x, row.geometry.y),
-            xytext=(6, 6),
-            textcoords="offset points",
-            fontsize=8,
-            zorder=6,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "lw": 0},
-        )
-
-    present = set(sites["status"])
-    handles: list[Any] = [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker=style["marker"],
-            markersize=9,
-            markerfacecolor=style["facecolor"],
-            markeredgecolor=style["edgecolor"],
-            label=style["label"],
-        )
-        for status, style in SITE_STYLE.items()
-        if status in present
-    ]
-    handles += [
-        Line2D([], [], linestyle="none", marker="^", markersize=8, markerfacecolor="#2171b5",
-               markeredgecolor="#08519c", label="24/7 ambulance post"),
-        Line2D([], [], linestyle="none", marker="^", markersize=8, markerfacecolor="white",
-               markeredgecolor="#08519c", label="ambulance post, part-time (not counted)"),
-        Patch(facecolor="none", edgecolor=NORM_OUTLINE_COLOUR, linewidth=2.5,
-              label=f"beyond the {norm:g}-minute norm"),
-    ]  # fmt: skip
-    if region.ferries:
-        handles.append(Line2D([], [], linestyle="--", color="#2171b5", label="ferry"))
-    if (~finite).any():
-        handles.append(Patch(facecolor="#d9d9d9", hatch="///", label="no ambulance access"))
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.09),
-        ncol=2,
-        fontsize=8,
-        frameon=False,
-    )
+        handles.append(
+            Line2D([], [], linestyle="none", marker=style["marker"], markersize=8,
+                   markerfacecolor=style["facecolor"], markeredgecolor=style["edgecolor"],
+                   label=style["label"])
+        )  # fmt: skip
 
     mappable = mpl.cm.ScalarMappable(norm=colour_norm, cmap=cmap)
-    bar = fig.colorbar(mappable, ax=ax, shrink=0.6, extend="max", pad=0.02)
+    bar = fig.colorbar(mappable, ax=ax, shrink=0.5, extend="max", pad=0.01, fraction=0.04)
     bar.set_label("call-to-door time by ambulance [min]")
     bar.ax.axhline(norm, color=NORM_OUTLINE_COLOUR, linewidth=2.5)
 
@@ -179,8 +293,25 @@ def plot_reachability_map(
     ax.set_xlabel("easting [m] (EPSG:28992)")
     ax.set_ylabel("northing [m] (EPSG:28992)")
     ax.set_aspect("equal")
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=7)
     ax.ticklabel_format(style="plain", useOffset=False)
+    x0, y0, x1, y1 = layers.outline.total_bounds
+    pad = 0.02 * max(x1 - x0, y1 - y0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.07),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
+    by_id = {s.site_id: s for s in region.sites}
+    wanted = [s for s in label_sites(result, named) if s in by_id]
+    _place_labels(
+        ax, [(by_id[s].x_m, by_id[s].y_m, by_id[s].name) for s in wanted], 7.0 if many else 8.0
+    )
     return ax
 
 
@@ -195,7 +326,12 @@ def new_axes(figsize: tuple[float, float] = A4_PORTRAIT_INCHES) -> Axes:
 
 
 def write_reachability_map(
-    result: ReachabilityResult, region: Region, path: str | Path, *, dpi: int = 200
+    result: ReachabilityResult,
+    region: Region,
+    path: str | Path,
+    *,
+    dpi: int = 200,
+    named: Iterable[str] = (),
 ) -> Path:
     """Draw :func:`plot_reachability_map` and save it as PNG, SVG or PDF (by suffix, atomically).
 
@@ -209,6 +345,8 @@ def write_reachability_map(
         The ``.png``, ``.svg`` or ``.pdf`` file to write (the suffix picks the format).
     dpi : int
         Resolution [dots per inch].
+    named : iterable of str
+        Further site ids to label.
 
     Returns
     -------
@@ -223,8 +361,8 @@ def write_reachability_map(
     import matplotlib
 
     with matplotlib.rc_context({"text.parse_math": False}):  # names are text, not mathtext
-        ax = plot_reachability_map(result, region)
+        ax = plot_reachability_map(result, region, named=named)
         tmp = path.with_name(f".{path.stem}.partial.{fmt}")
-        ax.figure.savefig(tmp, dpi=dpi, format=fmt)
+        ax.figure.savefig(tmp, dpi=dpi, format=fmt, bbox_inches="tight", pad_inches=0.15)
     os.replace(tmp, path)
     return path

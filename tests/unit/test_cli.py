@@ -109,6 +109,10 @@ def test_run_then_summary_prints_the_comparison(tmp_path):
     res = acutesim("summary", out)
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
-    assert lines[0].split()[:3] == ["kpi", "baseline", "short"]
+    assert lines[0].startswith("Region 'demo': a SYNTHETIC region, not a real place")
+    assert lines[2].startswith("baseline (baseline): no SEH closes in any of the 2 replications")
+    assert lines[3].startswith("short: as in baseline, no SEH closes in any of the 2 replications")
+    header = next(line for line in lines if line.startswith("kpi "))
+    assert header.split()[:3] == ["kpi", "baseline", "short"]
     assert any(line.startswith("closed_shift_hours") for line in lines)
     assert "paired difference to 'baseline'" in res.stdout

@@ -268,3 +268,54 @@ def test_empty_status_frame_still_labels_axes():
     ax = fg.plot_status_timeline(empty)
     assert ax.get_xlabel() == "time [days]"
     assert "no status rows" in ax.get_title()
+
+
+def test_time_axes_read_in_dates_with_the_regime_switch_marked():
+    import datetime as dt
+
+    days = np.arange(0.0, 1826.0, 1.0)
+    ts = pd.DataFrame(
+        {
+            "scenario": "switch",
+            "replication": 0,
+            "t_days": days,
+            "kpi": "population_beyond_norm",
+            "value": 100.0,
+        }
+    )
+    start = dt.date(2026, 1, 5)
+    switch_day = float((dt.date(2027, 1, 1) - start).days)
+    events = [(switch_day, "switch: fixed budget from 1 January 2027")]
+    ax = fg.plot_population_beyond_norm(ts, start_date=start, events=events)
+    ax.figure.canvas.draw()
+    assert ax.get_xlabel() == "date (day 0 = 05 Jan 2026)"
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["2027", "2028", "2029", "2030", "2031"]
+    assert "switch: fixed budget from 1 January 2027" in _legend(ax)
+    marked = [line for line in ax.get_lines() if line.get_label().startswith("switch:")]
+    assert list(marked[0].get_xdata()) == [switch_day, switch_day]
+
+
+def test_status_timeline_dates_and_event_legend(status):
+    import datetime as dt
+
+    fig = fg.status_timeline_figure(
+        status,
+        SCENARIOS,
+        start_date=dt.date(2026, 1, 5),
+        events_by_scenario={"mixed": [(10.0, "mixed: fixed budget from 15 January 2026")]},
+    )
+    fig.canvas.draw()
+    first, _, last = fig.axes[:3]
+    assert last.get_xlabel() == "date (day 0 = 05 Jan 2026)"
+    assert [t.get_text() for t in last.get_xticklabels()] == []  # no 1st of a month within
+    assert "mixed: fixed budget from 15 January 2026" in _legend(last)
+    assert not any("fixed budget" in t for t in _legend(first))
+
+
+def test_site_count_whiskers_never_go_below_zero():
+    rows = [("a", r, "diversions", v, "kust") for r, v in enumerate([0.0, 0.0, 1.0, 2.0, 60.0])]
+    frame = pd.DataFrame(rows, columns=["scenario", "replication", "kpi", "value", "site_id"])
+    stats = fg.site_kpi_intervals(frame, "diversions")
+    assert stats["ci_low"].iloc[0] >= 0.0
+    assert stats["ci_high"].iloc[0] > stats["mean"].iloc[0] == pytest.approx(12.6)

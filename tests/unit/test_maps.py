@@ -90,3 +90,88 @@ def test_cli_map_and_reach_json(demo, tmp_path):
         "share_beyond_norm",
         "sensitive_sites",
     }
+
+
+NL = PROJECT / "regions" / "nl"
+
+
+def _layers_match_flags(result):
+    import shapely
+
+    from acutesim.report.maps import map_layers
+
+    layers = map_layers(result)
+    flagged = set(result.areas.loc[result.areas["beyond_norm"], "area_id"])
+    assert set(layers.beyond["area_id"]) == flagged  # area by area, never dissolved
+    assert len(layers.cells) == len(result.areas)
+    assert layers.cells.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    outline = layers.outline.iloc[0]
+    points = result.areas.geometry.representative_point()
+    assert shapely.contains(outline.buffer(1.0), points.to_numpy()).all()
+    return layers
+
+
+def _drawn_legend(ax):
+    return _legend_texts(ax)
+
+
+def test_demo_beyond_layer_is_the_flagged_areas_even_when_most_are_beyond(demo):
+    """av at a 30-minute norm: most of the region is beyond, the holes are not."""
+    from acutesim.geo.reachability import reachability
+    from acutesim.report.maps import plot_reachability_map
+
+    region, areas = demo
+    result = reachability(region, service="av", norm_minutes=30.0, areas=areas)
+    share = result.areas["beyond_norm"].mean()
+    assert share > 0.5
+    layers = _layers_match_flags(result)
+    assert not layers.from_points
+    within = set(result.areas.loc[~result.areas["beyond_norm"], "area_id"])
+    assert within
+    assert within.isdisjoint(layers.beyond["area_id"])
+    ax = plot_reachability_map(result, region)
+    legend = _drawn_legend(ax)
+    assert "beyond the 30-minute norm" in legend
+    assert "outline of the region" in legend
+    assert "closed SEH" not in legend  # nothing closed: not drawn, not in the legend
+
+
+def test_demo_labels_only_closed_and_sensitive_sites(demo):
+    from acutesim.geo.reachability import reachability
+    from acutesim.report.maps import label_sites, plot_reachability_map
+
+    region, areas = demo
+    result = reachability(region, closed=["kust"], areas=areas, with_sensitivity=True)
+    wanted = label_sites(result)
+    assert wanted[0] == "kust"
+    ax = plot_reachability_map(result, region)
+    names = {s.site_id: s.name for s in region.sites}
+    labels = [t.get_text() for t in ax.texts]
+    assert labels[0] == names["kust"]
+    assert set(labels) <= {names[s] for s in wanted}
+    assert names["noord_dag"] not in labels  # a day-only SEH is neither closed nor sensitive
+
+
+@pytest.mark.skipif(not (NL / "region.toml").exists(), reason="regions/nl is not present")
+def test_national_map_cells_outline_labels_and_legend(tmp_path):
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.reachability import reachability
+    from acutesim.report.maps import MAX_SENSITIVE_LABELS, plot_reachability_map
+
+    region, areas = load_region_with_areas(NL)
+    result = reachability(region, areas=areas, with_sensitivity=True)
+    layers = _layers_match_flags(result)
+    assert layers.from_points  # municipalities as points: drawn as Voronoi cells
+    ax = plot_reachability_map(result, region)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    assert 0 < len(boxes) <= MAX_SENSITIVE_LABELS
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    frame = ax.get_window_extent(renderer)
+    assert frame.height > 0.6 * fig.bbox.height  # the map fills the figure, not half of it
+    legend = _drawn_legend(ax)
+    assert "closed SEH" not in legend
+    assert "ambulance post, part-time (not counted)" not in legend  # the pack has none
+    assert "beyond the 45-minute norm" in legend

@@ -232,7 +232,9 @@ def _md_tables(md: str) -> list[list[list[str]]]:
 def _summary_cells(text: str, scenarios: list[str]) -> dict[tuple[str, str], str]:
     """Parse `acutesim summary` into {(kpi, scenario): cell text}."""
     out = {}
-    for line in text.splitlines()[2:]:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("kpi "))
+    for line in lines[start + 2 :]:
         if not line.strip() or line.startswith("mean [95% CI]") or line.startswith("MSER"):
             continue
         if not re.match(r"^[a-z0-9_]+ ", line):
@@ -294,10 +296,22 @@ def test_headline_sentences(synthetic):
     md = (d / "report.md").read_text(encoding="utf-8")
     # volmelding: diffs 50, 48, 51 -> clearly more
     assert re.search(
-        r"- fixed_budget versus fee_per_dbc: 49\.7 more hours of volmelding \(all SEHs\) over "
-        r"the 90 measured days \(\d+\.\d to \d+\.\d\)",
+        r"49\.7 more hours of volmelding \(all SEHs\) over "
+        r"the 90 measured days \(95% CI \d+\.\d to \d+\.\d\)",
         md,
     )
+    # the first screen: what the region is, then the change in kind
+    head = md[: md.index("## KPIs")]
+    assert "Region 'demo': a SYNTHETIC region, not a real place" in head
+    assert "Simulated from 5 January 2026 to 5 April 2026." in head
+    assert re.search(
+        r"- fixed_budget: kust \(Kustziekenhuis Strandhoorn\) closes \(financial\) on "
+        r"6 March 2026 in 2 of 3 replications\. Against the baseline: no clear difference in "
+        r"inhabitants beyond the 45-minute norm",
+        head,
+    )
+    assert "- fee_per_dbc (baseline): no SEH closes in any of the 3 replications." in head
+    assert "Assumed: travel times from straight-line distances" in head
     # call to door over 45: lower in every replication
     assert "fixed_budget versus fee_per_dbc: 0.033 lower share of ambulance patients" in md
     # closures 1, 1, 0 against 0, 0, 0: the CI includes 0
@@ -434,8 +448,8 @@ def _row(d, lo, hi):
 def test_headline_sentence_clear_decrease_reads_as_magnitudes():
     text = rc.headline_sentence(_row(-1.4, -2.0, -0.8), "dbc", HEAD, "over the 4.9 measured years")
     assert (
-        text
-        == "fixed versus dbc: 1.40 fewer SEH closures over the 4.9 measured years (0.800 to 2.00)"
+        text == "fixed versus dbc: 1.40 fewer SEH closures over the 4.9 measured years "
+        "(95% CI 0.800 to 2.00)"
     )
 
 
@@ -476,8 +490,10 @@ def test_closures_kpi_ignores_imposed_closures_and_counts_zeros():
     rows = rc.closures_kpi_rows(closures, pairs, warmup_minutes=0.0)
     assert rows["value"].tolist() == [0.0, 0.0, 1.0, 1.0]
     assert set(rows["kpi"]) == {"n_closures"}
-    assert rc.closures_kpi_rows(closures.iloc[:1], pairs, 0.0).empty
-    assert rc.closures_kpi_rows(closures, pairs, warmup_minutes=10_000.0).empty
+    # no decided closure: zero closures in every replication, said, not left out
+    assert rc.closures_kpi_rows(closures.iloc[:1], pairs, 0.0)["value"].tolist() == [0.0] * 4
+    late = rc.closures_kpi_rows(closures, pairs, warmup_minutes=10_000.0)
+    assert late["value"].tolist() == [0.0] * 4
 
 
 def test_sites_closed_at_end_majority_and_reopening():
@@ -556,3 +572,140 @@ def test_read_knob_docs(tmp_path):
 def test_unknown_kpi_has_empty_unit():
     assert rc._unit("something_new") == ""
     assert rc._unit("volmelding_hours") == "h"
+
+
+# -- exports -----------------------------------------------------------------------------------
+def test_summary_xlsx_holds_every_table_of_summary_csv(synthetic):
+    from acutesim.report.exports import XLSX_SHEETS
+
+    d, _ = synthetic
+    sheets = pd.read_excel(d / "summary.xlsx", sheet_name=None)
+    assert tuple(sheets) == XLSX_SHEETS
+    csv = pd.read_csv(d / "summary.csv")
+    xlsx = sheets["summary"]
+    assert list(xlsx.columns) == list(csv.columns)
+    assert xlsx[["scenario", "kpi", "unit"]].equals(csv[["scenario", "kpi", "unit"]])
+    for column in ("mean", "ci_low", "ci_high", "diff_mean", "diff_ci_low", "diff_ci_high"):
+        pd.testing.assert_series_equal(xlsx[column], csv[column], rtol=1e-5, check_dtype=False)
+    means = sheets["means"].set_index("kpi [unit]")
+    assert "volmelding_hours [h]" in means.index
+    assert "population_beyond_norm_mean [persons]" in means.index
+    assert means.loc["volmelding_hours [h]", "fee_per_dbc: mean"] == pytest.approx(110.0)
+    diffs = sheets["differences"].set_index("kpi [unit]")
+    assert diffs.loc["volmelding_hours [h]", "fixed_budget: difference mean"] == pytest.approx(
+        49.6667, rel=1e-4
+    )
+    closures = sheets["closures"]
+    assert closures.to_dict("records")[0] | {} == {
+        "scenario": "fixed_budget",
+        "site_id": "kust",
+        "name": closures["name"].iloc[0],
+        "action": "closure",
+        "reason": "financial",
+        "closed in [replications]": 2,
+        "of [replications]": 3,
+        "first closing date [YYYY-MM-DD]": "2026-03-06",
+        "last first-closing date [YYYY-MM-DD]": "2026-03-06",
+    }
+
+
+def test_dutch_csv_uses_semicolons_and_decimal_commas(synthetic, tmp_path):
+    d, _ = synthetic
+    out = tmp_path / "nl" / "report.html"
+    write_report(d, out, csv_locale="nl")
+    text = (out.parent / "summary.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[0]
+    assert header.startswith("scenario;kpi;unit;baseline;n;mean;ci_low;ci_high")
+    assert "110;85,2" in text.replace("85,15", "85,2") or ";110;" in text
+    assert re.search(r";\d+,\d+;", text)
+    assert not re.search(r"\d\.\d", text)
+    dutch = pd.read_csv(out.parent / "summary.csv", sep=";", decimal=",")
+    english = pd.read_csv(d / "summary.csv")
+    pd.testing.assert_frame_equal(dutch, english)
+
+
+def test_unknown_csv_locale_is_bad_input(synthetic):
+    d, _ = synthetic
+    result = CliRunner().invoke(app, ["report", str(d), "--csv-locale", "de"])
+    assert result.exit_code != 0
+    from acutesim.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"'de' is not one of 'en', 'nl'"):
+        write_report(d, d / "x.html", csv_locale="de")
+
+
+@pytest.mark.skipif(not (DEMO / "region.toml").exists(), reason="regions/demo is not present")
+def test_reach_gpkg_per_scenario_for_qgis(synthetic):
+    import pyogrio
+
+    d, _ = synthetic
+    for scenario in ("fee_per_dbc", "fixed_budget"):
+        path = d / "reach" / f"{scenario}.gpkg"
+        assert path.exists()
+        assert [name for name, _ in pyogrio.list_layers(path)] == ["areas", "sites", "posts"]
+    areas = pyogrio.read_dataframe(d / "reach" / "fixed_budget.gpkg", layer="areas")
+    assert {"area_id", "population", "call_to_door_minutes", "beyond_norm"} <= set(areas.columns)
+    sites = pyogrio.read_dataframe(d / "reach" / "fixed_budget.gpkg", layer="sites")
+    status = dict(zip(sites["site_id"], sites["status"], strict=True))
+    assert status["kust"] == "closed"  # closed at the end in 2 of 3 replications
+    base = pyogrio.read_dataframe(d / "reach" / "fee_per_dbc.gpkg", layer="sites")
+    assert dict(zip(base["site_id"], base["status"], strict=True))["kust"] == "open"
+
+
+def test_version_and_help_show_units_and_defaults():
+    runner = CliRunner()
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0
+    assert version.stdout.strip() == "acutesim 0.1.0"
+
+    def flat(args):
+        text = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+        return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+
+    run_help = flat(["run", "--help"])
+    assert "Results directory [default: results/<name>]" in run_help
+    assert "Override horizon [days]" in run_help
+    reach_help = flat(["reach", "--help"])
+    assert "The norm [min]" in reach_help
+    assert "[default: 45.0]" in reach_help
+
+
+@pytest.mark.skipif(not (DEMO / "region.toml").exists(), reason="regions/demo is not present")
+def test_report_links_the_explorer_with_each_scenarios_closures(synthetic):
+    d, html_path = synthetic
+    page = (d / "explorer.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page
+    assert 'id="explorer-data"' in page
+    md = (d / "report.md").read_text(encoding="utf-8")
+    assert "- fixed_budget: explorer.html#closed=kust" in md
+    assert "- fee_per_dbc: explorer.html#closed=" in md
+    text = html_path.read_text(encoding="utf-8")
+    assert '<a href="explorer.html#closed=kust">' in text
+
+
+def test_explorer_payload_matches_the_norm_matrices():
+    import base64
+
+    import numpy as np
+
+    if not (DEMO / "region.toml").exists():
+        pytest.skip("regions/demo is not present")
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.norm import NormInputs
+    from acutesim.report.explorer import explorer_payload, render_explorer
+
+    region, areas = load_region_with_areas(DEMO)
+    payload = explorer_payload(region, areas)
+    inputs = NormInputs.from_region(region)
+    matrix = np.frombuffer(base64.b64decode(payload["area_to_site_b64"]), dtype="<f8")
+    assert np.array_equal(matrix.reshape(inputs.area_to_site_minutes.shape),
+                          inputs.area_to_site_minutes)  # fmt: skip
+    post = np.frombuffer(base64.b64decode(payload["post_drive_b64"]), dtype="<f8")
+    assert np.array_equal(post, inputs.post_to_area_minutes.min(axis=0))
+    counted = [s["id"] for s in payload["sites"] if s["column"] >= 0]
+    assert counted == list(inputs.site_ids)
+    assert all(a["d"].startswith("M") for a in payload["areas"])
+    page = render_explorer(payload | {"region": "</script><b>x"})
+    assert "</script><b>" not in page.split('id="explorer-data">')[1].split("</script>")[0]
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page

@@ -1,0 +1,149 @@
+"""Confidence intervals that respect a KPI's range: counts, hours and shares.
+
+A KPI such as ``bed_transfers`` counts events per replication; its mean over five
+replications cannot be negative, yet a Student-t interval around a small, skewed mean
+happily reaches below zero (``12.7 [-7.41, 32.7]``). Counts therefore get an exact
+(Garwood) Poisson interval for the mean count per replication, widened by the
+observed overdispersion (quasi-Poisson), and every other KPI gets the t-interval
+clipped to the KPI's range: ``[0, inf)`` for hours, minutes and persons, ``[0, 1]``
+for shares. Paired differences keep the plain t-interval: a difference may take
+either sign.
+
+References
+----------
+Garwood, F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28,
+437-442. McCullagh, P. and Nelder, J. A. (1989). Generalized Linear Models, 2nd ed.,
+section 6.2 (quasi-Poisson dispersion).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+CONFIDENCE = 0.95
+
+# KPIs that count events per replication (whole numbers). Names starting with ``n_`` are
+# counts too.
+COUNT_KPIS: frozenset[str] = frozenset(
+    {"seh_visits", "diversions", "bed_transfers", "hap_contacts", "journeys"}
+)
+# Unit suffixes (and names) of KPIs that cannot be negative.
+NON_NEGATIVE_SUFFIXES: tuple[str, ...] = ("_minutes", "_hours", "_per_year", "_mean")
+
+
+def kpi_range(kpi: str) -> tuple[float, float]:
+    """The range a KPI's values can take -> ``(low, high)``.
+
+    Shares (``*_share``) lie in [0, 1]; counts, hours, minutes and persons in
+    [0, inf); anything else is unbounded.
+    """
+    if kpi.endswith("_share"):
+        return 0.0, 1.0
+    if is_count_kpi(kpi) or kpi.endswith(NON_NEGATIVE_SUFFIXES):
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def is_count_kpi(kpi: str) -> bool:
+    """True for KPIs that count events per replication (``n_*`` and :data:`COUNT_KPIS`)."""
+    return kpi.startswith("n_") or kpi in COUNT_KPIS
+
+
+def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Return ``(mean, low, high)`` of a Student-t interval; NaN bounds for n < 2."""
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half
+
+
+def poisson_mean_interval(
+    values: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
+    """Mean count per replication with an exact, overdispersion-widened Poisson interval.
+
+    The total ``T`` over ``n`` replications gets the Garwood interval
+    ``chi2(a/2; 2T)/2 .. chi2(1-a/2; 2T+2)/2``. Where the replications vary more than a
+    Poisson count would (sample variance ``s2`` above the mean), the interval is
+    computed on ``T / phi`` effective events with ``phi = s2 / mean`` and scaled back,
+    so that it is never narrower than the data justify. Bounds are never negative, and
+    a count that is zero in every replication still gets an upper bound.
+
+    Parameters
+    ----------
+    values : ndarray
+        Counts per replication [events]; non-finite values are ignored.
+    confidence : float
+        Coverage [0-1].
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, low, high)`` [events per replication]; NaN for no values.
+    """
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    phi = 1.0
+    if n >= 2 and mean > 0:
+        phi = max(1.0, float(x.var(ddof=1)) / mean)
+    total = float(x.sum()) / phi
+    alpha = 1.0 - confidence
+    low = 0.0 if total <= 0 else float(stats.chi2.ppf(alpha / 2, 2 * total)) / 2
+    high = float(stats.chi2.ppf(1 - alpha / 2, 2 * total + 2)) / 2
+    return mean, low * phi / n, high * phi / n
+
+
+def kpi_interval(
+    kpi: str, values: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
+    """Mean and confidence interval of one KPI over replications, within the KPI's range.
+
+    Whole-number counts (:func:`is_count_kpi`) get :func:`poisson_mean_interval`;
+    other KPIs the t-interval clipped to :func:`kpi_range`.
+
+    Parameters
+    ----------
+    kpi : str
+        KPI name (decides the kind of interval).
+    values : ndarray
+        One value per replication [the KPI's unit].
+    confidence : float
+        Coverage [0-1].
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, low, high)`` [the KPI's unit]; NaN bounds where no interval exists.
+    """
+    x = np.asarray(values, dtype=float)
+    finite = x[np.isfinite(x)]
+    if (
+        is_count_kpi(kpi)
+        and len(finite)
+        and bool(np.all(finite >= 0))
+        and bool(np.all(finite == np.round(finite)))
+    ):
+        return poisson_mean_interval(finite, confidence)
+    mean, low, high = t_interval(finite, confidence)
+    lo_bound, hi_bound = kpi_range(kpi)
+    if math.isfinite(low):
+        low = min(max(low, lo_bound), mean)
+    if math.isfinite(high):
+        high = max(min(high, hi_bound), mean)
+    return mean, low, high

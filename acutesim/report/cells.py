@@ -1,0 +1,82 @@
+"""Drawable area shapes and the region's outline, for packs with polygons or with points.
+
+A map of call-to-door minutes colours each area. Packs with polygons draw them as they
+are; packs with population points (one per municipality, say) get Voronoi cells around
+the points, clipped to the region's outline, so that the map reads as a surface rather
+than as dots under the hospital symbols. The outline is the union of the polygons, or,
+for points, a concave hull of the points widened by :data:`POINT_OUTLINE_BUFFER_M`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# How far the outline of a point pack reaches beyond its outermost points [m]; an
+# assumption that keeps coastal cells from ending at the town centre.
+POINT_OUTLINE_BUFFER_M = 8_000.0
+# Concave hull tightness for point packs (shapely ``ratio``: 0 = tightest, 1 = convex).
+POINT_OUTLINE_RATIO = 0.12
+
+
+@dataclass(frozen=True)
+class AreaShapes:
+    """Polygons to draw per area (in area order) and the outline of the region.
+
+    Attributes
+    ----------
+    cells : GeoSeries
+        One polygon per area, EPSG:28992, index as the areas' rows.
+    outline : shapely geometry
+        The region's outline (a polygon or multipolygon).
+    from_points : bool
+        True when the cells are Voronoi cells around population points.
+    """
+
+    cells: gpd.GeoSeries
+    outline: Any
+    from_points: bool
+
+
+def area_shapes(areas: gpd.GeoDataFrame) -> AreaShapes:
+    """The drawable cells and outline of a region's areas (EPSG:28992).
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Areas in EPSG:28992 with polygon or point geometry.
+
+    Returns
+    -------
+    AreaShapes
+        Polygons as given, or Voronoi cells clipped to the outline for points.
+    """
+    import geopandas as gpd
+    import shapely
+
+    geoms = areas.geometry
+    is_point = geoms.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
+    if not is_point.any():
+        outline = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
+        return AreaShapes(geoms, outline, from_points=False)
+    points = shapely.union_all(geoms.to_numpy())
+    hull = shapely.concave_hull(points, ratio=POINT_OUTLINE_RATIO)
+    outline = hull.buffer(POINT_OUTLINE_BUFFER_M)
+    polygons = list(geoms[~is_point])
+    if polygons:
+        outline = shapely.union_all([outline, *polygons])
+    regions = shapely.voronoi_polygons(points, extend_to=outline)
+    cells = []
+    parts = list(shapely.get_parts(regions))
+    tree = shapely.STRtree(parts)
+    for geom, point in zip(geoms, is_point, strict=True):
+        if not point:
+            cells.append(geom)
+            continue
+        hit = tree.query(geom, predicate="intersects")
+        cell = parts[int(hit[0])] if len(hit) else geom.buffer(1_000.0)
+        cells.append(shapely.intersection(cell, outline))
+    return AreaShapes(gpd.GeoSeries(cells, index=areas.index, crs=areas.crs), outline, True)

@@ -1,0 +1,216 @@
+"""The closure explorer: one self-contained HTML page to close and reopen SEHs on a map.
+
+"What if these two SEHs close?" should not need a command per combination. The page
+shows the region's areas and hospital sites; a click on a 24/7 SEH closes or reopens
+it, and the browser recomputes, from the travel-time matrices embedded in the page,
+each area's call-to-door minutes, the population beyond the norm and each remaining
+SEH's sensitivity (extra inhabitants beyond the norm if it closed as well). Sliders
+set the dispatch and on-scene minutes and the norm; the URL hash keeps the selection,
+so a closure set can be shared as a link.
+
+The arithmetic in the page is the one of :mod:`acutesim.geo.norm`: call-to-door =
+dispatch + drive from the nearest 24/7 post + on scene + drive to the nearest open
+counted SEH; beyond means strictly more than the norm. Posts are not toggled, so the
+page carries the post side as one drive time per area (the minimum over the 24/7
+posts of the post-to-area matrix) beside the full area-to-site matrix. The matrices
+travel as little-endian float64 in base64, so the page and ``acutesim reach`` agree to
+the last bit. The page loads nothing: no library, no font, no tile; a
+Content-Security-Policy forbids every network request. The script is hand-written
+(no third-party code).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from acutesim.experiment.store import atomic_write_bytes
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from acutesim.domain.region import Region
+    from acutesim.geo.norm import NormParameters
+
+SVG_WIDTH = 1000.0  # SVG user units across the map; the page scales it to the window
+SIMPLIFY_SHARE = 1 / 1500  # polygon simplification tolerance as a share of the extent
+
+
+def _b64(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode("ascii")
+
+
+def _path(geom: Any, transform: Any) -> str:
+    """SVG path data of a (multi)polygon, rings closed, in page units (one decimal)."""
+    import shapely
+
+    out = []
+    for poly in shapely.get_parts(geom):
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = transform(np.asarray(ring.coords))
+            if len(xy) < 3:
+                continue
+            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy[:-1])
+            out.append(f"M{pts}Z")
+    return "".join(out)
+
+
+def explorer_payload(
+    region: Region,
+    areas: gpd.GeoDataFrame | None = None,
+    *,
+    service: str = "seh",
+    params: NormParameters | None = None,
+) -> dict[str, Any]:
+    """Everything the explorer page needs: shapes, sites, matrices and defaults.
+
+    Parameters
+    ----------
+    region : Region
+        The loaded region.
+    areas : GeoDataFrame, optional
+        Area polygons (EPSG:28992) from ``load_region_with_areas``; points otherwise.
+    service : {"seh", "av"}
+        Which sites count for the norm.
+    params : NormParameters, optional
+        Default dispatch, on-scene and norm minutes [min].
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``areas`` (id, name, population [persons], SVG path), ``sites``
+        (id, name, position, counted column index or -1), ``post_drive_b64`` (nearest
+        24/7 post drive per area [min]), ``area_to_site_b64`` (areas x counted sites
+        [min], row-major), ``defaults`` [min], ``outline`` (SVG path) and ``view``.
+    """
+    from acutesim.geo.norm import NormInputs, NormParameters
+    from acutesim.geo.reachability import area_frame
+    from acutesim.report.cells import area_shapes
+
+    p = params or NormParameters()
+    inputs = NormInputs.from_region(region, service)
+    frame = area_frame(region, areas)
+    shapes = area_shapes(frame)
+    x0, y0, x1, y1 = shapes.outline.bounds
+    site_x = np.array([s.x_m for s in region.sites])
+    site_y = np.array([s.y_m for s in region.sites])
+    x0, y0 = min(x0, site_x.min()), min(y0, site_y.min())
+    x1, y1 = max(x1, site_x.max()), max(y1, site_y.max())
+    scale = SVG_WIDTH / max(x1 - x0, 1.0)
+    height = (y1 - y0) * scale
+
+    def transform(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack([(xy[:, 0] - x0) * scale, (y1 - xy[:, 1]) * scale])
+
+    tolerance = max(x1 - x0, y1 - y0) * SIMPLIFY_SHARE
+    cells = shapes.cells.simplify(tolerance, preserve_topology=True)
+    post = inputs.post_to_area_minutes
+    post_drive = post.min(axis=0) if post.shape[0] else np.full(len(inputs.area_ids), np.inf)
+    column = {site_id: j for j, site_id in enumerate(inputs.site_ids)}
+    return {
+        "region": region.name,
+        "description": region.description,
+        "service": service,
+        "areas": [
+            {
+                "id": a.area_id,
+                "name": a.name,
+                "population": float(a.population),
+                "d": _path(cell, transform),
+            }
+            for a, cell in zip(region.areas, cells, strict=True)
+        ],
+        "sites": [
+            {
+                "id": s.site_id,
+                "name": s.name,
+                "seh": s.seh,
+                "x": round(float((s.x_m - x0) * scale), 1),
+                "y": round(float((y1 - s.y_m) * scale), 1),
+                "column": column.get(s.site_id, -1),
+            }
+            for s in region.sites
+        ],
+        "n_site_columns": len(inputs.site_ids),
+        "post_drive_b64": _b64(post_drive),
+        "area_to_site_b64": _b64(inputs.area_to_site_minutes),
+        "defaults": {
+            "dispatch_minutes": p.dispatch_minutes,
+            "on_scene_minutes": p.on_scene_minutes,
+            "norm_minutes": p.norm_minutes,
+        },
+        "outline": _path(shapes.outline.simplify(tolerance), transform),
+        "view": [SVG_WIDTH, round(float(height), 1)],
+    }
+
+
+def render_explorer(payload: dict[str, Any], title: str | None = None) -> str:
+    """The explorer page for a payload of :func:`explorer_payload` (one HTML string).
+
+    The data sit in a ``<script type="application/json">`` element; ``<`` is escaped
+    inside it so that no name can end the script early.
+    """
+    assets = resources.files("acutesim.report") / "assets"
+    css = (assets / "explorer.css").read_text(encoding="utf-8")
+    js = (assets / "explorer.js").read_text(encoding="utf-8")
+    data = json.dumps(payload, separators=(",", ":")).replace("<", "\\u003c")
+    name = title or f"acutesim closure explorer: {payload['region']}"
+    csp = (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:; connect-src 'none'; font-src 'none'"
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(name)}</title><style>{css}</style></head><body>"
+        f"<header><h1>{html.escape(name)}</h1>"
+        f'<p class="sub">{html.escape(payload.get("description", ""))}</p></header>'
+        '<main><div id="map"></div><aside id="panel"></aside></main>'
+        f'<script type="application/json" id="explorer-data">{data}</script>'
+        f"<script>{js}</script></body></html>\n"
+    )
+
+
+def write_explorer(
+    region: Region,
+    out: str | Path,
+    areas: gpd.GeoDataFrame | None = None,
+    *,
+    service: str = "seh",
+    params: NormParameters | None = None,
+) -> Path:
+    """Write the explorer page of a region (atomically).
+
+    Parameters
+    ----------
+    region : Region
+        The loaded region.
+    out : str or Path
+        The ``.html`` file to write.
+    areas : GeoDataFrame, optional
+        Area polygons (EPSG:28992).
+    service : {"seh", "av"}
+        Which sites count for the norm.
+    params : NormParameters, optional
+        Default dispatch, on-scene and norm minutes [min].
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page = render_explorer(explorer_payload(region, areas, service=service, params=params))
+    atomic_write_bytes(path, page.encode("utf-8"))
+    return path
