@@ -56,6 +56,7 @@ class IncidentBatch:
     hap_triage_minutes: np.ndarray
     hap_consult_minutes: np.ndarray
     hap_take: np.ndarray
+    patience_minutes: np.ndarray
 
 
 class StreamGenerator:
@@ -127,6 +128,12 @@ class StreamGenerator:
             else seh.hap_takes_self_referral_share
         )
         self.onward_share = seh.hap_self_referral_onward_share
+        pw = region.pathways
+        self.patience = pw.lwbs_patience
+        # who may leave without being seen: walk-ins of the named colours, never ambulance
+        self.may_leave = np.array(
+            [stream.route != "ambulance" and c in pw.lwbs_colours for c in MTS_COLOURS]
+        )
 
     def hourly_rates(self, t0: float) -> np.ndarray:
         """Expected incidents in each of the 168 hours starting at ``t0`` [count per hour]."""
@@ -190,6 +197,9 @@ class StreamGenerator:
             hap_triage_minutes=hap.telephone_triage.sample(rng, n)[order],
             hap_consult_minutes=hap.consult.sample(rng, n)[order],
             hap_take=hap_take[order],
+            patience_minutes=np.where(
+                self.may_leave[mts], self.patience.sample(rng, n), np.inf
+            )[order],
         )
         keep = batch.t_minutes < self.horizon_minutes
         if not keep.all():

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from acutesim.geo.norm import NORM_MINUTES
+from acutesim.sim.patient import UNSERVED_REASONS, URGENCY_BY_INDEX
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_YEAR, PER_THOUSAND
 
 if TYPE_CHECKING:
     from acutesim.sim.model import Model, ReplicationResult
 
 FOUR_HOURS_MINUTES = 4 * MINUTES_PER_HOUR
+STATS = ("mean", "p50", "p90", "p95")
 
 KPI_NAMES = (
     "seh_visits",
@@ -35,6 +37,15 @@ KPI_NAMES = (
     "ambulance_call_to_door_over_45_share",
     "a1_response_within_15_share",
     "handoff_delay_p90_minutes",
+    "wait_for_treatment_max_minutes",
+    "wait_for_treatment_p95_minutes",
+    "left_without_being_seen",
+    "left_without_being_seen_share",
+    "closing_transfers",
+    "unserved",
+    *(f"unserved_{r}" for r in UNSERVED_REASONS),
+    *(f"response_{u.lower()}_{s}_minutes" for u in URGENCY_BY_INDEX for s in STATS),
+    *(f"call_to_door_{u.lower()}_{s}_minutes" for u in URGENCY_BY_INDEX for s in STATS),
     "volmelding_hours",
     "diversions",
     "closed_shift_hours",
@@ -49,6 +60,16 @@ KPI_NAMES = (
 
 def _q(values: np.ndarray, q: float) -> float:
     return float(np.quantile(values, q)) if len(values) else float("nan")
+
+
+def _stats(values: np.ndarray) -> dict[str, float]:
+    """Mean, p50, p90 and p95 of ``values`` (NaN when empty)."""
+    mean = float(values.mean()) if len(values) else float("nan")
+    return {"mean": mean, "p50": _q(values, 0.5), "p90": _q(values, 0.9), "p95": _q(values, 0.95)}
+
+
+def _max(values: np.ndarray) -> float:
+    return float(values.max()) if len(values) else float("nan")
 
 
 def _share(num: float, den: float) -> float:
@@ -99,7 +120,8 @@ def compute_kpis(model: Model) -> ReplicationResult:
         d2d = np.frombuffer(sr.door_to_doctor_minutes, dtype=float)
         hand = np.frombuffer(sr.handoff_delay_minutes, dtype=float)
         c2d = np.frombuffer(sr.call_to_door_minutes, dtype=float)
-        per_site.append((sid, sr, visits, los, d2d, hand, c2d))
+        wait = np.frombuffer(sr.wait_for_treatment_minutes, dtype=float)
+        per_site.append((sid, sr, visits, los, d2d, hand, c2d, wait))
         add("seh_visits", visits, sid)
         for route in ("ambulance", "gp_hap", "self", "other"):
             add(f"share_arrival_{route}", _share(sr.visits_by_route[route], visits), sid)
@@ -114,6 +136,15 @@ def compute_kpis(model: Model) -> ReplicationResult:
             sid,
         )
         add("handoff_delay_p90_minutes", _q(hand, 0.9), sid)
+        add("wait_for_treatment_max_minutes", _max(wait), sid)
+        add("wait_for_treatment_p95_minutes", _q(wait, 0.95), sid)
+        add("left_without_being_seen", sr.left_unseen, sid)
+        add(
+            "left_without_being_seen_share",
+            _share(sr.left_unseen, visits + sr.left_unseen + sr.max_wait),
+            sid,
+        )
+        add("closing_transfers", sr.closing_transfers, sid)
         add("volmelding_hours", _hours_in(sr.status, "volgemeld", t0, t1), sid)
         add("closed_shift_hours", _hours_in(sr.status, "closed_shift", t0, t1), sid)
         add("diversions", sr.diversions, sid)
@@ -122,7 +153,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
 
     visits_all = sum(v for _, _, v, *_ in per_site)
     cat = lambda k: np.concatenate([x[k] for x in per_site]) if per_site else np.zeros(0)  # noqa: E731
-    los, d2d, hand, c2d = cat(3), cat(4), cat(5), cat(6)
+    los, d2d, hand, c2d, wait = cat(3), cat(4), cat(5), cat(6), cat(7)
     pop = model.region.population
     add("seh_visits", visits_all)
     add("seh_visits_per_1000_per_year", _share(visits_all, pop / PER_THOUSAND * years))
@@ -138,6 +169,23 @@ def compute_kpis(model: Model) -> ReplicationResult:
     a1 = np.frombuffer(rec.a1_response_minutes, dtype=float)
     add("a1_response_within_15_share", _share(float((a1 <= 15.0).sum()), len(a1)))
     add("handoff_delay_p90_minutes", _q(hand, 0.9))
+    add("wait_for_treatment_max_minutes", _max(wait))
+    add("wait_for_treatment_p95_minutes", _q(wait, 0.95))
+    n_left = sum(sr.left_unseen for _, sr, *_ in per_site)
+    n_max_wait = sum(sr.max_wait for _, sr, *_ in per_site)
+    add("left_without_being_seen", n_left)
+    add("left_without_being_seen_share", _share(n_left, visits_all + n_left + n_max_wait))
+    add("closing_transfers", sum(sr.closing_transfers for _, sr, *_ in per_site))
+    add("unserved", sum(rec.unserved_by_reason.values()))
+    for reason in UNSERVED_REASONS:
+        add(f"unserved_{reason}", rec.unserved_by_reason.get(reason, 0))
+    for k, u in enumerate(URGENCY_BY_INDEX):
+        resp = np.frombuffer(rec.response_by_urgency[k], dtype=float)
+        for stat, value in _stats(resp).items():
+            add(f"response_{u.lower()}_{stat}_minutes", value)
+        door = np.frombuffer(rec.call_to_door_by_urgency[k], dtype=float)
+        for stat, value in _stats(door).items():
+            add(f"call_to_door_{u.lower()}_{stat}_minutes", value)
     for kpi in (
         "volmelding_hours",
         "closed_shift_hours",

@@ -21,16 +21,22 @@ import simpy
 from acutesim.domain.region import Region, Site
 from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
-from acutesim.errors import SimulationError
 from acutesim.funding.books import FundingSetup
 from acutesim.rng import RandomStreams
 from acutesim.sim.ambulance import Meldkamer
 from acutesim.sim.board import Board
 from acutesim.sim.demand import IncidentBatch, StreamGenerator
 from acutesim.sim.hap import HAPPost
-from acutesim.sim.patient import HAP_DONE, NOT_CONVEYED, Patient
+from acutesim.sim.patient import (
+    HAP_DONE,
+    NO_OPEN_SEH,
+    NO_ROAD_ACCESS,
+    NOT_CONVEYED,
+    UNSERVED,
+    Patient,
+)
 from acutesim.sim.recorder import Recorder
-from acutesim.sim.seh import SEH, SEHStatus
+from acutesim.sim.seh import ACCEPTING, GAVE_UP, SEH, TRANSFER, SEHStatus
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -43,6 +49,9 @@ class TravelMatrices:
 
     ``amb_post_area`` (posts x areas) and ``amb_area_site`` (areas x SEH sites) use the
     ambulance profile; ``car_area_site`` and ``car_area_hap`` the private-car profile.
+    ``amb_site_site`` (SEH sites x SEH sites, ambulance profile) times the transfer legs
+    between SEHs; when None the model bounds it through the areas (see
+    :func:`site_site_through_areas`).
     """
 
     amb_post_area: np.ndarray
@@ -50,6 +59,17 @@ class TravelMatrices:
     amb_site_post: np.ndarray
     car_area_site: np.ndarray
     car_area_hap: np.ndarray
+    amb_site_site: np.ndarray | None = None
+
+
+def site_site_through_areas(amb_area_site: np.ndarray) -> np.ndarray:
+    """Site-to-site minutes bounded through the areas: min over a of t(a, i) + t(a, j)."""
+    n = amb_area_site.shape[1]
+    out = np.full((n, n), np.inf)
+    for i in range(n):
+        out[i] = np.min(amb_area_site[:, [i]] + amb_area_site, axis=0)
+        out[i, i] = 0.0
+    return out
 
 
 def travel_matrices(region: Region) -> TravelMatrices:
@@ -72,6 +92,7 @@ def travel_matrices(region: Region) -> TravelMatrices:
         amb_site_post=amb.minutes(sites, posts),
         car_area_site=car.minutes(areas, sites),
         car_area_hap=car.minutes(areas, haps) if region.haps else np.zeros((len(areas.ids), 0)),
+        amb_site_site=amb.minutes(sites, sites),
     )
 
 
@@ -174,7 +195,16 @@ class Model:
                 )
             beds = round(site.acute_beds * sc.beds_multiplier)
             seh = SEH(
-                self.env, i, site.site_id, bays, beds, on, off, self.recorder, self._status_changed
+                self.env,
+                i,
+                site.site_id,
+                bays,
+                beds,
+                on,
+                off,
+                self.recorder,
+                self._status_changed,
+                max_wait_minutes=self.region.pathways.max_wait_for_treatment_minutes,
             )
             self.sehs.append(seh)
             self.schedules.append(schedule)
@@ -210,6 +240,12 @@ class Model:
             for p in self.region.posts
         ]
         vehicle_post = np.repeat(np.arange(len(per_post)), per_post)
+        posts = self.region.posts
+        self.vehicle_ids = [
+            f"{posts[k].post_id}.{n + 1}" for k, c in enumerate(per_post) for n in range(c)
+        ]
+        self.recorder.vehicle_ids = self.vehicle_ids
+        self.recorder.vehicle_posts = [posts[int(k)].post_id for k in vehicle_post]
         t = self.travel
         self.meldkamer = Meldkamer(
             self.env,
@@ -224,8 +260,18 @@ class Model:
 
     def _build_routing(self) -> None:
         t = self.travel
-        self.amb_order = [np.argsort(row, kind="stable") for row in t.amb_area_site]
-        self.car_order = [np.argsort(row, kind="stable") for row in t.car_area_site]
+        self.amb_order = [_finite_order(row) for row in t.amb_area_site]
+        self.car_order = [_finite_order(row) for row in t.car_area_site]
+        site_site = (
+            t.amb_site_site
+            if t.amb_site_site is not None
+            else site_site_through_areas(t.amb_area_site)
+        )
+        self.site_site = site_site
+        self.transfer_order = [
+            np.array([j for j in _finite_order(row) if j != i], dtype=np.int64)
+            for i, row in enumerate(site_site)
+        ]
         self.hap_order = (
             [int(np.argmin(row)) for row in t.car_area_hap] if t.car_area_hap.shape[1] else []
         )
@@ -261,6 +307,8 @@ class Model:
             self.recorder.norm_sample(self.env.now, value)
 
     def _status_changed(self, index: int, old: SEHStatus, new: SEHStatus) -> None:
+        if old in ACCEPTING and new not in ACCEPTING:
+            self.sehs[index].evacuate()  # closing time: the waiting go elsewhere
         if self.norm_tracker is not None and self.norm_sites[index]:
             if (old is SEHStatus.OPEN) != (new is SEHStatus.OPEN):
                 self._record_norm()
@@ -275,8 +323,10 @@ class Model:
         for k, t in enumerate(schedule.t_start_minutes):
             if t > env.now:
                 yield env.timeout(t - env.now)
-            seh.set_slots(int(schedule.slots[k]))
+            # status first: a closing SEH hands its waiting patients on and keeps the ones
+            # in treatment; a reopening one takes patients with the new slots
             seh.set_closed_shift(bool(schedule.is_closed[k]))
+            seh.set_slots(int(schedule.slots[k]))
             if self.board is not None and has_staff:
                 self.board.staff_changed(i, schedule.staff[k])
 
@@ -377,17 +427,24 @@ class Model:
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
-        order = self.car_order[area]
-        for s in order:
+        """The nearest SEH by car that receives patients now (open or volgemeld), or -1.
+
+        Rule ``informed walk-in``: walk-ins and referrals know which SEHs are open (the
+        GP, the HAP or the hospital's website tells them), so they never drive to one
+        that is closed for good, for the shift or outside its hours.
+        """
+        for s in self.car_order[area]:
             if self.sehs[s].accepts_walk_in:
                 return int(s)
-        for s in order:  # nothing accepting: the nearest not closed for good
-            if not self.sehs[s].is_closed_permanent:
-                return int(s)
-        return int(order[0])
+        return -1
 
     def _ambulance_site(self, p: Patient) -> tuple[int, int]:
-        """Destination and the nearest scheduled-open SEH (for the diversion count)."""
+        """Destination (-1: none open) and the nearest scheduled-open SEH (diversions).
+
+        Rule (LPZ): A1 rides go to the nearest SEH that receives patients, volgemeld or
+        not; other rides skip volgemeld SEHs, unless every receiving SEH is volgemeld,
+        when the nearest volgemeld one takes them. Closed SEHs never take a ride.
+        """
         order = self.amb_order[p.area]
         sehs = self.sehs
         nearest = -1
@@ -398,55 +455,111 @@ class Model:
                 break
         for s in order:
             status = sehs[s].status
-            # A1 goes to the nearest open SEH even when it is volgemeld.
             if status is SEHStatus.OPEN or (p.urgency == 0 and status is SEHStatus.VOLGEMELD):
                 return int(s), nearest
         for s in order:  # all volgemeld or closed: the nearest receiving one
             if sehs[s].accepts_walk_in:
                 return int(s), nearest
-        return (nearest if nearest >= 0 else int(order[0])), nearest
+        return -1, nearest
+
+    def _transfer_site(self, s: int) -> int:
+        """The nearest other SEH that receives patients, from site ``s``, or -1."""
+        for o in self.transfer_order[s]:
+            if self.sehs[o].accepts_walk_in:
+                return int(o)
+        return -1
+
+    def _unserved(self, p: Patient, reason: str) -> None:
+        p.state, p.reason = UNSERVED, reason
+        if p.t_departure != p.t_departure:
+            p.t_departure = self.env.now
+        self.recorder.unserved(p)
 
     # -- journeys --------------------------------------------------------------------------
     def _ambulance(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: an ambulance call from dispatch to handoff, then the SEH visit."""
         env, rec, mk = self.env, self.recorder, self.meldkamer
         if not self.area_reachable[p.area]:
-            p.state = NOT_CONVEYED  # no road or ferry access: outside this model
-            rec.terminal(p)
+            self._unserved(p, NO_ROAD_ACCESS)  # no road or ferry access: outside this model
             return
         v, drive = yield mk.request(p)
+        p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
         yield env.timeout(p.dispatch_minutes + drive)
         p.t_on_scene = env.now
         rec.response(p)
         yield env.timeout(p.on_scene_minutes)
         if not p.conveyed:
             mk.release_at_scene(v, p.area)
+            p.t_release = env.now
             p.state = NOT_CONVEYED
             rec.terminal(p)
             return
         s, nearest = self._ambulance_site(p)
+        if s < 0:  # no SEH receives patients: the crew leaves the patient in other care
+            mk.release_at_scene(v, p.area)
+            p.t_release = env.now
+            self._unserved(p, NO_OPEN_SEH)
+            return
         if nearest >= 0 and nearest != s:
             rec.diversion(p, nearest)
         transport = float(self.travel.amb_area_site[p.area, s])
-        if not math.isfinite(transport):
-            raise SimulationError(
-                f"area {self.region.areas[p.area].area_id}: no SEH reachable by ambulance "
-                f"(nearest {self.sites[s].site_id}) at t={env.now:.1f} min; check the zones "
-                "and ferries of the region pack"
-            )
+        p.leg_transport_minutes = transport
         yield env.timeout(transport)
         seh = self.sehs[s]
-        yield seh.handoff(p)
+        while True:
+            if seh.accepts_walk_in:
+                outcome = yield seh.handoff(p)
+                if outcome is None:
+                    break
+            # closed on arrival or while the crew waited at the door: drive on
+            o = self._transfer_site(seh.index)
+            if o < 0 or p.n_site_transfers >= len(self.sehs):
+                mk.release_at_site(v, seh.index)
+                p.t_release = env.now
+                self._unserved(p, NO_OPEN_SEH)
+                return
+            rec.site_transfer(p, seh.index)
+            p.n_site_transfers += 1
+            leg = float(self.site_site[seh.index, o])
+            p.leg_transport_minutes += leg
+            yield env.timeout(leg)
+            seh = self.sehs[o]
         rec.ambulance_at_door(p)
         release = env.timeout(p.handover_minutes)
-        release.callbacks.append(lambda _e: mk.release_at_site(v, s))
+        site = seh.index
+
+        def released(_e: Any) -> None:
+            p.t_release = env.now
+            mk.release_at_site(v, site)
+
+        release.callbacks.append(released)
         yield from self._seh_visit(p, seh)
 
     def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
+        """Triage, treatment and leaving; transfers on while the SEH does not receive."""
         env = self.env
-        yield env.timeout(p.triage_minutes)
-        p.t_triage = env.now
-        yield seh.treat(p)
+        while True:
+            if seh.accepts_walk_in:
+                yield env.timeout(p.triage_minutes)
+                p.t_triage = env.now
+            if seh.accepts_walk_in:
+                outcome = yield seh.treat(p)
+            else:  # closed at the door or during triage
+                seh.release(p)
+                outcome = TRANSFER
+            if outcome is None:
+                break
+            if outcome == GAVE_UP:
+                return
+            o = self._transfer_site(seh.index)
+            if o < 0 or p.n_site_transfers >= len(self.sehs):
+                self._unserved(p, NO_OPEN_SEH)
+                return
+            self.recorder.site_transfer(p, seh.index)
+            p.n_site_transfers += 1
+            yield env.timeout(float(self.site_site[seh.index, o]))
+            seh = self.sehs[o]
+            seh.walk_in(p)
         boarding = seh.leave(p)
         if boarding is None:
             return
@@ -471,22 +584,28 @@ class Model:
         return best
 
     def _walk_in(self, p: Patient, s: int, drive_minutes: float) -> Generator[Any, Any, None]:
+        if s < 0:
+            self._unserved(p, NO_OPEN_SEH)
+            return
         if drive_minutes > 0:
             yield self.env.timeout(drive_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
         yield from self._seh_visit(p, seh)
 
+    def _car_minutes(self, area: int, s: int) -> float:
+        return float(self.travel.car_area_site[area, s]) if s >= 0 else 0.0
+
     def _referral(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: a GP or second-line referral travels to the nearest receiving SEH."""
         s = self._walk_in_site(p.area)
-        yield from self._walk_in(p, s, float(self.travel.car_area_site[p.area, s]))
+        yield from self._walk_in(p, s, self._car_minutes(p.area, s))
 
     def _self_referral(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: a self-referral; a co-located open HAP sees a share of them first."""
         s = self._walk_in_site(p.area)
-        drive = float(self.travel.car_area_site[p.area, s])
-        h = int(self.hap_at_site[s])
+        drive = self._car_minutes(p.area, s)
+        h = int(self.hap_at_site[s]) if s >= 0 else -1
         if h >= 0 and p.hap_take and self.haps[h].is_open:
             yield self.env.timeout(drive)
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
@@ -522,7 +641,7 @@ class Model:
             yield from self._walk_in(p, at_site, 0.0)  # the SEH next door
         else:
             s = self._walk_in_site(p.area)
-            yield from self._walk_in(p, s, float(self.travel.car_area_site[p.area, s]))
+            yield from self._walk_in(p, s, self._car_minutes(p.area, s))
 
     # -- run ---------------------------------------------------------------------------------
     def run(self) -> None:
@@ -545,6 +664,12 @@ class Model:
             self.board.finish()
 
 
+def _finite_order(minutes: np.ndarray) -> np.ndarray:
+    """Indices by increasing travel time, unreachable (infinite) destinations left out."""
+    order = np.argsort(minutes, kind="stable")
+    return order[np.isfinite(minutes[order])]
+
+
 def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
     p = Patient(pid, stream, route, int(b.area[i]), float(b.t_minutes[i]))
     p.mts = p.priority = int(b.mts[i])
@@ -563,6 +688,7 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
     p.hap_take = bool(b.hap_take[i])
     p.hap_triage_minutes = float(b.hap_triage_minutes[i])
     p.hap_consult_minutes = float(b.hap_consult_minutes[i])
+    p.patience_minutes = float(b.patience_minutes[i])
     return p
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from acutesim.sim.patient import MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
+from acutesim.sim.patient import LEFT_UNSEEN, MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
 from acutesim.units import MINUTES_PER_DAY
 
 PATIENT_COLUMNS = (
@@ -36,6 +36,17 @@ PATIENT_COLUMNS = (
     "t_treatment_end",
     "t_ward",
     "t_departure",
+    "reason",
+    "vehicle_id",
+    "post_id",
+    "t_assigned",
+    "drive_to_scene_minutes",
+    "transport_minutes",
+    "t_door",
+    "handoff_minutes",
+    "t_release",
+    "t_first_arrival",
+    "n_site_transfers",
 )
 
 ROUTE_GROUP = {
@@ -61,6 +72,10 @@ class SiteRecords:
         self.boarding_minutes = 0.0
         self.diversions = 0
         self.transfers = 0
+        self.left_unseen = 0
+        self.max_wait = 0
+        self.closing_transfers = 0
+        self.wait_for_treatment_minutes = array("d")
         self.status: list[tuple[float, float, str]] = []
 
 
@@ -94,6 +109,11 @@ class Recorder:
         self.hap_contacts = [0] * len(hap_ids)
         self.hap_referrals = [0] * len(hap_ids)
         self.a1_response_minutes = array("d")
+        self.response_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
+        self.call_to_door_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
+        self.unserved_by_reason: dict[str, int] = {}
+        self.vehicle_ids: list[str] = []  # by vehicle index, set by the model
+        self.vehicle_posts: list[str] = []
         self.n_created = 0
         self.n_terminal: dict[str, int] = {}
         self.patient_sink = patient_sink
@@ -137,6 +157,7 @@ class Recorder:
         rec.visits_by_route[ROUTE_GROUP[p.arrival_route]] += 1
         rec.los_minutes.append(los)
         rec.door_to_doctor_minutes.append(p.t_treatment_start - p.t_arrival)
+        rec.wait_for_treatment_minutes.append(p.t_treatment_start - p.t_first_arrival)
         if p.admitted:
             rec.admitted += 1
             rec.transfers += int(p.transferred)
@@ -148,12 +169,38 @@ class Recorder:
             rec = self.sites[p.site]
             rec.handoff_delay_minutes.append(p.t_accept - p.t_door)
             rec.call_to_door_minutes.append(p.t_door - p.t_call)
+            if p.urgency >= 0:
+                self.call_to_door_by_urgency[p.urgency].append(p.t_door - p.t_call)
 
     def response(self, p: Patient) -> None:
         """Record the response time (call to on scene) of an ambulance call."""
         if self.measured(p):
             if p.urgency == 0:
                 self.a1_response_minutes.append(p.t_on_scene - p.t_call)
+            if p.urgency >= 0:
+                self.response_by_urgency[p.urgency].append(p.t_on_scene - p.t_call)
+
+    def gave_up(self, p: Patient) -> None:
+        """A waiting patient left untreated (without being seen, or at the maximum wait)."""
+        self.terminal(p)
+        if self.measured(p):
+            rec = self.sites[p.site]
+            if p.state == LEFT_UNSEEN:
+                rec.left_unseen += 1
+            else:
+                rec.max_wait += 1
+                self.unserved_by_reason[p.reason] = self.unserved_by_reason.get(p.reason, 0) + 1
+
+    def unserved(self, p: Patient) -> None:
+        """No SEH could take the patient (``p.reason`` says why)."""
+        self.terminal(p)
+        if self.measured(p):
+            self.unserved_by_reason[p.reason] = self.unserved_by_reason.get(p.reason, 0) + 1
+
+    def site_transfer(self, p: Patient, from_site: int) -> None:
+        """A patient moved on from an SEH that stopped receiving (closing time)."""
+        if self.measured(p):
+            self.sites[from_site].closing_transfers += 1
 
     def diversion(self, p: Patient, nearest_site: int) -> None:
         """An ambulance patient was taken past the nearest scheduled-open SEH."""
@@ -200,4 +247,15 @@ class Recorder:
             p.t_treatment_end,
             p.t_ward,
             p.t_departure,
+            p.reason or None,
+            self.vehicle_ids[p.vehicle] if p.vehicle >= 0 else None,
+            self.vehicle_posts[p.vehicle] if p.vehicle >= 0 else None,
+            p.t_assigned,
+            p.leg_scene_minutes,
+            p.leg_transport_minutes,
+            p.t_door,
+            p.t_accept - p.t_door,
+            p.t_release,
+            p.t_first_arrival,
+            p.n_site_transfers,
         )
