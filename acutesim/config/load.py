@@ -541,6 +541,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             consult_share=spec.hap.consult_share,
             referral_share=spec.hap.referral_share,
         ),
+        pathways=spec.pathways.to_domain(),
         travel=dict(spec.travel),
         finance=finance,
         demand_growth_per_year=spec.demand_growth_per_year,

@@ -16,6 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
+from acutesim.domain.pathways import (
+    LWBS_COLOURS,
+    LWBS_PATIENCE_MEAN_MINUTES,
+    LWBS_PATIENCE_SD_MINUTES,
+    MAX_WAIT_FOR_TREATMENT_MINUTES,
+    PathwayParameters,
+)
 
 ID_PATTERN = r"^[A-Za-z0-9_\-.]+$"
 SITE_ID_PATTERN = r"^[a-z0-9_]+$"
@@ -341,6 +348,30 @@ class HAPSection(Strict):
     referral_share: float = Field(default=d.HAP_REFERRAL_SHARE, ge=0, le=1)
 
 
+class PathwaysSection(Strict):
+    """Named pathway rules (``[pathways]``): maximum wait, leaving without being seen."""
+
+    max_wait_for_treatment_minutes: float = Field(default=MAX_WAIT_FOR_TREATMENT_MINUTES, gt=0)
+    lwbs_patience: DurationSpec = Field(
+        default_factory=lambda: dur(
+            family="lognormal",
+            mean_minutes=LWBS_PATIENCE_MEAN_MINUTES,
+            sd_minutes=LWBS_PATIENCE_SD_MINUTES,
+        )
+    )
+    lwbs_colours: tuple[Colour, ...] = LWBS_COLOURS  # type: ignore[assignment]
+    closing_rule: Literal["finish"] = "finish"
+
+    def to_domain(self) -> PathwayParameters:
+        """Return the domain :class:`PathwayParameters`."""
+        return PathwayParameters(
+            max_wait_for_treatment_minutes=self.max_wait_for_treatment_minutes,
+            lwbs_patience=self.lwbs_patience.to_domain(),
+            lwbs_colours=tuple(self.lwbs_colours),
+            closing_rule=self.closing_rule,
+        )
+
+
 class RegionToml(Strict):
     """``region.toml``: the pack's identity, files and parameters."""
 
@@ -356,6 +387,7 @@ class RegionToml(Strict):
     seh: SEHSection = Field(default_factory=SEHSection)
     ambulance: AmbulanceSection = Field(default_factory=AmbulanceSection)
     hap: HAPSection = Field(default_factory=HAPSection)
+    pathways: PathwaysSection = Field(default_factory=PathwaysSection)
     organisations: dict[str, dict[str, Any]] = Field(default_factory=dict)
     extends: str | None = None
     select: dict[str, Any] = Field(default_factory=dict)

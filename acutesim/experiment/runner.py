@@ -31,6 +31,12 @@ from acutesim.domain.region import Region
 from acutesim.domain.scenario import Experiment, Scenario
 from acutesim.errors import ResultsError
 from acutesim.experiment import spec as sp
+from acutesim.experiment.journeys import (
+    PATIENTS_FILE,
+    merge_patients,
+    staged_patients_path,
+    vehicles_table,
+)
 from acutesim.experiment.store import TABLES, ResultsStore
 from acutesim.funding.books import FundingSetup
 from acutesim.sim.model import (
@@ -192,6 +198,7 @@ def result_tables(result: ReplicationResult, region: Region) -> dict[str, pa.Tab
             schema=TABLES["timeseries"],
         ),
     }
+    tables["vehicles"] = vehicles_table(result.vehicles, s, r, cal)
     if result.finance:
         rows = [{"scenario": s, "replication": r, **row} for row in result.finance]
         tables["finance"] = pa.Table.from_pylist(rows)
@@ -210,10 +217,11 @@ def execute_task(
     """
     region, travel, sensitive = _context(region_path)
     store = ResultsStore(out_dir)
-    d = store.task_dir(task.key)
-    d.mkdir(parents=True, exist_ok=True)
+    store.parts.mkdir(parents=True, exist_ok=True)
+    # staged outside the task folder, which write_task clears when it holds a partial task
+    staged = staged_patients_path(store.parts, task.key)
     writer = (
-        PatientWriter(d / "patients.parquet", task.scenario.name, task.replication)
+        PatientWriter(staged, task.scenario.name, task.replication)
         if task.scenario.record_patients
         else None
     )
@@ -240,7 +248,8 @@ def execute_task(
         "terminal": result.n_terminal,
         "wall_seconds": round(result.wall_seconds, 3),
     }
-    store.write_task(task.key, result_tables(result, region), meta)
+    files = {PATIENTS_FILE: staged} if writer is not None and staged.exists() else None
+    store.write_task(task.key, result_tables(result, region), meta, files)
     return meta
 
 
@@ -379,6 +388,9 @@ def run_experiment(
         else:
             _run_processes(run, todo, n_workers, bar.advance)
     counts = store.merge([t.key for t in tasks], list(experiment.scenario_names))
+    n_patients = merge_patients((store.task_dir(t.key) for t in tasks), out_dir)
+    if n_patients:
+        counts["patients"] = n_patients
     manifest["end_time"] = _now()
     manifest["tasks"] = [store.task_meta(t.key) for t in tasks]
     store.write_manifest(manifest)

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acutesim.errors import ResultsError
+from acutesim.experiment.journeys import VEHICLES_SCHEMA
 
 TABLES: dict[str, pa.Schema] = {
     "kpis": pa.schema(
@@ -36,6 +37,7 @@ TABLES: dict[str, pa.Schema] = {
          ("date", pa.string()), ("t_minutes", pa.float64()), ("action", pa.string()),
          ("reason", pa.string())]
     ),
+    "vehicles": VEHICLES_SCHEMA,
     "timeseries": pa.schema(
         [("scenario", pa.string()), ("replication", pa.int64()), ("t_days", pa.float64()),
          ("kpi", pa.string()), ("value", pa.float64())]
@@ -53,6 +55,7 @@ SORT_KEYS = {
     "status": ["site_id", "t_start"],
     "closures": ["t_minutes", "site_id"],
     "timeseries": ["kpi", "t_days"],
+    "vehicles": ["vehicle_id", "shift_start_minutes"],
     "finance": ["organisation", "site_id", "month"],
 }
 
@@ -110,7 +113,7 @@ class ResultsStore:
         """Remove every result (``--force``)."""
         if self.parts.exists():
             shutil.rmtree(self.parts)
-        for name in [*TABLES, "finance"]:
+        for name in [*TABLES, "finance", "patients"]:
             (self.out_dir / f"{name}.parquet").unlink(missing_ok=True)
         self.manifest_path.unlink(missing_ok=True)
 
@@ -123,14 +126,26 @@ class ResultsStore:
         """True when the task finished and all its parts are on disk."""
         return (self.task_dir(key) / "done.json").exists()
 
-    def write_task(self, key: str, tables: dict[str, pa.Table], meta: dict[str, Any]) -> None:
-        """Write one task's tables, then its ``done.json`` marker (last)."""
+    def write_task(
+        self,
+        key: str,
+        tables: dict[str, pa.Table],
+        meta: dict[str, Any],
+        files: dict[str, Path] | None = None,
+    ) -> None:
+        """Write one task's tables, move in its finished ``files``, then ``done.json`` (last).
+
+        ``files`` maps a name in the task folder to a file the task already wrote
+        elsewhere (the streamed ``patients.parquet``); it is renamed into place.
+        """
         d = self.task_dir(key)
         if d.exists() and not self.is_done(key):
             shutil.rmtree(d)  # a partial task from an interrupted run: redo it whole
         d.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
             atomic_write_table(table, d / f"{name}.parquet")
+        for name, src in (files or {}).items():
+            os.replace(src, d / name)
         atomic_write_bytes(d / "done.json", json.dumps(meta, sort_keys=True, default=str).encode())
 
     def task_meta(self, key: str) -> dict[str, Any]:

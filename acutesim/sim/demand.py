@@ -197,9 +197,9 @@ class StreamGenerator:
             hap_triage_minutes=hap.telephone_triage.sample(rng, n)[order],
             hap_consult_minutes=hap.consult.sample(rng, n)[order],
             hap_take=hap_take[order],
-            patience_minutes=np.where(
-                self.may_leave[mts], self.patience.sample(rng, n), np.inf
-            )[order],
+            patience_minutes=np.where(self.may_leave[mts], self.patience.sample(rng, n), np.inf)[
+                order
+            ],
         )
         keep = batch.t_minutes < self.horizon_minutes
         if not keep.all():

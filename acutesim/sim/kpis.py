@@ -53,6 +53,7 @@ KPI_NAMES = (
     "bed_transfers",
     "hap_contacts",
     "hap_referral_share",
+    "ambulance_utilisation_share",
     "population_beyond_norm_mean",
     "journeys",
 )
@@ -199,6 +200,8 @@ def compute_kpis(model: Model) -> ReplicationResult:
         add("hap_referral_share", _share(r, n), hid)
     add("hap_contacts", sum(rec.hap_contacts))
     add("hap_referral_share", _share(sum(rec.hap_referrals), sum(rec.hap_contacts)))
+    vlog = model.vehicle_log.minutes
+    add("ambulance_utilisation_share", _share(vlog[:, :, :-1].sum(), vlog[:, :, -1].sum()))
     add("population_beyond_norm_mean", time_weighted_mean(rec.norm_samples, t0, t1))
     add("journeys", rec.n_created)
 
@@ -222,6 +225,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
         closures=list(rec.closures),
         timeseries=timeseries,
         finance=list(rec.finance_rows),
+        vehicles=model.vehicle_log.rows(rec.vehicle_ids, rec.vehicle_posts),
         n_created=rec.n_created,
         n_terminal=n_terminal,
         n_in_system=rec.n_created - sum(n_terminal.values()),

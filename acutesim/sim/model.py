@@ -35,11 +35,12 @@ from acutesim.sim.patient import (
     UNSERVED,
     Patient,
 )
-from acutesim.sim.recorder import Recorder
+from acutesim.sim.recorder import Recorder, VehicleLog
 from acutesim.sim.seh import ACCEPTING, GAVE_UP, SEH, TRANSFER, SEHStatus
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
+TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
 STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
 
 
@@ -107,6 +108,7 @@ class ReplicationResult:
     closures: list[tuple[float, str, str, str]]
     timeseries: list[tuple[float, str, float]]
     finance: list[dict[str, Any]] = field(default_factory=list)
+    vehicles: list[tuple[Any, ...]] = field(default_factory=list)
     n_created: int = 0
     n_terminal: dict[str, int] = field(default_factory=dict)
     n_in_system: int = 0
@@ -247,6 +249,12 @@ class Model:
         self.recorder.vehicle_ids = self.vehicle_ids
         self.recorder.vehicle_posts = [posts[int(k)].post_id for k in vehicle_post]
         t = self.travel
+        self.vehicle_log = VehicleLog(
+            len(vehicle_post),
+            dict(self.region.ambulance.shift_start_hours),
+            self.warmup,
+            self.horizon,
+        )
         self.meldkamer = Meldkamer(
             self.env,
             vehicle_post,
@@ -254,6 +262,7 @@ class Model:
             t.amb_area_site.T,
             t.amb_site_post,
             self.recorder,
+            self.vehicle_log,
         )
         self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
         self.env.process(self._vehicle_shift_process())
@@ -486,8 +495,12 @@ class Model:
         p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
         yield env.timeout(p.dispatch_minutes + drive)
         p.t_on_scene = env.now
+        log = self.vehicle_log
+        log.add(v, TO_SCENE, p.t_assigned, env.now)
         rec.response(p)
         yield env.timeout(p.on_scene_minutes)
+        log.add(v, ON_SCENE, p.t_on_scene, env.now)
+        t_leave = env.now
         if not p.conveyed:
             mk.release_at_scene(v, p.area)
             p.t_release = env.now
@@ -514,6 +527,7 @@ class Model:
             # closed on arrival or while the crew waited at the door: drive on
             o = self._transfer_site(seh.index)
             if o < 0 or p.n_site_transfers >= len(self.sehs):
+                log.add(v, TRANSPORT, t_leave, env.now)
                 mk.release_at_site(v, seh.index)
                 p.t_release = env.now
                 self._unserved(p, NO_OPEN_SEH)
@@ -525,11 +539,13 @@ class Model:
             yield env.timeout(leg)
             seh = self.sehs[o]
         rec.ambulance_at_door(p)
+        log.add(v, TRANSPORT, t_leave, p.t_door)
         release = env.timeout(p.handover_minutes)
         site = seh.index
 
         def released(_e: Any) -> None:
             p.t_release = env.now
+            log.add(v, HANDOFF, p.t_door, env.now)
             mk.release_at_site(v, site)
 
         release.callbacks.append(released)
@@ -660,6 +676,7 @@ class Model:
         self.env.run(until=self.horizon)
         for seh in self.sehs:
             seh.finish()
+        self.meldkamer.finish()
         if self.board is not None:
             self.board.finish()
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from acutesim.sim.patient import LEFT_UNSEEN, MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
-from acutesim.units import MINUTES_PER_DAY
+from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 PATIENT_COLUMNS = (
     "patient_id",
@@ -259,3 +259,88 @@ class Recorder:
             p.t_first_arrival,
             p.n_site_transfers,
         )
+
+
+VEHICLE_ACTIVITIES = ("to_scene", "on_scene", "transport", "handoff", "return")
+ON_DUTY = len(VEHICLE_ACTIVITIES)  # index of the on-duty minutes in the accumulator
+
+VEHICLE_COLUMNS = (
+    "vehicle_id",
+    "post_id",
+    "shift_start_minutes",
+    "shift",
+    "on_duty_minutes",
+    *(f"{a}_minutes" for a in VEHICLE_ACTIVITIES),
+    "busy_minutes",
+    "utilisation_share",
+)
+
+
+class VehicleLog:
+    """Busy minutes of every vehicle by activity, and on-duty minutes, per shift window.
+
+    Shift windows start at the ambulance shift start hours of every day; an interval is
+    split at window edges and clipped to the measured window ``[warmup, horizon]``.
+
+    Parameters
+    ----------
+    n_vehicles : int
+        Vehicles of the region.
+    shift_start_hours : mapping of str to float
+        Shift name -> start hour of day [h].
+    warmup_minutes, horizon_minutes : float
+        The measured window [min].
+    """
+
+    def __init__(
+        self,
+        n_vehicles: int,
+        shift_start_hours: dict[str, float],
+        warmup_minutes: float,
+        horizon_minutes: float,
+    ) -> None:
+        shifts = sorted(shift_start_hours.items(), key=lambda kv: kv[1])
+        n_days = int(horizon_minutes // MINUTES_PER_DAY) + 2
+        starts: list[float] = []
+        names: list[str] = []
+        for day in range(-1, n_days):
+            for name, hour in shifts:
+                starts.append(day * MINUTES_PER_DAY + hour * MINUTES_PER_HOUR)
+                names.append(name)
+        self.starts = np.asarray(starts)
+        self.names = names
+        self.t0, self.t1 = warmup_minutes, horizon_minutes
+        self.minutes = np.zeros((n_vehicles, len(starts), ON_DUTY + 1))
+
+    def add(self, v: int, activity: int, t_start: float, t_end: float) -> None:
+        """Add ``[t_start, t_end)`` of ``activity`` (or ``ON_DUTY``) for vehicle ``v``."""
+        a, b = max(t_start, self.t0), min(t_end, self.t1)
+        if not b > a:
+            return
+        i = int(np.searchsorted(self.starts, a, side="right")) - 1
+        while a < b:
+            edge = min(b, float(self.starts[i + 1]))
+            self.minutes[v, i, activity] += edge - a
+            a = edge
+            i += 1
+
+    def rows(self, vehicle_ids: Sequence[str], vehicle_posts: Sequence[str]) -> list[tuple]:
+        """One row per vehicle and shift window with time on duty or busy."""
+        out = []
+        busy = self.minutes[:, :, :ON_DUTY].sum(axis=2)
+        on = self.minutes[:, :, ON_DUTY]
+        for v, i in zip(*np.nonzero((on > 0) | (busy > 0)), strict=True):
+            acts = self.minutes[v, i, :ON_DUTY]
+            out.append(
+                (
+                    vehicle_ids[v],
+                    vehicle_posts[v],
+                    float(self.starts[i]),
+                    self.names[i],
+                    float(on[v, i]),
+                    *(float(x) for x in acts),
+                    float(busy[v, i]),
+                    float(busy[v, i] / on[v, i]) if on[v, i] > 0 else float("nan"),
+                )
+            )
+        return out
