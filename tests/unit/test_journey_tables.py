@@ -41,7 +41,8 @@ def test_record_patients_through_the_cli_leaves_one_row_per_journey(tmp_path):
     seh = patients[patients["state"].isin(["discharged", "admitted"])]
     assert (seh["t_departure"] >= seh["t_arrival"]).all()
     amb = seh[seh["route"] == "ambulance"]
-    assert amb["vehicle_id"].notna().all() and amb["post_id"].notna().all()
+    assert amb["vehicle_id"].notna().all()
+    assert amb["post_id"].notna().all()
     assert (amb["t_assigned"] >= amb["t_call"]).all()
     assert (amb["t_release"] >= amb["t_door"]).all()
     assert np.allclose(amb["handoff_minutes"], amb["t_accept"] - amb["t_door"])
