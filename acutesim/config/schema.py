@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
 from acutesim.domain.pathways import (
+    HANDOFF_NURSES_PER_SEH,
     LWBS_COLOURS,
     LWBS_PATIENCE_MEAN_MINUTES,
     LWBS_PATIENCE_SD_MINUTES,
@@ -361,6 +362,7 @@ class PathwaysSection(Strict):
     )
     lwbs_colours: tuple[Colour, ...] = LWBS_COLOURS  # type: ignore[assignment]
     closing_rule: Literal["finish"] = "finish"
+    handoff_nurses_per_seh: float = Field(default=HANDOFF_NURSES_PER_SEH, ge=1)
 
     def to_domain(self) -> PathwayParameters:
         """Return the domain :class:`PathwayParameters`."""
@@ -369,6 +371,7 @@ class PathwaysSection(Strict):
             lwbs_patience=self.lwbs_patience.to_domain(),
             lwbs_colours=tuple(self.lwbs_colours),
             closing_rule=self.closing_rule,
+            handoff_nurses_per_seh=self.handoff_nurses_per_seh,
         )
 
 

@@ -23,6 +23,9 @@ LWBS_PATIENCE_SD_MINUTES = 240.0
 # Assumption: only the less urgent MTS colours leave of their own accord.
 LWBS_COLOURS: tuple[str, ...] = ("yellow", "green", "blue")
 CLOSING_RULES: tuple[str, ...] = ("finish",)
+# Assumption: one SEH nurse at a time takes over ambulance patients at the door (no
+# Dutch figure on handover capacity or times was found); ``inf`` removes the limit.
+HANDOFF_NURSES_PER_SEH = 1.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class PathwayParameters:
     closing_rule : str
         What happens to patients in treatment when an SEH closes: ``finish`` (the
         closing crew finishes them; everyone waiting is transferred).
+    handoff_nurses_per_seh : float
+        Ambulance handoffs an SEH takes at once: acceptance at the door needs a free bay
+        and one of these nurses for the crew's handover time (``inf``: bays only).
     """
 
     max_wait_for_treatment_minutes: float = MAX_WAIT_FOR_TREATMENT_MINUTES
@@ -52,6 +58,7 @@ class PathwayParameters:
     )
     lwbs_colours: tuple[str, ...] = LWBS_COLOURS
     closing_rule: str = "finish"
+    handoff_nurses_per_seh: float = HANDOFF_NURSES_PER_SEH
 
     def describe(self) -> dict[str, object]:
         """The rules as plain values, for manifests and reports."""
@@ -61,4 +68,5 @@ class PathwayParameters:
             "lwbs_patience": f"{p.family} mean {p.mean_minutes:g} min, sd {p.sd_minutes:g} min",
             "lwbs_colours": list(self.lwbs_colours),
             "closing_rule": self.closing_rule,
+            "handoff_nurses_per_seh": self.handoff_nurses_per_seh,
         }

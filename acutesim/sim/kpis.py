@@ -36,7 +36,9 @@ KPI_NAMES = (
     "ambulance_call_to_door_p95_minutes",
     "ambulance_call_to_door_over_45_share",
     "a1_response_within_15_share",
+    "handoff_delay_p50_minutes",
     "handoff_delay_p90_minutes",
+    "handoff_hours_lost",
     "wait_for_treatment_max_minutes",
     "wait_for_treatment_p95_minutes",
     "left_without_being_seen",
@@ -136,7 +138,9 @@ def compute_kpis(model: Model) -> ReplicationResult:
             _share(float((c2d > NORM_MINUTES).sum()), len(c2d)),
             sid,
         )
+        add("handoff_delay_p50_minutes", _q(hand, 0.5), sid)
         add("handoff_delay_p90_minutes", _q(hand, 0.9), sid)
+        add("handoff_hours_lost", float(hand.sum()) / MINUTES_PER_HOUR, sid)
         add("wait_for_treatment_max_minutes", _max(wait), sid)
         add("wait_for_treatment_p95_minutes", _q(wait, 0.95), sid)
         add("left_without_being_seen", sr.left_unseen, sid)
@@ -169,7 +173,9 @@ def compute_kpis(model: Model) -> ReplicationResult:
     add("ambulance_call_to_door_over_45_share", _share(float((c2d > NORM_MINUTES).sum()), len(c2d)))
     a1 = np.frombuffer(rec.a1_response_minutes, dtype=float)
     add("a1_response_within_15_share", _share(float((a1 <= 15.0).sum()), len(a1)))
+    add("handoff_delay_p50_minutes", _q(hand, 0.5))
     add("handoff_delay_p90_minutes", _q(hand, 0.9))
+    add("handoff_hours_lost", float(hand.sum()) / MINUTES_PER_HOUR)
     add("wait_for_treatment_max_minutes", _max(wait))
     add("wait_for_treatment_p95_minutes", _q(wait, 0.95))
     n_left = sum(sr.left_unseen for _, sr, *_ in per_site)

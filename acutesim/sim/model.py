@@ -207,6 +207,7 @@ class Model:
                 self.recorder,
                 self._status_changed,
                 max_wait_minutes=self.region.pathways.max_wait_for_treatment_minutes,
+                handoff_nurses=self.region.pathways.handoff_nurses_per_seh,
             )
             self.sehs.append(seh)
             self.schedules.append(schedule)

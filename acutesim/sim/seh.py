@@ -100,6 +100,7 @@ class SEH:
         on_status_change: Callable[[int, SEHStatus, SEHStatus], None],
         *,
         max_wait_minutes: float = math.inf,
+        handoff_nurses: float = math.inf,
     ) -> None:
         self.env = env
         self.index = index
@@ -112,6 +113,8 @@ class SEH:
         self.recorder = recorder
         self.on_status_change = on_status_change
         self.max_wait_minutes = max_wait_minutes
+        self.handoff_nurses = handoff_nurses
+        self.nurses_busy = 0
         self.slots = 0
         self.treating: dict[Patient, float] = {}  # patient -> t_end of the current run
         self.queue_bay: list[tuple[int, int, Patient]] = []  # on a bay, waiting for a slot
@@ -270,15 +273,30 @@ class SEH:
         p.seq = next(self._arrivals)
         self.n_present += 1
         ev = self.env.event()
-        if self.free_bays > 0 and not self.handoff_queue:
-            self.free_bays -= 1
-            p.has_bay = True
-            p.t_accept = now
-            ev.succeed()
-        else:
-            heapq.heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
+        heapq.heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
+        self._serve_handoffs()
         self._update_full()
         return ev
+
+    def _serve_handoffs(self) -> None:
+        """Accept waiting ambulance patients while a bay and a handoff nurse are free.
+
+        Rule ``bay_and_nurse``: acceptance takes a bay and one of the SEH's handoff
+        nurses for the crew's handover time; the queue is served by urgency, then arrival.
+        """
+        while self.handoff_queue and self.free_bays > 0 and self.nurses_busy < self.handoff_nurses:
+            _urgency, _seq, p, ev = heapq.heappop(self.handoff_queue)
+            self.free_bays -= 1
+            p.has_bay = True
+            p.t_accept = self.env.now
+            self.nurses_busy += 1
+            done = self.env.timeout(p.handover_minutes)
+            done.callbacks.append(self._nurse_free)
+            ev.succeed()
+
+    def _nurse_free(self, _ev: Any) -> None:
+        self.nurses_busy -= 1
+        self._serve_handoffs()
 
     def treat(self, p: Patient) -> simpy.Event:
         """Queue a triaged patient for treatment.
@@ -408,12 +426,7 @@ class SEH:
     def _after_departure(self) -> None:
         # A freed bay goes to a waiting ambulance first (the crew is blocked), then to the
         # waiting room.
-        if self.handoff_queue and self.free_bays > 0:
-            self.free_bays -= 1
-            _urgency, _seq, pq, ev = heapq.heappop(self.handoff_queue)
-            pq.has_bay = True
-            pq.t_accept = self.env.now
-            ev.succeed()
+        self._serve_handoffs()
         self._dispatch()
         self._update_full()
 
