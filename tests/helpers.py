@@ -8,6 +8,7 @@ through the region's parameters, never patched into the model.
 from __future__ import annotations
 
 import csv
+import math
 import datetime as dt
 import shutil
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ import simpy
 
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.distributions import Duration
+from acutesim.domain.pathways import PathwayParameters
 from acutesim.domain.region import (
     HAP,
     MTS_COLOURS,
@@ -118,6 +120,11 @@ def one_colour(colour: str = "yellow") -> dict[str, float]:
 
 
 # --- region -------------------------------------------------------------------------------
+NO_LEAVING = PathwayParameters(
+    max_wait_for_treatment_minutes=math.inf, lwbs_colours=(), handoff_nurses_per_seh=math.inf
+)
+
+
 def tiny_region(
     *,
     n_sites: int = 1,
@@ -149,6 +156,7 @@ def tiny_region(
     hap_referral_share: float = 0.1,
     hap_takes_self_referral_share: float = 0.0,
     day_only_last_site: bool = False,
+    pathways: PathwayParameters | None = None,
 ) -> Region:
     """A small region built in memory: ``n_sites`` SEH sites, one post, optional HAP.
 
@@ -164,6 +172,9 @@ def tiny_region(
         One roster per site, overriding ``slots``.
     streams : sequence of DemandStream, optional
         Replaces the default single GP-referral stream.
+    pathways : PathwayParameters, optional
+        Pathway rules; by default nobody leaves untreated (no maximum wait, no leaving
+        without being seen) and handoff needs a bay only, so queues are pure.
     """
     n_areas = n_sites if n_areas is None else n_areas
     if rosters is None:
@@ -255,6 +266,7 @@ def tiny_region(
             consult=hap_consult if hap_consult is not None else Duration.fixed(15.0),
             referral_share=hap_referral_share,
         ),
+        pathways=pathways if pathways is not None else NO_LEAVING,
     )
 
 

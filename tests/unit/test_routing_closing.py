@@ -15,6 +15,7 @@ import pytest
 from helpers import PatientRows, build_model, stream, tiny_region, tiny_travel
 
 from acutesim.domain.distributions import Duration
+from acutesim.domain.pathways import PathwayParameters
 from acutesim.domain.scenario import Scenario
 from acutesim.sim.model import run_replication
 from acutesim.sim.patient import UNSERVED_REASONS
@@ -118,6 +119,7 @@ def test_a_day_only_seh_hands_its_waiting_patients_on_at_closing_time():
         treatment=Duration.fixed(100.0),
         streams=[stream("gp", "gp", 0.05, 100_000)],
         n_areas=2,
+        pathways=PathwayParameters(),
     )
     travel = tiny_travel(region)  # area 1 is nearest to s1
     sink = PatientRows()
