@@ -8,8 +8,8 @@ through the region's parameters, never patched into the model.
 from __future__ import annotations
 
 import csv
-import math
 import datetime as dt
+import math
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path

@@ -35,12 +35,12 @@ OTHER_REFERRAL_RATE = 15.0
 # --- ambulance --------------------------------------------------------------------------
 # source: [RAV-GM] RAV Gelderland-Midden rides: A1 49%, A2 33%, B 18% (derived shares).
 URGENCY_SHARES = {"A1": 0.49, "A2": 0.33, "B": 0.18}
-# Share of rides that end with the patient taken to an SEH. About 25% of deployments are
-# not conveyed at all [Non-conveyance-2025]; of conveyed urgent patients a part goes
-# directly to a cath lab, stroke unit or other ward, and B rides are planned transports
-# that do not enter the SEH. The split by urgency is a calibration assumption so that
-# ambulance arrivals are ~20% of SEH visits [SAZ-2019].
-CONVEYANCE_SHARE = {"A1": 0.40, "A2": 0.35, "B": 0.0}
+# Share of rides that convey the patient (the rest free the vehicle at the scene). About
+# 25% of Dutch deployments are not conveyed [Non-conveyance-2025]; B rides are planned
+# transports and always convey. The split between A1 and A2 is an assumption that keeps
+# the total at 75%: 0.49 * 0.72 + 0.33 * 0.65 + 0.18 * 1.0 = 0.75. Which conveyed
+# patients enter the SEH is pathways.seh_share_of_conveyed (domain/pathways.py).
+CONVEYANCE_SHARE = {"A1": 0.72, "A2": 0.65, "B": 1.0}
 
 # --- SEH --------------------------------------------------------------------------------
 # source: [NEED-2025] Raven et al., BMC Emerg Med 2025: red 2.3, orange 18.8, yellow 52.4,

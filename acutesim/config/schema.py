@@ -17,11 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
 from acutesim.domain.pathways import (
+    A1_SPECIALISED_SHARE,
     HANDOFF_NURSES_PER_SEH,
     LWBS_COLOURS,
     LWBS_PATIENCE_MEAN_MINUTES,
     LWBS_PATIENCE_SD_MINUTES,
     MAX_WAIT_FOR_TREATMENT_MINUTES,
+    MTS_SHARES_BY_URGENCY,
+    NO_SIREN_TRAVEL_FACTOR,
+    SEH_SHARE_OF_CONVEYED,
     PathwayParameters,
 )
 
@@ -363,6 +367,27 @@ class PathwaysSection(Strict):
     lwbs_colours: tuple[Colour, ...] = LWBS_COLOURS  # type: ignore[assignment]
     closing_rule: Literal["finish"] = "finish"
     handoff_nurses_per_seh: float = Field(default=HANDOFF_NURSES_PER_SEH, ge=1)
+    no_siren_travel_factor: float = Field(default=NO_SIREN_TRAVEL_FACTOR, ge=1)
+    seh_share_of_conveyed: dict[Literal["A1", "A2", "B"], float] = Field(
+        default_factory=lambda: dict(SEH_SHARE_OF_CONVEYED)
+    )
+    b_ride_rule: Literal["own_vehicles", "shared"] = "own_vehicles"
+    a1_specialised_share: float = Field(default=A1_SPECIALISED_SHARE, ge=0, le=1)
+    specialised_sites: tuple[str, ...] = ()
+    mts_shares_by_urgency: dict[Literal["A1", "A2", "B"], dict[Colour, float]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in MTS_SHARES_BY_URGENCY.items()}
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> PathwaysSection:
+        for u, share in self.seh_share_of_conveyed.items():
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"seh_share_of_conveyed.{u} is {share}, expected 0-1")
+        for u, shares in self.mts_shares_by_urgency.items():
+            total = sum(shares.values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"mts_shares_by_urgency.{u} sums to {total:.4f}, not 1")
+        return self
 
     def to_domain(self) -> PathwayParameters:
         """Return the domain :class:`PathwayParameters`."""
@@ -372,6 +397,12 @@ class PathwaysSection(Strict):
             lwbs_colours=tuple(self.lwbs_colours),
             closing_rule=self.closing_rule,
             handoff_nurses_per_seh=self.handoff_nurses_per_seh,
+            no_siren_travel_factor=self.no_siren_travel_factor,
+            seh_share_of_conveyed=dict(self.seh_share_of_conveyed),
+            b_ride_rule=self.b_ride_rule,
+            a1_specialised_share=self.a1_specialised_share,
+            specialised_sites=tuple(self.specialised_sites),
+            mts_shares_by_urgency={k: dict(v) for k, v in self.mts_shares_by_urgency.items()},
         )
 
 

@@ -21,6 +21,7 @@ import simpy
 from acutesim.domain.region import Region, Site
 from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
+from acutesim.errors import SimulationError
 from acutesim.funding.books import FundingSetup
 from acutesim.rng import RandomStreams
 from acutesim.sim.ambulance import Meldkamer
@@ -28,6 +29,7 @@ from acutesim.sim.board import Board
 from acutesim.sim.demand import IncidentBatch, StreamGenerator
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.patient import (
+    CONVEYED_DIRECT,
     HAP_DONE,
     NO_OPEN_SEH,
     NO_ROAD_ACCESS,
@@ -41,6 +43,7 @@ from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, day
 
 UNLIMITED_SLOTS = 10_000
 TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
+B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
 STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
 
 
@@ -154,6 +157,7 @@ class Model:
         self._build_haps()
         self._build_meldkamer()
         self._build_routing()
+        self._build_specialised()
         self._build_norm()
         if funding is not None:
             self.board = Board(self, funding)
@@ -285,6 +289,17 @@ class Model:
         self.hap_order = (
             [int(np.argmin(row)) for row in t.car_area_hap] if t.car_area_hap.shape[1] else []
         )
+
+    def _build_specialised(self) -> None:
+        known = set(self.site_index)
+        unknown = [sid for sid in self.region.pathways.specialised_sites if sid not in known]
+        if unknown:
+            raise SimulationError(
+                f"pathways.specialised_sites: {', '.join(unknown)} is not an SEH site of "
+                f"region {self.region.name} (known: {', '.join(sorted(known))})"
+            )
+        special = set(self.region.pathways.specialised_sites)
+        self.is_specialised = np.array([s.site_id in special for s in self.sites], dtype=bool)
 
     def _build_norm(self) -> None:
         """Track the population beyond the 45-minute norm as 24/7 SEHs change status."""
@@ -457,6 +472,10 @@ class Model:
         """
         order = self.amb_order[p.area]
         sehs = self.sehs
+        if p.specialised:  # past the nearest SEH to the nearest receiving specialised one
+            for s in order:
+                if self.is_specialised[s] and sehs[s].accepts_walk_in:
+                    return int(s), -1
         nearest = -1
         for s in order:
             seh = sehs[s]
@@ -487,12 +506,24 @@ class Model:
 
     # -- journeys --------------------------------------------------------------------------
     def _ambulance(self, p: Patient) -> Generator[Any, Any, None]:
-        """SimPy process: an ambulance call from dispatch to handoff, then the SEH visit."""
+        """SimPy process: an ambulance call from dispatch to handoff, then the SEH visit.
+
+        A1 drives with siren; A2 and B drive ``no_siren_travel_factor`` times longer. B
+        rides under the ``own_vehicles`` rule are planned on their own vehicles and never
+        take an emergency vehicle. A conveyed patient goes into the SEH with the class's
+        ``seh_share_of_conveyed``, else is handed over elsewhere in the nearest hospital.
+        """
         env, rec, mk = self.env, self.recorder, self.meldkamer
         if not self.area_reachable[p.area]:
             self._unserved(p, NO_ROAD_ACCESS)  # no road or ferry access: outside this model
             return
+        pw = self.region.pathways
+        slow = 1.0 if p.urgency == 0 else pw.no_siren_travel_factor
+        if p.urgency == B_URGENCY and pw.b_ride_rule == "own_vehicles":
+            yield from self._planned_ride(p, slow)
+            return
         v, drive = yield mk.request(p)
+        drive *= slow
         p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
         yield env.timeout(p.dispatch_minutes + drive)
         p.t_on_scene = env.now
@@ -508,6 +539,20 @@ class Model:
             p.state = NOT_CONVEYED
             rec.terminal(p)
             return
+        if not p.to_seh:  # handed over past the SEH at the nearest hospital
+            s = int(self.amb_order[p.area][0])
+            p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+            yield env.timeout(p.leg_transport_minutes)
+            p.t_door = env.now
+            log.add(v, TRANSPORT, t_leave, env.now)
+            yield env.timeout(p.handover_minutes)
+            log.add(v, HANDOFF, p.t_door, env.now)
+            mk.release_at_site(v, s)
+            p.t_release = env.now
+            p.site = s
+            p.state = CONVEYED_DIRECT
+            rec.terminal(p)
+            return
         s, nearest = self._ambulance_site(p)
         if s < 0:  # no SEH receives patients: the crew leaves the patient in other care
             mk.release_at_scene(v, p.area)
@@ -516,7 +561,7 @@ class Model:
             return
         if nearest >= 0 and nearest != s:
             rec.diversion(p, nearest)
-        transport = float(self.travel.amb_area_site[p.area, s])
+        transport = float(self.travel.amb_area_site[p.area, s]) * slow
         p.leg_transport_minutes = transport
         yield env.timeout(transport)
         seh = self.sehs[s]
@@ -535,7 +580,7 @@ class Model:
                 return
             rec.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            leg = float(self.site_site[seh.index, o])
+            leg = float(self.site_site[seh.index, o]) * slow
             p.leg_transport_minutes += leg
             yield env.timeout(leg)
             seh = self.sehs[o]
@@ -550,6 +595,30 @@ class Model:
             mk.release_at_site(v, site)
 
         release.callbacks.append(released)
+        yield from self._seh_visit(p, seh)
+
+    def _planned_ride(self, p: Patient, slow: float) -> Generator[Any, Any, None]:
+        """SimPy process: a B ride planned on its own vehicle (rule ``own_vehicles``).
+
+        The ride is planned for the time of the call; no emergency vehicle is taken and
+        none is logged. A conveyed B patient for the SEH drives without siren to the
+        nearest receiving SEH and enters it; the others end at their planned destination.
+        """
+        env = self.env
+        p.t_assigned = env.now
+        if not (p.conveyed and p.to_seh):
+            p.state = CONVEYED_DIRECT if p.conveyed else NOT_CONVEYED
+            self.recorder.terminal(p)
+            return
+        s, _nearest = self._ambulance_site(p)
+        if s < 0:
+            self._unserved(p, NO_OPEN_SEH)
+            return
+        p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+        yield env.timeout(p.on_scene_minutes + p.leg_transport_minutes)
+        seh = self.sehs[s]
+        seh.walk_in(p)
+        p.t_door = env.now
         yield from self._seh_visit(p, seh)
 
     def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
@@ -672,6 +741,7 @@ class Model:
                 self.scenario,
                 self.streams.get(f"demand.{stream.name}"),
                 self.horizon,
+                pathway_rng=self.streams.get(f"demand.{stream.name}.pathway"),
             )
             self.env.process(self._demand_process(k, gen))
         self.env.run(until=self.horizon)
@@ -701,6 +771,8 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
         p.on_scene_minutes = float(b.on_scene_minutes[i])
         p.conveyed = bool(b.conveyed[i])
         p.handover_minutes = float(b.handover_minutes[i])
+        p.to_seh = bool(b.to_seh[i])
+        p.specialised = bool(b.specialised[i])
     p.hap_consult = bool(b.hap_consult[i])
     p.hap_referral = bool(b.hap_referral[i])
     p.hap_take = bool(b.hap_take[i])
@@ -787,8 +859,11 @@ def expected_seh_visits_per_year(region: Region, travel: TravelMatrices) -> dict
     sites = region.seh_sites
     weights = np.array([a.population * a.demand_weight for a in region.areas], dtype=float)
     amb, seh, hap = region.ambulance, region.seh, region.hap
+    to_seh = region.pathways.seh_share_of_conveyed
     convey = sum(
-        amb.urgency_shares.get(u, 0.0) * amb.conveyance_share_by_urgency.get(u, 0.0)
+        amb.urgency_shares.get(u, 0.0)
+        * amb.conveyance_share_by_urgency.get(u, 0.0)
+        * to_seh.get(u, 1.0)
         for u in amb.urgency_shares
     )
     has_hap = np.array([s.has_hap for s in sites])

@@ -17,10 +17,19 @@ NAN = math.nan
 DISCHARGED = "discharged"  # left the SEH home (or to other follow-up)
 ADMITTED = "admitted"  # left the SEH to an acute ward bed
 HAP_DONE = "hap_done"  # handled by the HAP (telephone advice or consult), no referral
-NOT_CONVEYED = "not_conveyed"  # ambulance ride without transport to an SEH
+NOT_CONVEYED = "not_conveyed"  # ambulance ride without transport (freed at the scene)
+CONVEYED_DIRECT = "conveyed_direct"  # conveyed past the SEH (cath lab, ward, planned ride)
 LEFT_UNSEEN = "left_unseen"  # left the waiting room before treatment (own choice)
 UNSERVED = "unserved"  # no SEH could take the patient; ``reason`` says why
-TERMINAL_STATES = (DISCHARGED, ADMITTED, HAP_DONE, NOT_CONVEYED, LEFT_UNSEEN, UNSERVED)
+TERMINAL_STATES = (
+    DISCHARGED,
+    ADMITTED,
+    HAP_DONE,
+    NOT_CONVEYED,
+    CONVEYED_DIRECT,
+    LEFT_UNSEEN,
+    UNSERVED,
+)
 
 # Reasons of an UNSERVED journey.
 NO_OPEN_SEH = "no_open_seh"  # every SEH reachable from where the patient is was closed
@@ -64,6 +73,7 @@ class Patient:
         "route",
         "seq",
         "site",
+        "specialised",
         "state",
         "stream",
         "t_accept",
@@ -79,6 +89,7 @@ class Patient:
         "t_treatment_start",
         "t_triage",
         "t_ward",
+        "to_seh",
         "token",
         "transferred",
         "treatment_minutes",
@@ -120,6 +131,8 @@ class Patient:
         self.urgency = -1
         self.admitted = False
         self.conveyed = False
+        self.to_seh = True
+        self.specialised = False
         self.hap_consult = False
         self.hap_referral = False
         self.hap_take = False

@@ -9,7 +9,7 @@ import math
 from acutesim.domain.scenario import Scenario
 from acutesim.sim.model import run_replication
 
-CROWDED = Scenario("crowded", beds_multiplier=0.6, staff_vacancy_share=0.25)
+CROWDED = Scenario("crowded", beds_multiplier=0.4, staff_vacancy_share=0.25)
 
 
 def _kpis(region, travel, scenario):

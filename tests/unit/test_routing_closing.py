@@ -49,12 +49,13 @@ def test_closing_every_seh_gives_no_visits_and_every_patient_unserved_with_a_rea
     _, kpis, rows = _run(demo_region, demo_travel, Scenario("none", closed_sites=all_sites))
     assert kpis[("seh_visits", None)] == 0
     assert not rows["state"].isin(SEH_STATES).any()
-    assert rows["site_id"].isna().all()
+    # only rides handed over past the SEH (cath lab, ward) still reach a hospital
+    assert rows.loc[rows["state"] != "conveyed_direct", "site_id"].isna().all()
     unserved = rows[rows["state"] == "unserved"]
     assert set(unserved["reason"]) <= set(UNSERVED_REASONS)
     assert unserved["reason"].notna().all()
     # everyone who needed an SEH: walk-ins, referrals, conveyed ambulance patients, HAP referrals
-    needing = rows[~rows["state"].isin(["hap_done", "not_conveyed"])]
+    needing = rows[~rows["state"].isin(["hap_done", "not_conveyed", "conveyed_direct"])]
     assert len(needing) == len(unserved) > 500
     assert kpis[("unserved", None)] == len(unserved)
     assert kpis[("unserved_no_open_seh", None)] == (unserved["reason"] == "no_open_seh").sum()
@@ -65,7 +66,7 @@ def test_closing_all_but_one_sends_everyone_who_can_reach_it_there(demo_region, 
     assert np.isfinite(demo_travel.car_area_site).all()  # every area can reach it
     closed = tuple(s.site_id for s in demo_region.seh_sites if s.site_id != keep)
     _, kpis, rows = _run(demo_region, demo_travel, Scenario("one", closed_sites=closed))
-    at_seh = rows[rows["site_id"].notna()]
+    at_seh = rows[rows["site_id"].notna() & (rows["state"] != "conveyed_direct")]
     assert set(at_seh["site_id"]) == {keep}
     assert (rows["reason"] != "no_open_seh").all()
     assert kpis[("seh_visits", keep)] == kpis[("seh_visits", None)] > 500
