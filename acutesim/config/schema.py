@@ -377,6 +377,7 @@ class PathwaysSection(Strict):
     mts_shares_by_urgency: dict[Literal["A1", "A2", "B"], dict[Colour, float]] = Field(
         default_factory=lambda: {k: dict(v) for k, v in MTS_SHARES_BY_URGENCY.items()}
     )
+    gp_referrals_via_hap_when_open: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> PathwaysSection:
@@ -403,6 +404,7 @@ class PathwaysSection(Strict):
             a1_specialised_share=self.a1_specialised_share,
             specialised_sites=tuple(self.specialised_sites),
             mts_shares_by_urgency={k: dict(v) for k, v in self.mts_shares_by_urgency.items()},
+            gp_referrals_via_hap_when_open=self.gp_referrals_via_hap_when_open,
         )
 
 

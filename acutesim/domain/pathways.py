@@ -89,6 +89,9 @@ class PathwayParameters:
     mts_shares_by_urgency : mapping
         MTS colour mix per urgency class of ambulance patients (drawn jointly with the
         urgency); empty: the ambulance route's mix for every class.
+    gp_referrals_via_hap_when_open : bool
+        A GP-referral need that arises while the patient's HAP is open (evenings,
+        nights, weekends) is met by the HAP: consult there, then referral to the SEH.
     """
 
     max_wait_for_treatment_minutes: float = MAX_WAIT_FOR_TREATMENT_MINUTES
@@ -110,6 +113,7 @@ class PathwayParameters:
     mts_shares_by_urgency: Mapping[str, Mapping[str, float]] = field(
         default_factory=lambda: {k: dict(v) for k, v in MTS_SHARES_BY_URGENCY.items()}
     )
+    gp_referrals_via_hap_when_open: bool = True
 
     def describe(self) -> dict[str, object]:
         """The rules as plain values, for manifests and reports."""
@@ -125,4 +129,5 @@ class PathwayParameters:
             "b_ride_rule": self.b_ride_rule,
             "a1_specialised_share": self.a1_specialised_share,
             "specialised_sites": list(self.specialised_sites),
+            "gp_referrals_via_hap_when_open": self.gp_referrals_via_hap_when_open,
         }

@@ -683,7 +683,22 @@ class Model:
         return float(self.travel.car_area_site[area, s]) if s >= 0 else 0.0
 
     def _referral(self, p: Patient) -> Generator[Any, Any, None]:
-        """SimPy process: a GP or second-line referral travels to the nearest receiving SEH."""
+        """SimPy process: a GP or second-line referral travels to the nearest receiving SEH.
+
+        Rule ``gp_referrals_via_hap_when_open``: a GP-referral need that arises while the
+        patient's HAP is open is seen there (telephone triage, consult) and referred on.
+        """
+        if (
+            p.route == "gp"
+            and self.haps
+            and self.region.pathways.gp_referrals_via_hap_when_open
+            and self.haps[self.hap_order[p.area]].is_open
+        ):
+            hap = self.haps[self.hap_order[p.area]]
+            p.hap_referral = True
+            yield self.env.timeout(p.hap_triage_minutes)
+            yield from self._hap_visit(p, hap, consult=True, at_site=hap.site)
+            return
         s = self._walk_in_site(p.area)
         yield from self._walk_in(p, s, self._car_minutes(p.area, s))
 
