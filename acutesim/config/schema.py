@@ -51,6 +51,7 @@ class DurationSpec(Strict):
     max_minutes: float = math.inf
     values_minutes: tuple[float, ...] = ()
     weights: tuple[float, ...] = ()
+    truncation: Literal["clip", "redraw"] = "clip"
     source: str = ""
 
     @model_validator(mode="after")
@@ -73,6 +74,7 @@ class DurationSpec(Strict):
             max_minutes=self.max_minutes,
             values_minutes=self.values_minutes,
             weights=self.weights,
+            truncation=self.truncation,
         )
 
 
