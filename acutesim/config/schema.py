@@ -448,6 +448,7 @@ class ScenarioKnobs(Strict):
     volmelding_off_share: float | None = Field(default=None, gt=0, le=2)
     closed_sites: tuple[str, ...] = ()
     record_patients: bool = False
+    call_log: str | None = None
     funding: dict[str, Any] = Field(default_factory=dict)
     behaviour: dict[str, Any] = Field(default_factory=dict)
 

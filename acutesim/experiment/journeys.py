@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acutesim.domain.calendar import Calendar
+from acutesim.domain.calls import CallLog
+from acutesim.domain.region import Region
 from acutesim.sim.recorder import VEHICLE_COLUMNS
 
 PATIENTS_FILE = "patients.parquet"
@@ -76,3 +78,16 @@ def merge_patients(task_dirs: Iterable[Path], out_dir: Path) -> int:
     else:
         path.unlink(missing_ok=True)
     return n
+
+
+_CALL_LOGS: dict[tuple[str, str], CallLog] = {}
+
+
+def call_log_of(path: str, region: Region) -> CallLog:
+    """The call log at ``path`` read against ``region`` (once per worker process)."""
+    from acutesim.config.calls import read_call_log
+
+    key = (path, region.pack_path)
+    if key not in _CALL_LOGS:
+        _CALL_LOGS[key] = read_call_log(path, region)
+    return _CALL_LOGS[key]

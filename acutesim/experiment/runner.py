@@ -33,6 +33,7 @@ from acutesim.errors import ResultsError
 from acutesim.experiment import spec as sp
 from acutesim.experiment.journeys import (
     PATIENTS_FILE,
+    call_log_of,
     merge_patients,
     staged_patients_path,
     vehicles_table,
@@ -235,6 +236,7 @@ def execute_task(
         travel=travel,
         patient_sink=writer,
         funding=funding_setup(region, travel, sensitive, task.scenario),
+        call_log=call_log_of(task.scenario.call_log, region) if task.scenario.call_log else None,
     )
     if writer is not None:
         writer.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from acutesim.domain.calls import CallLog
 from acutesim.domain.region import MTS_COLOURS, URGENCIES, DemandStream, Region
 from acutesim.domain.scenario import Scenario
 from acutesim.units import (
@@ -171,6 +172,24 @@ class StreamGenerator:
             yield self._week(t0)
             t0 += MINUTES_PER_WEEK
 
+    def replay(self, log: CallLog) -> Iterator[IncidentBatch]:
+        """Yield the calls of ``log`` week by week (times, areas and urgency from the log).
+
+        Every other attribute is drawn as for a random call, in the same order, and the
+        log's time on scene and conveyance replace the draws where given.
+        """
+        t0 = 0.0
+        while t0 < self.horizon_minutes:
+            idx = log.between(t0, t0 + MINUTES_PER_WEEK)
+            n = len(idx)
+            batch = self._draw(log.t_minutes[idx], np.arange(n), log.area[idx], log.urgency[idx])
+            scene = log.on_scene_minutes[idx]
+            batch.on_scene_minutes = np.where(np.isnan(scene), batch.on_scene_minutes, scene)
+            conv = log.conveyed[idx]
+            batch.conveyed = np.where(conv < 0, batch.conveyed, conv == 1)
+            yield self._clip(batch)
+            t0 += MINUTES_PER_WEEK
+
     def _week(self, t0: float) -> IncidentBatch:
         rng = self.rng
         counts = rng.poisson(self.hourly_rates(t0))
@@ -178,13 +197,35 @@ class StreamGenerator:
         hour_start = t0 + np.repeat(np.arange(HOURS_PER_WEEK), counts) * MINUTES_PER_HOUR
         t = hour_start + rng.random(n) * MINUTES_PER_HOUR
         order = np.argsort(t, kind="stable")
-        t = t[order]
+        return self._clip(self._draw(t[order], order))
+
+    def _clip(self, batch: IncidentBatch) -> IncidentBatch:
+        keep = batch.t_minutes < self.horizon_minutes
+        if not keep.all():
+            for name in batch.__dataclass_fields__:
+                setattr(batch, name, getattr(batch, name)[keep])
+        return batch
+
+    def _draw(
+        self,
+        t: np.ndarray,
+        order: np.ndarray,
+        fixed_area: np.ndarray | None = None,
+        fixed_urgency: np.ndarray | None = None,
+    ) -> IncidentBatch:
+        """Attributes of ``len(t)`` incidents at sorted times ``t`` (drawn in ``order``)."""
+        rng = self.rng
+        n = len(t)
         # Attribute draws, always in this order and always for every incident.
         u = rng.random((n, 9))
         area = np.searchsorted(self.cum_weights, u[:, 0], side="right").clip(
             0, len(self.cum_weights) - 1
         )
         urgency = np.searchsorted(self.urg_cum, u[:, 3] * self.urg_cum[-1], side="right").clip(0, 2)
+        if fixed_area is not None:
+            area[order] = fixed_area
+        if fixed_urgency is not None:
+            urgency[order] = fixed_urgency
         if self.mts_cum_by_urgency is not None:
             cum = self.mts_cum_by_urgency[urgency]
             mts = (u[:, 1:2] * cum[:, -1:] >= cum).sum(axis=1).clip(0, 4)
@@ -230,8 +271,4 @@ class StreamGenerator:
             to_seh=(v[:, 0] < self.to_seh_share[urgency])[order],
             specialised=((urgency == 0) & (v[:, 1] < self.specialised_share))[order],
         )
-        keep = batch.t_minutes < self.horizon_minutes
-        if not keep.all():
-            for name in batch.__dataclass_fields__:
-                setattr(batch, name, getattr(batch, name)[keep])
         return batch

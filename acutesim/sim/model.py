@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import simpy
 
+from acutesim.domain.calls import CallLog
 from acutesim.domain.region import Region, Site
 from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
@@ -133,6 +134,7 @@ class Model:
         patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
         schedules: dict[str, CapacitySchedule] | None = None,
         funding: FundingSetup | None = None,
+        call_log: CallLog | None = None,
     ) -> None:
         self.region = region
         self.scenario = scenario
@@ -140,6 +142,7 @@ class Model:
         self.horizon = horizon_minutes
         self.warmup = warmup_minutes
         self.travel = travel
+        self.call_log = call_log
         self.env = simpy.Environment()
         self.sites: tuple[Site, ...] = region.seh_sites
         self.site_index = {s.site_id: i for i, s in enumerate(self.sites)}
@@ -429,7 +432,9 @@ class Model:
             day += MINUTES_PER_DAY
 
     # -- demand ----------------------------------------------------------------------------
-    def _demand_process(self, k: int, gen: StreamGenerator) -> Generator[Any, Any, None]:
+    def _demand_process(
+        self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]
+    ) -> Generator[Any, Any, None]:
         """SimPy process: release the incidents of one stream and start their journeys."""
         env, rec = self.env, self.recorder
         route = gen.stream.route
@@ -440,7 +445,7 @@ class Model:
             "self": self._self_referral,
         }.get(route, self._referral)
         seq = k * STREAM_ID_STRIDE
-        for batch in gen.weeks():
+        for batch in batches:
             for i in range(len(batch.t_minutes)):
                 t = batch.t_minutes[i]
                 if t > env.now:
@@ -749,6 +754,7 @@ class Model:
         """Start the demand processes and run until the horizon."""
         if self.board is not None:
             self.board.start()
+        replayed = False
         for k, stream in enumerate(self.region.streams):
             gen = StreamGenerator(
                 stream,
@@ -758,7 +764,13 @@ class Model:
                 self.horizon,
                 pathway_rng=self.streams.get(f"demand.{stream.name}.pathway"),
             )
-            self.env.process(self._demand_process(k, gen))
+            if self.call_log is not None and stream.route == "ambulance":
+                if replayed:  # the log holds every ambulance call
+                    continue
+                batches, replayed = gen.replay(self.call_log), True
+            else:
+                batches = gen.weeks()
+            self.env.process(self._demand_process(k, gen, batches))
         self.env.run(until=self.horizon)
         for seh in self.sehs:
             seh.finish()
@@ -808,6 +820,7 @@ def run_replication(
     travel: TravelMatrices | None = None,
     patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
     funding: FundingSetup | None = None,
+    call_log: CallLog | None = None,
 ) -> ReplicationResult:
     """Run one replication of a scenario and return its tables.
 
@@ -830,6 +843,8 @@ def run_replication(
     funding : FundingSetup, optional
         Funding regimes, costs and behaviour; without it no books are kept and no board
         decides.
+    call_log : CallLog, optional
+        Ambulance calls to replay instead of the random ambulance stream(s).
 
     Returns
     -------
@@ -849,6 +864,7 @@ def run_replication(
         travel=travel if travel is not None else travel_matrices(region),
         patient_sink=patient_sink,
         funding=funding,
+        call_log=call_log,
     )
     model.run()
     result = compute_kpis(model)
