@@ -55,6 +55,7 @@ KPI_NAMES = (
     "bed_transfers",
     "hap_contacts",
     "hap_referral_share",
+    "ambulance_deployments_per_1000_per_year",
     "ambulance_utilisation_share",
     "population_beyond_norm_mean",
     "journeys",
@@ -206,6 +207,10 @@ def compute_kpis(model: Model) -> ReplicationResult:
         add("hap_referral_share", _share(r, n), hid)
     add("hap_contacts", sum(rec.hap_contacts))
     add("hap_referral_share", _share(sum(rec.hap_referrals), sum(rec.hap_contacts)))
+    add(
+        "ambulance_deployments_per_1000_per_year",
+        _share(rec.ambulance_calls, pop / PER_THOUSAND * years),
+    )
     vlog = model.vehicle_log.minutes
     add("ambulance_utilisation_share", _share(vlog[:, :, :-1].sum(), vlog[:, :, -1].sum()))
     add("population_beyond_norm_mean", time_weighted_mean(rec.norm_samples, t0, t1))

@@ -519,6 +519,7 @@ class Model:
         ``seh_share_of_conveyed``, else is handed over elsewhere in the nearest hospital.
         """
         env, rec, mk = self.env, self.recorder, self.meldkamer
+        rec.ambulance_call(p)
         if not self.area_reachable[p.area]:
             self._unserved(p, NO_ROAD_ACCESS)  # no road or ferry access: outside this model
             return

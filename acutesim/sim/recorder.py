@@ -112,6 +112,7 @@ class Recorder:
         self.response_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
         self.call_to_door_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
         self.unserved_by_reason: dict[str, int] = {}
+        self.ambulance_calls = 0  # measured ambulance deployments (every urgency class)
         self.vehicle_ids: list[str] = []  # by vehicle index, set by the model
         self.vehicle_posts: list[str] = []
         self.n_created = 0
@@ -179,6 +180,11 @@ class Recorder:
                 self.a1_response_minutes.append(p.t_on_scene - p.t_call)
             if p.urgency >= 0:
                 self.response_by_urgency[p.urgency].append(p.t_on_scene - p.t_call)
+
+    def ambulance_call(self, p: Patient) -> None:
+        """Count an ambulance call (a deployment, planned B rides included)."""
+        if self.measured(p):
+            self.ambulance_calls += 1
 
     def gave_up(self, p: Patient) -> None:
         """A waiting patient left untreated (without being seen, or at the maximum wait)."""
