@@ -369,6 +369,8 @@ def run_experiment(
     out_dir = Path(out) if out is not None else Path("results") / experiment.name
     store = ResultsStore(out_dir)
     manifest = _prepare(store, experiment, force)
+    if _region is not None:  # the named pathway rules in force (docs/assumptions.md s. 13)
+        manifest["pathways"] = _region.pathways.describe()
     store.write_manifest(manifest)
     tasks = sp.expand(experiment)
     todo = [t for t in tasks if not store.is_done(t.key)]
