@@ -120,8 +120,17 @@ def one_colour(colour: str = "yellow") -> dict[str, float]:
 
 
 # --- region -------------------------------------------------------------------------------
-NO_LEAVING = PathwayParameters(
-    max_wait_for_treatment_minutes=math.inf, lwbs_colours=(), handoff_nurses_per_seh=math.inf
+# Pure queues for analytic tests: nobody leaves untreated, handoff needs a bay only, every
+# ambulance class drives with siren and shares the fleet, every conveyed patient enters
+# the SEH and the MTS colour follows the route's mix.
+PURE_PATHWAYS = PathwayParameters(
+    max_wait_for_treatment_minutes=math.inf,
+    lwbs_colours=(),
+    handoff_nurses_per_seh=math.inf,
+    no_siren_travel_factor=1.0,
+    seh_share_of_conveyed={"A1": 1.0, "A2": 1.0, "B": 1.0},
+    b_ride_rule="shared",
+    mts_shares_by_urgency={},
 )
 
 
@@ -173,8 +182,8 @@ def tiny_region(
     streams : sequence of DemandStream, optional
         Replaces the default single GP-referral stream.
     pathways : PathwayParameters, optional
-        Pathway rules; by default nobody leaves untreated (no maximum wait, no leaving
-        without being seen) and handoff needs a bay only, so queues are pure.
+        Pathway rules; by default :data:`PURE_PATHWAYS` (nobody leaves untreated,
+        handoff by bays only, one ambulance class behaviour), so queues are pure.
     """
     n_areas = n_sites if n_areas is None else n_areas
     if rosters is None:
@@ -266,7 +275,7 @@ def tiny_region(
             consult=hap_consult if hap_consult is not None else Duration.fixed(15.0),
             referral_share=hap_referral_share,
         ),
-        pathways=pathways if pathways is not None else NO_LEAVING,
+        pathways=pathways if pathways is not None else PURE_PATHWAYS,
     )
 
 
