@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ import simpy
 
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.distributions import Duration
+from acutesim.domain.pathways import PathwayParameters
 from acutesim.domain.region import (
     HAP,
     MTS_COLOURS,
@@ -118,6 +120,20 @@ def one_colour(colour: str = "yellow") -> dict[str, float]:
 
 
 # --- region -------------------------------------------------------------------------------
+# Pure queues for analytic tests: nobody leaves untreated, handoff needs a bay only, every
+# ambulance class drives with siren and shares the fleet, every conveyed patient enters
+# the SEH and the MTS colour follows the route's mix.
+PURE_PATHWAYS = PathwayParameters(
+    max_wait_for_treatment_minutes=math.inf,
+    lwbs_colours=(),
+    handoff_nurses_per_seh=math.inf,
+    no_siren_travel_factor=1.0,
+    seh_share_of_conveyed={"A1": 1.0, "A2": 1.0, "B": 1.0},
+    b_ride_rule="shared",
+    mts_shares_by_urgency={},
+)
+
+
 def tiny_region(
     *,
     n_sites: int = 1,
@@ -149,6 +165,7 @@ def tiny_region(
     hap_referral_share: float = 0.1,
     hap_takes_self_referral_share: float = 0.0,
     day_only_last_site: bool = False,
+    pathways: PathwayParameters | None = None,
 ) -> Region:
     """A small region built in memory: ``n_sites`` SEH sites, one post, optional HAP.
 
@@ -164,6 +181,9 @@ def tiny_region(
         One roster per site, overriding ``slots``.
     streams : sequence of DemandStream, optional
         Replaces the default single GP-referral stream.
+    pathways : PathwayParameters, optional
+        Pathway rules; by default :data:`PURE_PATHWAYS` (nobody leaves untreated,
+        handoff by bays only, one ambulance class behaviour), so queues are pure.
     """
     n_areas = n_sites if n_areas is None else n_areas
     if rosters is None:
@@ -255,6 +275,7 @@ def tiny_region(
             consult=hap_consult if hap_consult is not None else Duration.fixed(15.0),
             referral_share=hap_referral_share,
         ),
+        pathways=pathways if pathways is not None else PURE_PATHWAYS,
     )
 
 

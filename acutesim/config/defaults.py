@@ -35,12 +35,12 @@ OTHER_REFERRAL_RATE = 15.0
 # --- ambulance --------------------------------------------------------------------------
 # source: [RAV-GM] RAV Gelderland-Midden rides: A1 49%, A2 33%, B 18% (derived shares).
 URGENCY_SHARES = {"A1": 0.49, "A2": 0.33, "B": 0.18}
-# Share of rides that end with the patient taken to an SEH. About 25% of deployments are
-# not conveyed at all [Non-conveyance-2025]; of conveyed urgent patients a part goes
-# directly to a cath lab, stroke unit or other ward, and B rides are planned transports
-# that do not enter the SEH. The split by urgency is a calibration assumption so that
-# ambulance arrivals are ~20% of SEH visits [SAZ-2019].
-CONVEYANCE_SHARE = {"A1": 0.40, "A2": 0.35, "B": 0.0}
+# Share of rides that convey the patient (the rest free the vehicle at the scene). About
+# 25% of Dutch deployments are not conveyed [Non-conveyance-2025]; B rides are planned
+# transports and always convey. The split between A1 and A2 is an assumption that keeps
+# the total at 75%: 0.49 * 0.72 + 0.33 * 0.65 + 0.18 * 1.0 = 0.75. Which conveyed
+# patients enter the SEH is pathways.seh_share_of_conveyed (domain/pathways.py).
+CONVEYANCE_SHARE = {"A1": 0.72, "A2": 0.65, "B": 1.0}
 
 # --- SEH --------------------------------------------------------------------------------
 # source: [NEED-2025] Raven et al., BMC Emerg Med 2025: red 2.3, orange 18.8, yellow 52.4,
@@ -107,7 +107,7 @@ def default_streams() -> dict[str, StreamSpec]:
         "gp_referral": StreamSpec(
             route="gp",
             rate_per_1000_per_year=GP_REFERRAL_RATE,
-            profile="gp_office",
+            profile="gp_need",
             source="calibration to SAZ 2019 route shares",
         ),
         "self_referral": StreamSpec(
@@ -119,7 +119,7 @@ def default_streams() -> dict[str, StreamSpec]:
         "other_referral": StreamSpec(
             route="other",
             rate_per_1000_per_year=OTHER_REFERRAL_RATE,
-            profile="gp_office",
+            profile="second_line",
             source="SAZ 2019 (second line ~14%)",
         ),
     }
@@ -136,6 +136,15 @@ _WALK_IN_WEEKEND = (3.5, 2.8, 2.2, 1.8, 1.5, 1.5, 1.8, 2.5, 4, 6, 7, 7,
 _GP_OFFICE_WEEKDAY = (0, 0, 0, 0, 0, 0, 0, 0, 4, 8, 10, 10,
                       8, 8, 9, 9, 8, 3, 0, 0, 0, 0, 0, 0)  # fmt: skip
 _GP_OFFICE_WEEKEND = tuple([0.0] * 24)
+# Calibration to the SAZ 2019 census (weekend SEH arrivals ~0.87 of weekday ones): the
+# need for a GP referral arises at weekends too, at this share of a weekday's, and is met
+# by the HAP (pathways.gp_referrals_via_hap_when_open); second-line referrals (other
+# hospitals, wards, outpatient follow-up) continue at weekends at a lower level. Both
+# are assumptions; profiles are normalised, so each stream's weekly total is kept.
+GP_NEED_WEEKEND_DAY_FACTOR = 0.57
+SECOND_LINE_WEEKEND_DAY_FACTOR = 0.5
+_GP_NEED_WEEKEND = tuple(w * GP_NEED_WEEKEND_DAY_FACTOR for w in _GP_OFFICE_WEEKDAY)
+_SECOND_LINE_WEEKEND = tuple(w * SECOND_LINE_WEEKEND_DAY_FACTOR for w in _GP_OFFICE_WEEKDAY)
 _HAP_WEEKDAY = (2.2, 1.4, 1, 0.8, 0.7, 0.7, 0.8, 1.2, 0.5, 0, 0, 0,
                 0, 0, 0, 0, 0, 5, 9, 9, 7, 5.5, 4, 3)  # fmt: skip
 _HAP_WEEKEND = (3, 2, 1.4, 1.1, 0.9, 0.9, 1.2, 2.5, 5, 7.5, 8.5, 8.5,
@@ -152,6 +161,8 @@ def default_profiles() -> dict[str, ProfileSpec]:
     return {
         "seh_walk_in": ProfileSpec(weekday=_WALK_IN_WEEKDAY, weekend=_WALK_IN_WEEKEND),
         "gp_office": ProfileSpec(weekday=_GP_OFFICE_WEEKDAY, weekend=_GP_OFFICE_WEEKEND),
+        "gp_need": ProfileSpec(weekday=_GP_OFFICE_WEEKDAY, weekend=_GP_NEED_WEEKEND),
+        "second_line": ProfileSpec(weekday=_GP_OFFICE_WEEKDAY, weekend=_SECOND_LINE_WEEKEND),
         "hap": ProfileSpec(weekday=_HAP_WEEKDAY, weekend=_HAP_WEEKEND),
         "ambulance": ProfileSpec(weekday=_AMBULANCE_WEEKDAY, weekend=_AMBULANCE_WEEKEND),
     }

@@ -7,6 +7,7 @@ each, naming the file, the row or key, the value and what was expected.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -670,6 +671,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             consult_share=spec.hap.consult_share,
             referral_share=spec.hap.referral_share,
         ),
+        pathways=spec.pathways.to_domain(),
         travel=dict(spec.travel),
         finance=finance,
         demand_growth_per_year=spec.demand_growth_per_year,
@@ -985,6 +987,12 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
         if checked is not None:
             scenarios.append(_scenario_from(s))
     _check_funding_knobs(scenarios, where, problems)
+    scenarios = [
+        dataclasses.replace(s, call_log=str((path.parent / s.call_log).resolve()))
+        if s.call_log
+        else s
+        for s in scenarios
+    ]
     region_path = resolve_region_path(spec.region, path.parent)
     region: Region | None = None
     if check_region:
@@ -1019,6 +1027,7 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
                 problems,
             )
         _check_funding_pack(region, scenarios, where, problems)
+        _check_call_logs(scenarios, region, where, problems)
     if problems:
         raise ConfigError(subject, problems)
     assert region is not None or not check_region
@@ -1066,6 +1075,25 @@ def _check_hysteresis(scenario: Scenario, region: Region, where: str, problems: 
             f"{where} volmelding: the off threshold {off:g} ({off_from}) must be below the on "
             f"threshold {on:g} ({on_from})"
         )
+
+
+def _check_call_logs(
+    scenarios: list[Scenario], region: Region, where: str, problems: list[str]
+) -> None:
+    """Read every scenario's call log once against the region; report its located problems."""
+    from acutesim.config.calls import read_call_log
+
+    seen: set[str] = set()
+    for s in scenarios:
+        if s.call_log and s.call_log not in seen:
+            seen.add(s.call_log)
+            try:
+                read_call_log(s.call_log, region)
+            except ConfigError as err:
+                problems.append(
+                    f"{where} [scenario {s.name!r}] call_log: {err.subject} is invalid:"
+                )
+                problems.extend(f"  {p}" for p in err.problems)
 
 
 def _check_funding_knobs(scenarios: list[Scenario], where: str, problems: list[str]) -> None:

@@ -19,6 +19,18 @@ from acutesim.config import checks
 from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_YEAR
+from acutesim.domain.pathways import (
+    A1_SPECIALISED_SHARE,
+    HANDOFF_NURSES_PER_SEH,
+    LWBS_COLOURS,
+    LWBS_PATIENCE_MEAN_MINUTES,
+    LWBS_PATIENCE_SD_MINUTES,
+    MAX_WAIT_FOR_TREATMENT_MINUTES,
+    MTS_SHARES_BY_URGENCY,
+    NO_SIREN_TRAVEL_FACTOR,
+    SEH_SHARE_OF_CONVEYED,
+    PathwayParameters,
+)
 
 ID_PATTERN = r"^[A-Za-z0-9_\-.]+$"
 SITE_ID_PATTERN = r"^[a-z0-9_]+$"
@@ -69,6 +81,7 @@ class DurationSpec(Strict):
     max_minutes: Annotated[float, Field(allow_inf_nan=True)] = math.inf
     values_minutes: tuple[Minutes, ...] = ()
     weights: tuple[Annotated[float, Field(ge=0)], ...] = ()
+    truncation: Literal["clip", "redraw"] = "clip"
     source: str = ""
 
     @field_validator("max_minutes")
@@ -100,6 +113,7 @@ class DurationSpec(Strict):
             max_minutes=self.max_minutes,
             values_minutes=self.values_minutes,
             weights=self.weights,
+            truncation=self.truncation,
         )
 
 
@@ -397,6 +411,61 @@ class OrganisationSpec(Strict):
     reserves_eur: float = 0.0
 
 
+class PathwaysSection(Strict):
+    """Named pathway rules (``[pathways]``): maximum wait, leaving without being seen."""
+
+    max_wait_for_treatment_minutes: float = Field(default=MAX_WAIT_FOR_TREATMENT_MINUTES, gt=0)
+    lwbs_patience: DurationSpec = Field(
+        default_factory=lambda: dur(
+            family="lognormal",
+            mean_minutes=LWBS_PATIENCE_MEAN_MINUTES,
+            sd_minutes=LWBS_PATIENCE_SD_MINUTES,
+        )
+    )
+    lwbs_colours: tuple[Colour, ...] = LWBS_COLOURS  # type: ignore[assignment]
+    closing_rule: Literal["finish"] = "finish"
+    handoff_nurses_per_seh: float = Field(default=HANDOFF_NURSES_PER_SEH, ge=1)
+    no_siren_travel_factor: float = Field(default=NO_SIREN_TRAVEL_FACTOR, ge=1)
+    seh_share_of_conveyed: dict[Literal["A1", "A2", "B"], float] = Field(
+        default_factory=lambda: dict(SEH_SHARE_OF_CONVEYED)
+    )
+    b_ride_rule: Literal["own_vehicles", "shared"] = "own_vehicles"
+    a1_specialised_share: float = Field(default=A1_SPECIALISED_SHARE, ge=0, le=1)
+    specialised_sites: tuple[str, ...] = ()
+    mts_shares_by_urgency: dict[Literal["A1", "A2", "B"], dict[Colour, float]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in MTS_SHARES_BY_URGENCY.items()}
+    )
+    gp_referrals_via_hap_when_open: bool = True
+
+    @model_validator(mode="after")
+    def _check(self) -> PathwaysSection:
+        for u, share in self.seh_share_of_conveyed.items():
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"seh_share_of_conveyed.{u} is {share}, expected 0-1")
+        for u, shares in self.mts_shares_by_urgency.items():
+            total = sum(shares.values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"mts_shares_by_urgency.{u} sums to {total:.4f}, not 1")
+        return self
+
+    def to_domain(self) -> PathwayParameters:
+        """Return the domain :class:`PathwayParameters`."""
+        return PathwayParameters(
+            max_wait_for_treatment_minutes=self.max_wait_for_treatment_minutes,
+            lwbs_patience=self.lwbs_patience.to_domain(),
+            lwbs_colours=tuple(self.lwbs_colours),
+            closing_rule=self.closing_rule,
+            handoff_nurses_per_seh=self.handoff_nurses_per_seh,
+            no_siren_travel_factor=self.no_siren_travel_factor,
+            seh_share_of_conveyed=dict(self.seh_share_of_conveyed),
+            b_ride_rule=self.b_ride_rule,
+            a1_specialised_share=self.a1_specialised_share,
+            specialised_sites=tuple(self.specialised_sites),
+            mts_shares_by_urgency={k: dict(v) for k, v in self.mts_shares_by_urgency.items()},
+            gp_referrals_via_hap_when_open=self.gp_referrals_via_hap_when_open,
+        )
+
+
 class RegionToml(Strict):
     """``region.toml``: the pack's identity, files and parameters."""
 
@@ -412,6 +481,7 @@ class RegionToml(Strict):
     seh: SEHSection = Field(default_factory=SEHSection)
     ambulance: AmbulanceSection = Field(default_factory=AmbulanceSection)
     hap: HAPSection = Field(default_factory=HAPSection)
+    pathways: PathwaysSection = Field(default_factory=PathwaysSection)
     organisations: dict[str, OrganisationSpec] = Field(default_factory=dict)
     extends: str | None = None
     select: dict[str, Any] = Field(default_factory=dict)
@@ -444,6 +514,7 @@ class ScenarioKnobs(Strict):
     volmelding_off_share: float | None = Field(default=None, gt=0, le=2)
     closed_sites: tuple[str, ...] = ()
     record_patients: bool = False
+    call_log: str | None = None
     funding: dict[str, Any] = Field(default_factory=dict)
     behaviour: dict[str, Any] = Field(default_factory=dict)
 

@@ -16,6 +16,11 @@ import numpy as np
 
 Family = Literal["fixed", "exponential", "lognormal", "gamma", "uniform", "empirical"]
 FAMILIES: tuple[str, ...] = ("fixed", "exponential", "lognormal", "gamma", "uniform", "empirical")
+Truncation = Literal["clip", "redraw"]
+TRUNCATIONS: tuple[str, ...] = ("clip", "redraw")
+# Redraw rounds before the remaining out-of-range draws are clipped after all (a range
+# with almost no probability mass must not loop for ever).
+MAX_REDRAWS = 100
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,10 @@ class Duration:
     shift_minutes : float
         Added to every draw [minutes].
     min_minutes, max_minutes : float
-        Draws are clipped to this range after the shift [minutes].
+        The allowed range after the shift [minutes].
+    truncation : str
+        ``clip`` (a draw outside the range becomes the nearest bound) or ``redraw`` (it
+        is drawn again, up to :data:`MAX_REDRAWS` rounds, then clipped).
     values_minutes, weights : tuple of float
         The support and weights of an ``empirical`` distribution.
     """
@@ -47,6 +55,7 @@ class Duration:
     max_minutes: float = math.inf
     values_minutes: tuple[float, ...] = ()
     weights: tuple[float, ...] = ()
+    truncation: Truncation = "clip"
     _lognormal: tuple[float, float] = field(default=(0.0, 0.0), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -108,7 +117,15 @@ class Duration:
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Draw ``n`` durations [minutes] as a float array."""
         out = self._raw(rng, n) + self.shift_minutes
-        return np.clip(out, self.min_minutes, self.max_minutes)
+        lo, hi = self.min_minutes, self.max_minutes
+        if self.truncation == "redraw":
+            bad = np.flatnonzero((out < lo) | (out > hi))
+            for _ in range(MAX_REDRAWS):
+                if not len(bad):
+                    break
+                out[bad] = self._raw(rng, len(bad)) + self.shift_minutes
+                bad = bad[(out[bad] < lo) | (out[bad] > hi)]
+        return np.clip(out, lo, hi)
 
     def sample_one(self, rng: np.random.Generator) -> float:
         """Draw one duration [minutes]."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.distributions import Duration
+from acutesim.domain.pathways import PathwayParameters
 from acutesim.domain.roster import RosterTemplate
 
 SEHHours = Literal["24/7", "day", "none"]
@@ -248,6 +249,7 @@ class Region:
     seh: SEHParameters
     ambulance: AmbulanceParameters
     hap: HAPParameters
+    pathways: PathwayParameters = field(default_factory=PathwayParameters)
     travel: Mapping[str, Any] = field(default_factory=dict)
     finance: Mapping[str, Any] = field(default_factory=dict)
     demand_growth_per_year: float = 0.0

@@ -31,6 +31,7 @@ class Scenario:
     volmelding_off_share: float | None = None
     closed_sites: tuple[str, ...] = ()
     record_patients: bool = False
+    call_log: str | None = None  # CSV of ambulance calls to replay (absolute path)
     funding: Mapping[str, Any] = field(default_factory=dict)
     behaviour: Mapping[str, Any] = field(default_factory=dict)
 

@@ -33,8 +33,16 @@ from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment import plan
 from acutesim.experiment import spec as sp
 from acutesim.experiment.names import name_problems
+from acutesim.experiment.journeys import (
+    PATIENTS_FILE,
+    call_log_of,
+    merge_patients,
+    staged_patients_path,
+    vehicles_table,
+)
 from acutesim.experiment.store import (
     STORE_FORMAT,
+    file_record,
     TABLES,
     ResultsLock,
     ResultsStore,
@@ -213,6 +221,7 @@ def result_tables(result: ReplicationResult, region: Region) -> dict[str, pa.Tab
             schema=TABLES["timeseries"],
         ),
     }
+    tables["vehicles"] = vehicles_table(result.vehicles, s, r, cal)
     if result.finance:
         rows = [{"scenario": s, "replication": r, **row} for row in result.finance]
         tables["finance"] = pa.Table.from_pylist(rows)
@@ -243,9 +252,11 @@ def execute_task(
         watch_parent(watch_pid)
     region, travel, sensitive = _context(region_path)
     store = ResultsStore(out_dir)
-    d = store.start_task(task.key)
+    store.start_task(task.key)
+    # staged outside the task folder; write_task moves it in once the task has finished
+    staged = staged_patients_path(store.parts, task.key)
     writer = (
-        PatientWriter(d / "patients.parquet", task.scenario.name, task.replication)
+        PatientWriter(staged, task.scenario.name, task.replication)
         if task.scenario.record_patients
         else None
     )
@@ -259,6 +270,7 @@ def execute_task(
         travel=travel,
         patient_sink=writer,
         funding=funding_setup(region, travel, sensitive, task.scenario),
+        call_log=call_log_of(task.scenario.call_log, region) if task.scenario.call_log else None,
     )
     if writer is not None:
         writer.close()
@@ -273,7 +285,8 @@ def execute_task(
         "terminal": result.n_terminal,
         "wall_seconds": round(result.wall_seconds, 3),
     }
-    store.write_task(task.key, result_tables(result, region), meta)
+    files = {PATIENTS_FILE: staged} if writer is not None and staged.exists() else None
+    store.write_task(task.key, result_tables(result, region), meta, files)
     return meta
 
 
@@ -390,6 +403,7 @@ def run_experiment(
     plan.check_request(experiment, region, yes=yes)
     out_dir = Path(out) if out is not None else Path("results") / experiment.name
     say = notify or (lambda _msg: None)
+    rules = region.pathways.describe() if region is not None else None
     with ResultsLock(out_dir):
         return _run_locked(
             experiment,
@@ -399,6 +413,7 @@ def run_experiment(
             force=force,
             progress=progress,
             say=say,
+            pathways=rules,
         )
 
 
@@ -411,6 +426,7 @@ def _run_locked(
     force: bool,
     progress: bool,
     say: Callable[[str], None],
+    pathways: dict[str, Any] | None = None,
 ) -> RunResult:
     t0 = time.perf_counter()
     if force:
@@ -441,8 +457,10 @@ def _run_locked(
 
     written = set((old or {}).get("written") or [])
     written.update(f"parts/{t.key}" for t in tasks)
-    written.update(f"{name}.parquet" for name in merged_tables())
+    written.update(f"{name}.parquet" for name in (*merged_tables(), "patients"))
     manifest = _manifest(experiment, store, old, new_plan, written)
+    if pathways is not None:  # the named pathway rules in force (docs/assumptions.md)
+        manifest["pathways"] = pathways
     store.write_manifest(manifest)
 
     run = partial(
@@ -474,6 +492,9 @@ def _run_locked(
         {"key": t.key, "scenario": t.scenario.name, "replication": t.replication} for t in tasks
     ]
     tables = store.merge(merged, list(experiment.scenario_names))
+    n_patients = merge_patients((store.task_dir(t.key) for t in tasks), store.out_dir)
+    if n_patients:
+        tables["patients"] = file_record(store.out_dir / PATIENTS_FILE, n_patients)
     manifest.update(
         status="complete",
         tables=tables,

@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acutesim.errors import ResultsError
+from acutesim.experiment.journeys import VEHICLES_SCHEMA
 
 TABLES: dict[str, pa.Schema] = {
     "kpis": pa.schema(
@@ -55,6 +56,7 @@ TABLES: dict[str, pa.Schema] = {
          ("date", pa.string()), ("t_minutes", pa.float64()), ("action", pa.string()),
          ("reason", pa.string())]
     ),
+    "vehicles": VEHICLES_SCHEMA,
     "timeseries": pa.schema(
         [("scenario", pa.string()), ("replication", pa.int64()), ("t_days", pa.float64()),
          ("kpi", pa.string()), ("value", pa.float64())]
@@ -72,6 +74,7 @@ SORT_KEYS = {
     "status": ["site_id", "t_start"],
     "closures": ["t_minutes", "site_id"],
     "timeseries": ["kpi", "t_days"],
+    "vehicles": ["vehicle_id", "shift_start_minutes"],
     "finance": ["organisation", "site_id", "month"],
 }
 MERGED = (*TABLES, "finance")
@@ -312,7 +315,7 @@ class ResultsStore:
         parts = Path(rel).parts
         if ".." in parts or Path(rel).is_absolute():
             return None
-        if len(parts) == 1 and parts[0] in {f"{n}.parquet" for n in MERGED}:
+        if len(parts) == 1 and parts[0] in {f"{n}.parquet" for n in (*MERGED, "patients")}:
             return self.out_dir / rel
         if len(parts) == 2 and parts[0] == "parts" and TASK_KEY_PATTERN.match(parts[1]):
             return self.out_dir / rel
@@ -384,11 +387,19 @@ class ResultsStore:
                 return f"{name} is not the file this task wrote (SHA-256 differs)"
         return None
 
-    def write_task(self, key: str, tables: dict[str, pa.Table], meta: dict[str, Any]) -> None:
-        """Write one task's tables, then its ``done.json`` (last) listing every file.
+    def write_task(
+        self,
+        key: str,
+        tables: dict[str, pa.Table],
+        meta: dict[str, Any],
+        extra_files: dict[str, Path] | None = None,
+    ) -> None:
+        """Write one task's tables, move in its ``extra_files``, then ``done.json`` (last).
 
-        Files already in the task folder from this run (``patients.parquet``) are listed
-        too; ``start_task`` emptied the folder before the task began.
+        ``done.json`` lists every file of the task with its rows, bytes and SHA-256.
+        ``extra_files`` maps a name in the task folder to a file the task already wrote
+        elsewhere (the streamed ``patients.parquet``); it is renamed into place.
+        ``start_task`` emptied the folder before the task began.
         """
         d = self.task_dir(key)
         d.mkdir(parents=True, exist_ok=True)
@@ -397,6 +408,8 @@ class ResultsStore:
             path = d / f"{name}.parquet"
             atomic_write_table(table, path)
             files[path.name] = file_record(path, table.num_rows)
+        for name, src in (extra_files or {}).items():
+            os.replace(src, d / name)
         for extra in sorted(d.glob("*.parquet")):
             if extra.name not in files:
                 files[extra.name] = file_record(extra)

@@ -25,7 +25,10 @@ import simpy
 from acutesim.sim.patient import Patient
 
 if TYPE_CHECKING:
-    from acutesim.sim.recorder import Recorder
+    from acutesim.sim.recorder import Recorder, VehicleLog
+
+RETURN = 4  # activity index of the drive back to the post (recorder.VEHICLE_ACTIVITIES)
+ON_DUTY = 5  # index of on-duty minutes (recorder.ON_DUTY)
 
 OFF, IDLE, BUSY, RETURNING = 0, 1, 2, 3
 AT_POST, AT_SITE = 0, 1
@@ -58,8 +61,10 @@ class Meldkamer:
         site_to_area: np.ndarray,
         site_to_post: np.ndarray,
         recorder: Recorder,
+        log: VehicleLog | None = None,
     ) -> None:
         self.env = env
+        self.log = log
         self.vehicle_post = vehicle_post.astype(np.int64)
         n = len(vehicle_post)
         self.state = np.full(n, OFF, dtype=np.int8)
@@ -72,6 +77,28 @@ class Meldkamer:
         self.recorder = recorder
         self.queue: list[tuple[int, int, Patient, simpy.Event]] = []
         self.pending_off = np.zeros(post_to_area.shape[0], dtype=np.int64)
+        self.on_since = np.full(n, np.nan)  # start of the current time on duty
+        self.return_since = np.full(n, np.nan)  # start of the current drive back
+
+    # -- vehicle log ------------------------------------------------------------------------
+    def _on_duty(self, v: int) -> None:
+        self.on_since[v] = self.env.now
+
+    def _off_duty(self, v: int) -> None:
+        if self.log is not None and self.on_since[v] == self.on_since[v]:
+            self.log.add(v, ON_DUTY, float(self.on_since[v]), self.env.now)
+        self.on_since[v] = np.nan
+
+    def _end_return(self, v: int) -> None:
+        if self.log is not None and self.return_since[v] == self.return_since[v]:
+            self.log.add(v, RETURN, float(self.return_since[v]), self.env.now)
+        self.return_since[v] = np.nan
+
+    def finish(self) -> None:
+        """Close the open on-duty and return intervals at the horizon."""
+        for v in range(len(self.state)):
+            self._end_return(v)
+            self._off_duty(v)
 
     # -- dispatch -------------------------------------------------------------------------
     def _travel_from(self, v: np.ndarray, area: int) -> np.ndarray:
@@ -95,6 +122,7 @@ class Meldkamer:
         return ev
 
     def _assign(self, v: int, minutes: float, ev: simpy.Event) -> None:
+        self._end_return(v)
         self.state[v] = BUSY
         self.tokens[v] = None  # cancels a pending return to post
         ev.succeed((v, minutes))
@@ -135,8 +163,10 @@ class Meldkamer:
             self.pending_off[post] -= 1
             self.state[v] = OFF
             self.loc_kind[v] = AT_POST
+            self._off_duty(v)
             return
         self.state[v] = RETURNING
+        self.return_since[v] = self.env.now
         if self._serve_queue(v):
             return
         token = object()
@@ -149,10 +179,12 @@ class Meldkamer:
             return
         self.tokens[v] = None
         self.loc_kind[v] = AT_POST
+        self._end_return(v)
         post = self.vehicle_post[v]
         if self.pending_off[post] > 0:  # the shift dropped while it was on its way back
             self.pending_off[post] -= 1
             self.state[v] = OFF
+            self._off_duty(v)
             return
         self.state[v] = IDLE
 
@@ -169,10 +201,12 @@ class Meldkamer:
             for v in mine[self.state[mine] == OFF][: target - n_on]:
                 self.state[v] = IDLE
                 self.loc_kind[v] = AT_POST
+                self._on_duty(int(v))
                 self._serve_queue(int(v))
         elif target < n_on:
             drop = n_on - target
             for v in on_duty[self.state[on_duty] == IDLE][:drop]:
                 self.state[v] = OFF
+                self._off_duty(int(v))
                 drop -= 1
             self.pending_off[post] += drop

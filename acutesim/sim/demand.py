@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from acutesim.domain.calls import CallLog
 from acutesim.domain.region import MTS_COLOURS, URGENCIES, DemandStream, Region
 from acutesim.domain.scenario import Scenario
 from acutesim.units import (
@@ -56,6 +57,9 @@ class IncidentBatch:
     hap_triage_minutes: np.ndarray
     hap_consult_minutes: np.ndarray
     hap_take: np.ndarray
+    patience_minutes: np.ndarray
+    to_seh: np.ndarray
+    specialised: np.ndarray
 
 
 class StreamGenerator:
@@ -73,6 +77,10 @@ class StreamGenerator:
         The stream's own generator (``demand.<stream name>``).
     horizon_minutes : float
         Length of the run [min].
+    pathway_rng : numpy.random.Generator, optional
+        Generator of the pathway attributes (patience, SEH or direct, specialised
+        centre), ``demand.<stream name>.pathway``, so that they never shift the
+        stream's other draws; the stream's own generator when omitted.
     """
 
     def __init__(
@@ -82,10 +90,12 @@ class StreamGenerator:
         scenario: Scenario,
         rng: np.random.Generator,
         horizon_minutes: float,
+        pathway_rng: np.random.Generator | None = None,
     ) -> None:
         self.stream = stream
         self.region = region
         self.rng = rng
+        self.pathway_rng = pathway_rng if pathway_rng is not None else rng
         self.horizon_minutes = horizon_minutes
         weights = np.array([a.population * a.demand_weight for a in region.areas], dtype=float)
         self.cum_weights = np.cumsum(weights) / max(weights.sum(), 1e-12)
@@ -114,6 +124,20 @@ class StreamGenerator:
         self.convey_share = np.array(
             [amb.conveyance_share_by_urgency.get(u, 0.0) for u in URGENCIES]
         )
+        pw = region.pathways
+        self.to_seh_share = np.array([pw.seh_share_of_conveyed.get(u, 1.0) for u in URGENCIES])
+        self.specialised_share = pw.a1_specialised_share if pw.specialised_sites else 0.0
+        # ambulance patients: MTS colour drawn given the urgency class (joint draw)
+        self.mts_cum_by_urgency = (
+            np.array(
+                [
+                    np.cumsum([pw.mts_shares_by_urgency[u].get(c, 0.0) for c in MTS_COLOURS])
+                    for u in URGENCIES
+                ]
+            )
+            if stream.route == "ambulance" and all(u in pw.mts_shares_by_urgency for u in URGENCIES)
+            else None
+        )
         hap = region.hap
         self.consult_share = hap.consult_share
         self.referral_share = (
@@ -127,6 +151,11 @@ class StreamGenerator:
             else seh.hap_takes_self_referral_share
         )
         self.onward_share = seh.hap_self_referral_onward_share
+        self.patience = pw.lwbs_patience
+        # who may leave without being seen: walk-ins of the named colours, never ambulance
+        self.may_leave = np.array(
+            [stream.route != "ambulance" and c in pw.lwbs_colours for c in MTS_COLOURS]
+        )
 
     def hourly_rates(self, t0: float) -> np.ndarray:
         """Expected incidents in each of the 168 hours starting at ``t0`` [count per hour]."""
@@ -143,6 +172,24 @@ class StreamGenerator:
             yield self._week(t0)
             t0 += MINUTES_PER_WEEK
 
+    def replay(self, log: CallLog) -> Iterator[IncidentBatch]:
+        """Yield the calls of ``log`` week by week (times, areas and urgency from the log).
+
+        Every other attribute is drawn as for a random call, in the same order, and the
+        log's time on scene and conveyance replace the draws where given.
+        """
+        t0 = 0.0
+        while t0 < self.horizon_minutes:
+            idx = log.between(t0, t0 + MINUTES_PER_WEEK)
+            n = len(idx)
+            batch = self._draw(log.t_minutes[idx], np.arange(n), log.area[idx], log.urgency[idx])
+            scene = log.on_scene_minutes[idx]
+            batch.on_scene_minutes = np.where(np.isnan(scene), batch.on_scene_minutes, scene)
+            conv = log.conveyed[idx]
+            batch.conveyed = np.where(conv < 0, batch.conveyed, conv == 1)
+            yield self._clip(batch)
+            t0 += MINUTES_PER_WEEK
+
     def _week(self, t0: float) -> IncidentBatch:
         rng = self.rng
         counts = rng.poisson(self.hourly_rates(t0))
@@ -150,15 +197,42 @@ class StreamGenerator:
         hour_start = t0 + np.repeat(np.arange(HOURS_PER_WEEK), counts) * MINUTES_PER_HOUR
         t = hour_start + rng.random(n) * MINUTES_PER_HOUR
         order = np.argsort(t, kind="stable")
-        t = t[order]
+        return self._clip(self._draw(t[order], order))
+
+    def _clip(self, batch: IncidentBatch) -> IncidentBatch:
+        keep = batch.t_minutes < self.horizon_minutes
+        if not keep.all():
+            for name in batch.__dataclass_fields__:
+                setattr(batch, name, getattr(batch, name)[keep])
+        return batch
+
+    def _draw(
+        self,
+        t: np.ndarray,
+        order: np.ndarray,
+        fixed_area: np.ndarray | None = None,
+        fixed_urgency: np.ndarray | None = None,
+    ) -> IncidentBatch:
+        """Attributes of ``len(t)`` incidents at sorted times ``t`` (drawn in ``order``)."""
+        rng = self.rng
+        n = len(t)
         # Attribute draws, always in this order and always for every incident.
         u = rng.random((n, 9))
         area = np.searchsorted(self.cum_weights, u[:, 0], side="right").clip(
             0, len(self.cum_weights) - 1
         )
-        mts = np.searchsorted(self.mts_cum, u[:, 1] * self.mts_cum[-1], side="right").clip(0, 4)
-        admitted = u[:, 2] < self.admit_share[mts]
         urgency = np.searchsorted(self.urg_cum, u[:, 3] * self.urg_cum[-1], side="right").clip(0, 2)
+        if fixed_area is not None:
+            area[order] = fixed_area
+        if fixed_urgency is not None:
+            urgency[order] = fixed_urgency
+        if self.mts_cum_by_urgency is not None:
+            cum = self.mts_cum_by_urgency[urgency]
+            mts = (u[:, 1:2] * cum[:, -1:] >= cum).sum(axis=1).clip(0, 4)
+        else:
+            mts = np.searchsorted(self.mts_cum, u[:, 1] * self.mts_cum[-1], side="right")
+            mts = mts.clip(0, 4)
+        admitted = u[:, 2] < self.admit_share[mts]
         conveyed = u[:, 4] < self.convey_share[urgency]
         hap_consult = u[:, 5] < self.consult_share
         hap_referral = u[:, 6] < self.referral_share
@@ -171,6 +245,9 @@ class StreamGenerator:
             treatment[mask] = seh.treatment_by_mts[colour].sample(rng, int(mask.sum()))
         treatment += admitted * seh.admission_extra_treatment_minutes
         amb, hap = self.region.ambulance, self.region.hap
+        prng = self.pathway_rng  # pathway draws: always in this order, every incident
+        v = prng.random((n, 2))
+        patience = self.patience.sample(prng, n)
         batch = IncidentBatch(
             t_minutes=t,
             area=area[order],
@@ -190,9 +267,8 @@ class StreamGenerator:
             hap_triage_minutes=hap.telephone_triage.sample(rng, n)[order],
             hap_consult_minutes=hap.consult.sample(rng, n)[order],
             hap_take=hap_take[order],
+            patience_minutes=np.where(self.may_leave[mts], patience, np.inf)[order],
+            to_seh=(v[:, 0] < self.to_seh_share[urgency])[order],
+            specialised=((urgency == 0) & (v[:, 1] < self.specialised_share))[order],
         )
-        keep = batch.t_minutes < self.horizon_minutes
-        if not keep.all():
-            for name in batch.__dataclass_fields__:
-                setattr(batch, name, getattr(batch, name)[keep])
         return batch

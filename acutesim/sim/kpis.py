@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from acutesim.geo.norm import NORM_MINUTES
+from acutesim.sim.patient import UNSERVED_REASONS, URGENCY_BY_INDEX
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_YEAR, PER_THOUSAND
 
 if TYPE_CHECKING:
     from acutesim.sim.model import Model, ReplicationResult
 
 FOUR_HOURS_MINUTES = 4 * MINUTES_PER_HOUR
+STATS = ("mean", "p50", "p90", "p95")
 
 KPI_NAMES = (
     "seh_visits",
@@ -34,7 +36,18 @@ KPI_NAMES = (
     "ambulance_call_to_door_p95_minutes",
     "ambulance_call_to_door_over_45_share",
     "a1_response_within_15_share",
+    "handoff_delay_p50_minutes",
     "handoff_delay_p90_minutes",
+    "handoff_hours_lost",
+    "wait_for_treatment_max_minutes",
+    "wait_for_treatment_p95_minutes",
+    "left_without_being_seen",
+    "left_without_being_seen_share",
+    "closing_transfers",
+    "unserved",
+    *(f"unserved_{r}" for r in UNSERVED_REASONS),
+    *(f"response_{u.lower()}_{s}_minutes" for u in URGENCY_BY_INDEX for s in STATS),
+    *(f"call_to_door_{u.lower()}_{s}_minutes" for u in URGENCY_BY_INDEX for s in STATS),
     "volmelding_hours",
     "diversions",
     "closed_shift_hours",
@@ -42,6 +55,8 @@ KPI_NAMES = (
     "bed_transfers",
     "hap_contacts",
     "hap_referral_share",
+    "ambulance_deployments_per_1000_per_year",
+    "ambulance_utilisation_share",
     "population_beyond_norm_mean",
     "population_beyond_norm_rivm_mean",
     "journeys",
@@ -50,6 +65,16 @@ KPI_NAMES = (
 
 def _q(values: np.ndarray, q: float) -> float:
     return float(np.quantile(values, q)) if len(values) else float("nan")
+
+
+def _stats(values: np.ndarray) -> dict[str, float]:
+    """Mean, p50, p90 and p95 of ``values`` (NaN when empty)."""
+    mean = float(values.mean()) if len(values) else float("nan")
+    return {"mean": mean, "p50": _q(values, 0.5), "p90": _q(values, 0.9), "p95": _q(values, 0.95)}
+
+
+def _max(values: np.ndarray) -> float:
+    return float(values.max()) if len(values) else float("nan")
 
 
 def _share(num: float, den: float) -> float:
@@ -100,7 +125,8 @@ def compute_kpis(model: Model) -> ReplicationResult:
         d2d = np.frombuffer(sr.door_to_doctor_minutes, dtype=float)
         hand = np.frombuffer(sr.handoff_delay_minutes, dtype=float)
         c2d = np.frombuffer(sr.call_to_door_minutes, dtype=float)
-        per_site.append((sid, sr, visits, los, d2d, hand, c2d))
+        wait = np.frombuffer(sr.wait_for_treatment_minutes, dtype=float)
+        per_site.append((sid, sr, visits, los, d2d, hand, c2d, wait))
         add("seh_visits", visits, sid)
         for route in ("ambulance", "gp_hap", "self", "other"):
             add(f"share_arrival_{route}", _share(sr.visits_by_route[route], visits), sid)
@@ -114,7 +140,18 @@ def compute_kpis(model: Model) -> ReplicationResult:
             _share(float((c2d > NORM_MINUTES).sum()), len(c2d)),
             sid,
         )
+        add("handoff_delay_p50_minutes", _q(hand, 0.5), sid)
         add("handoff_delay_p90_minutes", _q(hand, 0.9), sid)
+        add("handoff_hours_lost", float(hand.sum()) / MINUTES_PER_HOUR, sid)
+        add("wait_for_treatment_max_minutes", _max(wait), sid)
+        add("wait_for_treatment_p95_minutes", _q(wait, 0.95), sid)
+        add("left_without_being_seen", sr.left_unseen, sid)
+        add(
+            "left_without_being_seen_share",
+            _share(sr.left_unseen, visits + sr.left_unseen + sr.max_wait),
+            sid,
+        )
+        add("closing_transfers", sr.closing_transfers, sid)
         add("volmelding_hours", _hours_in(sr.status, "volgemeld", t0, t1), sid)
         add("closed_shift_hours", _hours_in(sr.status, "closed_shift", t0, t1), sid)
         add("diversions", sr.diversions, sid)
@@ -123,7 +160,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
 
     visits_all = sum(v for _, _, v, *_ in per_site)
     cat = lambda k: np.concatenate([x[k] for x in per_site]) if per_site else np.zeros(0)  # noqa: E731
-    los, d2d, hand, c2d = cat(3), cat(4), cat(5), cat(6)
+    los, d2d, hand, c2d, wait = cat(3), cat(4), cat(5), cat(6), cat(7)
     pop = model.region.population
     add("seh_visits", visits_all)
     add("seh_visits_per_1000_per_year", _share(visits_all, pop / PER_THOUSAND * years))
@@ -138,7 +175,26 @@ def compute_kpis(model: Model) -> ReplicationResult:
     add("ambulance_call_to_door_over_45_share", _share(float((c2d > NORM_MINUTES).sum()), len(c2d)))
     a1 = np.frombuffer(rec.a1_response_minutes, dtype=float)
     add("a1_response_within_15_share", _share(float((a1 <= 15.0).sum()), len(a1)))
+    add("handoff_delay_p50_minutes", _q(hand, 0.5))
     add("handoff_delay_p90_minutes", _q(hand, 0.9))
+    add("handoff_hours_lost", float(hand.sum()) / MINUTES_PER_HOUR)
+    add("wait_for_treatment_max_minutes", _max(wait))
+    add("wait_for_treatment_p95_minutes", _q(wait, 0.95))
+    n_left = sum(sr.left_unseen for _, sr, *_ in per_site)
+    n_max_wait = sum(sr.max_wait for _, sr, *_ in per_site)
+    add("left_without_being_seen", n_left)
+    add("left_without_being_seen_share", _share(n_left, visits_all + n_left + n_max_wait))
+    add("closing_transfers", sum(sr.closing_transfers for _, sr, *_ in per_site))
+    add("unserved", sum(rec.unserved_by_reason.values()))
+    for reason in UNSERVED_REASONS:
+        add(f"unserved_{reason}", rec.unserved_by_reason.get(reason, 0))
+    for k, u in enumerate(URGENCY_BY_INDEX):
+        resp = np.frombuffer(rec.response_by_urgency[k], dtype=float)
+        for stat, value in _stats(resp).items():
+            add(f"response_{u.lower()}_{stat}_minutes", value)
+        door = np.frombuffer(rec.call_to_door_by_urgency[k], dtype=float)
+        for stat, value in _stats(door).items():
+            add(f"call_to_door_{u.lower()}_{stat}_minutes", value)
     for kpi in (
         "volmelding_hours",
         "closed_shift_hours",
@@ -152,6 +208,12 @@ def compute_kpis(model: Model) -> ReplicationResult:
         add("hap_referral_share", _share(r, n), hid)
     add("hap_contacts", sum(rec.hap_contacts))
     add("hap_referral_share", _share(sum(rec.hap_referrals), sum(rec.hap_contacts)))
+    add(
+        "ambulance_deployments_per_1000_per_year",
+        _share(rec.ambulance_calls, pop / PER_THOUSAND * years),
+    )
+    vlog = model.vehicle_log.minutes
+    add("ambulance_utilisation_share", _share(vlog[:, :, :-1].sum(), vlog[:, :, -1].sum()))
     add("population_beyond_norm_mean", time_weighted_mean(rec.norm_samples, t0, t1))
     add("population_beyond_norm_rivm_mean", time_weighted_mean(rec.norm_rivm_samples, t0, t1))
     add("journeys", rec.n_created)
@@ -176,6 +238,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
         closures=list(rec.closures),
         timeseries=timeseries,
         finance=list(rec.finance_rows),
+        vehicles=model.vehicle_log.rows(rec.vehicle_ids, rec.vehicle_posts),
         n_created=rec.n_created,
         n_terminal=n_terminal,
         n_in_system=rec.n_created - sum(n_terminal.values()),

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import simpy
 
+from acutesim.domain.calls import CallLog
 from acutesim.domain.region import Region, Site
 from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
@@ -28,12 +29,22 @@ from acutesim.sim.ambulance import Meldkamer
 from acutesim.sim.board import Board
 from acutesim.sim.demand import IncidentBatch, StreamGenerator
 from acutesim.sim.hap import HAPPost
-from acutesim.sim.patient import HAP_DONE, NOT_CONVEYED, Patient
-from acutesim.sim.recorder import Recorder
-from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
+from acutesim.sim.patient import (
+    CONVEYED_DIRECT,
+    HAP_DONE,
+    NO_OPEN_SEH,
+    NO_ROAD_ACCESS,
+    NOT_CONVEYED,
+    UNSERVED,
+    Patient,
+)
+from acutesim.sim.recorder import Recorder, VehicleLog
+from acutesim.sim.seh import ACCEPTING, GAVE_UP, SEH, TRANSFER, SEHStatus
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
+TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
+B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
 STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
 
 
@@ -43,6 +54,9 @@ class TravelMatrices:
 
     ``amb_post_area`` (posts x areas) and ``amb_area_site`` (areas x SEH sites) use the
     ambulance profile; ``car_area_site`` and ``car_area_hap`` the private-car profile.
+    ``amb_site_site`` (SEH sites x SEH sites, ambulance profile) times the transfer legs
+    between SEHs; when None the model bounds it through the areas (see
+    :func:`site_site_through_areas`).
     """
 
     amb_post_area: np.ndarray
@@ -50,6 +64,17 @@ class TravelMatrices:
     amb_site_post: np.ndarray
     car_area_site: np.ndarray
     car_area_hap: np.ndarray
+    amb_site_site: np.ndarray | None = None
+
+
+def site_site_through_areas(amb_area_site: np.ndarray) -> np.ndarray:
+    """Site-to-site minutes bounded through the areas: min over a of t(a, i) + t(a, j)."""
+    n = amb_area_site.shape[1]
+    out = np.full((n, n), np.inf)
+    for i in range(n):
+        out[i] = np.min(amb_area_site[:, [i]] + amb_area_site, axis=0)
+        out[i, i] = 0.0
+    return out
 
 
 def travel_matrices(region: Region) -> TravelMatrices:
@@ -72,6 +97,7 @@ def travel_matrices(region: Region) -> TravelMatrices:
         amb_site_post=amb.minutes(sites, posts),
         car_area_site=car.minutes(areas, sites),
         car_area_hap=car.minutes(areas, haps) if region.haps else np.zeros((len(areas.ids), 0)),
+        amb_site_site=amb.minutes(sites, sites),
     )
 
 
@@ -86,6 +112,7 @@ class ReplicationResult:
     closures: list[tuple[float, str, str, str]]
     timeseries: list[tuple[float, str, float]]
     finance: list[dict[str, Any]] = field(default_factory=list)
+    vehicles: list[tuple[Any, ...]] = field(default_factory=list)
     n_created: int = 0
     n_terminal: dict[str, int] = field(default_factory=dict)
     n_in_system: int = 0
@@ -107,6 +134,7 @@ class Model:
         patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
         schedules: dict[str, CapacitySchedule] | None = None,
         funding: FundingSetup | None = None,
+        call_log: CallLog | None = None,
     ) -> None:
         self.region = region
         self.scenario = scenario
@@ -114,6 +142,7 @@ class Model:
         self.horizon = horizon_minutes
         self.warmup = warmup_minutes
         self.travel = travel
+        self.call_log = call_log
         self.env = simpy.Environment()
         self.sites: tuple[Site, ...] = region.seh_sites
         self.site_index = {s.site_id: i for i, s in enumerate(self.sites)}
@@ -132,6 +161,7 @@ class Model:
         self._build_haps()
         self._build_meldkamer()
         self._build_routing()
+        self._build_specialised()
         self._build_norm()
         if funding is not None:
             self.board = Board(self, funding)
@@ -175,7 +205,17 @@ class Model:
                 )
             beds = round(site.acute_beds * sc.beds_multiplier)
             seh = SEH(
-                self.env, i, site.site_id, bays, beds, on, off, self.recorder, self._status_changed
+                self.env,
+                i,
+                site.site_id,
+                bays,
+                beds,
+                on,
+                off,
+                self.recorder,
+                self._status_changed,
+                max_wait_minutes=self.region.pathways.max_wait_for_treatment_minutes,
+                handoff_nurses=self.region.pathways.handoff_nurses_per_seh,
             )
             self.sehs.append(seh)
             self.schedules.append(schedule)
@@ -211,7 +251,19 @@ class Model:
             for p in self.region.posts
         ]
         vehicle_post = np.repeat(np.arange(len(per_post)), per_post)
+        posts = self.region.posts
+        self.vehicle_ids = [
+            f"{posts[k].post_id}.{n + 1}" for k, c in enumerate(per_post) for n in range(c)
+        ]
+        self.recorder.vehicle_ids = self.vehicle_ids
+        self.recorder.vehicle_posts = [posts[int(k)].post_id for k in vehicle_post]
         t = self.travel
+        self.vehicle_log = VehicleLog(
+            len(vehicle_post),
+            dict(self.region.ambulance.shift_start_hours),
+            self.warmup,
+            self.horizon,
+        )
         self.meldkamer = Meldkamer(
             self.env,
             vehicle_post,
@@ -219,17 +271,39 @@ class Model:
             t.amb_area_site.T,
             t.amb_site_post,
             self.recorder,
+            self.vehicle_log,
         )
         self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
         self.env.process(self._vehicle_shift_process())
 
     def _build_routing(self) -> None:
         t = self.travel
-        self.amb_order = [np.argsort(row, kind="stable") for row in t.amb_area_site]
-        self.car_order = [np.argsort(row, kind="stable") for row in t.car_area_site]
+        self.amb_order = [_finite_order(row) for row in t.amb_area_site]
+        self.car_order = [_finite_order(row) for row in t.car_area_site]
+        site_site = (
+            t.amb_site_site
+            if t.amb_site_site is not None
+            else site_site_through_areas(t.amb_area_site)
+        )
+        self.site_site = site_site
+        self.transfer_order = [
+            np.array([j for j in _finite_order(row) if j != i], dtype=np.int64)
+            for i, row in enumerate(site_site)
+        ]
         self.hap_order = (
             [int(np.argmin(row)) for row in t.car_area_hap] if t.car_area_hap.shape[1] else []
         )
+
+    def _build_specialised(self) -> None:
+        known = set(self.site_index)
+        unknown = [sid for sid in self.region.pathways.specialised_sites if sid not in known]
+        if unknown:
+            raise SimulationError(
+                f"pathways.specialised_sites: {', '.join(unknown)} is not an SEH site of "
+                f"region {self.region.name} (known: {', '.join(sorted(known))})"
+            )
+        special = set(self.region.pathways.specialised_sites)
+        self.is_specialised = np.array([s.site_id in special for s in self.sites], dtype=bool)
 
     def _build_norm(self) -> None:
         """Track the population beyond the 45-minute norm as 24/7 SEHs change status."""
@@ -297,6 +371,8 @@ class Model:
         self._record_norm_rivm()
 
     def _status_changed(self, index: int, old: SEHStatus, new: SEHStatus) -> None:
+        if old in ACCEPTING and new not in ACCEPTING:
+            self.sehs[index].evacuate()  # closing time: the waiting go elsewhere
         if self.norm_tracker is not None and self.norm_sites[index]:
             if (old in ACCEPTING) != (new in ACCEPTING):
                 self._record_norm()
@@ -313,8 +389,10 @@ class Model:
         for k, t in enumerate(schedule.t_start_minutes):
             if t > env.now:
                 yield env.timeout(t - env.now)
-            seh.set_slots(int(schedule.slots[k]))
+            # status first: a closing SEH hands its waiting patients on and keeps the ones
+            # in treatment; a reopening one takes patients with the new slots
             seh.set_closed_shift(bool(schedule.is_closed[k]))
+            seh.set_slots(int(schedule.slots[k]))
             if self.board is not None and has_staff:
                 self.board.staff_changed(i, schedule.staff[k])
 
@@ -392,7 +470,9 @@ class Model:
             day += MINUTES_PER_DAY
 
     # -- demand ----------------------------------------------------------------------------
-    def _demand_process(self, k: int, gen: StreamGenerator) -> Generator[Any, Any, None]:
+    def _demand_process(
+        self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]
+    ) -> Generator[Any, Any, None]:
         """SimPy process: release the incidents of one stream and start their journeys."""
         env, rec = self.env, self.recorder
         route = gen.stream.route
@@ -403,7 +483,7 @@ class Model:
             "self": self._self_referral,
         }.get(route, self._referral)
         seq = k * STREAM_ID_STRIDE
-        for batch in gen.weeks():
+        for batch in batches:
             for i in range(len(batch.t_minutes)):
                 t = batch.t_minutes[i]
                 if t > env.now:
@@ -415,19 +495,30 @@ class Model:
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
-        order = self.car_order[area]
-        for s in order:
+        """The nearest SEH by car that receives patients now (open or volgemeld), or -1.
+
+        Rule ``informed walk-in``: walk-ins and referrals know which SEHs are open (the
+        GP, the HAP or the hospital's website tells them), so they never drive to one
+        that is closed for good, for the shift or outside its hours.
+        """
+        for s in self.car_order[area]:
             if self.sehs[s].accepts_walk_in:
                 return int(s)
-        for s in order:  # nothing accepting: the nearest not closed for good
-            if not self.sehs[s].is_closed_permanent:
-                return int(s)
-        return int(order[0])
+        return -1
 
     def _ambulance_site(self, p: Patient) -> tuple[int, int]:
-        """Destination and the nearest scheduled-open SEH (for the diversion count)."""
+        """Destination (-1: none open) and the nearest scheduled-open SEH (diversions).
+
+        Rule (LPZ): A1 rides go to the nearest SEH that receives patients, volgemeld or
+        not; other rides skip volgemeld SEHs, unless every receiving SEH is volgemeld,
+        when the nearest volgemeld one takes them. Closed SEHs never take a ride.
+        """
         order = self.amb_order[p.area]
         sehs = self.sehs
+        if p.specialised:  # past the nearest SEH to the nearest receiving specialised one
+            for s in order:
+                if self.is_specialised[s] and sehs[s].accepts_walk_in:
+                    return int(s), -1
         nearest = -1
         for s in order:
             seh = sehs[s]
@@ -436,55 +527,169 @@ class Model:
                 break
         for s in order:
             status = sehs[s].status
-            # A1 goes to the nearest open SEH even when it is volgemeld.
             if status is SEHStatus.OPEN or (p.urgency == 0 and status is SEHStatus.VOLGEMELD):
                 return int(s), nearest
         for s in order:  # all volgemeld or closed: the nearest receiving one
             if sehs[s].accepts_walk_in:
                 return int(s), nearest
-        return (nearest if nearest >= 0 else int(order[0])), nearest
+        return -1, nearest
+
+    def _transfer_site(self, s: int) -> int:
+        """The nearest other SEH that receives patients, from site ``s``, or -1."""
+        for o in self.transfer_order[s]:
+            if self.sehs[o].accepts_walk_in:
+                return int(o)
+        return -1
+
+    def _unserved(self, p: Patient, reason: str) -> None:
+        p.state, p.reason = UNSERVED, reason
+        if p.t_departure != p.t_departure:
+            p.t_departure = self.env.now
+        self.recorder.unserved(p)
 
     # -- journeys --------------------------------------------------------------------------
     def _ambulance(self, p: Patient) -> Generator[Any, Any, None]:
-        """SimPy process: an ambulance call from dispatch to handoff, then the SEH visit."""
+        """SimPy process: an ambulance call from dispatch to handoff, then the SEH visit.
+
+        A1 drives with siren; A2 and B drive ``no_siren_travel_factor`` times longer. B
+        rides under the ``own_vehicles`` rule are planned on their own vehicles and never
+        take an emergency vehicle. A conveyed patient goes into the SEH with the class's
+        ``seh_share_of_conveyed``, else is handed over elsewhere in the nearest hospital.
+        """
         env, rec, mk = self.env, self.recorder, self.meldkamer
+        rec.ambulance_call(p)
         if not self.area_reachable[p.area]:
-            p.state = NOT_CONVEYED  # no road or ferry access: outside this model
-            rec.terminal(p)
+            self._unserved(p, NO_ROAD_ACCESS)  # no road or ferry access: outside this model
+            return
+        pw = self.region.pathways
+        slow = 1.0 if p.urgency == 0 else pw.no_siren_travel_factor
+        if p.urgency == B_URGENCY and pw.b_ride_rule == "own_vehicles":
+            yield from self._planned_ride(p, slow)
             return
         v, drive = yield mk.request(p)
+        drive *= slow
+        p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
         yield env.timeout(p.dispatch_minutes + drive)
         p.t_on_scene = env.now
+        log = self.vehicle_log
+        log.add(v, TO_SCENE, p.t_assigned, env.now)
         rec.response(p)
         yield env.timeout(p.on_scene_minutes)
+        log.add(v, ON_SCENE, p.t_on_scene, env.now)
+        t_leave = env.now
         if not p.conveyed:
             mk.release_at_scene(v, p.area)
+            p.t_release = env.now
             p.state = NOT_CONVEYED
             rec.terminal(p)
             return
+        if not p.to_seh:  # handed over past the SEH at the nearest hospital
+            s = int(self.amb_order[p.area][0])
+            p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+            yield env.timeout(p.leg_transport_minutes)
+            p.t_door = env.now
+            log.add(v, TRANSPORT, t_leave, env.now)
+            yield env.timeout(p.handover_minutes)
+            log.add(v, HANDOFF, p.t_door, env.now)
+            mk.release_at_site(v, s)
+            p.t_release = env.now
+            p.site = s
+            p.state = CONVEYED_DIRECT
+            rec.terminal(p)
+            return
         s, nearest = self._ambulance_site(p)
+        if s < 0:  # no SEH receives patients: the crew leaves the patient in other care
+            mk.release_at_scene(v, p.area)
+            p.t_release = env.now
+            self._unserved(p, NO_OPEN_SEH)
+            return
         if nearest >= 0 and nearest != s:
             rec.diversion(p, nearest)
-        transport = float(self.travel.amb_area_site[p.area, s])
-        if not math.isfinite(transport):
-            raise SimulationError(
-                f"area {self.region.areas[p.area].area_id}: no SEH reachable by ambulance "
-                f"(nearest {self.sites[s].site_id}) at t={env.now:.1f} min; check the zones "
-                "and ferries of the region pack"
-            )
+        transport = float(self.travel.amb_area_site[p.area, s]) * slow
+        p.leg_transport_minutes = transport
         yield env.timeout(transport)
         seh = self.sehs[s]
-        yield seh.handoff(p)
+        while True:
+            if seh.accepts_walk_in:
+                outcome = yield seh.handoff(p)
+                if outcome is None:
+                    break
+            # closed on arrival or while the crew waited at the door: drive on
+            o = self._transfer_site(seh.index)
+            if o < 0 or p.n_site_transfers >= len(self.sehs):
+                log.add(v, TRANSPORT, t_leave, env.now)
+                mk.release_at_site(v, seh.index)
+                p.t_release = env.now
+                self._unserved(p, NO_OPEN_SEH)
+                return
+            rec.site_transfer(p, seh.index)
+            p.n_site_transfers += 1
+            leg = float(self.site_site[seh.index, o]) * slow
+            p.leg_transport_minutes += leg
+            yield env.timeout(leg)
+            seh = self.sehs[o]
         rec.ambulance_at_door(p)
+        log.add(v, TRANSPORT, t_leave, p.t_door)
         release = env.timeout(p.handover_minutes)
-        release.callbacks.append(lambda _e: mk.release_at_site(v, s))
+        site = seh.index
+
+        def released(_e: Any) -> None:
+            p.t_release = env.now
+            log.add(v, HANDOFF, p.t_door, env.now)
+            mk.release_at_site(v, site)
+
+        release.callbacks.append(released)
+        yield from self._seh_visit(p, seh)
+
+    def _planned_ride(self, p: Patient, slow: float) -> Generator[Any, Any, None]:
+        """SimPy process: a B ride planned on its own vehicle (rule ``own_vehicles``).
+
+        The ride is planned for the time of the call; no emergency vehicle is taken and
+        none is logged. A conveyed B patient for the SEH drives without siren to the
+        nearest receiving SEH and enters it; the others end at their planned destination.
+        """
+        env = self.env
+        p.t_assigned = env.now
+        if not (p.conveyed and p.to_seh):
+            p.state = CONVEYED_DIRECT if p.conveyed else NOT_CONVEYED
+            self.recorder.terminal(p)
+            return
+        s, _nearest = self._ambulance_site(p)
+        if s < 0:
+            self._unserved(p, NO_OPEN_SEH)
+            return
+        p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+        yield env.timeout(p.on_scene_minutes + p.leg_transport_minutes)
+        seh = self.sehs[s]
+        seh.walk_in(p)
+        p.t_door = env.now
         yield from self._seh_visit(p, seh)
 
     def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
+        """Triage, treatment and leaving; transfers on while the SEH does not receive."""
         env = self.env
-        yield env.timeout(p.triage_minutes)
-        p.t_triage = env.now
-        yield seh.treat(p)
+        while True:
+            if seh.accepts_walk_in:
+                yield env.timeout(p.triage_minutes)
+                p.t_triage = env.now
+            if seh.accepts_walk_in:
+                outcome = yield seh.treat(p)
+            else:  # closed at the door or during triage
+                seh.release(p)
+                outcome = TRANSFER
+            if outcome is None:
+                break
+            if outcome == GAVE_UP:
+                return
+            o = self._transfer_site(seh.index)
+            if o < 0 or p.n_site_transfers >= len(self.sehs):
+                self._unserved(p, NO_OPEN_SEH)
+                return
+            self.recorder.site_transfer(p, seh.index)
+            p.n_site_transfers += 1
+            yield env.timeout(float(self.site_site[seh.index, o]))
+            seh = self.sehs[o]
+            seh.walk_in(p)
         boarding = seh.leave(p)
         if boarding is None:
             return
@@ -509,22 +714,43 @@ class Model:
         return best
 
     def _walk_in(self, p: Patient, s: int, drive_minutes: float) -> Generator[Any, Any, None]:
+        if s < 0:
+            self._unserved(p, NO_OPEN_SEH)
+            return
         if drive_minutes > 0:
             yield self.env.timeout(drive_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
         yield from self._seh_visit(p, seh)
 
+    def _car_minutes(self, area: int, s: int) -> float:
+        return float(self.travel.car_area_site[area, s]) if s >= 0 else 0.0
+
     def _referral(self, p: Patient) -> Generator[Any, Any, None]:
-        """SimPy process: a GP or second-line referral travels to the nearest receiving SEH."""
+        """SimPy process: a GP or second-line referral travels to the nearest receiving SEH.
+
+        Rule ``gp_referrals_via_hap_when_open``: a GP-referral need that arises while the
+        patient's HAP is open is seen there (telephone triage, consult) and referred on.
+        """
+        if (
+            p.route == "gp"
+            and self.haps
+            and self.region.pathways.gp_referrals_via_hap_when_open
+            and self.haps[self.hap_order[p.area]].is_open
+        ):
+            hap = self.haps[self.hap_order[p.area]]
+            p.hap_referral = True
+            yield self.env.timeout(p.hap_triage_minutes)
+            yield from self._hap_visit(p, hap, consult=True, at_site=hap.site)
+            return
         s = self._walk_in_site(p.area)
-        yield from self._walk_in(p, s, float(self.travel.car_area_site[p.area, s]))
+        yield from self._walk_in(p, s, self._car_minutes(p.area, s))
 
     def _self_referral(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: a self-referral; a co-located open HAP sees a share of them first."""
         s = self._walk_in_site(p.area)
-        drive = float(self.travel.car_area_site[p.area, s])
-        h = int(self.hap_at_site[s])
+        drive = self._car_minutes(p.area, s)
+        h = int(self.hap_at_site[s]) if s >= 0 else -1
         if h >= 0 and p.hap_take and self.haps[h].is_open:
             yield self.env.timeout(drive)
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
@@ -560,13 +786,14 @@ class Model:
             yield from self._walk_in(p, at_site, 0.0)  # the SEH next door
         else:
             s = self._walk_in_site(p.area)
-            yield from self._walk_in(p, s, float(self.travel.car_area_site[p.area, s]))
+            yield from self._walk_in(p, s, self._car_minutes(p.area, s))
 
     # -- run ---------------------------------------------------------------------------------
     def run(self) -> None:
         """Start the demand processes and run until the horizon."""
         if self.board is not None:
             self.board.start()
+        replayed = False
         for k, stream in enumerate(self.region.streams):
             gen = StreamGenerator(
                 stream,
@@ -574,13 +801,27 @@ class Model:
                 self.scenario,
                 self.streams.get(f"demand.{stream.name}"),
                 self.horizon,
+                pathway_rng=self.streams.get(f"demand.{stream.name}.pathway"),
             )
-            self.env.process(self._demand_process(k, gen))
+            if self.call_log is not None and stream.route == "ambulance":
+                if replayed:  # the log holds every ambulance call
+                    continue
+                batches, replayed = gen.replay(self.call_log), True
+            else:
+                batches = gen.weeks()
+            self.env.process(self._demand_process(k, gen, batches))
         self.env.run(until=self.horizon)
         for seh in self.sehs:
             seh.finish()
+        self.meldkamer.finish()
         if self.board is not None:
             self.board.finish()
+
+
+def _finite_order(minutes: np.ndarray) -> np.ndarray:
+    """Indices by increasing travel time, unreachable (infinite) destinations left out."""
+    order = np.argsort(minutes, kind="stable")
+    return order[np.isfinite(minutes[order])]
 
 
 def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
@@ -596,11 +837,14 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
         p.on_scene_minutes = float(b.on_scene_minutes[i])
         p.conveyed = bool(b.conveyed[i])
         p.handover_minutes = float(b.handover_minutes[i])
+        p.to_seh = bool(b.to_seh[i])
+        p.specialised = bool(b.specialised[i])
     p.hap_consult = bool(b.hap_consult[i])
     p.hap_referral = bool(b.hap_referral[i])
     p.hap_take = bool(b.hap_take[i])
     p.hap_triage_minutes = float(b.hap_triage_minutes[i])
     p.hap_consult_minutes = float(b.hap_consult_minutes[i])
+    p.patience_minutes = float(b.patience_minutes[i])
     return p
 
 
@@ -615,6 +859,7 @@ def run_replication(
     travel: TravelMatrices | None = None,
     patient_sink: Callable[[tuple[Any, ...]], None] | None = None,
     funding: FundingSetup | None = None,
+    call_log: CallLog | None = None,
 ) -> ReplicationResult:
     """Run one replication of a scenario and return its tables.
 
@@ -637,6 +882,8 @@ def run_replication(
     funding : FundingSetup, optional
         Funding regimes, costs and behaviour; without it no books are kept and no board
         decides.
+    call_log : CallLog, optional
+        Ambulance calls to replay instead of the random ambulance stream(s).
 
     Returns
     -------
@@ -656,6 +903,7 @@ def run_replication(
         travel=travel if travel is not None else travel_matrices(region),
         patient_sink=patient_sink,
         funding=funding,
+        call_log=call_log,
     )
     model.run()
     result = compute_kpis(model)
@@ -681,8 +929,11 @@ def expected_seh_visits_per_year(region: Region, travel: TravelMatrices) -> dict
     sites = region.seh_sites
     weights = np.array([a.population * a.demand_weight for a in region.areas], dtype=float)
     amb, seh, hap = region.ambulance, region.seh, region.hap
+    to_seh = region.pathways.seh_share_of_conveyed
     convey = sum(
-        amb.urgency_shares.get(u, 0.0) * amb.conveyance_share_by_urgency.get(u, 0.0)
+        amb.urgency_shares.get(u, 0.0)
+        * amb.conveyance_share_by_urgency.get(u, 0.0)
+        * to_seh.get(u, 1.0)
         for u in amb.urgency_shares
     )
     has_hap = np.array([s.has_hap for s in sites])

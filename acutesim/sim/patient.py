@@ -17,8 +17,25 @@ NAN = math.nan
 DISCHARGED = "discharged"  # left the SEH home (or to other follow-up)
 ADMITTED = "admitted"  # left the SEH to an acute ward bed
 HAP_DONE = "hap_done"  # handled by the HAP (telephone advice or consult), no referral
-NOT_CONVEYED = "not_conveyed"  # ambulance ride without transport to an SEH
-TERMINAL_STATES = (DISCHARGED, ADMITTED, HAP_DONE, NOT_CONVEYED)
+NOT_CONVEYED = "not_conveyed"  # ambulance ride without transport (freed at the scene)
+CONVEYED_DIRECT = "conveyed_direct"  # conveyed past the SEH (cath lab, ward, planned ride)
+LEFT_UNSEEN = "left_unseen"  # left the waiting room before treatment (own choice)
+UNSERVED = "unserved"  # no SEH could take the patient; ``reason`` says why
+TERMINAL_STATES = (
+    DISCHARGED,
+    ADMITTED,
+    HAP_DONE,
+    NOT_CONVEYED,
+    CONVEYED_DIRECT,
+    LEFT_UNSEEN,
+    UNSERVED,
+)
+
+# Reasons of an UNSERVED journey.
+NO_OPEN_SEH = "no_open_seh"  # every SEH reachable from where the patient is was closed
+NO_ROAD_ACCESS = "no_road_access"  # no ambulance can reach the area by road or ferry
+MAX_WAIT = "max_wait"  # sent home after the named maximum wait for treatment
+UNSERVED_REASONS = (NO_OPEN_SEH, NO_ROAD_ACCESS, MAX_WAIT)
 
 # MTS colour -> priority (lower is more urgent).
 MTS_PRIORITY = {"red": 0, "orange": 1, "yellow": 2, "green": 3, "blue": 4}
@@ -43,31 +60,42 @@ class Patient:
         "hap_take",
         "hap_triage_minutes",
         "has_bay",
+        "leg_scene_minutes",
+        "leg_transport_minutes",
         "mts",
+        "n_site_transfers",
         "on_scene_minutes",
+        "patience_minutes",
         "patient_id",
         "priority",
+        "reason",
         "remaining_minutes",
         "route",
         "seq",
         "site",
+        "specialised",
         "state",
         "stream",
         "t_accept",
         "t_arrival",
+        "t_assigned",
         "t_call",
         "t_departure",
         "t_door",
+        "t_first_arrival",
         "t_on_scene",
+        "t_release",
         "t_treatment_end",
         "t_treatment_start",
         "t_triage",
         "t_ward",
+        "to_seh",
         "token",
         "transferred",
         "treatment_minutes",
         "triage_minutes",
         "urgency",
+        "vehicle",
         "ward_minutes",
     )
 
@@ -82,18 +110,29 @@ class Patient:
         self.t_door = NAN
         self.t_accept = NAN
         self.t_on_scene = NAN
+        self.t_assigned = NAN
+        self.t_first_arrival = NAN
+        self.t_release = NAN
         self.t_triage = NAN
         self.t_treatment_start = NAN
         self.t_treatment_end = NAN
         self.t_ward = NAN
         self.t_departure = NAN
         self.state = ""
+        self.reason = ""
+        self.vehicle = -1
+        self.leg_scene_minutes = NAN
+        self.leg_transport_minutes = NAN
+        self.n_site_transfers = 0
+        self.patience_minutes = math.inf
         self.site = -1
         self.mts = 2
         self.priority = 2
         self.urgency = -1
         self.admitted = False
         self.conveyed = False
+        self.to_seh = True
+        self.specialised = False
         self.hap_consult = False
         self.hap_referral = False
         self.hap_take = False

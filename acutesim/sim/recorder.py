@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from acutesim.sim.patient import MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
-from acutesim.units import MINUTES_PER_DAY
+from acutesim.sim.patient import LEFT_UNSEEN, MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
+from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 PATIENT_COLUMNS = (
     "patient_id",
@@ -36,6 +36,17 @@ PATIENT_COLUMNS = (
     "t_treatment_end",
     "t_ward",
     "t_departure",
+    "reason",
+    "vehicle_id",
+    "post_id",
+    "t_assigned",
+    "drive_to_scene_minutes",
+    "transport_minutes",
+    "t_door",
+    "handoff_minutes",
+    "t_release",
+    "t_first_arrival",
+    "n_site_transfers",
 )
 
 ROUTE_GROUP = {
@@ -61,6 +72,10 @@ class SiteRecords:
         self.boarding_minutes = 0.0
         self.diversions = 0
         self.transfers = 0
+        self.left_unseen = 0
+        self.max_wait = 0
+        self.closing_transfers = 0
+        self.wait_for_treatment_minutes = array("d")
         self.status: list[tuple[float, float, str]] = []
 
 
@@ -94,6 +109,12 @@ class Recorder:
         self.hap_contacts = [0] * len(hap_ids)
         self.hap_referrals = [0] * len(hap_ids)
         self.a1_response_minutes = array("d")
+        self.response_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
+        self.call_to_door_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
+        self.unserved_by_reason: dict[str, int] = {}
+        self.ambulance_calls = 0  # measured ambulance deployments (every urgency class)
+        self.vehicle_ids: list[str] = []  # by vehicle index, set by the model
+        self.vehicle_posts: list[str] = []
         self.n_created = 0
         self.n_terminal: dict[str, int] = {}
         self.patient_sink = patient_sink
@@ -141,6 +162,7 @@ class Recorder:
         rec.visits_by_route[ROUTE_GROUP[p.arrival_route]] += 1
         rec.los_minutes.append(los)
         rec.door_to_doctor_minutes.append(p.t_treatment_start - p.t_arrival)
+        rec.wait_for_treatment_minutes.append(p.t_treatment_start - p.t_first_arrival)
         if p.admitted:
             rec.admitted += 1
             rec.transfers += int(p.transferred)
@@ -152,12 +174,43 @@ class Recorder:
             rec = self.sites[p.site]
             rec.handoff_delay_minutes.append(p.t_accept - p.t_door)
             rec.call_to_door_minutes.append(p.t_door - p.t_call)
+            if p.urgency >= 0:
+                self.call_to_door_by_urgency[p.urgency].append(p.t_door - p.t_call)
 
     def response(self, p: Patient) -> None:
         """Record the response time (call to on scene) of an ambulance call."""
         if self.measured(p):
             if p.urgency == 0:
                 self.a1_response_minutes.append(p.t_on_scene - p.t_call)
+            if p.urgency >= 0:
+                self.response_by_urgency[p.urgency].append(p.t_on_scene - p.t_call)
+
+    def ambulance_call(self, p: Patient) -> None:
+        """Count an ambulance call (a deployment, planned B rides included)."""
+        if self.measured(p):
+            self.ambulance_calls += 1
+
+    def gave_up(self, p: Patient) -> None:
+        """A waiting patient left untreated (without being seen, or at the maximum wait)."""
+        self.terminal(p)
+        if self.measured(p):
+            rec = self.sites[p.site]
+            if p.state == LEFT_UNSEEN:
+                rec.left_unseen += 1
+            else:
+                rec.max_wait += 1
+                self.unserved_by_reason[p.reason] = self.unserved_by_reason.get(p.reason, 0) + 1
+
+    def unserved(self, p: Patient) -> None:
+        """No SEH could take the patient (``p.reason`` says why)."""
+        self.terminal(p)
+        if self.measured(p):
+            self.unserved_by_reason[p.reason] = self.unserved_by_reason.get(p.reason, 0) + 1
+
+    def site_transfer(self, p: Patient, from_site: int) -> None:
+        """A patient moved on from an SEH that stopped receiving (closing time)."""
+        if self.measured(p):
+            self.sites[from_site].closing_transfers += 1
 
     def diversion(self, p: Patient, nearest_site: int) -> None:
         """An ambulance patient was taken past the nearest scheduled-open SEH."""
@@ -208,4 +261,100 @@ class Recorder:
             p.t_treatment_end,
             p.t_ward,
             p.t_departure,
+            p.reason or None,
+            self.vehicle_ids[p.vehicle] if p.vehicle >= 0 else None,
+            self.vehicle_posts[p.vehicle] if p.vehicle >= 0 else None,
+            p.t_assigned,
+            p.leg_scene_minutes,
+            p.leg_transport_minutes,
+            p.t_door,
+            p.t_accept - p.t_door,
+            p.t_release,
+            p.t_first_arrival,
+            p.n_site_transfers,
         )
+
+
+VEHICLE_ACTIVITIES = ("to_scene", "on_scene", "transport", "handoff", "return")
+ON_DUTY = len(VEHICLE_ACTIVITIES)  # index of the on-duty minutes in the accumulator
+
+VEHICLE_COLUMNS = (
+    "vehicle_id",
+    "post_id",
+    "shift_start_minutes",
+    "shift",
+    "on_duty_minutes",
+    *(f"{a}_minutes" for a in VEHICLE_ACTIVITIES),
+    "busy_minutes",
+    "utilisation_share",
+)
+
+
+class VehicleLog:
+    """Busy minutes of every vehicle by activity, and on-duty minutes, per shift window.
+
+    Shift windows start at the ambulance shift start hours of every day; an interval is
+    split at window edges and clipped to the measured window ``[warmup, horizon]``.
+
+    Parameters
+    ----------
+    n_vehicles : int
+        Vehicles of the region.
+    shift_start_hours : mapping of str to float
+        Shift name -> start hour of day [h].
+    warmup_minutes, horizon_minutes : float
+        The measured window [min].
+    """
+
+    def __init__(
+        self,
+        n_vehicles: int,
+        shift_start_hours: dict[str, float],
+        warmup_minutes: float,
+        horizon_minutes: float,
+    ) -> None:
+        shifts = sorted(shift_start_hours.items(), key=lambda kv: kv[1])
+        n_days = int(horizon_minutes // MINUTES_PER_DAY) + 2
+        starts: list[float] = []
+        names: list[str] = []
+        for day in range(-1, n_days):
+            for name, hour in shifts:
+                starts.append(day * MINUTES_PER_DAY + hour * MINUTES_PER_HOUR)
+                names.append(name)
+        self.starts = np.asarray(starts)
+        self.names = names
+        self.t0, self.t1 = warmup_minutes, horizon_minutes
+        self.minutes = np.zeros((n_vehicles, len(starts), ON_DUTY + 1))
+
+    def add(self, v: int, activity: int, t_start: float, t_end: float) -> None:
+        """Add ``[t_start, t_end)`` of ``activity`` (or ``ON_DUTY``) for vehicle ``v``."""
+        a, b = max(t_start, self.t0), min(t_end, self.t1)
+        if not b > a:
+            return
+        i = int(np.searchsorted(self.starts, a, side="right")) - 1
+        while a < b:
+            edge = min(b, float(self.starts[i + 1]))
+            self.minutes[v, i, activity] += edge - a
+            a = edge
+            i += 1
+
+    def rows(self, vehicle_ids: Sequence[str], vehicle_posts: Sequence[str]) -> list[tuple]:
+        """One row per vehicle and shift window with time on duty or busy."""
+        out = []
+        busy = self.minutes[:, :, :ON_DUTY].sum(axis=2)
+        on = self.minutes[:, :, ON_DUTY]
+        for v, i in zip(*np.nonzero((on > 0) | (busy > 0)), strict=True):
+            acts = self.minutes[v, i, :ON_DUTY]
+            out.append(
+                (
+                    vehicle_ids[v],
+                    vehicle_posts[v],
+                    float(self.starts[i]),
+                    self.names[i],
+                    float(on[v, i]),
+                    *(float(x) for x in acts),
+                    float(busy[v, i]),
+                    float(busy[v, i] / on[v, i]) if on[v, i] > 0 else float("nan"),
+                )
+            )
+        return out

@@ -10,12 +10,22 @@ never exceed staffed capacity. Admitted patients need an acute ward bed; without
 they **board** on their bay. The SEH's status (open, volgemeld, closed for the shift,
 closed, outside opening hours) follows its flags; volmelding switches with hysteresis on
 occupancy (patients present / bays).
+
+Closing time (an SEH that stops receiving: closed for good, for the shift, or outside its
+opening hours). Rule ``finish``: patients in treatment finish on the closing crew (paused
+treatments resume at once, and staffing drops never pause a treatment while closed);
+everyone still waiting (in the waiting room, on a bay, or at the door in the handoff
+queue) is handed back to the model, which transfers them to the nearest open SEH.
+Every waiting patient has a deadline ``t_first_arrival + min(patience, max wait)``: a
+walk-in whose patience runs out first leaves without being seen, anyone still untreated
+at the maximum wait is sent home (unserved, reason ``max_wait``).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
@@ -24,7 +34,14 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from acutesim.errors import SimulationError
-from acutesim.sim.patient import ADMITTED, DISCHARGED, Patient
+from acutesim.sim.patient import (
+    ADMITTED,
+    DISCHARGED,
+    LEFT_UNSEEN,
+    MAX_WAIT,
+    UNSERVED,
+    Patient,
+)
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -42,6 +59,9 @@ class SEHStatus(StrEnum):
 
 ACCEPTING = (SEHStatus.OPEN, SEHStatus.VOLGEMELD)
 PAUSED_FIRST = 2**62  # subtracted from the arrival number of a paused treatment
+# Values of a waiting patient's event other than None (treated / handed off):
+TRANSFER = "transfer"  # the SEH closed while the patient waited: move to another SEH
+GAVE_UP = "gave_up"  # left without being seen or sent home at the maximum wait
 
 
 class SEH:
@@ -78,6 +98,9 @@ class SEH:
         off_share: float,
         recorder: Recorder,
         on_status_change: Callable[[int, SEHStatus, SEHStatus], None],
+        *,
+        max_wait_minutes: float = math.inf,
+        handoff_nurses: float = math.inf,
     ) -> None:
         self.env = env
         self.index = index
@@ -89,12 +112,18 @@ class SEH:
         self.off_share = off_share
         self.recorder = recorder
         self.on_status_change = on_status_change
+        self.max_wait_minutes = max_wait_minutes
+        self.handoff_nurses = handoff_nurses
+        self.nurses_busy = 0
         self.slots = 0
         self.treating: dict[Patient, float] = {}  # patient -> t_end of the current run
         self.queue_bay: list[tuple[int, int, Patient]] = []  # on a bay, waiting for a slot
         self.queue_walk: list[tuple[int, int, Patient]] = []  # in the waiting room
         self.handoff_queue: list[tuple[int, int, Patient, simpy.Event]] = []
         self.bed_queue: deque[tuple[Patient, simpy.Event]] = deque()
+        # patients in queue_bay or queue_walk; a heap entry whose patient is not here any
+        # more (left, transferred) is stale and skipped when it reaches the head
+        self.queued: dict[Patient, None] = {}
         self.n_present = 0
         self.is_closed_permanent = False
         self.is_outside_hours = False
@@ -168,7 +197,7 @@ class SEH:
         """Change staffed treatment slots at a shift boundary, pausing excess treatments."""
         self.slots = int(slots)
         excess = len(self.treating) - self.slots
-        if excess > 0:
+        if excess > 0 and self.accepts_walk_in:  # closed: the closing crew finishes them
             now = self.env.now
             # Pause the least urgent first; among equals the most recently started.
             victims = sorted(
@@ -180,12 +209,18 @@ class SEH:
                 # paused treatments resume before anyone of their priority who has not
                 # started yet, in their own arrival order
                 heapq.heappush(self.queue_bay, (p.priority, p.seq - PAUSED_FIRST, p))
+                self.queued[p] = None
         self._dispatch()
+
+    def _head(self, queue: list[tuple[int, int, Patient]]) -> tuple[int, int, Patient] | None:
+        while queue and queue[0][2] not in self.queued:
+            heapq.heappop(queue)  # stale: the patient left or was transferred
+        return queue[0] if queue else None
 
     def _dispatch(self) -> None:
         while len(self.treating) < self.slots:
-            head_bay = self.queue_bay[0] if self.queue_bay else None
-            head_walk = self.queue_walk[0] if self.queue_walk and self.free_bays > 0 else None
+            head_bay = self._head(self.queue_bay)
+            head_walk = self._head(self.queue_walk) if self.free_bays > 0 else None
             if head_bay is None and head_walk is None:
                 return
             # Tie-break: more urgent first; equal urgency, earlier arrival (lower seq).
@@ -195,6 +230,7 @@ class SEH:
                 p.has_bay = True
             else:
                 p = heapq.heappop(self.queue_bay)[2]
+            del self.queued[p]
             self._start(p)
 
     def _start(self, p: Patient) -> None:
@@ -220,6 +256,8 @@ class SEH:
     def walk_in(self, p: Patient) -> None:
         """Register a walk-in arrival at the door (``t_arrival`` = now)."""
         p.t_arrival = self.env.now
+        if p.t_first_arrival != p.t_first_arrival:
+            p.t_first_arrival = p.t_arrival
         p.site = self.index
         p.seq = next(self._arrivals)
         self.n_present += 1
@@ -229,27 +267,109 @@ class SEH:
         """An ambulance patient at the door; the event fires when a bay takes them."""
         now = self.env.now
         p.t_arrival = p.t_door = now
+        if p.t_first_arrival != p.t_first_arrival:
+            p.t_first_arrival = now
         p.site = self.index
         p.seq = next(self._arrivals)
         self.n_present += 1
         ev = self.env.event()
-        if self.free_bays > 0 and not self.handoff_queue:
-            self.free_bays -= 1
-            p.has_bay = True
-            p.t_accept = now
-            ev.succeed()
-        else:
-            heapq.heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
+        heapq.heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
+        self._serve_handoffs()
         self._update_full()
         return ev
 
+    def _serve_handoffs(self) -> None:
+        """Accept waiting ambulance patients while a bay and a handoff nurse are free.
+
+        Rule ``bay_and_nurse``: acceptance takes a bay and one of the SEH's handoff
+        nurses for the crew's handover time; the queue is served by urgency, then arrival.
+        """
+        while self.handoff_queue and self.free_bays > 0 and self.nurses_busy < self.handoff_nurses:
+            _urgency, _seq, p, ev = heapq.heappop(self.handoff_queue)
+            self.free_bays -= 1
+            p.has_bay = True
+            p.t_accept = self.env.now
+            self.nurses_busy += 1
+            done = self.env.timeout(p.handover_minutes)
+            done.callbacks.append(self._nurse_free)
+            ev.succeed()
+
+    def _nurse_free(self, _ev: Any) -> None:
+        self.nurses_busy -= 1
+        self._serve_handoffs()
+
     def treat(self, p: Patient) -> simpy.Event:
-        """Queue a triaged patient for treatment; the event fires when treatment ends."""
+        """Queue a triaged patient for treatment.
+
+        The event fires with None when treatment ends, with :data:`GAVE_UP` when the
+        patient left untreated, or with :data:`TRANSFER` when the SEH closed meanwhile.
+        """
         p.remaining_minutes = p.treatment_minutes
-        p.done = self.env.event()
+        done = p.done = self.env.event()
         heapq.heappush(self.queue_bay if p.has_bay else self.queue_walk, (p.priority, p.seq, p))
+        self.queued[p] = None
+        limit = min(p.patience_minutes, self.max_wait_minutes)
+        if math.isfinite(limit):
+            delay = p.t_first_arrival + limit - self.env.now
+            if delay <= 0.0:  # already waited (at the door, elsewhere) past the limit
+                self._give_up(p, done)
+                return done
+            ev = self.env.timeout(delay)
+            ev.callbacks.append(lambda _e, p=p, done=done: self._give_up(p, done))
         self._dispatch()
-        return p.done
+        return done
+
+    def _give_up(self, p: Patient, done: simpy.Event) -> None:
+        """The deadline of a waiting patient: leave untreated unless treatment started."""
+        if p.done is not done or p not in self.queued or p.t_treatment_start == p.t_treatment_start:
+            return  # treated, transferred or already gone
+        del self.queued[p]
+        if p.patience_minutes < self.max_wait_minutes:
+            p.state = LEFT_UNSEEN
+        else:
+            p.state, p.reason = UNSERVED, MAX_WAIT
+        self._leave_untreated(p)
+        self.recorder.gave_up(p)
+        done.succeed(GAVE_UP)
+        self._after_departure()
+
+    def _leave_untreated(self, p: Patient) -> None:
+        p.t_departure = self.env.now
+        if p.has_bay:
+            p.has_bay = False
+            self.free_bays += 1
+        self.n_present -= 1
+
+    def release(self, p: Patient) -> None:
+        """A patient present but not queued (in triage) leaves for another SEH."""
+        self._leave_untreated(p)
+        self._after_departure()
+
+    def evacuate(self) -> None:
+        """Closing time: hand every waiting patient back for transfer; treatments finish.
+
+        Paused treatments resume at once (rule ``finish``); the waiting room, the bays
+        waiting for a first treatment and the handoff queue are emptied, each patient's
+        event firing with :data:`TRANSFER`.
+        """
+        now = self.env.now
+        moving: list[tuple[Patient, simpy.Event]] = []
+        for p in list(self.queued):
+            del self.queued[p]
+            if p.t_treatment_start == p.t_treatment_start:  # paused: finish it here
+                self._start(p)
+            else:
+                moving.append((p, p.done))  # type: ignore[arg-type]
+        self.queue_bay.clear()
+        self.queue_walk.clear()
+        for _u, _seq, p, ev in sorted(self.handoff_queue, key=lambda e: (e[0], e[1])):
+            moving.append((p, ev))
+        self.handoff_queue.clear()
+        for p, ev in moving:
+            self._leave_untreated(p)
+            p.t_departure = now
+            ev.succeed(TRANSFER)
+        self._update_full()
 
     def leave(self, p: Patient) -> simpy.Event | None:
         """Discharge, or admit to a ward bed; returns an event while boarding, else None."""
@@ -301,14 +421,12 @@ class SEH:
                 f"{self.bays} at t={self.env.now:.1f} min"
             )
         self.recorder.seh_journey(p)
+        self._after_departure()
+
+    def _after_departure(self) -> None:
         # A freed bay goes to a waiting ambulance first (the crew is blocked), then to the
         # waiting room.
-        if self.handoff_queue and self.free_bays > 0:
-            self.free_bays -= 1
-            _urgency, _seq, pq, ev = heapq.heappop(self.handoff_queue)
-            pq.has_bay = True
-            pq.t_accept = self.env.now
-            ev.succeed()
+        self._serve_handoffs()
         self._dispatch()
         self._update_full()
 

@@ -807,6 +807,10 @@ terminal_lat = {t_lat}
 port_lon = {p_lon}
 port_lat = {p_lat}
 crossing_minutes = {FERRY_CROSSING_MINUTES}
+
+[pathways]
+# The large teaching hospital is the region's PCI and stroke centre (synthetic).
+specialised_sites = ["centraal"]
 """
     path.write_text(text, encoding="utf-8")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -115,3 +116,50 @@ def test_duration_spec_rejects_bad_empirical_and_bounds():
         DurationSpec(family="fixed", mean_minutes=5, min_minutes=10, max_minutes=5)
     with pytest.raises(ValidationError, match="mu"):
         DurationSpec(family="lognormal", mu=1.0, sigma=0.5)
+
+
+def test_redraw_truncation_keeps_the_shape_inside_the_range():
+    """Exponential(mean 60) kept to [10, 100]: redraw gives the conditional distribution
+    (no mass on the bounds, mean E[X | 10 < X < 100]); clip piles mass on the bounds."""
+    rng = np.random.default_rng(5)
+    redraw = Duration(
+        family="exponential",
+        mean_minutes=60.0,
+        min_minutes=10.0,
+        max_minutes=100.0,
+        truncation="redraw",
+    )
+    x = redraw.sample(rng, 200_000)
+    assert ((x > 10.0) & (x < 100.0)).all()
+    a, b, m = 10.0, 100.0, 60.0
+    expected = m + (a * np.exp(-a / m) - b * np.exp(-b / m)) / (np.exp(-a / m) - np.exp(-b / m))
+    assert x.mean() == pytest.approx(expected, rel=5e-3)
+    clipped = dataclasses.replace(redraw, truncation="clip").sample(rng, 200_000)
+    assert (clipped == 100.0).mean() == pytest.approx(np.exp(-100.0 / 60.0), abs=5e-3)
+    assert (clipped == 10.0).mean() == pytest.approx(1 - np.exp(-10.0 / 60.0), abs=5e-3)
+
+
+def test_redraw_gives_up_after_the_cap_and_clips():
+    """A range with almost no mass: after MAX_REDRAWS rounds the rest is clipped."""
+    d = Duration.fixed(5.0)
+    d = dataclasses.replace(d, min_minutes=10.0, max_minutes=20.0, truncation="redraw")
+    assert d.sample(np.random.default_rng(1), 3).tolist() == [10.0, 10.0, 10.0]
+
+
+def test_redraw_is_reproducible_with_the_same_generator():
+    d = Duration(family="lognormal", mean_minutes=30.0, sd_minutes=30.0, max_minutes=40.0,
+                 truncation="redraw")  # fmt: skip
+    a = d.sample(np.random.default_rng(9), 1000)
+    b = d.sample(np.random.default_rng(9), 1000)
+    assert np.array_equal(a, b)
+    assert a.max() <= 40.0
+
+
+def test_the_pack_chooses_clip_or_redraw_per_duration():
+    spec = DurationSpec(
+        family="exponential", mean_minutes=20.0, max_minutes=60.0, truncation="redraw"
+    )
+    assert spec.to_domain().truncation == "redraw"
+    assert DurationSpec(family="exponential", mean_minutes=20.0).to_domain().truncation == "clip"
+    with pytest.raises(ValidationError, match="truncation"):
+        DurationSpec(family="exponential", mean_minutes=20.0, truncation="reject")

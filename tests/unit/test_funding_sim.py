@@ -76,7 +76,8 @@ def test_neutral_behaviour_without_board_makes_the_regime_irrelevant() -> None:
     neutral = {**BOARD_OFF, "volmelding": {"neutral": True}}
     fee = _run("fee", FEE, neutral, 120.0)
     budget = _run("budget", BUDGET_SEH, neutral, 120.0)
-    assert fee.kpis == budget.kpis
+    # NaN KPIs (e.g. B response times when B rides use their own vehicles) equal NaN
+    assert repr(fee.kpis) == repr(budget.kpis)
     assert fee.status == budget.status
     assert fee.closures == budget.closures == []
     # the money differs, the care does not
