@@ -199,7 +199,7 @@ def test_distance_limit_keeps_each_origins_nearest_destination(roads):
 
 def test_access_from_an_off_road_point_is_reported_and_added(roads):
     graph = RoutingGraph(roads, PROFILE)
-    node, snap_m, access = graph.snap(np.array([[xy(6)[0], xy(6)[1] + 300.0]]))
+    _, snap_m, access = graph.snap(np.array([[xy(6)[0], xy(6)[1] + 300.0]]))
     assert snap_m[0] == pytest.approx(300.0)
     # 300 m x 1.3 at 15 km/h (250 m/min)
     assert access[0] == pytest.approx(300 * 1.3 / 250.0)
@@ -217,12 +217,12 @@ def test_points_do_not_snap_to_motorway_nodes(tmp_path):
     profile = dataclasses.replace(PROFILE, no_snap_classes=("motorway", "ferry"))
     graph = RoutingGraph(read_roads(folder), profile)
     # n7 has only the motorway and the ferry: a point at n7 snaps to n6 (2 km away)
-    node, snap_m, _ = graph.snap(np.array([xy(7)]))
+    _, snap_m, _ = graph.snap(np.array([xy(7)]))
     assert snap_m[0] == pytest.approx(2000.0)
 
 
 def test_cache_round_trip_norm_and_dispatch_take_the_direction_of_travel(roads, tmp_path):
-    profiles = {name: PROFILE for name in ("ambulance", "ambulance_no_siren", "car")}
+    profiles = dict.fromkeys(("ambulance", "ambulance_no_siren", "car"), PROFILE)
     table, point_rows, info = build_matrix_cache(
         roads, profiles, POINTS, network="synthetic", network_digest="x", limit=np.inf
     )
@@ -297,7 +297,7 @@ def test_missing_point_says_how_to_rebuild(roads, tmp_path):
     model = CachedRoutedModel(cache, "ambulance")
     sites = Locations(("S", "NEW"), np.array([xy(5), xy(6)]), ("mainland",) * 2, kind="site")
     areas = Locations(("A1",), np.array([xy(3)]), ("mainland",), kind="area")
-    with pytest.raises(GeoError, match="site 'NEW' has no column .*acutesim region route"):
+    with pytest.raises(GeoError, match=r"site 'NEW' has no column .*acutesim region route"):
         model.minutes(areas, sites)
     moved = Locations(("S",), np.array([xy(6)]), ("mainland",), kind="site")
     with pytest.raises(GeoError, match="stale"):
@@ -309,8 +309,8 @@ def test_missing_point_says_how_to_rebuild(roads, tmp_path):
 
 
 def test_unknown_column_and_missing_file_are_clear(tmp_path):
-    with pytest.raises(GeoError, match="needs nodes.parquet and edges.parquet"):
-        (tmp_path / "empty").mkdir()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(GeoError, match=r"needs nodes\.parquet and edges\.parquet"):
         read_roads(tmp_path / "empty")
     frame = line_frame()
     path = tmp_path / "lines.gpkg"
