@@ -141,7 +141,14 @@ def region_build(
     population_column: Annotated[str | None, _Opt(help="Areas: population column.")] = None,
     id_column: Annotated[str | None, _Opt(help="Areas: id column.")] = None,
     name_column: Annotated[str | None, _Opt(help="Areas: name column.")] = None,
-    roads: Annotated[Path | None, _Opt(help="Road lines (.gpkg/.geojson) to route on.")] = None,
+    roads: Annotated[
+        Path | None,
+        _Opt(help="Road network to route on: folder with nodes/edges.parquet, or a line layer."),
+    ] = None,
+    limit_minutes: Annotated[float | None, _Opt(help="Routing distance limit [min].")] = None,
+    access_only_class: Annotated[
+        list[str] | None, _Opt(help="Road class covered as access, not routed (repeatable).")
+    ] = None,
     sites_filter: Annotated[list[str] | None, _Opt(help="Keep rows COLUMN=VALUE.")] = None,
     sites_column: _RoleColumns = None,
     posts_column: _RoleColumns = None,
@@ -162,6 +169,8 @@ def region_build(
             posts=posts,
             out=out,
             roads=roads,
+            limit_minutes=limit_minutes,
+            access_only_classes=access_only_class,
             name=name,
             area_id_column=id_column,
             population_column=population_column,
@@ -177,6 +186,22 @@ def region_build(
         )
     )
     _err(f"{report.to_text()}\nregion pack '{out}' is valid")
+
+
+@region_app.command("route")
+def region_route(
+    region: Annotated[
+        Path, typer.Argument(help="Region pack folder with [travel] model = 'routed'.")
+    ],
+    roads: Annotated[
+        Path | None, _Opt(help="Road network (default: the pack's [travel] network).")
+    ] = None,
+    force: Annotated[bool, _Opt(help="Rebuild even when nothing changed.")] = False,
+) -> None:
+    """(Re)build a pack's cached routed travel matrices; reused when nothing changed."""
+    from acutesim.config.route import route_pack
+
+    _err(route_pack(region, roads, force=force).to_text())
 
 
 def _ids(text: str) -> list[str]:

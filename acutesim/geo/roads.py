@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,20 @@ class RoadTable:
                 f"{self.source}: edge {int(bad[0]) + 1} has length {self.length_m[bad[0]]!r} m; "
                 "lengths must be finite and >= 0"
             )
+
+    @cached_property
+    def class_codes(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Road class of every edge as an integer code, and the class names."""
+        import pandas as pd
+
+        codes, names = pd.factorize(pd.Series(self.road_class, dtype=object))
+        return codes.astype(np.int32), tuple(str(n) for n in names)
+
+    def class_mask(self, classes: Sequence[str]) -> np.ndarray:
+        """True for the edges whose class is one of ``classes``."""
+        codes, names = self.class_codes
+        wanted = np.array([n in set(classes) for n in names], dtype=bool)
+        return wanted[codes] if len(names) else np.zeros(len(codes), dtype=bool)
 
     @property
     def n_nodes(self) -> int:

@@ -117,7 +117,10 @@ class SpeedProfile:
         Points never snap to a node whose every road is of these classes (motorways).
     access_only_classes : tuple of str
         Classes left out of the routing graph (their length is covered as access);
-        empty keeps every road.
+        empty keeps every road. They are kept within ``keep_near_ferry_m`` of a ferry
+        terminal, where they often are the only link between an island and its ferry.
+    keep_near_ferry_m : float
+        Radius around ferry ends in which access-only classes stay routable [m].
     """
 
     name: str
@@ -133,6 +136,7 @@ class SpeedProfile:
     access_detour_factor: float = 1.3
     no_snap_classes: tuple[str, ...] = NO_SNAP_CLASSES
     access_only_classes: tuple[str, ...] = ()
+    keep_near_ferry_m: float = 5_000.0
 
     def __post_init__(self) -> None:
         problems = []
@@ -209,11 +213,10 @@ class SpeedProfile:
 
     def edge_minutes(self, roads: RoadTable) -> np.ndarray:
         """Driving minutes of every edge of ``roads`` [min]."""
-        import pandas as pd
-
-        classes = pd.Series(roads.road_class)
-        table = pd.Series(self.speed_by_class_km_per_hour, dtype=float)
-        speed = classes.map(table).to_numpy(dtype=float)
+        codes, names = roads.class_codes
+        table = self.speed_by_class_km_per_hour
+        by_code = np.array([table.get(n, np.nan) for n in names], dtype=float)
+        speed = by_code[codes] if len(names) else np.zeros(0)
         listed = np.isfinite(speed)
         speed = np.where(listed, speed, self.unlisted_speed_km_per_hour) * self.speed_factor
         legal = roads.maxspeed_kmh
@@ -224,7 +227,7 @@ class SpeedProfile:
             )
         else:  # the rule for unlisted classes: never above the legal speed
             speed = np.where(~listed & has_legal, np.minimum(speed, legal), speed)
-        ferry = classes.isin(FERRY_CLASSES).to_numpy()
+        ferry = roads.class_mask(FERRY_CLASSES)
         speed = np.where(ferry, self.ferry_speed_km_per_hour, speed)
         minutes = roads.length_m / (speed * 1000.0 / 60.0)
         return np.where(ferry, minutes + self.ferry_wait_minutes, minutes)
@@ -268,7 +271,14 @@ class RoutingGraph:
         self.profile = profile
         self.max_snap_m = float(max_snap_m)
         minutes = profile.edge_minutes(roads)
-        keep = ~np.isin(roads.road_class, profile.access_only_classes)
+        keep = ~roads.class_mask(profile.access_only_classes)
+        ferry = roads.class_mask(FERRY_CLASSES)
+        if profile.access_only_classes and ferry.any() and profile.keep_near_ferry_m > 0:
+            ends = np.unique(np.concatenate([roads.u[ferry], roads.v[ferry]]))
+            near, _ = cKDTree(roads.node_xy[ends]).query(
+                roads.node_xy[roads.u[~keep]], distance_upper_bound=profile.keep_near_ferry_m
+            )
+            keep[np.flatnonzero(~keep)[np.isfinite(near)]] = True
         keep &= roads.u != roads.v
         if not keep.any():
             raise GeoError(
@@ -276,7 +286,7 @@ class RoutingGraph:
                 f"access-only classes {', '.join(profile.access_only_classes)}"
             )
         u, v, w = roads.u[keep], roads.v[keep], np.maximum(minutes[keep], MIN_EDGE_MINUTES)
-        ow, cls = roads.oneway[keep], roads.road_class[keep]
+        ow, snap_ok = roads.oneway[keep], ~roads.class_mask(profile.no_snap_classes)[keep]
         used = np.unique(np.concatenate([u, v]))
         local = np.full(roads.n_nodes, -1, dtype=np.int64)
         local[used] = np.arange(used.size)
@@ -298,9 +308,8 @@ class RoutingGraph:
         _, label = connected_components(self.forward, directed=True, connection="strong")
         main = label == np.bincount(label).argmax()
         snappable = np.zeros(n, dtype=bool)
-        ok_class = ~np.isin(cls, profile.no_snap_classes)
-        snappable[u[ok_class]] = True
-        snappable[v[ok_class]] = True
+        snappable[u[snap_ok]] = True
+        snappable[v[snap_ok]] = True
         self.snap_nodes = np.flatnonzero(snappable & main)
         if self.snap_nodes.size == 0:
             raise GeoError(f"{roads.source}: no node to snap to for profile {profile.name!r}")
@@ -312,7 +321,9 @@ class RoutingGraph:
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
         if xy.shape[0] == 0:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-        dist, k = self._tree.query(xy)
+        finite = np.isfinite(xy).all(axis=1)
+        dist, k = self._tree.query(np.where(finite[:, None], xy, 0.0))
+        dist = np.where(finite, dist, np.inf)
         node = self.snap_nodes[np.asarray(k, dtype=np.int64)]
         speed = km_per_hour_to_metres_per_minute(self.profile.access_speed_km_per_hour)
         access = dist * self.profile.access_detour_factor / speed

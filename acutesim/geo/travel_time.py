@@ -880,6 +880,7 @@ _PROFILE_KEYS_BY_MODEL: dict[str, set[str]] = {
         "access_detour_factor",
         "no_snap_classes",
         "access_only_classes",
+        "keep_near_ferry_m",
         "max_snap_m",
     },
 }
@@ -1008,6 +1009,8 @@ def _check_table(
         file = Path(pack_dir) / value
         if Path(value).suffix.lower() not in suffixes:
             problems.append(f"{where} {key}: {value!r} must end in {', '.join(suffixes)}")
+        elif key == "matrices":
+            continue  # a missing cache is reported on use, with how to rebuild it
         elif not file.exists():
             problems.append(f"{where} {key}: file {value!r} not found in '{pack_dir}'")
 
