@@ -208,6 +208,12 @@ def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+_Minutes = Annotated[float | None, typer.Option(min=0, help="[min]; the pack's value if unset.")]
+_Profile = Annotated[
+    str, typer.Option(help="Speed profile: ambulance (siren), ambulance_no_siren or car.")
+]
+
+
 @app.command()
 def reach(
     region: Annotated[Path, typer.Argument(help="Region pack folder.")],
@@ -217,21 +223,62 @@ def reach(
     sensitivity: Annotated[bool, typer.Option(help="Also list the gevoelige SEHs.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     out: Annotated[Path | None, typer.Option(help="Write areas/sites/posts to a .gpkg.")] = None,
+    dispatch_minutes: _Minutes = None,
+    on_scene_minutes: _Minutes = None,
+    profile: _Profile = "ambulance",
+    sweep: Annotated[
+        str | None,
+        typer.Option(help="KNOB=START:STOP:STEP, e.g. on_scene_minutes=5:25:5: one row per value."),
+    ] = None,
 ) -> None:
     """Population beyond the 45-minute norm by ambulance (RIVM style) and sensitive SEHs."""
     import json
 
     from acutesim.config.load import load_region_with_areas
-    from acutesim.geo.reachability import reachability, write_gpkg
+    from acutesim.geo.norm import norm_parameters
+    from acutesim.geo.reachability import parse_sweep, reachability, write_gpkg
+    from acutesim.geo.reachability import sweep as sweep_norm
 
     pack, areas = load_region_with_areas(region)
+    params = norm_parameters(
+        pack, dispatch_minutes=dispatch_minutes, on_scene_minutes=on_scene_minutes
+    )
+    if sweep is not None:
+        knob, values = parse_sweep(sweep)
+        if knob == "norm_minutes" or norm_minutes != 45.0:
+            params = norm_parameters(
+                pack,
+                dispatch_minutes=dispatch_minutes,
+                on_scene_minutes=on_scene_minutes,
+                norm_minutes=norm_minutes,
+            )
+        table = sweep_norm(
+            pack, knob, values, closed=_ids(closed), service=service, params=params,
+            profile=profile,
+        )  # fmt: skip
+        if json_out:
+            typer.echo(json.dumps({"profile": profile, "rows": table.to_dict("records")}))
+        else:
+            typer.echo(
+                f"{'value':>7} {'dispatch':>8} {'on scene':>8} {'beyond norm':>12} {'share':>7} "
+                f"{'sensitive':>9}"
+            )
+            for r in table.itertuples():
+                typer.echo(
+                    f"{r.value:7g} {r.dispatch_minutes:8g} {r.on_scene_minutes:8g} "
+                    f"{r.population_beyond_norm:12,d} {r.share_beyond_norm:7.2%} "
+                    f"{r.n_sensitive:9d}"
+                )
+        return
     result = reachability(
         pack,
         closed=_ids(closed),
         norm_minutes=norm_minutes,
         service=service,
+        params=params,
         areas=areas,
         with_sensitivity=sensitivity,
+        profile=profile,
     )
     if out is not None:
         _err(f"layers areas, sites, posts written to {write_gpkg(result, pack, out)}")
@@ -245,16 +292,24 @@ def map_(
     closed: Annotated[str, typer.Option(help="Site ids to treat as closed, comma-separated.")] = "",
     norm_minutes: Annotated[float, typer.Option(min=0, help="The norm [min].")] = 45.0,
     service: Annotated[str, typer.Option(help="'seh' (24/7 SEHs) or 'av' (obstetrics).")] = "seh",
+    dispatch_minutes: _Minutes = None,
+    on_scene_minutes: _Minutes = None,
+    profile: _Profile = "ambulance",
 ) -> None:
     """Draw call-to-door minutes per area, the norm boundary, SEHs and posts to a PNG."""
     from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.norm import norm_parameters
     from acutesim.geo.reachability import reachability
     from acutesim.report.maps import write_reachability_map
 
     pack, areas = load_region_with_areas(region)
-    result = reachability(
-        pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas
+    params = norm_parameters(
+        pack, dispatch_minutes=dispatch_minutes, on_scene_minutes=on_scene_minutes
     )
+    result = reachability(
+        pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas,
+        params=params, profile=profile,
+    )  # fmt: skip
     _err(f"map written to {write_reachability_map(result, pack, out)}")
 
 

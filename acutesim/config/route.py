@@ -34,7 +34,14 @@ NATIONAL_ACCESS_ONLY_CLASSES: tuple[str, ...] = (
     "service",
     "unpaved",
 )
-_NOT_PROFILE_KEYS = {"matrices", "network", "limit_minutes", "max_snap_m"}
+_NOT_PROFILE_KEYS = {
+    "matrices",
+    "network",
+    "limit_minutes",
+    "max_snap_m",
+    "dispatch_minutes",
+    "on_scene_minutes",
+}
 
 
 @dataclass

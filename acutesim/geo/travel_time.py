@@ -849,7 +849,16 @@ class CachedRoutedModel:
 
 
 # --- configuration -------------------------------------------------------------------
-_COMMON_KEYS = {"model", "source", "sources", "notes", "description"}
+# dispatch_minutes and on_scene_minutes: the norm's fixed minutes (acutesim.geo.norm)
+_COMMON_KEYS = {
+    "model",
+    "source",
+    "sources",
+    "notes",
+    "description",
+    "dispatch_minutes",
+    "on_scene_minutes",
+}
 _PROFILE_KEYS_BY_MODEL: dict[str, set[str]] = {
     "straight_line": {"detour_factor", "band_edges_km", "band_speeds_km_per_hour"},
     "road_network": {
@@ -886,6 +895,8 @@ _PROFILE_KEYS_BY_MODEL: dict[str, set[str]] = {
 }
 _ALL_PARAM_KEYS = set().union(*_PROFILE_KEYS_BY_MODEL.values())
 _NUMBER_KEYS = {
+    "dispatch_minutes",
+    "on_scene_minutes",
     "detour_factor",
     "speed_factor",
     "access_speed_km_per_hour",
@@ -969,6 +980,10 @@ def _check_table(
             problems.append(f"{where}: unknown key {key!r}{hint}")
     for key in sorted(_NUMBER_KEYS & set(table)):
         value = table[key]
+        if key in ("dispatch_minutes", "on_scene_minutes"):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                problems.append(f"{where} {key}: must be a number of minutes >= 0, got {value!r}")
+            continue
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             problems.append(f"{where} {key}: must be a positive number, got {value!r}")
     if "detour_factor" in table and isinstance(table["detour_factor"], int | float):

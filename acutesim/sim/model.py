@@ -265,7 +265,7 @@ class Model:
         """Track the population beyond the 45-minute norm as 24/7 SEHs change status."""
         self.norm_sites = np.array([s.is_24_7 for s in self.sites], dtype=bool)
         try:
-            from acutesim.geo.norm import NormTracker
+            from acutesim.geo.norm import NormTracker, norm_parameters
         except ImportError:  # pragma: no cover - geo.norm ships with acutesim
             return
         post_24_7 = np.array([p.is_24_7 for p in self.region.posts], dtype=bool)
@@ -273,6 +273,7 @@ class Model:
             self.travel.amb_post_area[post_24_7],
             self.travel.amb_area_site[:, self.norm_sites],
             self.region.area_population(),
+            norm_parameters(self.region),  # the pack's dispatch and on-scene minutes
         )
         self._record_norm()
 
