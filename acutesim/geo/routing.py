@@ -330,6 +330,69 @@ class RoutingGraph:
         access = np.where(dist <= self.max_snap_m, access, np.inf)
         return node, np.asarray(dist, dtype=float), access
 
+    def contracted(self, protect: np.ndarray, *, max_passes: int = 40) -> RoutingGraph:
+        """A copy with chains of two-way nodes contracted away; shortest times unchanged.
+
+        A node that is not in ``protect`` (the snapped nodes of the points) and that has
+        exactly two neighbours, joined both ways at the same time, is replaced by a
+        direct edge between its neighbours (the sum of the two times). Each pass
+        contracts an independent set of such nodes; node ids do not change.
+        """
+        from scipy.sparse import coo_matrix, csr_matrix
+
+        n = self.n_nodes
+        keep = np.zeros(n, dtype=bool)
+        keep[np.asarray(protect, dtype=np.int64)] = True
+        fwd = self.forward.tocsr()
+        priority = (np.arange(n, dtype=np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
+        for _ in range(max_passes):
+            fwd.sort_indices()
+            rev = fwd.T.tocsr()
+            rev.sort_indices()
+            out_deg = np.diff(fwd.indptr)
+            in_deg = np.diff(rev.indptr)
+            cand = (out_deg == 2) & (in_deg == 2) & ~keep
+            idx = np.flatnonzero(cand)
+            if idx.size == 0:
+                break
+            o = fwd.indptr[idx]
+            i = rev.indptr[idx]
+            a, b = fwd.indices[o], fwd.indices[o + 1]
+            wa, wb = fwd.data[o], fwd.data[o + 1]
+            same = (
+                (rev.indices[i] == a)
+                & (rev.indices[i + 1] == b)
+                & (rev.data[i] == wa)
+                & (rev.data[i + 1] == wb)
+                & (a != idx)
+                & (b != idx)
+            )
+            idx, a, b, wa, wb = idx[same], a[same], b[same], wa[same], wb[same]
+            ok = np.zeros(n, dtype=bool)
+            ok[idx] = True
+            p = priority[idx]
+            chosen = (~ok[a] | (p > priority[a])) & (~ok[b] | (p > priority[b]))
+            idx, a, b, w = idx[chosen], a[chosen], b[chosen], (wa + wb)[chosen]
+            if idx.size == 0 or idx.size < n // 20_000:
+                break
+            gone = np.zeros(n, dtype=bool)
+            gone[idx] = True
+            coo = fwd.tocoo()
+            stay = ~gone[coo.row] & ~gone[coo.col]
+            frm = np.concatenate([coo.row[stay], a, b])
+            to = np.concatenate([coo.col[stay], b, a])
+            weight = np.concatenate([coo.data[stay], w, w])
+            order = np.lexsort((weight, to, frm))
+            frm, to, weight = frm[order], to[order], weight[order]
+            first = np.ones(frm.size, dtype=bool)
+            first[1:] = (frm[1:] != frm[:-1]) | (to[1:] != to[:-1])
+            fwd = csr_matrix(coo_matrix((weight[first], (frm[first], to[first])), shape=(n, n)))
+        out = object.__new__(RoutingGraph)
+        out.__dict__.update(self.__dict__)
+        out.forward = fwd
+        out.reverse = fwd.T.tocsr()
+        return out
+
     def node_minutes(
         self,
         sources: np.ndarray,
@@ -374,6 +437,7 @@ def routed_blocks(
     *,
     limit: float = DEFAULT_LIMIT_MINUTES,
     chunk: int = DEFAULT_CHUNK_SOURCES,
+    contract: bool = True,
 ) -> dict[tuple[str, str], np.ndarray]:
     """Minute matrices (origin kind x destination kind) in the direction of travel [min].
 
@@ -384,6 +448,8 @@ def routed_blocks(
     keeps its nearest destination.
     """
     snapped = {k: graph.snap(p.xy) for k, p in points.items()}
+    if contract:
+        graph = graph.contracted(np.concatenate([v[0] for v in snapped.values()]))
     plan: dict[tuple[str, bool], set[str]] = {}
     side: dict[tuple[str, str], tuple[str, bool]] = {}
     for o, d in blocks:

@@ -317,3 +317,15 @@ def test_unknown_column_and_missing_file_are_clear(tmp_path):
     frame.to_file(path, layer="roads", driver="GPKG")
     with pytest.raises(GeoError, match="no road class column 'fclas'; did you mean 'fclass'"):
         read_roads(path, class_column="fclas")
+
+
+def test_contraction_removes_chain_nodes_and_keeps_every_time(roads):
+    graph = RoutingGraph(roads, PROFILE)
+    protect = np.array([3, 9, 6, 5, 0, 4])  # the snapped nodes of POINTS
+    small = graph.contracted(protect)
+    assert small.forward.nnz < graph.forward.nnz
+    blocks = [("post", "area"), ("area", "site"), ("site", "area"), ("area", "post")]
+    full = routed_blocks(graph, POINTS, blocks, limit=np.inf, contract=False)
+    fast = routed_blocks(graph, POINTS, blocks, limit=np.inf, contract=True)
+    for key in blocks:
+        np.testing.assert_allclose(fast[key], full[key], atol=1e-4)
