@@ -39,6 +39,7 @@ CACHE_VERSION = "1"
 PROFILE_NAMES: tuple[str, ...] = ("ambulance", "ambulance_no_siren", "car")
 DEFAULT_LIMIT_MINUTES = 60.0  # Dijkstra distance limit; assumption (see docs/regions-nl.md)
 DEFAULT_CHUNK_SOURCES = 16  # sources per Dijkstra call: 16 x 3 M nodes x 8 B = 0.4 GB
+CONTRACT_MIN_SOURCES = 200  # contract chains only when the runs outweigh its cost
 DEFAULT_MAX_SNAP_M = 5_000.0  # a point farther from every allowed node has no access
 COORD_TOLERANCE_M = 1.0  # a pack point moved more than this makes the cache stale
 MIN_EDGE_MINUTES = 1e-6  # a zero weight would read as a missing edge in a sparse matrix
@@ -444,11 +445,17 @@ def routed_blocks(
     Each block runs Dijkstra from its side with fewer distinct nodes: forward from the
     origins, or on the transposed graph from the destinations. Blocks that share a
     source side share the runs. A row (or column) left with no finite entry by the
-    distance limit is filled in by an unlimited run from that point, so every origin
-    keeps its nearest destination.
+    distance limit gets its nearest destination (origin) from an unlimited
+    multi-source run, so every origin keeps its nearest destination. Chains of two-way
+    nodes are contracted first when ``contract`` is true and the blocks need more than
+    ``CONTRACT_MIN_SOURCES`` Dijkstra runs (contraction costs about as much as 200 runs
+    on the national network).
     """
     snapped = {k: graph.snap(p.xy) for k, p in points.items()}
-    if contract:
+    n_runs = sum(
+        min(np.unique(snapped[o][0]).size, np.unique(snapped[d][0]).size) for o, d in blocks
+    )
+    if contract and n_runs > CONTRACT_MIN_SOURCES:
         graph = graph.contracted(np.concatenate([v[0] for v in snapped.values()]))
     plan: dict[tuple[str, bool], set[str]] = {}
     side: dict[tuple[str, str], tuple[str, bool]] = {}
@@ -480,16 +487,34 @@ def routed_blocks(
 def _fill_in(
     graph: RoutingGraph, drive: np.ndarray, o_nodes: np.ndarray, d_nodes: np.ndarray, chunk: int
 ) -> np.ndarray:
-    """Unlimited runs for origins (rows) and destinations (columns) with nothing finite."""
+    """Give origins (rows) and destinations (columns) with nothing finite their nearest.
+
+    One unlimited multi-source Dijkstra (``min_only``) per side finds, for every node,
+    the nearest destination (or origin) and its time; only that pair is filled in.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
     drive = np.array(drive, dtype=np.float32)
     if drive.size == 0:
         return drive
     rows = np.flatnonzero(~np.isfinite(drive).any(axis=1))
     if rows.size:
-        drive[rows] = graph.node_minutes(o_nodes[rows], d_nodes, chunk=chunk)
+        dist, _, src = dijkstra(
+            graph.reverse, indices=np.unique(d_nodes), min_only=True, return_predecessors=True
+        )
+        for i in rows:
+            o = o_nodes[i]
+            if np.isfinite(dist[o]):
+                drive[i, d_nodes == src[o]] = dist[o]
     cols = np.flatnonzero(~np.isfinite(drive).any(axis=0))
     if cols.size:
-        drive[:, cols] = graph.node_minutes(d_nodes[cols], o_nodes, reverse=True, chunk=chunk).T
+        dist, _, src = dijkstra(
+            graph.forward, indices=np.unique(o_nodes), min_only=True, return_predecessors=True
+        )
+        for j in cols:
+            d = d_nodes[j]
+            if np.isfinite(dist[d]):
+                drive[o_nodes == src[d], j] = dist[d]
     return drive
 
 
