@@ -88,6 +88,7 @@ class SiteRow(Strict):
     open_hour: float | None = Field(default=None, ge=0, le=24)
     close_hour: float | None = Field(default=None, ge=0, le=24)
     zone: str | None = None
+    sensitive: bool | None = None  # gevoelig (RIVM-style sensitivity), written by pack builds
 
     @model_validator(mode="after")
     def _coords(self) -> SiteRow:
