@@ -681,43 +681,73 @@ class RoutedMatrices:
 
     def __init__(self, path: str | Path) -> None:
         import pandas as pd
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.path = Path(path)
         if not self.path.exists():
             raise GeoError(f"travel matrix cache '{self.path}' not found; {REBUILD_HINT}")
-        table = pq.read_table(self.path)
+        table = pq.read_table(self.path).unify_dictionaries()
         raw = (table.schema.metadata or {}).get(b"acutesim")
         self.info: dict[str, Any] = json.loads(raw) if raw else {}
-        frame = table.to_pandas()
-        pts = points_path(self.path)
-        self.points = pd.read_csv(pts, dtype={"id": str}) if pts.exists() else None
+        codes: dict[str, np.ndarray] = {}
+        names: dict[str, list[str]] = {}
+        for col in MATRIX_COLUMNS[:-1]:
+            arr = table[col].combine_chunks()
+            if not pa.types.is_dictionary(arr.type):
+                arr = arr.dictionary_encode()
+            codes[col] = arr.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            names[col] = [str(v) for v in arr.dictionary.to_pylist()]
+        self._minutes = table["minutes"].to_numpy().astype(float)
+        self._codes = codes
+        self._names = names
+        key = (codes["profile"] * len(names["origin_kind"]) + codes["origin_kind"]) * len(
+            names["destination_kind"]
+        ) + codes["destination_kind"]
+        order = np.argsort(key, kind="stable")
+        uniq, start = np.unique(key[order], return_index=True)
+        stop = np.append(start[1:], len(order))
+        self._rows_of: dict[tuple[str, str, str], np.ndarray] = {}
+        n_ok, n_dk = len(names["origin_kind"]), len(names["destination_kind"])
+        for k, a, b in zip(uniq, start, stop, strict=True):
+            p, rest = divmod(int(k), n_ok * n_dk)
+            o, d = divmod(rest, n_dk)
+            block_key = (names["profile"][p], names["origin_kind"][o], names["destination_kind"][d])
+            self._rows_of[block_key] = order[a:b]
         self._blocks: dict[
             tuple[str, str, str], tuple[dict[str, int], dict[str, int], np.ndarray]
         ] = {}
-        for (profile, o, d), part in frame.groupby(
-            ["profile", "origin_kind", "destination_kind"], observed=True, sort=False
-        ):
-            rows = pd.Categorical(part["origin_id"].astype(str))
-            cols = pd.Categorical(part["destination_id"].astype(str))
-            dense = np.full((len(rows.categories), len(cols.categories)), np.inf)
-            dense[rows.codes, cols.codes] = part["minutes"].to_numpy(dtype=float)
-            self._blocks[(str(profile), str(o), str(d))] = (
-                {k: i for i, k in enumerate(rows.categories)},
-                {k: i for i, k in enumerate(cols.categories)},
-                dense,
-            )
+        pts = points_path(self.path)
+        self.points = pd.read_csv(pts, dtype={"id": str}) if pts.exists() else None
         self._xy: dict[tuple[str, str], tuple[float, float]] = {}
         if self.points is not None:
-            for kind, pid, x, y in self.points[["kind", "id", "x_m", "y_m"]].itertuples(
-                index=False
-            ):
-                self._xy[(str(kind), str(pid))] = (float(x), float(y))
+            kinds = self.points["kind"].astype(str).to_numpy()
+            ids = self.points["id"].astype(str).to_numpy()
+            xs, ys = self.points["x_m"].to_numpy(float), self.points["y_m"].to_numpy(float)
+            self._xy = {(k, i): (x, y) for k, i, x, y in zip(kinds, ids, xs, ys, strict=True)}
+
+    def _dense(
+        self, key: tuple[str, str, str]
+    ) -> tuple[dict[str, int], dict[str, int], np.ndarray]:
+        """The dense block of one (profile, origin kind, destination kind), built on first use."""
+        if key not in self._blocks:
+            rows = self._rows_of[key]
+            o_codes, o_inv = np.unique(self._codes["origin_id"][rows], return_inverse=True)
+            d_codes, d_inv = np.unique(self._codes["destination_id"][rows], return_inverse=True)
+            dense = np.full((o_codes.size, d_codes.size), np.inf)
+            dense[o_inv.ravel(), d_inv.ravel()] = self._minutes[rows]
+            o_names, d_names = self._names["origin_id"], self._names["destination_id"]
+            self._blocks[key] = (
+                {o_names[c]: i for i, c in enumerate(o_codes)},
+                {d_names[c]: i for i, c in enumerate(d_codes)},
+                dense,
+            )
+        return self._blocks[key]
 
     @property
     def profiles(self) -> tuple[str, ...]:
         """Profiles in the cache."""
-        return tuple(sorted({p for p, _, _ in self._blocks}))
+        return tuple(sorted({p for p, _, _ in self._rows_of}))
 
     def block(
         self,
@@ -729,13 +759,13 @@ class RoutedMatrices:
     ) -> np.ndarray:
         """Minutes from the origins to the destinations [min], in the direction of travel."""
         key = (profile, origin_kind, destination_kind)
-        if key not in self._blocks:
-            have = sorted(f"{p}:{o}->{d}" for p, o, d in self._blocks)
+        if key not in self._rows_of:
+            have = sorted(f"{p}:{o}->{d}" for p, o, d in self._rows_of)
             raise GeoError(
                 f"{self.path.name}: no {profile} matrix from {origin_kind}s to "
                 f"{destination_kind}s (has {', '.join(have)}); {REBUILD_HINT}"
             )
-        row_of, col_of, dense = self._blocks[key]
+        row_of, col_of, dense = self._dense(key)
         out = np.full((len(origin_ids), len(destination_ids)), np.inf)
         r = np.array([row_of.get(i, -1) for i in origin_ids], dtype=np.int64)
         c = np.array([col_of.get(i, -1) for i in destination_ids], dtype=np.int64)
