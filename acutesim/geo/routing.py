@@ -178,11 +178,15 @@ class SpeedProfile:
                 f"(known: {', '.join(PROFILE_NAMES)})"
             )
         base: dict[str, Any] = {}
+        # assumption: the access from an area point to its snapped node is driven at
+        # about the speed of a residential street (the classes often left to access)
+        base = {"access_speed_km_per_hour": 20.0}
         if name == "ambulance":
             base = {
                 "speed_by_class_km_per_hour": dict(AMBULANCE_SPEEDS_KM_PER_HOUR),
                 "unlisted_speed_km_per_hour": 35.0,
                 "legal_speed_cap_factor": None,
+                "access_speed_km_per_hour": 30.0,
             }
         unknown = sorted(set(overrides) - set(cls.__dataclass_fields__) - {"name"})
         if unknown:
