@@ -215,7 +215,14 @@ def region_build(
     population_column: Annotated[str | None, _Opt(help="Areas: population column.")] = None,
     id_column: Annotated[str | None, _Opt(help="Areas: id column.")] = None,
     name_column: Annotated[str | None, _Opt(help="Areas: name column.")] = None,
-    roads: Annotated[Path | None, _Opt(help="Road lines (.gpkg/.geojson) to route on.")] = None,
+    roads: Annotated[
+        Path | None,
+        _Opt(help="Road network to route on: folder with nodes/edges.parquet, or a line layer."),
+    ] = None,
+    limit_minutes: Annotated[float | None, _Opt(help="Routing distance limit [min].")] = None,
+    access_only_class: Annotated[
+        list[str] | None, _Opt(help="Road class covered as access, not routed (repeatable).")
+    ] = None,
     sites_filter: Annotated[list[str] | None, _Opt(help="Keep rows COLUMN=VALUE.")] = None,
     sites_column: _RoleColumns = None,
     posts_column: _RoleColumns = None,
@@ -236,6 +243,8 @@ def region_build(
             posts=posts,
             out=out,
             roads=roads,
+            limit_minutes=limit_minutes,
+            access_only_classes=access_only_class,
             name=name,
             area_id_column=id_column,
             population_column=population_column,
@@ -253,8 +262,30 @@ def region_build(
     _err(f"{report.to_text()}\nregion pack '{out}' is valid")
 
 
+@region_app.command("route")
+def region_route(
+    region: Annotated[
+        Path, typer.Argument(help="Region pack folder with [travel] model = 'routed'.")
+    ],
+    roads: Annotated[
+        Path | None, _Opt(help="Road network (default: the pack's [travel] network).")
+    ] = None,
+    force: Annotated[bool, _Opt(help="Rebuild even when nothing changed.")] = False,
+) -> None:
+    """(Re)build a pack's cached routed travel matrices; reused when nothing changed."""
+    from acutesim.config.route import route_pack
+
+    _err(route_pack(region, roads, force=force).to_text())
+
+
 def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+_Minutes = Annotated[float | None, typer.Option(min=0, help="[min]; the pack's value if unset.")]
+_Profile = Annotated[
+    str, typer.Option(help="Speed profile: ambulance (siren), ambulance_no_siren or car.")
+]
 
 
 @app.command()
@@ -269,23 +300,64 @@ def reach(
         Path | None,
         typer.Option(help="Write areas/sites/posts (.gpkg, .shp, .geojson or .parquet)."),
     ] = None,
+    dispatch_minutes: _Minutes = None,
+    on_scene_minutes: _Minutes = None,
+    profile: _Profile = "ambulance",
+    sweep: Annotated[
+        str | None,
+        typer.Option(help="KNOB=START:STOP:STEP, e.g. on_scene_minutes=5:25:5: one row per value."),
+    ] = None,
 ) -> None:
     """Population beyond the 45-minute norm by ambulance (RIVM style) and sensitive SEHs."""
     import json
 
     from acutesim.config.load import load_region_with_areas
-    from acutesim.geo.reachability import layer_format, reachability, write_layers
+    from acutesim.geo.norm import norm_parameters
+    from acutesim.geo.reachability import layer_format, parse_sweep, reachability, write_layers
+    from acutesim.geo.reachability import sweep as sweep_norm
 
     if out is not None:
         layer_format(out)  # an unknown suffix is refused before anything is computed
     pack, areas = load_region_with_areas(region)
+    params = norm_parameters(
+        pack, dispatch_minutes=dispatch_minutes, on_scene_minutes=on_scene_minutes
+    )
+    if sweep is not None:
+        knob, values = parse_sweep(sweep)
+        if knob == "norm_minutes" or norm_minutes != 45.0:
+            params = norm_parameters(
+                pack,
+                dispatch_minutes=dispatch_minutes,
+                on_scene_minutes=on_scene_minutes,
+                norm_minutes=norm_minutes,
+            )
+        table = sweep_norm(
+            pack, knob, values, closed=_ids(closed), service=service, params=params,
+            profile=profile,
+        )  # fmt: skip
+        if json_out:
+            typer.echo(json.dumps({"profile": profile, "rows": table.to_dict("records")}))
+        else:
+            typer.echo(
+                f"{'value':>7} {'dispatch':>8} {'on scene':>8} {'beyond norm':>12} {'share':>7} "
+                f"{'sensitive':>9}"
+            )
+            for r in table.itertuples():
+                typer.echo(
+                    f"{r.value:7g} {r.dispatch_minutes:8g} {r.on_scene_minutes:8g} "
+                    f"{r.population_beyond_norm:12,d} {r.share_beyond_norm:7.2%} "
+                    f"{r.n_sensitive:9d}"
+                )
+        return
     result = reachability(
         pack,
         closed=_ids(closed),
         norm_minutes=norm_minutes,
         service=service,
+        params=params,
         areas=areas,
         with_sensitivity=sensitivity,
+        profile=profile,
     )
     if out is not None:
         files = ", ".join(str(p) for p in write_layers(result, pack, out))
@@ -306,9 +378,13 @@ def map_(
             help="More site ids to label, comma-separated (closed and sensitive SEHs always are)."
         ),
     ] = "",
+    dispatch_minutes: _Minutes = None,
+    on_scene_minutes: _Minutes = None,
+    profile: _Profile = "ambulance",
 ) -> None:
     """Draw call-to-door minutes per area, the norm, SEHs and posts to a PNG."""
     from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.norm import norm_parameters
     from acutesim.geo.reachability import reachability
     from acutesim.report.maps import MAP_FORMATS, write_reachability_map
 
@@ -319,9 +395,12 @@ def map_(
         )
         raise typer.Exit(2)
     pack, areas = load_region_with_areas(region)
+    params = norm_parameters(
+        pack, dispatch_minutes=dispatch_minutes, on_scene_minutes=on_scene_minutes
+    )
     result = reachability(
         pack, closed=_ids(closed), norm_minutes=norm_minutes, service=service, areas=areas,
-        with_sensitivity=True,
+        params=params, profile=profile, with_sensitivity=True,
     )  # fmt: skip
     path = write_reachability_map(result, pack, out, named=_ids(label))
     _err(f"map written to {path}")

@@ -5,9 +5,13 @@ It uses the Dutch open data beside the project (``../shared/data/nl``) when pres
 otherwise generates a synthetic input of the same size. It prints figures; it is not a
 test.
 
+With the national road network present (``../shared/data/nl/roads``) it also times, in
+the same run, the routed matrix build (read, graph, snapping and Dijkstra for the two
+matrices of the norm) and the norm + sensitivity on the routed matrices.
+
 Usage::
 
-    python benchmarks/bench_reach.py [--repeat 5]
+    python benchmarks/bench_reach.py [--repeat 5] [--no-routed]
 """
 
 from __future__ import annotations
@@ -90,6 +94,31 @@ def norm_and_sensitivity(area_xy, pop, seh_xy, post_xy):
     return beyond, extra, post_to_area, area_to_site
 
 
+def routed_matrices(area_xy, seh_xy, post_xy):
+    """Routed post -> area and area -> SEH minutes on the national network, timed by step."""
+    from acutesim.config.route import NATIONAL_ACCESS_ONLY_CLASSES
+    from acutesim.geo.roads import read_roads
+    from acutesim.geo.routing import PointSet, RoutingGraph, SpeedProfile, routed_blocks
+
+    steps = {}
+    t0 = time.perf_counter()
+    roads = read_roads(DATA / "roads")
+    steps["read network"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    profile = SpeedProfile.named("ambulance", access_only_classes=NATIONAL_ACCESS_ONLY_CLASSES)
+    graph = RoutingGraph(roads, profile)
+    steps["graph + snapping index"] = time.perf_counter() - t0
+    points = {
+        "area": PointSet("area", tuple(map(str, range(len(area_xy)))), area_xy),
+        "site": PointSet("site", tuple(map(str, range(len(seh_xy)))), seh_xy),
+        "post": PointSet("post", tuple(map(str, range(len(post_xy)))), post_xy),
+    }
+    t0 = time.perf_counter()
+    blocks = routed_blocks(graph, points, [("post", "area"), ("area", "site")], limit=45.0)
+    steps["Dijkstra (post->area, area->SEH; limit 45 min)"] = time.perf_counter() - t0
+    return steps, blocks[("post", "area")], blocks[("area", "site")]
+
+
 def best_of(fn, repeat):
     times = []
     out = None
@@ -104,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="best of N runs")
     parser.add_argument("--synthetic", action="store_true", help="ignore the Dutch data")
+    parser.add_argument("--no-routed", action="store_true", help="skip the routed part")
     args = parser.parse_args()
     import geopandas as gpd
 
@@ -138,6 +168,26 @@ def main() -> None:
     print(f"one geopandas.sjoin_nearest(areas, SEHs):                          {t_sjoin:.4f} s")
     print(f"ratio norm+sensitivity / sjoin_nearest: {t_norm / t_sjoin:.2f} (target < 10)")
     print(f"NormTracker.population_beyond, uncached: {t_tracker * 1e6:.0f} us per call")
+    if real and (DATA / "roads" / "edges.parquet").exists() and not args.no_routed:
+        steps, post_area, area_site = routed_matrices(area_xy, seh_xy, post_xy)
+        for name, seconds in steps.items():
+            print(f"routed matrix build, {name}: {seconds:.1f} s")
+        print(f"routed matrix build, total: {sum(steps.values()):.1f} s")
+
+        def routed_norm():
+            params = NormParameters()
+            minutes, _ = call_to_door_minutes(post_area, area_site, None, params)
+            extra = extra_population_beyond_norm(post_area, area_site, pop, None, params)
+            return population_beyond_norm(minutes, pop), extra
+
+        t_routed, (r_beyond, r_extra) = best_of(routed_norm, args.repeat)
+        t_sjoin2, _ = best_of(lambda: gpd.sjoin_nearest(areas, sehs, how="left"), args.repeat)
+        print(
+            f"routed: beyond the norm {r_beyond:,.0f}; sensitive SEHs {int((r_extra > 0).sum())} "
+            "(default NormParameters)"
+        )
+        print(f"routed norm + sensitivity (matrices given): {t_routed:.4f} s")
+        print(f"one geopandas.sjoin_nearest, same run:      {t_sjoin2:.4f} s")
 
 
 if __name__ == "__main__":

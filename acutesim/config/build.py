@@ -16,8 +16,8 @@ file, the column or row and what was expected, with a did-you-mean hint.
 from __future__ import annotations
 
 import math
+import os
 import re
-import shutil
 import time
 import unicodedata
 import warnings
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from acutesim.errors import ConfigError, GeoError, did_you_mean
+from acutesim.errors import ConfigError, did_you_mean
 from acutesim.units import MINUTES_PER_YEAR, PER_THOUSAND
 
 if TYPE_CHECKING:
@@ -212,7 +212,14 @@ class BuildInputs:
     out : Path
         Folder to write the pack to.
     roads : Path, optional
-        Road lines (GeoPackage or GeoJSON) for ``[travel] model = "road_network"``.
+        A road network (folder with nodes.parquet and edges.parquet, or a line layer):
+        the pack gets ``[travel] model = "routed"`` and routed matrices cached in
+        ``travel_matrices.parquet`` (see :mod:`acutesim.config.route`).
+    limit_minutes : float, optional
+        Dijkstra distance limit [min]; the routing default when omitted.
+    access_only_classes : sequence of str, optional
+        Road classes covered as access rather than routed; the national default
+        (residential, living_street, service, unpaved) when omitted.
     area_id_column, population_column, name_column : str, optional
         Columns of the areas layer; found automatically when omitted.
     areas_layer : str, optional
@@ -250,6 +257,8 @@ class BuildInputs:
     posts: Path
     out: Path
     roads: Path | None = None
+    limit_minutes: float | None = None
+    access_only_classes: Sequence[str] | None = None
     area_id_column: str | None = None
     population_column: str | None = None
     name_column: str | None = None
@@ -1287,15 +1296,20 @@ def build_region_pack(inputs: BuildInputs) -> BuildReport:
     (out / "rosters.toml").write_text(roster_templates_toml(per_hap), encoding="utf-8")
     travel: dict[str, Any] = {"model": "straight_line"}
     if inputs.roads is not None and roads_network is not None:
-        target = out / f"roads{inputs.roads.suffix.lower()}"
-        shutil.copyfile(inputs.roads, target)
-        travel = {"model": "road_network", "network": target.name}
-        if inputs.road_class_column:
-            travel["road_class_column"] = inputs.road_class_column
-        if inputs.speed_column:
-            travel["speed_column"] = inputs.speed_column
-        n_nodes = len(roads_network.node_xy)
-        report.roads = f"{inputs.roads.name} copied to {target.name} ({n_nodes:,} nodes)"
+        from acutesim.config.route import DEFAULT_MATRICES, NATIONAL_ACCESS_ONLY_CLASSES
+
+        network = os.path.relpath(Path(inputs.roads).resolve(), out.resolve())
+        travel = {
+            "model": "routed",
+            "matrices": DEFAULT_MATRICES,
+            "network": network,
+            "access_only_classes": list(
+                NATIONAL_ACCESS_ONLY_CLASSES if inputs.access_only_classes is None
+                else inputs.access_only_classes
+            ),
+        }  # fmt: skip
+        if inputs.limit_minutes is not None:
+            travel["limit_minutes"] = inputs.limit_minutes
     name = inputs.name or out.resolve().name
     sources = [
         *inputs.sources,
@@ -1322,24 +1336,41 @@ def build_region_pack(inputs: BuildInputs) -> BuildReport:
 
     from acutesim.config.load import load_region
 
+    if travel["model"] == "routed":
+        from acutesim.config.route import route_pack
+
+        routed = route_pack(out, inputs.roads)
+        report.roads = f"{inputs.roads}: {routed.to_text()}"
+        report.seconds = time.perf_counter() - t0
+        (out / "README.md").write_text(_readme(name, inputs, report), encoding="utf-8")
     load_region(out)  # the written pack must validate; raises ConfigError otherwise
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def _check_roads(inputs: BuildInputs, problems: list[str]) -> Any:
-    from acutesim.geo.travel_time import read_road_network
+    """The road network path when it is a form the reader knows, else None (a problem)."""
+    from acutesim.geo.roads import LINE_SUFFIXES
 
-    assert inputs.roads is not None
-    try:
-        return read_road_network(
-            inputs.roads,
-            road_class_column=inputs.road_class_column,
-            speed_column=inputs.speed_column,
-        )
-    except GeoError as exc:
-        problems.append(f"--roads: {exc}")
+    roads = Path(inputs.roads) if inputs.roads is not None else None
+    if roads is None or not roads.exists():
+        problems.append(f"--roads: '{roads}' not found")
         return None
+    if roads.is_dir():
+        missing = [n for n in ("nodes.parquet", "edges.parquet") if not (roads / n).exists()]
+        if missing:
+            problems.append(
+                f"--roads: folder '{roads}' needs nodes.parquet and edges.parquet "
+                f"(missing: {', '.join(missing)})"
+            )
+            return None
+    elif roads.suffix.lower() not in LINE_SUFFIXES:
+        problems.append(
+            f"--roads: '{roads.name}' must be a folder with nodes.parquet and edges.parquet "
+            f"or one of {', '.join(LINE_SUFFIXES)}"
+        )
+        return None
+    return roads
 
 
 def _readme(name: str, inputs: BuildInputs, report: BuildReport) -> str:

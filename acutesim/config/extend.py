@@ -69,8 +69,8 @@ FILE_DEFAULTS: Mapping[str, str | None] = {
 }
 SELECTED_FILES = ("areas", "sites", "posts", "haps")
 # travel keys that name a file relative to the pack folder
-TRAVEL_FILE_KEYS = ("network", "matrix")
-TRAVEL_PROFILES = ("ambulance", "car")
+TRAVEL_FILE_KEYS = ("network", "matrix", "matrices")
+TRAVEL_PROFILES = ("ambulance", "ambulance_no_siren", "car")
 _CACHE_VERSION = "1"
 WHERE = "region.toml"
 

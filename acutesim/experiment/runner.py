@@ -103,7 +103,7 @@ def sensitive_sites(region: Region, travel: TravelMatrices) -> frozenset[str]:
     The RIVM-style derivation a pack's ``sensitive`` column is made from once (see
     ``scripts/derive_sensitive.py``); runs read the stored column instead.
     """
-    from acutesim.geo.norm import NormTracker
+    from acutesim.geo.norm import NormTracker, norm_parameters
 
     sites = region.seh_sites
     is_24_7 = np.array([s.is_24_7 for s in sites], dtype=bool)
@@ -111,7 +111,10 @@ def sensitive_sites(region: Region, travel: TravelMatrices) -> frozenset[str]:
     if not is_24_7.any() or not posts_24_7.any():
         return frozenset()
     tracker = NormTracker(
-        travel.amb_post_area[posts_24_7], travel.amb_area_site[:, is_24_7], region.area_population()
+        travel.amb_post_area[posts_24_7],
+        travel.amb_area_site[:, is_24_7],
+        region.area_population(),
+        norm_parameters(region),  # the pack's dispatch and on-scene minutes
     )
     extra = tracker.sensitivity(np.ones(int(is_24_7.sum()), dtype=bool))
     ids = [s.site_id for s in sites if s.is_24_7]

@@ -71,6 +71,38 @@ class NormParameters:
                 )
 
 
+NORM_KNOBS: tuple[str, ...] = ("dispatch_minutes", "on_scene_minutes")
+
+
+def norm_parameters(region: Region | None = None, **overrides: float | None) -> NormParameters:
+    """The norm's fixed minutes: code defaults, then the pack's ``[travel]``, then overrides.
+
+    ``dispatch_minutes`` and ``on_scene_minutes`` in a pack's ``[travel]`` table replace
+    the defaults of :class:`NormParameters`; keyword arguments that are not None (the
+    CLI's ``--dispatch-minutes``, ``--on-scene-minutes``, ``--norm-minutes``) replace both.
+
+    Raises
+    ------
+    GeoError
+        On a value that is not a non-negative number.
+    """
+    values: dict[str, float] = {}
+    travel = getattr(region, "travel", None) or {}
+    for key in NORM_KNOBS:
+        if key in travel:
+            values[key] = travel[key]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = sorted(set(values) - {*NORM_KNOBS, "norm_minutes"})
+    if unknown:
+        raise GeoError(
+            f"unknown norm parameter {unknown[0]!r}{did_you_mean(unknown[0], NORM_KNOBS)}"
+        )
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise GeoError(f"[travel] {key}: must be a number of minutes, got {value!r}")
+    return NormParameters(**{k: float(v) for k, v in values.items()})
+
+
 def _nearest(minutes: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Minimum along ``axis`` and its index (``NO_SITE`` where everything is inf)."""
     if minutes.shape[axis] == 0:

@@ -28,9 +28,11 @@ from acutesim.geo.norm import (
     NormParameters,
     call_to_door_minutes,
     extra_population_beyond_norm,
+    norm_parameters,
     population_beyond_norm,
     response_minutes,
 )
+from acutesim.geo.travel_time import build_travel_model
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -96,6 +98,30 @@ class ReachabilityResult:
     open_site_ids: tuple[str, ...]
     params: NormParameters
     sensitivity: pd.DataFrame | None = None
+    profile: str = "ambulance"
+    travel_model: str = ""
+
+    def settings(self) -> dict[str, Any]:
+        """The settings behind the figure: fixed minutes, norm, profile, closed sites."""
+        return {
+            "dispatch_minutes": self.params.dispatch_minutes,
+            "on_scene_minutes": self.params.on_scene_minutes,
+            "norm_minutes": self.params.norm_minutes,
+            "profile": self.profile,
+            "travel_model": self.travel_model,
+            "service": self.service,
+            "closed": list(self.closed),
+        }
+
+    def settings_text(self) -> str:
+        """The settings on one line (map titles, summaries)."""
+        s = self.settings()
+        closed = ", ".join(self.closed) if self.closed else "none"
+        return (
+            f"dispatch {s['dispatch_minutes']:g} min, on scene {s['on_scene_minutes']:g} min, "
+            f"norm {s['norm_minutes']:g} min, profile {s['profile']}, "
+            f"travel {s['travel_model'] or '?'}, closed: {closed}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Summary for JSON output; ``sensitive_sites`` lists the sites with extra > 0.
@@ -103,6 +129,7 @@ class ReachabilityResult:
         Inhabitant counts are whole persons [persons]; the share is 0-1.
         """
         out: dict[str, Any] = {
+            "settings": self.settings(),
             "population": _persons(self.population),
             "population_beyond_norm": _persons(self.population_beyond_norm),
             "share_beyond_norm": self.share_beyond_norm,
@@ -124,6 +151,7 @@ class ReachabilityResult:
         what = "a 24/7 SEH" if self.service == "seh" else "24/7 acute obstetrics"
         closed = f" with {', '.join(self.closed)} closed" if self.closed else ""
         lines = [
+            f"settings: {self.settings_text()}",
             f"population: {self.population:,.0f}",
             f"beyond the {self.norm_minutes:g}-minute norm to {what}{closed}: "
             f"{self.population_beyond_norm:,.0f} ({self.share_beyond_norm:.2%})",
@@ -219,6 +247,7 @@ def reachability(
     areas: gpd.GeoDataFrame | None = None,
     model: TravelTimeModel | None = None,
     with_sensitivity: bool = False,
+    profile: str = "ambulance",
 ) -> ReachabilityResult:
     """Compute the 45-minute norm per area, RIVM style.
 
@@ -237,13 +266,17 @@ def reachability(
     service : {"seh", "av"}
         Which sites count.
     params : NormParameters, optional
-        Dispatch and on-scene minutes [min].
+        Dispatch and on-scene minutes [min]; the pack's ``[travel]`` values (or the
+        code defaults) when omitted, see :func:`acutesim.geo.norm.norm_parameters`.
     areas : GeoDataFrame, optional
         Area polygons in EPSG:28992 (from ``load_region_with_areas``).
     model : TravelTimeModel, optional
-        Travel-time model; the region's ambulance model when omitted.
+        Travel-time model; the region's model of ``profile`` when omitted.
     with_sensitivity : bool
         Also compute :func:`sensitivity` into ``result.sensitivity``.
+    profile : str
+        Speed profile of the drives: ``ambulance`` (siren, the RIVM norm),
+        ``ambulance_no_siren`` or ``car``.
 
     Returns
     -------
@@ -258,7 +291,9 @@ def reachability(
         On a CRS problem or an unknown service.
     """
     shut = check_closed(region, closed)
-    p = _norm_params(params, norm_minutes)
+    p = _norm_params(params or norm_parameters(region), norm_minutes)
+    if model is None:
+        model = build_travel_model(region, profile)
     inputs = NormInputs.from_region(region, service, model)
     mask = inputs.open_mask(shut)
     ctd, site = call_to_door_minutes(
@@ -289,6 +324,8 @@ def reachability(
         open_site_ids=tuple(s for s, m in zip(inputs.site_ids, mask, strict=True) if m),
         params=p,
         sensitivity=sens,
+        profile=profile,
+        travel_model=str((region.travel or {}).get("model", "straight_line")),
     )
 
 
@@ -328,7 +365,7 @@ def sensitivity(
         open counted site, most sensitive first (ties by ``site_id``).
     """
     shut = check_closed(region, closed)
-    p = _norm_params(params, norm_minutes)
+    p = _norm_params(params or norm_parameters(region), norm_minutes)
     inputs = NormInputs.from_region(region, service, model)
     return _sensitivity_frame(region, inputs, inputs.open_mask(shut), p)
 
@@ -353,6 +390,100 @@ def _sensitivity_frame(
         ["extra_population_beyond_norm", "site_id"], ascending=[False, True], kind="stable"
     )
     return frame.reset_index(drop=True)
+
+
+SWEEP_KNOBS: tuple[str, ...] = ("on_scene_minutes", "dispatch_minutes", "norm_minutes")
+
+
+def parse_sweep(text: str) -> tuple[str, list[float]]:
+    """``on_scene_minutes=5:25:5`` -> ("on_scene_minutes", [5, 10, 15, 20, 25]).
+
+    Also accepts a comma list (``on_scene_minutes=5,10,20``).
+
+    Raises
+    ------
+    ConfigError
+        On an unknown knob or a range that is not start:stop:step with step > 0.
+    """
+    name, sep, spec = text.partition("=")
+    name = name.strip().replace("-", "_")
+    problems = []
+    if not sep or name not in SWEEP_KNOBS:
+        problems.append(
+            f"--sweep {text!r}: expected KNOB=START:STOP:STEP with KNOB one of "
+            f"{', '.join(SWEEP_KNOBS)}{did_you_mean(name, SWEEP_KNOBS)}"
+        )
+        raise ConfigError("reach --sweep", problems)
+    try:
+        if ":" in spec:
+            start, stop, step = (float(x) for x in spec.split(":"))
+            if not step > 0 or stop < start:
+                raise ValueError
+            values = list(np.round(np.arange(start, stop + step / 2, step), 6))
+        else:
+            values = [float(x) for x in spec.split(",") if x.strip()]
+    except ValueError:
+        raise ConfigError(
+            "reach --sweep",
+            [f"--sweep {text!r}: {spec!r} is not START:STOP:STEP (step > 0) or a comma list"],
+        ) from None
+    if not values or min(values) < 0:
+        raise ConfigError("reach --sweep", [f"--sweep {text!r}: values must be >= 0"])
+    return name, [float(v) for v in values]
+
+
+def sweep(
+    region: Region,
+    knob: str,
+    values: Iterable[float],
+    *,
+    closed: Iterable[str] = (),
+    service: str = "seh",
+    params: NormParameters | None = None,
+    model: TravelTimeModel | None = None,
+    profile: str = "ambulance",
+) -> pd.DataFrame:
+    """Population beyond the norm and the sensitive SEHs over a range of one knob.
+
+    The matrices are computed once; each value re-evaluates the norm (vectorised).
+
+    Returns
+    -------
+    DataFrame
+        One row per value: ``knob``, ``value``, ``dispatch_minutes``,
+        ``on_scene_minutes``, ``norm_minutes``, ``population_beyond_norm`` [persons],
+        ``share_beyond_norm`` [0-1], ``n_sensitive`` and ``sensitive_sites`` (ids, most
+        sensitive first).
+    """
+    import pandas as pd
+
+    shut = check_closed(region, closed)
+    base = params or norm_parameters(region)
+    inputs = NormInputs.from_region(region, service, model or build_travel_model(region, profile))
+    mask = inputs.open_mask(shut)
+    total = float(inputs.population.sum())
+    rows = []
+    for value in values:
+        p = replace(base, **{knob: float(value)})
+        tracker = inputs.tracker(p)
+        beyond = tracker.population_beyond(mask)
+        extra = tracker.sensitivity(mask)
+        order = np.argsort(-extra, kind="stable")
+        sens = [inputs.site_ids[i] for i in order if extra[i] > 0 and mask[i]]
+        rows.append(
+            {
+                "knob": knob,
+                "value": float(value),
+                "dispatch_minutes": p.dispatch_minutes,
+                "on_scene_minutes": p.on_scene_minutes,
+                "norm_minutes": p.norm_minutes,
+                "population_beyond_norm": _persons(beyond),
+                "share_beyond_norm": beyond / total if total > 0 else 0.0,
+                "n_sensitive": len(sens),
+                "sensitive_sites": sens,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def site_status(site_id: str, result: ReachabilityResult, region: Region) -> str:
@@ -430,7 +561,9 @@ def write_gpkg(result: ReachabilityResult, region: Region, path: str | Path) -> 
         tmp.unlink()
     areas = result.areas.copy()
     areas["beyond_norm"] = areas["beyond_norm"].astype(bool)
-    areas.to_file(tmp, layer="areas", driver="GPKG")
+    meta = {k: str(v) for k, v in result.settings().items()}
+    meta["population_beyond_norm"] = str(_persons(result.population_beyond_norm))
+    areas.to_file(tmp, layer="areas", driver="GPKG", layer_metadata=meta)
     site_frame(result, region).to_file(tmp, layer="sites", driver="GPKG")
     post_frame(region).to_file(tmp, layer="posts", driver="GPKG")
     os.replace(tmp, path)

@@ -20,10 +20,7 @@ Calibration of the default speeds and detour factor: ``docs/calibration-reachabi
 from __future__ import annotations
 
 import csv
-import json
 import math
-import sqlite3
-import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,9 +34,10 @@ from acutesim.units import METRES_PER_KM, MINUTES_PER_HOUR, km_per_hour_to_metre
 if TYPE_CHECKING:
     from acutesim.domain.region import AmbulancePost, Ferry, Region, Site
 
-Profile = Literal["ambulance", "car"]
-PROFILES: tuple[str, ...] = ("ambulance", "car")
-MODELS: tuple[str, ...] = ("straight_line", "road_network", "matrix")
+Profile = Literal["ambulance", "ambulance_no_siren", "car"]
+# ambulance: with siren (A0/A1); ambulance_no_siren: A2 rides and returns; car: private car
+PROFILES: tuple[str, ...] = ("ambulance", "ambulance_no_siren", "car")
+MODELS: tuple[str, ...] = ("straight_line", "road_network", "matrix", "routed")
 MAINLAND = "mainland"
 RD_NEW_EPSG = 28992
 
@@ -67,6 +65,7 @@ AMBULANCE_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (31.4, 56.6, 81.7, 92.6, 
 CAR_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (23.2, 41.8, 60.3, 68.4, 81.2)
 BAND_SPEEDS_BY_PROFILE: Mapping[str, tuple[float, ...]] = {
     "ambulance": AMBULANCE_BAND_SPEEDS_KM_PER_HOUR,
+    "ambulance_no_siren": CAR_BAND_SPEEDS_KM_PER_HOUR,  # assumption: no siren, car speeds
     "car": CAR_BAND_SPEEDS_KM_PER_HOUR,
 }
 
@@ -108,12 +107,16 @@ class Locations:
         ``mainland`` or an island zone reached by ferry, one per point.
     has_access : ndarray of bool, shape (n,)
         False for a point no vehicle can reach; its travel times are ``inf``.
+    kind : str
+        ``area``, ``site``, ``post`` or ``hap`` (empty when unknown); a cached routed
+        matrix is looked up by kind and id.
     """
 
     ids: tuple[str, ...]
     xy: np.ndarray
     zones: tuple[str, ...]
     has_access: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
+    kind: str = ""
 
     def __post_init__(self) -> None:
         xy = np.asarray(self.xy, dtype=float).reshape(-1, 2)
@@ -161,6 +164,7 @@ class Locations:
             xy=region.area_xy(),
             zones=tuple(a.zone for a in region.areas),
             has_access=np.array([a.has_road_access for a in region.areas], dtype=bool),
+            kind="area",
         )
 
     @classmethod
@@ -172,6 +176,7 @@ class Locations:
             xy=np.array([(s.x_m, s.y_m) for s in chosen], dtype=float).reshape(-1, 2),
             zones=tuple(s.zone for s in chosen),
             has_access=np.ones(len(chosen), dtype=bool),
+            kind="site",
         )
 
     @classmethod
@@ -186,6 +191,7 @@ class Locations:
             xy=np.array([(p.x_m, p.y_m) for p in chosen], dtype=float).reshape(-1, 2),
             zones=tuple(p.zone for p in chosen),
             has_access=np.ones(len(chosen), dtype=bool),
+            kind="post",
         )
 
 
@@ -695,12 +701,9 @@ def read_road_network(
     if not path.exists():
         raise GeoError(f"{path.name}: road network not found at '{path}'")
     suffix = path.suffix.lower()
-    if suffix in (".geojson", ".json"):
-        lines, props, epsg = _read_geojson_lines(path)
-    elif suffix == ".gpkg":
-        lines, props, epsg = _read_gpkg_lines(path, layer)
-    else:
+    if suffix not in (".geojson", ".json", ".gpkg"):
         raise GeoError(f"{path.name}: road network must be a .geojson or .gpkg file")
+    lines, props, epsg = _read_lines(path, layer)
     if not lines:
         raise GeoError(f"{path.name}: no LineString features found")
     if epsg != RD_NEW_EPSG:
@@ -717,6 +720,8 @@ def read_road_network(
     speeds = np.full(len(lines), np.nan)
     for i, p in enumerate(props):
         value = p.get(speed_col) if speed_col else None
+        if isinstance(value, float) and math.isnan(value):
+            value = None
         if value not in (None, ""):
             try:
                 speeds[i] = float(value)
@@ -743,111 +748,36 @@ def read_road_network(
     )
 
 
-def _explode(geom_type: str, coords: Any) -> list[np.ndarray]:
-    if geom_type == "LineString":
-        return [np.asarray(coords, dtype=float)[:, :2]]
-    if geom_type == "MultiLineString":
-        return [np.asarray(c, dtype=float)[:, :2] for c in coords]
-    return []
-
-
-def _read_geojson_lines(path: Path) -> tuple[list[np.ndarray], list[dict[str, Any]], int]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    epsg = 4326  # RFC 7946: GeoJSON without a crs member is WGS84 lon/lat
-    name = (data.get("crs") or {}).get("properties", {}).get("name")
-    if name:
-        digits = "".join(ch for ch in str(name).rsplit(":", 1)[-1] if ch.isdigit())
-        epsg = 4326 if "CRS84" in str(name) else int(digits or 0)
-    lines: list[np.ndarray] = []
-    props: list[dict[str, Any]] = []
-    for feat in data.get("features", []):
-        geom = feat.get("geometry") or {}
-        for part in _explode(geom.get("type", ""), geom.get("coordinates", [])):
-            lines.append(part)
-            props.append(dict(feat.get("properties") or {}))
-    return lines, props, epsg
-
-
-def _read_gpkg_lines(
+def _read_lines(
     path: Path, layer: str | None
 ) -> tuple[list[np.ndarray], list[dict[str, Any]], int]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """LineStrings (vertex arrays), their attributes and the EPSG code, read with pyogrio."""
+    import pyogrio
+    import shapely
+
     try:
-        rows = con.execute(
-            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns"
-        ).fetchall()
-        if not rows:
-            raise GeoError(f"{path.name}: no feature table in this GeoPackage")
-        by_table = {r[0]: r for r in rows}
-        if layer is not None and layer not in by_table:
-            raise GeoError(
-                f"{path.name}: no layer {layer!r}{did_you_mean(layer, by_table)} "
-                f"(layers: {', '.join(by_table)})"
-            )
-        table, geom_col, srs_id = by_table[layer] if layer else rows[0]
-        srs = con.execute(
-            "SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys "
-            "WHERE srs_id = ?",
-            (srs_id,),
-        ).fetchone()
-        if srs is None or srs[1] in (0, -1) or str(srs[0]).upper() != "EPSG":
-            raise GeoError(f"{path.name} layer {table!r}: no EPSG CRS (srs_id {srs_id})")
-        cur = con.execute(f'SELECT * FROM "{table}"')  # table name comes from the file
-        names = [d[0] for d in cur.description]
-        gi = names.index(geom_col)
-        lines: list[np.ndarray] = []
-        props: list[dict[str, Any]] = []
-        for rec in cur:
-            blob = rec[gi]
-            if blob is None:
-                continue
-            p = {n: v for n, v in zip(names, rec, strict=True) if n != geom_col}
-            for part in _gpkg_lines(bytes(blob), path.name):
-                lines.append(part)
-                props.append(p)
-        return lines, props, int(srs[1])
-    except sqlite3.DatabaseError as exc:
-        raise GeoError(f"{path.name}: cannot be read as a GeoPackage: {exc}") from None
-    finally:
-        con.close()
-
-
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
-
-
-def _gpkg_lines(blob: bytes, name: str) -> list[np.ndarray]:
-    """Decode the LineStrings of a GeoPackage geometry blob (header + WKB)."""
-    if blob[:2] != b"GP":
-        raise GeoError(f"{name}: geometry is not a GeoPackage blob")
-    flags = blob[3]
-    offset = 8 + _ENVELOPE_BYTES.get((flags >> 1) & 0b111, 0)
-    parts, _ = _wkb_lines(blob, offset)
-    return parts
-
-
-def _wkb_lines(buf: bytes, pos: int) -> tuple[list[np.ndarray], int]:
-    endian = "<" if buf[pos] == 1 else ">"
-    (code,) = struct.unpack_from(endian + "I", buf, pos + 1)
-    pos += 5
-    has_z = code & 0x80000000 or 1000 <= code % 4000 < 2000 or code % 4000 >= 3000
-    has_m = code & 0x40000000 or code % 4000 >= 2000
-    base = (code & 0xFFFF) % 1000
-    dims = 2 + bool(has_z) + bool(has_m)
-    if base == 2:  # LineString
-        (n,) = struct.unpack_from(endian + "I", buf, pos)
-        pos += 4
-        arr = np.frombuffer(buf, dtype=endian + "f8", count=n * dims, offset=pos)
-        pos += 8 * n * dims
-        return [arr.reshape(n, dims)[:, :2].copy()], pos
-    if base == 5:  # MultiLineString
-        (n,) = struct.unpack_from(endian + "I", buf, pos)
-        pos += 4
-        out: list[np.ndarray] = []
-        for _ in range(n):
-            parts, pos = _wkb_lines(buf, pos)
-            out.extend(parts)
-        return out, pos
-    return [], pos
+        if layer is not None:
+            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+            if layer not in names:
+                raise GeoError(
+                    f"{path.name}: no layer {layer!r}{did_you_mean(layer, names)} "
+                    f"(layers: {', '.join(names)})"
+                )
+        frame = pyogrio.read_dataframe(path, layer=layer)
+    except GeoError:
+        raise
+    except Exception as exc:  # GDAL raises several kinds; name the file
+        raise GeoError(f"{path.name}: cannot be read: {exc}") from None
+    if frame.crs is None:
+        return [], [], 0
+    epsg = frame.crs.to_epsg() or 0
+    frame = frame[frame.geometry.notna()].explode(index_parts=False, ignore_index=True)
+    frame = frame[frame.geometry.geom_type == "LineString"].reset_index(drop=True)
+    coords, index = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    cuts = np.flatnonzero(np.diff(index)) + 1
+    lines = [part[:, :2] for part in np.split(coords, cuts)] if len(coords) else []
+    props = frame.drop(columns=frame.geometry.name).to_dict("records")
+    return lines, props, int(epsg)
 
 
 def _reproject_lines(lines: list[np.ndarray], epsg: int, name: str) -> list[np.ndarray]:
@@ -867,8 +797,68 @@ def _reproject_lines(lines: list[np.ndarray], epsg: int, name: str) -> list[np.n
     return list(np.split(xy, np.cumsum(counts)[:-1]))
 
 
+# --- cached routed matrices ---------------------------------------------------------
+_ROUTED_CACHE: dict[tuple[str, float], Any] = {}
+
+
+def routed_matrices(path: str | Path) -> Any:
+    """The :class:`~acutesim.geo.routing.RoutedMatrices` of a cache file, read once per process."""
+    from acutesim.geo.routing import RoutedMatrices
+
+    path = Path(path).resolve()
+    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    if key not in _ROUTED_CACHE:
+        _ROUTED_CACHE.clear()  # one pack at a time; the national cache is tens of MB
+        _ROUTED_CACHE[key] = RoutedMatrices(path)
+    return _ROUTED_CACHE[key]
+
+
+@dataclass(frozen=True)
+class CachedRoutedModel:
+    """Travel minutes from the routed matrices cached in a pack, for one profile.
+
+    Origins and destinations are looked up by their ``kind`` (area, site, post, hap) and
+    id; the matrix is the one computed in the direction of travel. A point that is not
+    in the cache, or that moved since the cache was built, raises a GeoError that says
+    how to rebuild.
+
+    Parameters
+    ----------
+    matrices : RoutedMatrices
+        The cache.
+    profile : str
+        ``ambulance``, ``ambulance_no_siren`` or ``car``.
+    """
+
+    matrices: Any
+    profile: str
+
+    def minutes(self, origins: Locations, destinations: Locations) -> np.ndarray:
+        """Cached minutes from every origin to every destination [min]."""
+        for locs in (origins, destinations):
+            if not locs.kind:
+                raise GeoError(
+                    "a routed travel matrix is looked up by point kind (area, site, post or "
+                    "hap); these locations have none"
+                )
+            self.matrices.check_points(locs.kind, locs.ids, locs.xy)
+        out = self.matrices.block(
+            self.profile, origins.kind, origins.ids, destinations.kind, destinations.ids
+        )
+        return _mask_access(out, origins, destinations)
+
+
 # --- configuration -------------------------------------------------------------------
-_COMMON_KEYS = {"model", "source", "sources", "notes", "description"}
+# dispatch_minutes and on_scene_minutes: the norm's fixed minutes (acutesim.geo.norm)
+_COMMON_KEYS = {
+    "model",
+    "source",
+    "sources",
+    "notes",
+    "description",
+    "dispatch_minutes",
+    "on_scene_minutes",
+}
 _PROFILE_KEYS_BY_MODEL: dict[str, set[str]] = {
     "straight_line": {"detour_factor", "band_edges_km", "band_speeds_km_per_hour"},
     "road_network": {
@@ -883,9 +873,30 @@ _PROFILE_KEYS_BY_MODEL: dict[str, set[str]] = {
         "node_tolerance_m",
     },
     "matrix": {"matrix"},
+    # routed matrices cached in the pack (acutesim.geo.routing); the network and speed
+    # profile keys say what the cache was built from and how to rebuild it
+    "routed": {
+        "matrices",
+        "network",
+        "limit_minutes",
+        "speed_by_class_km_per_hour",
+        "unlisted_speed_km_per_hour",
+        "speed_factor",
+        "legal_speed_cap_factor",
+        "ferry_speed_km_per_hour",
+        "ferry_wait_minutes",
+        "access_speed_km_per_hour",
+        "access_detour_factor",
+        "no_snap_classes",
+        "access_only_classes",
+        "keep_near_ferry_m",
+        "max_snap_m",
+    },
 }
 _ALL_PARAM_KEYS = set().union(*_PROFILE_KEYS_BY_MODEL.values())
 _NUMBER_KEYS = {
+    "dispatch_minutes",
+    "on_scene_minutes",
     "detour_factor",
     "speed_factor",
     "access_speed_km_per_hour",
@@ -937,6 +948,8 @@ def validate_travel_config(travel: Mapping[str, Any], pack_dir: str | Path) -> l
         problems.append(f"{where}: model 'road_network' needs 'network' (a .gpkg or .geojson file)")
     if model == "matrix" and not _has_key(travel, "matrix"):
         problems.append(f"{where}: model 'matrix' needs 'matrix' (a .csv or .parquet file)")
+    if model == "routed" and "matrices" not in travel:
+        problems.append(f"{where}: model 'routed' needs 'matrices' (the cached .parquet file)")
     return problems
 
 
@@ -967,6 +980,10 @@ def _check_table(
             problems.append(f"{where}: unknown key {key!r}{hint}")
     for key in sorted(_NUMBER_KEYS & set(table)):
         value = table[key]
+        if key in ("dispatch_minutes", "on_scene_minutes"):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                problems.append(f"{where} {key}: must be a number of minutes >= 0, got {value!r}")
+            continue
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             problems.append(f"{where} {key}: must be a positive number, got {value!r}")
     if "detour_factor" in table and isinstance(table["detour_factor"], int | float):
@@ -996,8 +1013,9 @@ def _check_table(
     for key, suffixes in (
         ("network", (".gpkg", ".geojson", ".json")),
         ("matrix", (".csv", ".parquet")),
+        ("matrices", (".parquet",)),
     ):
-        if key not in table or key not in allowed:
+        if key not in table or key not in allowed or (model == "routed" and key == "network"):
             continue
         value = table[key]
         if not isinstance(value, str):
@@ -1006,6 +1024,8 @@ def _check_table(
         file = Path(pack_dir) / value
         if Path(value).suffix.lower() not in suffixes:
             problems.append(f"{where} {key}: {value!r} must end in {', '.join(suffixes)}")
+        elif key == "matrices":
+            continue  # a missing cache is reported on use, with how to rebuild it
         elif not file.exists():
             problems.append(f"{where} {key}: file {value!r} not found in '{pack_dir}'")
 
@@ -1058,7 +1078,12 @@ def build_travel_model(region: Region, profile: str = "ambulance") -> TravelTime
             **{k: tuple(v) if isinstance(v, list) else v for k, v in params.items()},
         )
     if model == "matrix":
-        return MatrixModel.from_file(pack_dir / params["matrix"], profile=profile)
+        found = MatrixModel.from_file(pack_dir / params["matrix"], profile=profile)
+        if profile == "ambulance_no_siren" and not found.minutes_by_pair:
+            return MatrixModel.from_file(pack_dir / params["matrix"], profile="car")
+        return found
+    if model == "routed":
+        return CachedRoutedModel(routed_matrices(pack_dir / travel["matrices"]), profile)
     network = read_road_network(
         pack_dir / params["network"],
         profile=profile,
@@ -1078,6 +1103,7 @@ def build_travel_model(region: Region, profile: str = "ambulance") -> TravelTime
 
 
 __all__ = [
+    "CachedRoutedModel",
     "Locations",
     "MatrixModel",
     "RoadNetwork",

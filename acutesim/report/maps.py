@@ -287,7 +287,9 @@ def plot_reachability_map(
     ax.set_title(
         f"{region.name}: call-to-door time to the nearest open {service}\n"
         f"closed: {closed}; beyond the {norm:g}-minute norm: "
-        f"{result.population_beyond_norm:,.0f} inhabitants ({result.share_beyond_norm:.1%})",
+        f"{result.population_beyond_norm:,.0f} inhabitants ({result.share_beyond_norm:.1%})\n"
+        f"dispatch {result.params.dispatch_minutes:g} min, on scene "
+        f"{result.params.on_scene_minutes:g} min, profile {result.profile}",
         fontsize=11,
     )
     ax.set_xlabel("easting [m] (EPSG:28992)")

@@ -46,11 +46,15 @@ class Meldkamer:
     post_to_area : numpy.ndarray
         Drive minutes with sirens, posts x areas [min].
     site_to_area : numpy.ndarray
-        Drive minutes, SEH sites x areas [min].
+        Drive minutes from an SEH site to an incident, sites x areas [min] (re-dispatch
+        of a vehicle that is still at, or returning from, a hospital).
     site_to_post : numpy.ndarray
         Drive minutes, SEH sites x posts [min].
     recorder : Recorder
         Receives dispatch records.
+    area_to_post : numpy.ndarray, optional
+        Drive minutes from a scene back to a post, areas x posts [min]; the transpose
+        of ``post_to_area`` when omitted (right only on a network without one-way roads).
     """
 
     def __init__(
@@ -62,6 +66,7 @@ class Meldkamer:
         site_to_post: np.ndarray,
         recorder: Recorder,
         log: VehicleLog | None = None,
+        area_to_post: np.ndarray | None = None,
     ) -> None:
         self.env = env
         self.log = log
@@ -74,6 +79,7 @@ class Meldkamer:
         self.post_to_area = post_to_area
         self.site_to_area = site_to_area
         self.site_to_post = site_to_post
+        self.area_to_post = post_to_area.T if area_to_post is None else area_to_post
         self.recorder = recorder
         self.queue: list[tuple[int, int, Patient, simpy.Event]] = []
         self.pending_off = np.zeros(post_to_area.shape[0], dtype=np.int64)
@@ -155,7 +161,7 @@ class Meldkamer:
         """The patient was not conveyed; the vehicle heads back from the scene."""
         self.loc_kind[v] = AT_POST
         post = self.vehicle_post[v]
-        self._free(v, float(self.post_to_area[post, area]))
+        self._free(v, float(self.area_to_post[area, post]))
 
     def _free(self, v: int, return_minutes: float) -> None:
         post = self.vehicle_post[v]

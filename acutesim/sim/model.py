@@ -50,13 +50,17 @@ STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequenc
 
 @dataclass(frozen=True)
 class TravelMatrices:
-    """Travel minutes the model needs, indexed by model position.
+    """Travel minutes the model needs, indexed by model position, in the direction of travel.
 
-    ``amb_post_area`` (posts x areas) and ``amb_area_site`` (areas x SEH sites) use the
-    ambulance profile; ``car_area_site`` and ``car_area_hap`` the private-car profile.
-    ``amb_site_site`` (SEH sites x SEH sites, ambulance profile) times the transfer legs
-    between SEHs; when None the model bounds it through the areas (see
-    :func:`site_site_through_areas`).
+    The ambulance profile (with siren): ``amb_post_area`` (posts x areas, response),
+    ``amb_site_area`` (SEH sites x areas, re-dispatch from a hospital), ``amb_area_site``
+    (areas x sites, transport), ``amb_area_post`` (areas x posts, return from a scene),
+    ``amb_site_post`` (sites x posts, return from a hospital) and ``amb_site_site``
+    (sites x sites, transfers). The no-siren profile (A2 rides): ``amb2_post_area`` and
+    ``amb2_area_site``. The private-car profile: ``car_area_site`` and ``car_area_hap``.
+    Fields left out default to the transpose of the reverse matrix (or the siren
+    matrix; site to site: :func:`site_site_through_areas`), for hand-built matrices in
+    tests.
     """
 
     amb_post_area: np.ndarray
@@ -64,7 +68,23 @@ class TravelMatrices:
     amb_site_post: np.ndarray
     car_area_site: np.ndarray
     car_area_hap: np.ndarray
+    amb_site_area: np.ndarray | None = None
+    amb_area_post: np.ndarray | None = None
     amb_site_site: np.ndarray | None = None
+    amb2_post_area: np.ndarray | None = None
+    amb2_area_site: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        defaults = {
+            "amb_site_area": lambda: self.amb_area_site.T,
+            "amb_area_post": lambda: self.amb_post_area.T,
+            "amb_site_site": lambda: site_site_through_areas(self.amb_area_site),
+            "amb2_post_area": lambda: self.amb_post_area,
+            "amb2_area_site": lambda: self.amb_area_site,
+        }
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.ascontiguousarray(value()))
 
 
 def site_site_through_areas(amb_area_site: np.ndarray) -> np.ndarray:
@@ -82,6 +102,7 @@ def travel_matrices(region: Region) -> TravelMatrices:
     from acutesim.geo.travel_time import Locations, build_travel_model
 
     amb = build_travel_model(region, profile="ambulance")
+    amb2 = build_travel_model(region, profile="ambulance_no_siren")
     car = build_travel_model(region, profile="car")
     areas = Locations.from_areas(region)
     sites = Locations.from_sites(region, region.seh_sites)
@@ -90,6 +111,7 @@ def travel_matrices(region: Region) -> TravelMatrices:
         ids=tuple(h.hap_id for h in region.haps),
         xy=np.array([(h.x_m, h.y_m) for h in region.haps], dtype=float).reshape(-1, 2),
         zones=tuple(h.zone for h in region.haps),
+        kind="hap",
     )
     return TravelMatrices(
         amb_post_area=amb.minutes(posts, areas),
@@ -97,7 +119,11 @@ def travel_matrices(region: Region) -> TravelMatrices:
         amb_site_post=amb.minutes(sites, posts),
         car_area_site=car.minutes(areas, sites),
         car_area_hap=car.minutes(areas, haps) if region.haps else np.zeros((len(areas.ids), 0)),
+        amb_site_area=amb.minutes(sites, areas),
+        amb_area_post=amb.minutes(areas, posts),
         amb_site_site=amb.minutes(sites, sites),
+        amb2_post_area=amb2.minutes(posts, areas),
+        amb2_area_site=amb2.minutes(areas, sites),
     )
 
 
@@ -268,10 +294,11 @@ class Model:
             self.env,
             vehicle_post,
             t.amb_post_area,
-            t.amb_area_site.T,
+            t.amb_site_area,
             t.amb_site_post,
             self.recorder,
             self.vehicle_log,
+            area_to_post=t.amb_area_post,
         )
         self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
         self.env.process(self._vehicle_shift_process())
@@ -309,7 +336,7 @@ class Model:
         """Track the population beyond the 45-minute norm as 24/7 SEHs change status."""
         self.norm_sites = np.array([s.is_24_7 for s in self.sites], dtype=bool)
         try:
-            from acutesim.geo.norm import NormTracker
+            from acutesim.geo.norm import NormTracker, norm_parameters
         except ImportError:  # pragma: no cover - geo.norm ships with acutesim
             return
         post_24_7 = np.array([p.is_24_7 for p in self.region.posts], dtype=bool)
@@ -317,6 +344,7 @@ class Model:
             self.travel.amb_post_area[post_24_7],
             self.travel.amb_area_site[:, self.norm_sites],
             self.region.area_population(),
+            norm_parameters(self.region),  # the pack's dispatch and on-scene minutes
         )
         self._record_norm()
         self._record_norm_rivm()

@@ -238,7 +238,7 @@ def test_fixed_link_keeps_an_island_on_the_mainland(areas_file, sites_file, post
     assert {a.zone for a in region.areas} == {"mainland"}
 
 
-def test_road_network_is_copied_and_used(areas_file, sites_file, posts_file, tmp_path):
+def test_road_network_is_routed_and_cached(areas_file, sites_file, posts_file, tmp_path):
     roads = tmp_path / "roads.geojson"
     line = [_lonlat(X0 - 1_000, Y0 + 7_500), _lonlat(X0 + 16_000, Y0 + 7_500)]
     roads.write_text(
@@ -259,9 +259,15 @@ def test_road_network_is_copied_and_used(areas_file, sites_file, posts_file, tmp
     out = tmp_path / "pack"
     report = build_region_pack(_inputs(areas_file, sites_file, posts_file, out, roads=roads))
     region = load_region(out)
-    assert region.travel["model"] == "road_network"
-    assert (out / "roads.geojson").exists()
-    assert "2 nodes" in report.roads
+    assert region.travel["model"] == "routed"
+    assert (out / "travel_matrices.parquet").exists()
+    assert not (out / "roads.geojson").exists()  # the network is referenced, never copied
+    assert "rebuilt" in report.roads
+    # a second routing run with nothing changed reuses the cache
+    from acutesim.config.route import route_pack
+
+    assert not route_pack(out).rebuilt
+    assert route_pack(out, force=True).rebuilt
 
 
 def test_written_pack_is_stable(areas_file, sites_file, posts_file, tmp_path):

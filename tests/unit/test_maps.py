@@ -84,7 +84,13 @@ def test_cli_map_and_reach_json(demo, tmp_path):
     assert gpkg.exists()
     assert "written to" in done.stderr
     data = json.loads(done.stdout)  # stdout holds the JSON object and nothing else
+    import pyogrio
+
+    meta = pyogrio.read_info(gpkg, layer="areas")["layer_metadata"]
+    assert meta["on_scene_minutes"] == "20.0"
+    assert meta["population_beyond_norm"] == str(data["population_beyond_norm"])
     assert set(data) == {
+        "settings",
         "population",
         "population_beyond_norm",
         "share_beyond_norm",

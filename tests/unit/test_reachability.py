@@ -178,7 +178,17 @@ def test_result_columns_and_totals(demo):
     assert result.population_beyond_norm == beyond
     assert result.share_beyond_norm == pytest.approx(beyond / region.population)
     out = result.to_dict()
+    assert out["settings"] == {
+        "dispatch_minutes": 3.0,
+        "on_scene_minutes": 20.0,
+        "norm_minutes": 45.0,
+        "profile": "ambulance",
+        "travel_model": region.travel.get("model", "straight_line"),
+        "service": "seh",
+        "closed": [],
+    }
     assert set(out) == {
+        "settings",
         "population",
         "population_beyond_norm",
         "share_beyond_norm",

@@ -195,7 +195,7 @@ def test_validate_reports_every_problem(tmp_path):
 def test_validate_unknown_model_and_missing_files(tmp_path):
     assert validate_travel_config({"model": "straigt_line"}, tmp_path) == [
         "region.toml [travel] model: 'straigt_line' is not one of straight_line, road_network, "
-        "matrix; did you mean 'straight_line'?"
+        "matrix, routed; did you mean 'straight_line'?"
     ]
     problems = validate_travel_config({"model": "road_network"}, tmp_path)
     assert problems == [
