@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from acutesim.config import checks
 from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
-from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_YEAR
 from acutesim.domain.pathways import (
     A1_SPECIALISED_SHARE,
     HANDOFF_NURSES_PER_SEH,
@@ -31,6 +30,7 @@ from acutesim.domain.pathways import (
     SEH_SHARE_OF_CONVEYED,
     PathwayParameters,
 )
+from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_YEAR
 
 ID_PATTERN = r"^[A-Za-z0-9_\-.]+$"
 SITE_ID_PATTERN = r"^[a-z0-9_]+$"

@@ -32,7 +32,6 @@ from acutesim.domain.scenario import Experiment, Scenario
 from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment import plan
 from acutesim.experiment import spec as sp
-from acutesim.experiment.names import name_problems
 from acutesim.experiment.journeys import (
     PATIENTS_FILE,
     call_log_of,
@@ -40,12 +39,13 @@ from acutesim.experiment.journeys import (
     staged_patients_path,
     vehicles_table,
 )
+from acutesim.experiment.names import name_problems
 from acutesim.experiment.store import (
     STORE_FORMAT,
-    file_record,
     TABLES,
     ResultsLock,
     ResultsStore,
+    file_record,
     merged_tables,
 )
 from acutesim.experiment.workers import pool_initializer, watch_parent
