@@ -1070,7 +1070,8 @@ def _check_hysteresis(scenario: Scenario, region: Region, where: str, problems: 
                 f"region.toml [seh] volmelding_{side}_share",
             )
     (on, on_from), (off, off_from) = chosen["on"], chosen["off"]
-    if off >= on:
+    both_in_behaviour = on_from.startswith("behaviour.") and off_from.startswith("behaviour.")
+    if off >= on and not both_in_behaviour:  # the funding table's own check covers that
         problems.append(
             f"{where} volmelding: the off threshold {off:g} ({off_from}) must be below the on "
             f"threshold {on:g} ({on_from})"
