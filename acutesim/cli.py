@@ -13,16 +13,15 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
 _BRACKET = re.compile(r"(?<!\\)\[")
 
 
-def _escape_help(command: click.Command) -> None:
+def _escape_help(command: Any) -> None:
     """Escape '[' in help texts, so the rich help renderer shows '[min]' instead of eating it.
 
     Typer renders help as rich markup, where '[results/<name>]' or '[days]' reads as a
@@ -31,22 +30,21 @@ def _escape_help(command: click.Command) -> None:
     """
     if getattr(command, "_acutesim_escaped", False):
         return
-    command._acutesim_escaped = True  # type: ignore[attr-defined]
+    command._acutesim_escaped = True
     if command.help:
         command.help = _BRACKET.sub(r"\\[", command.help)
     for param in command.params:
         text = getattr(param, "help", None)
         if text:
-            param.help = _BRACKET.sub(r"\\[", text)  # type: ignore[attr-defined]
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            _escape_help(sub)
+            param.help = _BRACKET.sub(r"\\[", text)
+    for sub in (getattr(command, "commands", None) or {}).values():  # a group's commands
+        _escape_help(sub)
 
 
 class _Group(TyperGroup):
     """The top-level group: escapes the help of each command it hands out."""
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             _escape_help(command)

@@ -136,10 +136,30 @@ def closure_phrase(closure: SiteClosure, names: Mapping[str, str]) -> str:
     else:
         when = f"between {long_date(closure.first_date)} and {long_date(closure.last_date)}"
     reason = f" ({closure.reason})" if closure.reason and closure.reason != "None" else ""
+    low, high = share_interval(closure.n_replications, closure.n_total)
     return (
         f"{_site(closure.site_id, names)} {what}{reason} {when} in "
-        f"{closure.n_replications} of {closure.n_total} replications"
+        f"{closure.n_replications} of {closure.n_total} replications "
+        f"(95% CI {low:.0%} to {high:.0%} of runs)"
     )
+
+
+def share_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Clopper-Pearson interval of a share from ``k`` of ``n`` replications [0-1].
+
+    References
+    ----------
+    Clopper, C. J. and Pearson, E. S. (1934). The use of confidence or fiducial limits
+    illustrated in the case of the binomial. Biometrika 26, 404-413.
+    """
+    from scipy import stats
+
+    if n <= 0:
+        return math.nan, math.nan
+    alpha = 1.0 - confidence
+    low = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, k, n - k + 1))
+    high = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
+    return low, high
 
 
 def closures_words(closures: Sequence[SiteClosure], names: Mapping[str, str], n: int) -> str:

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 POINT_OUTLINE_BUFFER_M = 8_000.0
 # Concave hull tightness for point packs (shapely ``ratio``: 0 = tightest, 1 = convex).
 POINT_OUTLINE_RATIO = 0.12
+# Polygon packs: gaps between neighbouring polygons narrower than twice this close when
+# the outline is made [m], and holes smaller than OUTLINE_MIN_HOLE_M2 are dropped, so
+# the outline shows the coast and the lakes, not the slivers between postcode areas.
+OUTLINE_CLOSE_M = 50.0
+OUTLINE_MIN_HOLE_M2 = 5.0e6
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,8 @@ def area_shapes(areas: gpd.GeoDataFrame) -> AreaShapes:
     geoms = areas.geometry
     is_point = geoms.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
     if not is_point.any():
-        outline = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
-        return AreaShapes(geoms, outline, from_points=False)
+        union = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
+        return AreaShapes(geoms, _clean_outline(union), from_points=False)
     points = shapely.union_all(geoms.to_numpy())
     hull = shapely.concave_hull(points, ratio=POINT_OUTLINE_RATIO)
     outline = hull.buffer(POINT_OUTLINE_BUFFER_M)
@@ -80,3 +85,19 @@ def area_shapes(areas: gpd.GeoDataFrame) -> AreaShapes:
         cell = parts[int(hit[0])] if len(hit) else geom.buffer(1_000.0)
         cells.append(shapely.intersection(cell, outline))
     return AreaShapes(gpd.GeoSeries(cells, index=areas.index, crs=areas.crs), outline, True)
+
+
+def _clean_outline(union: Any) -> Any:
+    """Close the slivers between polygons and drop small holes (see OUTLINE_CLOSE_M)."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
+    # closing can erase polygons narrower than the gap width; the union brings them back
+    closed = shapely.union(union.buffer(OUTLINE_CLOSE_M).buffer(-OUTLINE_CLOSE_M), union)
+    parts = []
+    for poly in shapely.get_parts(closed):
+        if poly.geom_type != "Polygon":
+            continue
+        holes = [r for r in poly.interiors if Polygon(r).area >= OUTLINE_MIN_HOLE_M2]
+        parts.append(Polygon(poly.exterior, holes))
+    return MultiPolygon(parts) if len(parts) != 1 else parts[0]

@@ -306,7 +306,8 @@ def test_headline_sentences(synthetic):
     assert "Simulated from 5 January 2026 to 5 April 2026." in head
     assert re.search(
         r"- fixed_budget: kust \(Kustziekenhuis Strandhoorn\) closes \(financial\) on "
-        r"6 March 2026 in 2 of 3 replications\. Against the baseline: no clear difference in "
+        r"6 March 2026 in 2 of 3 replications \(95% CI 9% to 99% of runs\)\. Against the "
+        r"baseline: no clear difference in "
         r"inhabitants beyond the 45-minute norm",
         head,
     )

@@ -102,10 +102,11 @@ def test_site_closures_say_which_when_and_how_often():
     assert night.action == "night_closure"
     assert hl.closure_phrase(kust, {"kust": "Kustziekenhuis"}) == (
         "kust (Kustziekenhuis) closes (financial) between 1 January 2027 and 1 February 2027 "
-        "in 3 of 3 replications"
+        "in 3 of 3 replications (95% CI 29% to 100% of runs)"
     )
     assert hl.closure_phrase(night, {}) == (
-        "centraal closes at night (staff) on 1 June 2028 in 1 of 3 replications"
+        "centraal closes at night (staff) on 1 June 2028 in 1 of 3 replications "
+        "(95% CI 1% to 91% of runs)"
     )
 
 
@@ -159,15 +160,15 @@ def test_headline_leads_with_the_closure_then_population_and_volmelding():
     base, budget = heads
     assert base.lead.startswith(
         "fee (baseline): kust (Kustziekenhuis) closes (financial) on 1 January 2027 in 5 of 5 "
-        "replications. On average 21,000 inhabitants beyond the 45-minute norm (95% CI 20,000 "
-        "to 22,000)"
+        "replications (95% CI 48% to 100% of runs). On average 21,000 inhabitants beyond the "
+        "45-minute norm (95% CI 20,000 to 22,000)"
     )
     assert budget.lead == (
         "budget: no SEH closes in any of the 5 replications, whereas under fee kust "
-        "(Kustziekenhuis) closes (financial) on 1 January 2027 in 5 of 5 replications. "
-        "Against the baseline: 9,000 fewer inhabitants beyond the 45-minute norm on "
-        "time-weighted average (95% CI 8,500 to 9,500); no clear difference in hours of "
-        "volmelding over the 5.0 measured years (+40.0; 95% CI -10.0 to +90.0)."
+        "(Kustziekenhuis) closes (financial) on 1 January 2027 in 5 of 5 replications (95% CI "
+        "48% to 100% of runs). Against the baseline: 9,000 fewer inhabitants beyond the "
+        "45-minute norm on time-weighted average (95% CI 8,500 to 9,500); no clear difference "
+        "in hours of volmelding over the 5.0 measured years (+40.0; 95% CI -10.0 to +90.0)."
     )
     assert budget.details[0] == (
         "budget versus fee: 1.00 fewer SEH closures over the 5.0 measured years "
@@ -226,3 +227,11 @@ def test_warmup_suggestion_ignores_the_step_a_closure_makes(tmp_path):
     assert summary.warmup_suggestion_days < 50
     assert "before the baseline's first SEH closure on day 200" in summary.to_text_table()
     assert "n_closures" in set(summary.table["kpi"])
+
+
+def test_share_interval_is_clopper_pearson():
+    assert hl.share_interval(5, 5) == (pytest.approx(0.4782, abs=1e-4), 1.0)
+    assert hl.share_interval(0, 5) == (0.0, pytest.approx(0.5218, abs=1e-4))
+    low, high = hl.share_interval(1, 2)
+    assert low == pytest.approx(0.0126, abs=1e-4)
+    assert high == pytest.approx(0.9874, abs=1e-4)
