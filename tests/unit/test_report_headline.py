@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 
 import numpy as np
@@ -14,6 +13,7 @@ from acutesim.analysis import headline as hl
 from acutesim.analysis.closures import closures_kpi_rows, site_closures
 from acutesim.analysis.intervals import kpi_interval, kpi_range, poisson_mean_interval
 from acutesim.analysis.stats import summarise
+from acutesim.experiment.store import ResultsStore
 from acutesim.units import MINUTES_PER_DAY
 
 
@@ -220,7 +220,7 @@ def test_warmup_suggestion_ignores_the_step_a_closure_makes(tmp_path):
         [("base", 0, "kust", "2026-07-24", 200 * MINUTES_PER_DAY, "closure", "financial")]
     ).to_parquet(tmp_path / "closures.parquet", index=False)
     manifest = {"scenarios": ["base"], "baseline": "base", "warmup_days": 0, "horizon_days": 400}
-    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    ResultsStore(tmp_path).seal(manifest)
     summary = summarise(tmp_path)
     assert summary.warmup_until_days == pytest.approx(200.0)
     assert summary.warmup_suggestion_days is not None
