@@ -505,8 +505,7 @@ class Model:
 
     def _unserved(self, p: Patient, reason: str) -> None:
         p.state, p.reason = UNSERVED, reason
-        if p.t_departure != p.t_departure:
-            p.t_departure = self.env.now
+        p.t_departure = max(self.env.now, p.t_call)  # env.now may sit an ulp below t_call
         self.recorder.unserved(p)
 
     # -- journeys --------------------------------------------------------------------------
