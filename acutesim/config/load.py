@@ -495,6 +495,13 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         )
         for n, s in spec.demand.streams.items()
     )
+    seh_ids = sorted(s.site_id for s in sites_d if s.has_seh)
+    problems.extend(
+        f"region.toml [pathways] specialised_sites: {sid!r} is not a site with an SEH "
+        f"(known: {', '.join(seh_ids)})"
+        for sid in spec.pathways.specialised_sites
+        if sid not in seh_ids
+    )
     if problems:
         raise ConfigError(subject, problems)
     region = Region(

@@ -121,3 +121,21 @@ def test_conveyed_direct_rides_are_handed_over_at_the_nearest_hospital():
     fleet = rows[rows["vehicle_id"].notna()]
     assert set(fleet["site_id"]) == {"s0"}
     assert np.allclose(fleet["t_release"] - fleet["t_door"], 12.0)
+
+
+def test_a_pack_naming_an_unknown_specialised_site_is_a_located_config_error(tmp_path):
+    from helpers import copy_demo
+
+    from acutesim.config.load import load_region
+    from acutesim.errors import ConfigError
+
+    pack = copy_demo(tmp_path)
+    toml = pack / "region.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'specialised_sites = ["centraal"]', 'specialised_sites = ["centrale"]'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"\[pathways\] specialised_sites: 'centrale'"):
+        load_region(pack)
