@@ -271,6 +271,11 @@ class Model:
             t.amb_site_post,
             self.recorder,
             self.vehicle_log,
+            b_reserve_vehicles=(
+                self.region.pathways.b_reserve_vehicles
+                if self.region.pathways.b_ride_rule == "quiet_hours"
+                else 0
+            ),
         )
         self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
         self.env.process(self._vehicle_shift_process())

@@ -139,3 +139,29 @@ def test_a_pack_naming_an_unknown_specialised_site_is_a_located_config_error(tmp
     )
     with pytest.raises(ConfigError, match=r"\[pathways\] specialised_sites: 'centrale'"):
         load_region(pack)
+
+
+def test_quiet_hours_rule_keeps_a_reserve_of_vehicles_for_emergencies():
+    """Three vehicles: with a reserve of three, B rides never take one (they wait to be
+    planned); with a reserve of zero they behave as under ``shared``."""
+    streams = [stream("ambulance", "ambulance", 0.01, 100_000)]
+
+    def rows(rule: str, reserve: int):
+        region = tiny_region(
+            n_sites=2,
+            n_areas=1,
+            streams=streams,
+            dispatch=Duration.fixed(0.0),
+            vehicles=3,
+            conveyance_share=1.0,
+            pathways=dataclasses.replace(
+                _amb_region().pathways, b_ride_rule=rule, b_reserve_vehicles=reserve
+            ),
+        )
+        return _rows(region, days=5)
+
+    blocked = rows("quiet_hours", 3)
+    assert (blocked["urgency"] != "B").all()  # no B ride finished
+    assert len(blocked[blocked["urgency"] == "A1"]) > 20
+    assert rows("quiet_hours", 0).equals(rows("shared", 0))
+    assert (rows("shared", 0)["urgency"] == "B").any()
