@@ -79,7 +79,10 @@ def run_region(
     from acutesim.domain.scenario import Scenario
     from acutesim.sim.model import run_replication, travel_matrices
     from acutesim.sim.recorder import PATIENT_COLUMNS
-    from acutesim.units import MINUTES_PER_DAY
+    from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_YEAR
+
+    def days_to_years(n_days: float) -> float:
+        return n_days * MINUTES_PER_DAY / MINUTES_PER_YEAR
 
     i_call, i_first = PATIENT_COLUMNS.index("t_call"), PATIENT_COLUMNS.index("t_first_arrival")
 
@@ -87,7 +90,7 @@ def run_region(
     region = load_region(pack)
     travel = travel_matrices(region)
     n_seh = len(region.seh_sites)
-    years = (days - warmup_days) / 365.25
+    years = days_to_years(days - warmup_days)
     rows = []
     for r in range(replications):
         arrivals: list[float] = []
@@ -112,7 +115,7 @@ def run_region(
         measured_days = days - warmup_days
         rows.append(
             (r, "seh_closed_to_ambulances_minutes_per_day",
-             kp["volmelding_hours"] * 60.0 / n_seh / measured_days)
+             kp["volmelding_hours"] * MINUTES_PER_HOUR / n_seh / measured_days)
         )  # fmt: skip
         pop = region.population / 1000.0
         rows.append((r, "hap_contacts_per_1000_per_year", kp["hap_contacts"] / pop / years))
