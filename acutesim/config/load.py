@@ -624,6 +624,19 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         )
         for n, s in spec.demand.streams.items()
     )
+    seh_ids = sorted(s.site_id for s in sites_d if s.has_seh)
+    pathways = spec.pathways.to_domain()
+    if spec.select:  # a selected sub-region keeps the centres inside it
+        pathways = dataclasses.replace(
+            pathways,
+            specialised_sites=tuple(x for x in pathways.specialised_sites if x in seh_ids),
+        )
+    problems.extend(
+        f"region.toml [pathways] specialised_sites: {sid!r} is not a site with an SEH "
+        f"(known: {', '.join(seh_ids)})"
+        for sid in pathways.specialised_sites
+        if sid not in seh_ids
+    )
     if problems:
         raise ConfigError(subject, problems)
     region = Region(
@@ -671,7 +684,7 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             consult_share=spec.hap.consult_share,
             referral_share=spec.hap.referral_share,
         ),
-        pathways=spec.pathways.to_domain(),
+        pathways=pathways,
         travel=dict(spec.travel),
         finance=finance,
         demand_growth_per_year=spec.demand_growth_per_year,

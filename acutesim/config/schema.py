@@ -20,6 +20,7 @@ from acutesim.config import defaults as d
 from acutesim.domain.distributions import Duration
 from acutesim.domain.pathways import (
     A1_SPECIALISED_SHARE,
+    B_RESERVE_VEHICLES,
     HANDOFF_NURSES_PER_SEH,
     LWBS_COLOURS,
     LWBS_PATIENCE_MEAN_MINUTES,
@@ -429,7 +430,8 @@ class PathwaysSection(Strict):
     seh_share_of_conveyed: dict[Literal["A1", "A2", "B"], float] = Field(
         default_factory=lambda: dict(SEH_SHARE_OF_CONVEYED)
     )
-    b_ride_rule: Literal["own_vehicles", "shared"] = "own_vehicles"
+    b_ride_rule: Literal["own_vehicles", "shared", "quiet_hours"] = "own_vehicles"
+    b_reserve_vehicles: int = Field(default=B_RESERVE_VEHICLES, ge=0)
     a1_specialised_share: float = Field(default=A1_SPECIALISED_SHARE, ge=0, le=1)
     specialised_sites: tuple[str, ...] = ()
     mts_shares_by_urgency: dict[Literal["A1", "A2", "B"], dict[Colour, float]] = Field(
@@ -459,6 +461,7 @@ class PathwaysSection(Strict):
             no_siren_travel_factor=self.no_siren_travel_factor,
             seh_share_of_conveyed=dict(self.seh_share_of_conveyed),
             b_ride_rule=self.b_ride_rule,
+            b_reserve_vehicles=self.b_reserve_vehicles,
             a1_specialised_share=self.a1_specialised_share,
             specialised_sites=tuple(self.specialised_sites),
             mts_shares_by_urgency={k: dict(v) for k, v in self.mts_shares_by_urgency.items()},

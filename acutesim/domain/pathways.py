@@ -40,7 +40,10 @@ SEH_SHARE_OF_CONVEYED: dict[str, float] = {"A1": 0.55, "A2": 0.55, "B": 0.0}
 # Rule for B rides (planned transport): ``own_vehicles`` (planned ahead on B vehicles that
 # the emergency fleet never waits for) or ``shared`` (they queue behind A1 and A2 calls
 # for the emergency vehicles).
-B_RIDE_RULES: tuple[str, ...] = ("own_vehicles", "shared")
+B_RIDE_RULES: tuple[str, ...] = ("own_vehicles", "shared", "quiet_hours")
+# Assumption: under ``quiet_hours`` a B ride takes an emergency vehicle only while this
+# many other vehicles stay available (idle or returning) for A1 and A2 calls.
+B_RESERVE_VEHICLES = 3
 # Assumption: share of conveyed A1 SEH patients (suspected STEMI or stroke) who are taken
 # past the nearest SEH to the nearest specialised (PCI / stroke) centre.
 A1_SPECIALISED_SHARE = 0.10
@@ -80,7 +83,10 @@ class PathwayParameters:
         Per urgency class, the share of conveyed patients taken into the SEH; the others
         are handed over elsewhere in the nearest hospital (``conveyed_direct``) [0-1].
     b_ride_rule : str
-        ``own_vehicles`` or ``shared`` (see :data:`B_RIDE_RULES`).
+        ``own_vehicles``, ``shared`` or ``quiet_hours`` (see :data:`B_RIDE_RULES`).
+    b_reserve_vehicles : int
+        Under ``quiet_hours``, vehicles that must stay available for emergencies when a
+        B ride takes one; the ride waits (is planned later) otherwise.
     a1_specialised_share : float
         Share of conveyed A1 SEH patients taken to the nearest ``specialised_sites``
         SEH instead of the nearest one [0-1].
@@ -108,6 +114,7 @@ class PathwayParameters:
         default_factory=lambda: dict(SEH_SHARE_OF_CONVEYED)
     )
     b_ride_rule: str = "own_vehicles"
+    b_reserve_vehicles: int = B_RESERVE_VEHICLES
     a1_specialised_share: float = A1_SPECIALISED_SHARE
     specialised_sites: tuple[str, ...] = ()
     mts_shares_by_urgency: Mapping[str, Mapping[str, float]] = field(
@@ -127,6 +134,7 @@ class PathwayParameters:
             "no_siren_travel_factor": self.no_siren_travel_factor,
             "seh_share_of_conveyed": dict(self.seh_share_of_conveyed),
             "b_ride_rule": self.b_ride_rule,
+            "b_reserve_vehicles": self.b_reserve_vehicles,
             "a1_specialised_share": self.a1_specialised_share,
             "specialised_sites": list(self.specialised_sites),
             "gp_referrals_via_hap_when_open": self.gp_referrals_via_hap_when_open,

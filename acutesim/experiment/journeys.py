@@ -19,9 +19,30 @@ import pyarrow.parquet as pq
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.calls import CallLog
 from acutesim.domain.region import Region
-from acutesim.sim.recorder import VEHICLE_COLUMNS
+from acutesim.sim.recorder import PATIENT_COLUMNS, VEHICLE_COLUMNS
 
 PATIENTS_FILE = "patients.parquet"
+
+_PATIENT_STRINGS = {"stream", "route", "arrival_route", "area_id", "site_id", "urgency", "mts",
+                    "state", "reason", "vehicle_id", "post_id"}  # fmt: skip
+_PATIENT_INTS = {"patient_id", "n_site_transfers"}
+# Fixed, so that a batch or task whose column is all null still has the same schema.
+PATIENTS_SCHEMA = pa.schema(
+    [("scenario", pa.string()), ("replication", pa.int64())]
+    + [
+        (
+            c,
+            pa.string()
+            if c in _PATIENT_STRINGS
+            else pa.int64()
+            if c in _PATIENT_INTS
+            else pa.bool_()
+            if c == "admitted"
+            else pa.float64(),
+        )
+        for c in PATIENT_COLUMNS
+    ]
+)
 
 VEHICLES_SCHEMA = pa.schema(
     [("scenario", pa.string()), ("replication", pa.int64()), ("date", pa.string()),

@@ -34,6 +34,7 @@ from acutesim.experiment import plan
 from acutesim.experiment import spec as sp
 from acutesim.experiment.journeys import (
     PATIENTS_FILE,
+    PATIENTS_SCHEMA,
     call_log_of,
     merge_patients,
     staged_patients_path,
@@ -161,7 +162,7 @@ class PatientWriter:
             "replication": [self.replication] * len(self.rows),
         }
         data.update({name: list(c) for name, c in zip(PATIENT_COLUMNS, cols, strict=True)})
-        table = pa.table(data)
+        table = pa.table(data, schema=PATIENTS_SCHEMA)
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.tmp, table.schema)
         self.writer.write_table(table)

@@ -27,6 +27,7 @@ from acutesim.sim.patient import Patient
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder, VehicleLog
 
+B_URGENCY = 2  # index of B in patient.URGENCY_BY_INDEX
 RETURN = 4  # activity index of the drive back to the post (recorder.VEHICLE_ACTIVITIES)
 ON_DUTY = 5  # index of on-duty minutes (recorder.ON_DUTY)
 
@@ -67,9 +68,13 @@ class Meldkamer:
         recorder: Recorder,
         log: VehicleLog | None = None,
         area_to_post: np.ndarray | None = None,
+        b_reserve_vehicles: int = 0,
     ) -> None:
         self.env = env
         self.log = log
+        # rule ``quiet_hours``: a B ride takes a vehicle only while this many others stay
+        # available for emergencies (0: B rides queue behind A1 and A2 only)
+        self.b_reserve = int(b_reserve_vehicles)
         self.vehicle_post = vehicle_post.astype(np.int64)
         n = len(vehicle_post)
         self.state = np.full(n, OFF, dtype=np.int8)
@@ -118,7 +123,7 @@ class Meldkamer:
         """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
         ev = self.env.event()
         available = np.flatnonzero((self.state == IDLE) | (self.state == RETURNING))
-        if len(available):
+        if len(available) and self._may_take(p, len(available) - 1):
             times = self._travel_from(available, p.area)
             k = int(np.argmin(times))  # ties: the lowest vehicle index (post order)
             if math.isfinite(times[k]):
@@ -133,12 +138,19 @@ class Meldkamer:
         self.tokens[v] = None  # cancels a pending return to post
         ev.succeed((v, minutes))
 
+    def _may_take(self, p: Patient, others_available: int) -> bool:
+        return p.urgency != B_URGENCY or others_available >= self.b_reserve
+
     def _serve_queue(self, v: int) -> bool:
         """Give vehicle ``v`` to the most urgent waiting call; True when it was taken."""
         skipped = []
         taken = False
+        others = int(((self.state == IDLE) | (self.state == RETURNING)).sum()) - 1
         while self.queue:
             item = heapq.heappop(self.queue)
+            if not self._may_take(item[2], others):
+                skipped.append(item)  # a B ride waits for a quieter moment
+                continue
             minutes = float(self._travel_from(np.asarray([v]), item[2].area)[0])
             if not math.isfinite(minutes):
                 skipped.append(item)  # unreachable from here: leave for another vehicle
@@ -193,6 +205,8 @@ class Meldkamer:
             self._off_duty(v)
             return
         self.state[v] = IDLE
+        if self.b_reserve and self.queue:
+            self._serve_queue(v)  # quieter now: a waiting B ride may go
 
     # -- shifts ---------------------------------------------------------------------------
     def set_post_vehicles(self, post: int, target: int) -> None:

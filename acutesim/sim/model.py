@@ -299,6 +299,11 @@ class Model:
             self.recorder,
             self.vehicle_log,
             area_to_post=t.amb_area_post,
+            b_reserve_vehicles=(
+                self.region.pathways.b_reserve_vehicles
+                if self.region.pathways.b_ride_rule == "quiet_hours"
+                else 0
+            ),
         )
         self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
         self.env.process(self._vehicle_shift_process())
@@ -571,8 +576,7 @@ class Model:
 
     def _unserved(self, p: Patient, reason: str) -> None:
         p.state, p.reason = UNSERVED, reason
-        if p.t_departure != p.t_departure:
-            p.t_departure = self.env.now
+        p.t_departure = max(self.env.now, p.t_call)  # env.now may sit an ulp below t_call
         self.recorder.unserved(p)
 
     # -- journeys --------------------------------------------------------------------------

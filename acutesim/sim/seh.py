@@ -154,6 +154,8 @@ class SEH:
             self.recorder.status_interval(self.index, self.status_since, now, old)
             self.status, self.status_since = new, now
             self.on_status_change(self.index, old, new)
+            if new in ACCEPTING and old not in ACCEPTING and len(self.treating) > self.slots:
+                self.set_slots(self.slots)  # reopened: the closing crew's extra work pauses
 
     def _update_full(self) -> None:
         occupancy = self.n_present / self.bays
@@ -254,10 +256,9 @@ class SEH:
 
     # -- patient flow --------------------------------------------------------------------
     def walk_in(self, p: Patient) -> None:
-        """Register a walk-in arrival at the door (``t_arrival`` = now)."""
-        p.t_arrival = self.env.now
-        if p.t_first_arrival != p.t_first_arrival:
-            p.t_first_arrival = p.t_arrival
+        """Register a walk-in arrival at the door (``t_arrival``: the first SEH's door)."""
+        if p.t_arrival != p.t_arrival:
+            p.t_arrival = p.t_first_arrival = self.env.now
         p.site = self.index
         p.seq = next(self._arrivals)
         self.n_present += 1
@@ -266,9 +267,9 @@ class SEH:
     def handoff(self, p: Patient) -> simpy.Event:
         """An ambulance patient at the door; the event fires when a bay takes them."""
         now = self.env.now
-        p.t_arrival = p.t_door = now
-        if p.t_first_arrival != p.t_first_arrival:
-            p.t_first_arrival = now
+        p.t_door = now
+        if p.t_arrival != p.t_arrival:
+            p.t_arrival = p.t_first_arrival = now
         p.site = self.index
         p.seq = next(self._arrivals)
         self.n_present += 1
@@ -328,13 +329,13 @@ class SEH:
             p.state = LEFT_UNSEEN
         else:
             p.state, p.reason = UNSERVED, MAX_WAIT
+        p.t_departure = self.env.now
         self._leave_untreated(p)
         self.recorder.gave_up(p)
         done.succeed(GAVE_UP)
         self._after_departure()
 
     def _leave_untreated(self, p: Patient) -> None:
-        p.t_departure = self.env.now
         if p.has_bay:
             p.has_bay = False
             self.free_bays += 1
@@ -352,7 +353,6 @@ class SEH:
         waiting for a first treatment and the handoff queue are emptied, each patient's
         event firing with :data:`TRANSFER`.
         """
-        now = self.env.now
         moving: list[tuple[Patient, simpy.Event]] = []
         for p in list(self.queued):
             del self.queued[p]
@@ -367,7 +367,6 @@ class SEH:
         self.handoff_queue.clear()
         for p, ev in moving:
             self._leave_untreated(p)
-            p.t_departure = now
             ev.succeed(TRANSFER)
         self._update_full()
 

@@ -97,10 +97,15 @@ def configs(draw):
 
 
 def check_capacity(model) -> None:
-    """Busy slots never exceed staffed slots; once an instant settles, slots are the roster's."""
+    """Busy slots never exceed staffed slots while an SEH receives patients (when it does
+    not, the closing crew finishes the treatments under way: rule ``finish``); once an
+    instant settles, slots are the roster's."""
     env = model.env
     settled = env.peek() > env.now
     for seh, schedule in zip(model.sehs, model.schedules, strict=True):
+        if not seh.accepts_walk_in:
+            assert not seh.queued, (seh.site_id, env.now)  # nobody waits at a closed SEH
+            continue
         assert len(seh.treating) <= seh.slots, (seh.site_id, env.now, len(seh.treating), seh.slots)
         assert 0 <= seh.free_bays <= seh.bays
         assert seh.n_present >= 0
@@ -275,7 +280,7 @@ def test_capacity_drops_pause_treatments_without_losing_time():
 
 
 # --- extreme values -----------------------------------------------------------------------
-def test_zero_staff_treats_nobody_and_closes_every_shift():
+def test_zero_staff_treats_nobody_closes_every_shift_and_leaves_everyone_unserved():
     region = tiny_region(
         n_sites=2,
         rosters=[shift_roster("a"), shift_roster("b")],
@@ -293,8 +298,12 @@ def test_zero_staff_treats_nobody_and_closes_every_shift():
         patient_sink=sink,
     )
     kpis = {(k, s): v for k, v, s in result.kpis}
-    assert sink.rows == []
-    assert result.n_in_system == result.n_created > 0
+    # every SEH is closed for every shift: nobody waits in place, all are unserved
+    rows = sink.frame()
+    assert (rows["state"] == "unserved").all()
+    assert (rows["reason"] == "no_open_seh").all()
+    assert result.n_in_system == 0
+    assert len(rows) == result.n_created > 0
     assert kpis[("closed_shift_hours", None)] == pytest.approx(2 * 48.0)
     assert kpis[("seh_visits", None)] == 0
     assert math.isnan(kpis[("seh_los_mean_minutes", None)])

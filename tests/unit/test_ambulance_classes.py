@@ -121,3 +121,47 @@ def test_conveyed_direct_rides_are_handed_over_at_the_nearest_hospital():
     fleet = rows[rows["vehicle_id"].notna()]
     assert set(fleet["site_id"]) == {"s0"}
     assert np.allclose(fleet["t_release"] - fleet["t_door"], 12.0)
+
+
+def test_a_pack_naming_an_unknown_specialised_site_is_a_located_config_error(tmp_path):
+    from helpers import copy_demo
+
+    from acutesim.config.load import load_region
+    from acutesim.errors import ConfigError
+
+    pack = copy_demo(tmp_path)
+    toml = pack / "region.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'specialised_sites = ["centraal"]', 'specialised_sites = ["centrale"]'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"\[pathways\] specialised_sites: 'centrale'"):
+        load_region(pack)
+
+
+def test_quiet_hours_rule_keeps_a_reserve_of_vehicles_for_emergencies():
+    """Three vehicles: with a reserve of three, B rides never take one (they wait to be
+    planned); with a reserve of zero they behave as under ``shared``."""
+    streams = [stream("ambulance", "ambulance", 0.01, 100_000)]
+
+    def rows(rule: str, reserve: int):
+        region = tiny_region(
+            n_sites=2,
+            n_areas=1,
+            streams=streams,
+            dispatch=Duration.fixed(0.0),
+            vehicles=3,
+            conveyance_share=1.0,
+            pathways=dataclasses.replace(
+                _amb_region().pathways, b_ride_rule=rule, b_reserve_vehicles=reserve
+            ),
+        )
+        return _rows(region, days=5)
+
+    blocked = rows("quiet_hours", 3)
+    assert (blocked["urgency"] != "B").all()  # no B ride finished
+    assert len(blocked[blocked["urgency"] == "A1"]) > 20
+    assert rows("quiet_hours", 0).equals(rows("shared", 0))
+    assert (rows("shared", 0)["urgency"] == "B").any()

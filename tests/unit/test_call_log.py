@@ -134,3 +134,22 @@ def test_an_experiment_replays_its_log_through_the_runner(tmp_path, demo_region)
     assert len(amb) == 1
     assert amb.iloc[0]["t_call"] == 480.0
     assert amb.iloc[0]["state"] == "not_conveyed"
+
+
+def test_the_cli_reports_a_bad_log_by_row_and_exits_2_without_a_traceback(tmp_path, demo_region):
+    import subprocess
+    import sys
+
+    from helpers import PROJECT
+
+    a0 = demo_region.areas[0].area_id
+    with pytest.raises(ConfigError):  # writes calls.csv and replay.toml
+        _experiment(tmp_path, HEADER + f"2026-01-05 08:00,{a0},,,A7,,\n")
+    res = subprocess.run(
+        [sys.executable, "-m", "acutesim.cli", "run", str(tmp_path / "replay.toml"),
+         "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=PROJECT, check=False,
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert "row 2: urgency 'A7'; expected A0, A1, A2 or B" in res.stderr
+    assert "Traceback" not in res.stderr

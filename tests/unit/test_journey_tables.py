@@ -64,3 +64,32 @@ def test_record_patients_through_the_cli_leaves_one_row_per_journey(tmp_path):
     # a shift window is at most eight hours long
     assert vehicles["on_duty_minutes"].max() <= 8 * 60 + 1e-9
     assert vehicles["busy_minutes"].sum() > 0
+
+
+def test_patient_batches_keep_one_schema_when_a_column_starts_all_null(tmp_path):
+    """A first batch without any unserved patient (reason all null) must not fix the
+    column's type to null: a later batch, or another task, with reasons still fits."""
+    from acutesim.experiment.journeys import PATIENTS_SCHEMA, merge_patients
+    from acutesim.experiment.runner import PatientWriter
+
+    def row(pid: int, reason):
+        values = dict.fromkeys(PATIENT_COLUMNS, None)
+        values.update(patient_id=pid, admitted=False, n_site_transfers=0, reason=reason)
+        return tuple(values[c] for c in PATIENT_COLUMNS)
+
+    for k, reasons in enumerate(([None, None], ["max_wait", None])):
+        d = tmp_path / f"t{k}"
+        d.mkdir()
+        writer = PatientWriter(d / "patients.parquet", "s", k)
+        writer(row(1, reasons[0]))
+        writer.flush()
+        writer(row(2, reasons[1]))
+        writer.close()
+    n = merge_patients([tmp_path / "t0", tmp_path / "t1"], tmp_path)
+    merged = pd.read_parquet(tmp_path / "patients.parquet")
+    assert n == len(merged) == 4
+    assert merged["reason"].isna().tolist() == [True, True, False, True]
+    assert merged["reason"].iloc[2] == "max_wait"
+    assert pd.io.parquet.read_parquet(tmp_path / "t0" / "patients.parquet").shape[1] == len(
+        PATIENTS_SCHEMA
+    )
