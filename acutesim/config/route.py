@@ -34,6 +34,12 @@ NATIONAL_ACCESS_ONLY_CLASSES: tuple[str, ...] = (
     "service",
     "unpaved",
 )
+# Calibrated non-driving minutes for routed packs (docs/calibration-reachability.md):
+# with these speed profiles, 3 dispatch minutes (RUG/RTL 2017) and 5 on-scene minutes
+# reproduce RIVM 2024's 0.4% beyond 45 minutes on regions/nl; the measured mean on
+# scene is 20 minutes (RIVM 2010), the named alternative.
+ROUTED_DISPATCH_MINUTES = 3.0
+ROUTED_ON_SCENE_MINUTES = 5.0
 _NOT_PROFILE_KEYS = {
     "matrices",
     "network",
@@ -232,6 +238,8 @@ def _mb(path: Path) -> float:
 
 __all__ = [
     "NATIONAL_ACCESS_ONLY_CLASSES",
+    "ROUTED_DISPATCH_MINUTES",
+    "ROUTED_ON_SCENE_MINUTES",
     "RouteReport",
     "route_pack",
     "travel_points",
