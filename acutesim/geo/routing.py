@@ -25,15 +25,38 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from acutesim.errors import GeoError, did_you_mean
 from acutesim.units import km_per_hour_to_metres_per_minute
 
-if TYPE_CHECKING:
-    from acutesim.geo.roads import RoadTable
+
+class RoadTable(Protocol):
+    """What routing needs of :class:`acutesim.geo.roads.RoadTable`.
+
+    Not imported here: the reader module uses geopandas, which the simulation must not
+    reach.
+    """
+
+    node_xy: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    road_class: np.ndarray
+    oneway: np.ndarray
+    length_m: np.ndarray
+    maxspeed_kmh: np.ndarray
+    source: str
+
+    @property
+    def n_nodes(self) -> int: ...
+
+    @property
+    def class_codes(self) -> tuple[np.ndarray, tuple[str, ...]]: ...
+
+    def class_mask(self, classes: Sequence[str]) -> np.ndarray: ...
+
 
 CACHE_VERSION = "1"
 PROFILE_NAMES: tuple[str, ...] = ("ambulance", "ambulance_no_siren", "car")
