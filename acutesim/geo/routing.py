@@ -40,15 +40,22 @@ class RoadTable(Protocol):
     reach.
     """
 
-    node_xy: np.ndarray
-    u: np.ndarray
-    v: np.ndarray
-    road_class: np.ndarray
-    oneway: np.ndarray
-    length_m: np.ndarray
-    maxspeed_kmh: np.ndarray
-    source: str
-
+    @property
+    def node_xy(self) -> np.ndarray: ...
+    @property
+    def u(self) -> np.ndarray: ...
+    @property
+    def v(self) -> np.ndarray: ...
+    @property
+    def road_class(self) -> np.ndarray: ...
+    @property
+    def oneway(self) -> np.ndarray: ...
+    @property
+    def length_m(self) -> np.ndarray: ...
+    @property
+    def maxspeed_kmh(self) -> np.ndarray: ...
+    @property
+    def source(self) -> str: ...
     @property
     def n_nodes(self) -> int: ...
 
