@@ -52,6 +52,7 @@ from acutesim.config.route import (  # noqa: E402
 DISPATCH_MINUTES = ROUTED_DISPATCH_MINUTES  # RUG/RTL 2017: 12 of 15 response minutes drive
 ON_SCENE_MINUTES = ROUTED_ON_SCENE_MINUTES  # implied; the measured mean (RIVM 2010) is 20
 LIMIT_MINUTES = 45.0  # beyond the norm itself no pair can count for the norm
+MAX_SNAP_M = 10_000.0  # every PC4 point gets access (the largest snap is 6.4 km)
 SITE_MATCH_M = 8_000.0  # a pack site moves to the nearest RIVM location within this
 ISLANDS = {  # PC4 ranges of the Wadden islands -> zone (matches the [[ferries]])
     "texel": (1791, 1797),
@@ -198,6 +199,8 @@ model = "routed"
 matrices = "travel_matrices.parquet"
 network = "../../../shared/data/nl/roads"  # only needed to rebuild the cache
 limit_minutes = {LIMIT_MINUTES:g}
+# PC4 1779 (Den Oever) has its representative point in the Wadden Sea, 6.4 km from a road
+max_snap_m = {MAX_SNAP_M:g}
 access_only_classes = [{", ".join(f'"{c}"' for c in NATIONAL_ACCESS_ONLY_CLASSES)}]
 # The norm's fixed minutes, calibrated against RIVM 2024 (docs/calibration-reachability.md);
 # the measured mean on scene, 20 minutes (RIVM 2010), is the named alternative.

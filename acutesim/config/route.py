@@ -190,6 +190,7 @@ def route_pack(
         points_digest=points_digest({k: (p.ids, p.xy) for k, p in present.items()}),
         profiles={k: p.to_dict() for k, p in profiles.items()},
         limit_minutes=limit,
+        max_snap_m=float(travel.get("max_snap_m", DEFAULT_MAX_SNAP_M)),
     )
     stored = read_cache_info(target)
     if stored is not None and stored.get("key") == wanted.key() and not force:

@@ -587,13 +587,14 @@ class CacheInfo:
     limit_minutes: float
     seconds: float = 0.0
     version: str = CACHE_VERSION
+    max_snap_m: float = DEFAULT_MAX_SNAP_M
 
     def key(self) -> str:
         """The digest that decides whether a rebuild is needed."""
         profiles = json.dumps(self.profiles, sort_keys=True)
         return _digest(
             f"{self.version}|{self.network_digest}|{self.points_digest}|{profiles}|"
-            f"{self.limit_minutes}"
+            f"{self.limit_minutes}|{self.max_snap_m}"
         )
 
 
@@ -659,6 +660,7 @@ def build_matrix_cache(
         profiles={k: p.to_dict() for k, p in profiles.items()},
         limit_minutes=float(limit),
         seconds=round(time.perf_counter() - t0, 1),
+        max_snap_m=float(max_snap_m),
     )
     table = pa.Table.from_pandas(frame, preserve_index=False)
     for col in ("profile", "origin_kind", "origin_id", "destination_kind", "destination_id"):
