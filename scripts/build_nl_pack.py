@@ -40,13 +40,19 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from acutesim.config.build import size_posts, slugify, unique_ids  # noqa: E402
-from acutesim.config.route import NATIONAL_ACCESS_ONLY_CLASSES, route_pack  # noqa: E402
+from acutesim.config.route import (  # noqa: E402
+    NATIONAL_ACCESS_ONLY_CLASSES,
+    ROUTED_DISPATCH_MINUTES,
+    ROUTED_ON_SCENE_MINUTES,
+    route_pack,
+)
 
 # Calibrated in docs/calibration-reachability.md (scripts/calibrate_travel.py): the
 # non-driving minutes that reproduce RIVM 2024's share beyond 45 minutes with this pack.
-DISPATCH_MINUTES = 3.0  # RUG/RTL 2017: 12 of the 15 response minutes left for driving
-ON_SCENE_MINUTES = 10.0  # calibrated; the measured mean (RIVM 2010) is 20
+DISPATCH_MINUTES = ROUTED_DISPATCH_MINUTES  # RUG/RTL 2017: 12 of 15 response minutes drive
+ON_SCENE_MINUTES = ROUTED_ON_SCENE_MINUTES  # implied; the measured mean (RIVM 2010) is 20
 LIMIT_MINUTES = 45.0  # beyond the norm itself no pair can count for the norm
+MAX_SNAP_M = 10_000.0  # every PC4 point gets access (the largest snap is 6.4 km)
 SITE_MATCH_M = 8_000.0  # a pack site moves to the nearest RIVM location within this
 ISLANDS = {  # PC4 ranges of the Wadden islands -> zone (matches the [[ferries]])
     "texel": (1791, 1797),
@@ -77,18 +83,17 @@ def build_areas(data: Path, simplify_m: float) -> gpd.GeoDataFrame:
     zone = np.full(len(pc4), "mainland", dtype=object)
     for name, (lo, hi) in ISLANDS.items():
         zone[(code >= lo).to_numpy() & (code <= hi).to_numpy()] = name
-    # Fill a missing province from the nearest PC4 that has one
-    missing = pc4["provincie"].isna().to_numpy()
-    if missing.any():
-        from scipy.spatial import cKDTree
+    # Fill a missing place, municipality or province from the nearest PC4 that has one
+    from scipy.spatial import cKDTree
 
-        rp = pc4.geometry.representative_point()
-        xy = np.column_stack([rp.x, rp.y])
-        _, k = cKDTree(xy[~missing]).query(xy[missing])
-        for col in ("provincie", "gemeente", "plaats"):
-            have = pc4[col].to_numpy()[~missing]
+    rp = pc4.geometry.representative_point()
+    xy = np.column_stack([rp.x, rp.y])
+    for col in ("provincie", "gemeente", "plaats"):
+        missing = pc4[col].isna().to_numpy()
+        if missing.any():
+            _, k = cKDTree(xy[~missing]).query(xy[missing])
             vals = pc4[col].to_numpy().copy()
-            vals[missing] = np.where(pd.isna(vals[missing]), have[k], vals[missing])
+            vals[missing] = pc4[col].to_numpy()[~missing][k]
             pc4[col] = vals
     geom = pc4.geometry.simplify(simplify_m, preserve_topology=True)
     return gpd.GeoDataFrame(
@@ -188,12 +193,15 @@ areas = "areas.gpkg"
 sites = "sites.csv"
 posts = "ambulance_posts.csv"
 rosters = "rosters.toml"
+finance = "finance.toml"
 
 [travel]
 model = "routed"
 matrices = "travel_matrices.parquet"
 network = "../../../shared/data/nl/roads"  # only needed to rebuild the cache
 limit_minutes = {LIMIT_MINUTES:g}
+# PC4 1779 (Den Oever) has its representative point in the Wadden Sea, 6.4 km from a road
+max_snap_m = {MAX_SNAP_M:g}
 access_only_classes = [{", ".join(f'"{c}"' for c in NATIONAL_ACCESS_ONLY_CLASSES)}]
 # The norm's fixed minutes, calibrated against RIVM 2024 (docs/calibration-reachability.md);
 # the measured mean on scene, 20 minutes (RIVM 2010), is the named alternative.

@@ -68,13 +68,20 @@ def _agreement(
     """Population share of (facility, PC4) pairs classified alike, per safety region."""
     weight = np.broadcast_to(pop[None, :], inside.shape)
     alike = inside == within
+    either = inside | within
     rows = []
-    for vr in sorted(set(region)):
-        cols = region == vr
+    for vr in [*sorted(set(region)), "all"]:
+        cols = region == vr if vr != "all" else np.ones(len(region), dtype=bool)
         w = weight[:, cols]
-        rows.append((vr, float((w * alike[:, cols]).sum() / w.sum())))
-    rows.append(("all", float((weight * alike).sum() / weight.sum())))
-    return pd.DataFrame(rows, columns=["vr_code", "alike"])
+        e = w * either[:, cols]
+        rows.append(
+            (
+                vr,
+                float((w * alike[:, cols]).sum() / w.sum()),
+                float((e * alike[:, cols]).sum() / max(e.sum(), 1.0)),
+            )
+        )
+    return pd.DataFrame(rows, columns=["vr_code", "alike", "alike_near"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         within_p.append(p_car[i] <= 15.0)
     osrm = _agreement(np.array(inside_p), np.array(within_p), pop, area_vr)
     table = ors.merge(osrm, on="vr_code", suffixes=("_ors30", "_osrm15"))
+    table = table.rename(
+        columns={"alike_near_ors30": "alike_near_ors30", "alike_near_osrm15": "alike_near_osrm15"}
+    )
     lines += [
         "",
         f"Car speeds against the isochrones: share of the population in (facility, PC4) pairs "
@@ -199,13 +209,27 @@ def main(argv: list[str] | None = None) -> int:
         f"around {len(pairs)} of the pack's sites (car profile) and OSRM 15 minutes around "
         f"{len(inside_p)} posts (no-siren profile, car speeds), per safety region:",
         "",
-        "| safety region | ORS 30 min | OSRM 15 min |",
-        "| --- | --- | --- |",
+        "The second figure of each pair counts only the pairs that the model or the "
+        "isochrone puts inside (the far pairs, outside in both, make the first look good).",
+        "",
+        "| safety region | ORS 30 min: all pairs | inside either | OSRM 15 min: all pairs | "
+        "inside either |",
+        "| --- | --- | --- | --- | --- |",
     ]
     lines += [
-        f"| {r.vr_code} | {r.alike_ors30:.1%} | {r.alike_osrm15:.1%} |" for r in table.itertuples()
+        f"| {r.vr_code} | {r.alike_ors30:.1%} | {r.alike_near_ors30:.1%} | "
+        f"{r.alike_osrm15:.1%} | {r.alike_near_osrm15:.1%} |"
+        for r in table.itertuples()
     ]
     lines += [
+        "",
+        "Reading: the routed ambulance is slightly faster than RIVM's measured speeds in the "
+        "12-minute check (1.60% against 2.25% beyond), yet the 45-minute share needs only "
+        "about 5 non-driving minutes on top of 3 for dispatch to match RIVM 2024, against a "
+        "measured mean of 20 on scene: the model's long drives (remote PC4 points, the "
+        "transport to the nearest SEH) are longer than RIVM's. The 5 minutes absorb that "
+        "difference; they are a calibration constant, not a time on scene. The measured 20 "
+        "minutes remain the named alternative (`--on-scene-minutes 20`).",
         "",
         "Post list: the pack has the 224 posts marked `24 uur` in RIVM's list version 2.0 "
         "(2019); RIVM 2024 counted 221 posts staffed 24/7. The 26 `24 uur DAM/VWS` posts, "

@@ -557,7 +557,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cal = calibrate(load_nl(args.data))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report(cal), encoding="utf-8")
+    text = report(cal)
+    begin, end = "<!-- routed: begin", "<!-- routed: end -->"
+    if args.out.exists():  # keep the routed section that scripts/calibrate_routed.py writes
+        old = args.out.read_text(encoding="utf-8")
+        if begin in old and end in old:
+            routed = old[old.index(begin) : old.index(end) + len(end)]
+            text = text.rstrip("\n") + "\n\n" + routed + "\n"
+    args.out.write_text(text, encoding="utf-8")
     sys.stdout.write(
         f"car speeds [km/h]: {_speeds(cal.car_speeds)}\n"
         f"ambulance speeds [km/h]: {_speeds(cal.amb_speeds)}\n"

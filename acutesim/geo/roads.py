@@ -245,7 +245,7 @@ def _classes(values: Any) -> np.ndarray:
     listed = s.str.startswith("[")
     if listed.any():
         s = s.where(~listed, s.str.extract(r"['\"]([^'\"]+)['\"]", expand=False).fillna(""))
-    return s.str.strip().to_numpy(dtype=object)
+    return np.asarray(s.str.strip().to_numpy(dtype=object))
 
 
 def _directions(values: Any, where: str) -> tuple[np.ndarray, np.ndarray]:

@@ -25,15 +25,45 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from acutesim.errors import GeoError, did_you_mean
 from acutesim.units import km_per_hour_to_metres_per_minute
 
-if TYPE_CHECKING:
-    from acutesim.geo.roads import RoadTable
+
+class RoadTable(Protocol):
+    """What routing needs of :class:`acutesim.geo.roads.RoadTable`.
+
+    Not imported here: the reader module uses geopandas, which the simulation must not
+    reach.
+    """
+
+    @property
+    def node_xy(self) -> np.ndarray: ...
+    @property
+    def u(self) -> np.ndarray: ...
+    @property
+    def v(self) -> np.ndarray: ...
+    @property
+    def road_class(self) -> np.ndarray: ...
+    @property
+    def oneway(self) -> np.ndarray: ...
+    @property
+    def length_m(self) -> np.ndarray: ...
+    @property
+    def maxspeed_kmh(self) -> np.ndarray: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def n_nodes(self) -> int: ...
+
+    @property
+    def class_codes(self) -> tuple[np.ndarray, tuple[str, ...]]: ...
+
+    def class_mask(self, classes: Sequence[str]) -> np.ndarray: ...
+
 
 CACHE_VERSION = "1"
 PROFILE_NAMES: tuple[str, ...] = ("ambulance", "ambulance_no_siren", "car")
@@ -557,13 +587,14 @@ class CacheInfo:
     limit_minutes: float
     seconds: float = 0.0
     version: str = CACHE_VERSION
+    max_snap_m: float = DEFAULT_MAX_SNAP_M
 
     def key(self) -> str:
         """The digest that decides whether a rebuild is needed."""
         profiles = json.dumps(self.profiles, sort_keys=True)
         return _digest(
             f"{self.version}|{self.network_digest}|{self.points_digest}|{profiles}|"
-            f"{self.limit_minutes}"
+            f"{self.limit_minutes}|{self.max_snap_m}"
         )
 
 
@@ -629,6 +660,7 @@ def build_matrix_cache(
         profiles={k: p.to_dict() for k, p in profiles.items()},
         limit_minutes=float(limit),
         seconds=round(time.perf_counter() - t0, 1),
+        max_snap_m=float(max_snap_m),
     )
     table = pa.Table.from_pandas(frame, preserve_index=False)
     for col in ("profile", "origin_kind", "origin_id", "destination_kind", "destination_id"):

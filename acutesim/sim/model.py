@@ -48,6 +48,9 @@ B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
 STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
 
 
+_UNSET = np.empty((0, 0))  # marks a TravelMatrices field left out
+
+
 @dataclass(frozen=True)
 class TravelMatrices:
     """Travel minutes the model needs, indexed by model position, in the direction of travel.
@@ -68,11 +71,11 @@ class TravelMatrices:
     amb_site_post: np.ndarray
     car_area_site: np.ndarray
     car_area_hap: np.ndarray
-    amb_site_area: np.ndarray | None = None
-    amb_area_post: np.ndarray | None = None
-    amb_site_site: np.ndarray | None = None
-    amb2_post_area: np.ndarray | None = None
-    amb2_area_site: np.ndarray | None = None
+    amb_site_area: np.ndarray = field(default_factory=lambda: _UNSET)
+    amb_area_post: np.ndarray = field(default_factory=lambda: _UNSET)
+    amb_site_site: np.ndarray = field(default_factory=lambda: _UNSET)
+    amb2_post_area: np.ndarray = field(default_factory=lambda: _UNSET)
+    amb2_area_site: np.ndarray = field(default_factory=lambda: _UNSET)
 
     def __post_init__(self) -> None:
         defaults = {
@@ -83,7 +86,7 @@ class TravelMatrices:
             "amb2_area_site": lambda: self.amb_area_site,
         }
         for name, value in defaults.items():
-            if getattr(self, name) is None:
+            if getattr(self, name) is _UNSET:
                 object.__setattr__(self, name, np.ascontiguousarray(value()))
 
 

@@ -94,13 +94,16 @@ def test_routed_matrices_keep_islands_behind_ferries_and_directions(nl):
     assert island.sum() >= 20
     # the Wadden islands have no SEH: at least a ferry crossing away
     assert np.all(to_site[island] > 30)
-    # every mainland area reaches an SEH, nearly everyone within 30 minutes
-    assert np.isfinite(to_site[~island]).all()
+    # every area reaches an SEH (max_snap_m = 10 km reaches PC4 1779, Den Oever, whose
+    # representative point lies in the Wadden Sea 6.4 km from a road); nearly all within
+    # 30 minutes
+    assert np.isfinite(to_site).all()
     assert pop[~island][to_site[~island] <= 30].sum() / pop[~island].sum() > 0.97
     # the matrices are direction-correct: to and from an SEH differ on one-way roads
-    from_site = amb.minutes(sites, areas).T
-    both = np.isfinite(to_site[:, None]) & np.isfinite(from_site)
-    assert np.abs(amb.minutes(areas, sites) - from_site)[both].max() > 0.01
+    towards = amb.minutes(areas, sites)
+    away = amb.minutes(sites, areas).T
+    both = np.isfinite(towards) & np.isfinite(away)
+    assert np.abs(towards[both] - away[both]).max() > 0.01
 
 
 def test_reach_runs_out_of_the_box():
