@@ -603,8 +603,8 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
     )
     ferries = tuple(_ferry(f) for f in spec.ferries)
     orgs: dict[str, list[str]] = {}
-    for s in sites_d:
-        orgs.setdefault(s.organisation, []).append(s.site_id)
+    for site in sites_d:
+        orgs.setdefault(site.organisation, []).append(site.site_id)
     organisations = tuple(
         Organisation(
             organisation_id=o,
@@ -652,9 +652,9 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
         rosters=rosters,
         streams=streams,
         seh=SEHParameters(
-            mts_shares_by_route={k: dict(v) for k, v in seh.mts_shares.items()},
+            mts_shares_by_route={k: sc.str_keys(v) for k, v in seh.mts_shares.items()},
             treatment_by_mts={k: v.to_domain() for k, v in seh.treatment.items()},
-            admission_share_by_mts=dict(seh.admission_share),
+            admission_share_by_mts=sc.str_keys(seh.admission_share),
             admission_extra_treatment_minutes=seh.admission_extra_treatment_minutes,
             triage=seh.triage.to_domain(),
             ward_stay=seh.ward_stay.to_domain(),
@@ -668,12 +668,12 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             day_close_hour=seh.day_close_hour,
         ),
         ambulance=AmbulanceParameters(
-            urgency_shares=dict(spec.ambulance.urgency_shares),
+            urgency_shares=sc.str_keys(spec.ambulance.urgency_shares),
             dispatch_delay=spec.ambulance.dispatch_delay.to_domain(),
             on_scene=spec.ambulance.on_scene.to_domain(),
             handover=spec.ambulance.handover.to_domain(),
-            conveyance_share_by_urgency=dict(spec.ambulance.conveyance_share),
-            shift_start_hours=dict(spec.ambulance.shift_start_hours),
+            conveyance_share_by_urgency=sc.str_keys(spec.ambulance.conveyance_share),
+            shift_start_hours=sc.str_keys(spec.ambulance.shift_start_hours),
         ),
         hap=HAPParameters(
             weekday_open_hour=spec.hap.weekday_open_hour,
@@ -852,12 +852,14 @@ def _areas(gdf: gpd.GeoDataFrame, age_weights: Mapping[str, float]) -> tuple[Are
 
 def _ferry(f: sc.FerrySpec) -> Ferry:
     tf = checks.wgs84_to_rd()
-    tx, ty = (
-        (f.terminal_x, f.terminal_y)
-        if f.terminal_x is not None
-        else tf.transform(f.terminal_lon, f.terminal_lat)
-    )
-    px, py = (f.port_x, f.port_y) if f.port_x is not None else tf.transform(f.port_lon, f.port_lat)
+    if f.terminal_x is not None and f.terminal_y is not None:
+        tx, ty = f.terminal_x, f.terminal_y
+    else:
+        tx, ty = tf.transform(f.terminal_lon, f.terminal_lat)
+    if f.port_x is not None and f.port_y is not None:
+        px, py = f.port_x, f.port_y
+    else:
+        px, py = tf.transform(f.port_lon, f.port_lat)
     return Ferry(
         f.zone, f.name or f.zone, float(tx), float(ty), float(px), float(py), f.crossing_minutes
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -331,12 +331,30 @@ class DemandSection(Strict):
 Colour = Literal["red", "orange", "yellow", "green", "blue"]
 
 
+def _factory(make: Callable[[], Any]) -> Callable[[], Any]:
+    """A ``default_factory`` whose plain-``str``-keyed default pydantic checks like input.
+
+    The defaults in :mod:`acutesim.config.defaults` are keyed by plain strings; the fields
+    are keyed by ``Literal`` names, which the validator enforces on every value.
+    """
+    return make
+
+
+def str_keys(mapping: Mapping[Any, float]) -> dict[str, float]:
+    """A copy of ``mapping`` keyed by plain ``str`` (for the domain's ``dict[str, float]``)."""
+    return {str(k): float(v) for k, v in mapping.items()}
+
+
 class SEHSection(Strict):
     """Clinical parameters of SEHs: MTS mix by route, treatment, admission, volmelding."""
 
-    mts_shares: dict[str, dict[Colour, Share]] = Field(default_factory=d.default_mts_shares)
-    treatment: dict[Colour, DurationSpec] = Field(default_factory=d.default_treatment)
-    admission_share: dict[Colour, Share] = Field(default_factory=d.default_admission_share)
+    mts_shares: dict[str, dict[Colour, Share]] = Field(
+        default_factory=_factory(d.default_mts_shares)
+    )
+    treatment: dict[Colour, DurationSpec] = Field(default_factory=_factory(d.default_treatment))
+    admission_share: dict[Colour, Share] = Field(
+        default_factory=_factory(d.default_admission_share)
+    )
     admission_extra_treatment_minutes: float = Field(default=d.ADMISSION_EXTRA_MINUTES, ge=0)
     triage: DurationSpec = Field(default_factory=lambda: dur(family="fixed", mean_minutes=5.0))
     ward_stay: DurationSpec = Field(default_factory=d.default_ward_stay)
@@ -366,17 +384,17 @@ class AmbulanceSection(Strict):
     """Meldkamer and ambulance chain parameters."""
 
     urgency_shares: dict[Literal["A1", "A2", "B"], Share] = Field(
-        default_factory=lambda: dict(d.URGENCY_SHARES)
+        default_factory=_factory(lambda: dict(d.URGENCY_SHARES))
     )
     conveyance_share: dict[Literal["A1", "A2", "B"], Share] = Field(
-        default_factory=lambda: dict(d.CONVEYANCE_SHARE)
+        default_factory=_factory(lambda: dict(d.CONVEYANCE_SHARE))
     )
     dispatch_delay: DurationSpec = Field(default_factory=d.default_dispatch_delay)
     on_scene: DurationSpec = Field(default_factory=d.default_on_scene)
     handover: DurationSpec = Field(default_factory=d.default_handover)
     shift_start_hours: dict[
         Literal["day", "evening", "night"], Annotated[float, Field(ge=0, lt=24)]
-    ] = Field(default_factory=lambda: {"day": 7.0, "evening": 15.0, "night": 23.0})
+    ] = Field(default_factory=_factory(lambda: {"day": 7.0, "evening": 15.0, "night": 23.0}))
 
     @model_validator(mode="after")
     def _check(self) -> AmbulanceSection:
@@ -428,14 +446,14 @@ class PathwaysSection(Strict):
     handoff_nurses_per_seh: float = Field(default=HANDOFF_NURSES_PER_SEH, ge=1)
     no_siren_travel_factor: float = Field(default=NO_SIREN_TRAVEL_FACTOR, ge=1)
     seh_share_of_conveyed: dict[Literal["A1", "A2", "B"], float] = Field(
-        default_factory=lambda: dict(SEH_SHARE_OF_CONVEYED)
+        default_factory=_factory(lambda: dict(SEH_SHARE_OF_CONVEYED))
     )
     b_ride_rule: Literal["own_vehicles", "shared", "quiet_hours"] = "own_vehicles"
     b_reserve_vehicles: int = Field(default=B_RESERVE_VEHICLES, ge=0)
     a1_specialised_share: float = Field(default=A1_SPECIALISED_SHARE, ge=0, le=1)
     specialised_sites: tuple[str, ...] = ()
     mts_shares_by_urgency: dict[Literal["A1", "A2", "B"], dict[Colour, float]] = Field(
-        default_factory=lambda: {k: dict(v) for k, v in MTS_SHARES_BY_URGENCY.items()}
+        default_factory=_factory(lambda: {k: dict(v) for k, v in MTS_SHARES_BY_URGENCY.items()})
     )
     gp_referrals_via_hap_when_open: bool = True
 
@@ -459,12 +477,12 @@ class PathwaysSection(Strict):
             closing_rule=self.closing_rule,
             handoff_nurses_per_seh=self.handoff_nurses_per_seh,
             no_siren_travel_factor=self.no_siren_travel_factor,
-            seh_share_of_conveyed=dict(self.seh_share_of_conveyed),
+            seh_share_of_conveyed=str_keys(self.seh_share_of_conveyed),
             b_ride_rule=self.b_ride_rule,
             b_reserve_vehicles=self.b_reserve_vehicles,
             a1_specialised_share=self.a1_specialised_share,
             specialised_sites=tuple(self.specialised_sites),
-            mts_shares_by_urgency={k: dict(v) for k, v in self.mts_shares_by_urgency.items()},
+            mts_shares_by_urgency={k: str_keys(v) for k, v in self.mts_shares_by_urgency.items()},
             gp_referrals_via_hap_when_open=self.gp_referrals_via_hap_when_open,
         )
 
