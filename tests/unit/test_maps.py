@@ -169,7 +169,7 @@ def test_national_map_cells_outline_labels_and_legend(tmp_path):
     region, areas = load_region_with_areas(NL)
     result = reachability(region, areas=areas, with_sensitivity=True)
     layers = _layers_match_flags(result)
-    assert layers.from_points  # municipalities as points: drawn as Voronoi cells
+    assert not layers.from_points  # CBS PC4 polygons, drawn as they are
     ax = plot_reachability_map(result, region)
     fig = ax.figure
     fig.canvas.draw()
@@ -185,18 +185,11 @@ def test_national_map_cells_outline_labels_and_legend(tmp_path):
     assert "beyond the 45-minute norm" in legend
 
 
-PC4 = PROJECT / ".." / "shared" / "data" / "nl" / "pc4_population_2021.gpkg"
-
-
 @pytest.mark.slow
-@pytest.mark.shared_data
-@pytest.mark.skipif(not PC4.exists(), reason="Dutch open data not found at ../shared/data/nl")
+@pytest.mark.skipif(not (NL / "region.toml").exists(), reason="regions/nl is not present")
 def test_pc4_polygons_draw_thin_with_a_clean_outline():
-    """4,068 PC4 polygons (minutes of the nearest regions/nl point, a stand-in until a PC4
-    pack exists): the outline is the coast and the lakes, not the slivers between areas."""
-    import dataclasses
-
-    import geopandas as gpd
+    """regions/nl's 4,067 PC4 polygons: the outline is the coast and the lakes, not the
+    slivers between postcode areas, and 4,000 borders are drawn thin."""
     import numpy as np
     import shapely
 
@@ -206,24 +199,11 @@ def test_pc4_polygons_draw_thin_with_a_clean_outline():
 
     region, areas = load_region_with_areas(NL)
     result = reachability(region, areas=areas)
-    pc4 = gpd.read_file(PC4)
-    centres = pc4.geometry.representative_point()
-    nearest = (
-        (centres.x.to_numpy()[:, None] - areas.geometry.x.to_numpy()) ** 2
-        + (centres.y.to_numpy()[:, None] - areas.geometry.y.to_numpy()) ** 2
-    ).argmin(axis=1)
-    minutes = result.areas["call_to_door_minutes"].to_numpy()[nearest]
-    frame = gpd.GeoDataFrame(
-        {"area_id": pc4["postcode"].astype(str), "name": "", "population": pc4["inwoners"],
-         "call_to_door_minutes": minutes, "beyond_norm": minutes > 45.0},
-        geometry=pc4.geometry, crs=pc4.crs,
-    )  # fmt: skip
-    pc4_result = dataclasses.replace(result, areas=frame)
-    layers = _layers_match_flags(pc4_result)
+    layers = _layers_match_flags(result)
     outline = layers.outline.iloc[0]
     parts = shapely.get_parts(outline)
     assert len(parts) < 60  # the mainland and the islands, not thousands of slivers
     assert sum(len(p.interiors) for p in parts) < 60
-    ax = plot_reachability_map(pc4_result, region)
+    ax = plot_reachability_map(result, region)
     widths = {float(w) for c in ax.collections[:1] for w in np.atleast_1d(c.get_linewidth())}
     assert max(widths) <= 0.05  # thin outlines: 4,000 borders must not paint the map dark
