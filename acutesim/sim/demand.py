@@ -12,7 +12,7 @@ depends on capacity, routing or funding (common random numbers).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -60,6 +60,11 @@ class IncidentBatch:
     patience_minutes: np.ndarray
     to_seh: np.ndarray
     specialised: np.ndarray
+
+
+def as_lists(batch: IncidentBatch) -> IncidentBatch:
+    """The same batch with every column as a Python list (fast scalar access, no numpy)."""
+    return IncidentBatch(**{f.name: getattr(batch, f.name).tolist() for f in fields(batch)})
 
 
 class StreamGenerator:

@@ -27,7 +27,7 @@ from acutesim.funding.books import FundingSetup
 from acutesim.rng import RandomStreams
 from acutesim.sim.ambulance import Meldkamer
 from acutesim.sim.board import Board
-from acutesim.sim.demand import IncidentBatch, StreamGenerator
+from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.patient import (
     CONVEYED_DIRECT,
@@ -414,7 +414,7 @@ class Model:
         """SimPy process: apply an SEH's staffed slots and closed-shift flag at each boundary."""
         env = self.env
         has_staff = schedule.staff.shape == (len(schedule.slots), len(schedule.roles))
-        for k, t in enumerate(schedule.t_start_minutes):
+        for k, t in enumerate(schedule.t_start_minutes.tolist()):  # floats, not numpy
             if t > env.now:
                 yield env.timeout(t - env.now)
             # status first: a closing SEH hands its waiting patients on and keeps the ones
@@ -470,7 +470,7 @@ class Model:
         """SimPy process: apply a HAP's GPs on duty at each roster boundary."""
         env = self.env
         for t, slots, closed in zip(
-            schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True
+            schedule.t_start_minutes.tolist(), schedule.slots, schedule.is_closed, strict=True
         ):
             if t > env.now:
                 yield env.timeout(t - env.now)
@@ -511,7 +511,8 @@ class Model:
             "self": self._self_referral,
         }.get(route, self._referral)
         seq = k * STREAM_ID_STRIDE
-        for batch in batches:
+        for array_batch in batches:
+            batch = as_lists(array_batch)  # Python scalars in the event loop, not numpy
             for i in range(len(batch.t_minutes)):
                 t = batch.t_minutes[i]
                 if t > env.now:
