@@ -85,6 +85,14 @@ class Meldkamer:
         self.pending_off = np.zeros(post_to_area.shape[0], dtype=np.int64)
         self.on_since = np.full(n, np.nan)  # start of the current time on duty
         self.return_since = np.full(n, np.nan)  # start of the current drive back
+        # Dispatch index (kept in step with state/loc_kind by _sync): the available
+        # vehicles at (or counted at) their post, per post, and those away (returning from
+        # an SEH, counted at that site); per area, posts by travel time (lazily).
+        self._post_of: list[int] = self.vehicle_post.tolist()
+        self._at_post: list[set[int]] = [set() for _ in range(post_to_area.shape[0])]
+        self._away: set[int] = set()
+        self._area_posts: dict[int, list[tuple[int, float]]] = {}
+        self._area_sites: dict[int, list[float]] = {}
 
     # -- vehicle log ------------------------------------------------------------------------
     def _on_duty(self, v: int) -> None:
@@ -114,22 +122,77 @@ class Meldkamer:
             self.post_to_area[self.vehicle_post[v], area],
         )
 
+    def _sync(self, v: int) -> None:
+        """Put vehicle ``v`` in the dispatch index its state and location say."""
+        at_post = self._at_post[self._post_of[v]]
+        at_post.discard(v)
+        self._away.discard(v)
+        if self.state[v] == IDLE or self.state[v] == RETURNING:
+            if self.loc_kind[v] == AT_SITE:
+                self._away.add(v)
+            else:
+                at_post.add(v)
+
+    def _posts_by_time(self, area: int) -> list[tuple[int, float]]:
+        """Posts that reach ``area``, by travel time (ties: post order), with the minutes."""
+        posts = self._area_posts.get(area)
+        if posts is None:
+            column = self.post_to_area[:, area]
+            order = np.argsort(column, kind="stable")
+            pairs = zip(order.tolist(), column[order].tolist(), strict=True)
+            posts = [(k, t) for k, t in pairs if t < math.inf]
+            self._area_posts[area] = posts
+        return posts
+
+    def nearest(self, area: int) -> tuple[int, float]:
+        """The available vehicle nearest to ``area`` and its minutes; ``(-1, inf)`` if none.
+
+        Ties go to the lowest vehicle index (post order), as a scan of all vehicles by
+        (minutes, index) would (:meth:`nearest_by_scan`).
+        """
+        best_t, best_v = math.inf, -1
+        for post, minutes in self._posts_by_time(area):
+            if minutes > best_t:
+                break
+            vehicles = self._at_post[post]
+            if vehicles:
+                v = min(vehicles)
+                if minutes < best_t or v < best_v:
+                    best_t, best_v = minutes, v
+        if self._away:
+            sites = self._area_sites.get(area)
+            if sites is None:
+                sites = self._area_sites[area] = self.site_to_area[:, area].tolist()
+            for v in self._away:
+                minutes = sites[int(self.loc_site[v])]
+                if minutes < best_t or (minutes == best_t and v < best_v):
+                    best_t, best_v = minutes, v
+        return (best_v, best_t) if best_t < math.inf else (-1, math.inf)
+
+    def nearest_by_scan(self, area: int) -> tuple[int, float]:
+        """Reference for :meth:`nearest`: scan every vehicle with numpy."""
+        available = np.flatnonzero((self.state == IDLE) | (self.state == RETURNING))
+        if len(available):
+            times = self._travel_from(available, area)
+            k = int(np.argmin(times))  # ties: the lowest vehicle index (post order)
+            if math.isfinite(times[k]):
+                return int(available[k]), float(times[k])
+        return -1, math.inf
+
     def request(self, p: Patient) -> simpy.Event:
         """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
         ev = self.env.event()
-        available = np.flatnonzero((self.state == IDLE) | (self.state == RETURNING))
-        if len(available):
-            times = self._travel_from(available, p.area)
-            k = int(np.argmin(times))  # ties: the lowest vehicle index (post order)
-            if math.isfinite(times[k]):
-                self._assign(int(available[k]), float(times[k]), ev)
-                return ev
+        v, minutes = self.nearest(p.area)
+        if v >= 0:
+            self._assign(v, minutes, ev)
+            return ev
         heapq.heappush(self.queue, (p.urgency, p.seq, p, ev))
         return ev
 
     def _assign(self, v: int, minutes: float, ev: simpy.Event) -> None:
         self._end_return(v)
         self.state[v] = BUSY
+        self._sync(v)
         self.tokens[v] = None  # cancels a pending return to post
         ev.succeed((v, minutes))
 
@@ -139,7 +202,12 @@ class Meldkamer:
         taken = False
         while self.queue:
             item = heapq.heappop(self.queue)
-            minutes = float(self._travel_from(np.asarray([v]), item[2].area)[0])
+            area = item[2].area
+            minutes = float(
+                self.site_to_area[self.loc_site[v], area]
+                if self.loc_kind[v] == AT_SITE
+                else self.post_to_area[self._post_of[v], area]
+            )
             if not math.isfinite(minutes):
                 skipped.append(item)  # unreachable from here: leave for another vehicle
                 continue
@@ -169,9 +237,11 @@ class Meldkamer:
             self.pending_off[post] -= 1
             self.state[v] = OFF
             self.loc_kind[v] = AT_POST
+            self._sync(v)
             self._off_duty(v)
             return
         self.state[v] = RETURNING
+        self._sync(v)
         self.return_since[v] = self.env.now
         if self._serve_queue(v):
             return
@@ -190,9 +260,11 @@ class Meldkamer:
         if self.pending_off[post] > 0:  # the shift dropped while it was on its way back
             self.pending_off[post] -= 1
             self.state[v] = OFF
+            self._sync(v)
             self._off_duty(v)
             return
         self.state[v] = IDLE
+        self._sync(v)
 
     # -- shifts ---------------------------------------------------------------------------
     def set_post_vehicles(self, post: int, target: int) -> None:
@@ -207,12 +279,14 @@ class Meldkamer:
             for v in mine[self.state[mine] == OFF][: target - n_on]:
                 self.state[v] = IDLE
                 self.loc_kind[v] = AT_POST
+                self._sync(int(v))
                 self._on_duty(int(v))
                 self._serve_queue(int(v))
         elif target < n_on:
             drop = n_on - target
             for v in on_duty[self.state[on_duty] == IDLE][:drop]:
                 self.state[v] = OFF
+                self._sync(int(v))
                 self._off_duty(int(v))
                 drop -= 1
             self.pending_off[post] += drop

@@ -40,6 +40,7 @@ from acutesim.sim.patient import (
 )
 from acutesim.sim.recorder import Recorder, VehicleLog
 from acutesim.sim.seh import ACCEPTING, GAVE_UP, SEH, TRANSFER, SEHStatus
+from acutesim.sim.tuning import tuned_gc
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -839,7 +840,8 @@ class Model:
             else:
                 batches = gen.weeks()
             self.env.process(self._demand_process(k, gen, batches))
-        self.env.run(until=self.horizon)
+        with tuned_gc():  # the model is built: freeze it, collect less often
+            self.env.run(until=self.horizon)
         for seh in self.sehs:
             seh.finish()
         self.meldkamer.finish()
