@@ -511,6 +511,7 @@ class Model:
             "hap": self._hap_contact,
             "self": self._self_referral,
         }.get(route, self._referral)
+        start = self._start_hap_contact if route == "hap" else None
         seq = k * STREAM_ID_STRIDE
         for array_batch in batches:
             batch = as_lists(array_batch)  # Python scalars in the event loop, not numpy
@@ -521,7 +522,10 @@ class Model:
                 p = _patient(batch, i, seq, name, route)
                 seq += 1
                 rec.created()
-                env.process(journey(p))
+                if start is not None:
+                    start(p)
+                else:
+                    env.process(journey(p))
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
@@ -786,6 +790,34 @@ class Model:
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
         else:
             yield from self._walk_in(p, s, drive)
+
+    def _start_hap_contact(self, p: Patient) -> None:
+        """Start a HAP contact; one not referred on runs as callbacks, not as a process.
+
+        A contact that ends at the HAP (telephone triage, maybe a consult) waits on no
+        shared resource but the GP pool, so it needs no ``Process`` of its own: the same
+        steps as :meth:`_hap_contact` run in the callbacks of its triage timeout and of
+        its consult, with fewer SimPy events per journey.
+        """
+        if p.hap_referral or not self.haps:
+            self.env.process(self._hap_contact(p))
+            return
+        self.env.timeout(p.hap_triage_minutes).callbacks.append(
+            lambda _e, p=p: self._hap_triaged(p)
+        )
+
+    def _hap_triaged(self, p: Patient) -> None:
+        hap = self.haps[self.hap_order[p.area]]
+        p.t_triage = self.env.now
+        if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
+            hap.consult(p).callbacks.append(lambda _e, p=p, hap=hap: self._hap_done(p, hap))
+        else:
+            self._hap_done(p, hap)
+
+    def _hap_done(self, p: Patient, hap: HAPPost) -> None:
+        self.recorder.hap_contact(hap.index, p, p.hap_referral)
+        p.state = HAP_DONE
+        self.recorder.terminal(p)
 
     def _hap_contact(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: a HAP contact: telephone triage, maybe a consult, maybe referral."""
