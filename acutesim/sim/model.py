@@ -29,6 +29,7 @@ from acutesim.sim.ambulance import Meldkamer
 from acutesim.sim.board import Board
 from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
 from acutesim.sim.hap import HAPPost
+from acutesim.sim.journey import start_journey
 from acutesim.sim.patient import (
     CONVEYED_DIRECT,
     HAP_DONE,
@@ -525,7 +526,7 @@ class Model:
                 if start is not None:
                     start(p)
                 else:
-                    env.process(journey(p))
+                    start_journey(journey(p))  # no start and end events of a Process
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
@@ -800,7 +801,7 @@ class Model:
         its consult, with fewer SimPy events per journey.
         """
         if p.hap_referral or not self.haps:
-            self.env.process(self._hap_contact(p))
+            start_journey(self._hap_contact(p))
             return
         self.env.timeout(p.hap_triage_minutes).callbacks.append(
             lambda _e, p=p: self._hap_triaged(p)

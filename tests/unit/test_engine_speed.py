@@ -95,3 +95,58 @@ def test_tuned_gc_restores_threshold_and_unfreezes():
     with pytest.raises(RuntimeError), tuned_gc(999):
         raise RuntimeError("boom")
     assert gc.get_threshold() == before
+
+
+def _trace(env: simpy.Environment, log: list):
+    value = yield env.timeout(2.0, value="a")
+    log.append((env.now, value))
+    done = env.event()
+    done.succeed("b")
+    log.append((env.now, (yield done)))
+    failing = env.event()
+    failing.fail(ValueError("closed"))
+    try:
+        yield failing
+    except ValueError as exc:
+        log.append((env.now, str(exc)))
+    yield env.timeout(1.0)
+    log.append((env.now, "end"))
+
+
+def test_start_journey_runs_like_a_process_with_two_events_fewer():
+    from acutesim.sim.journey import start_journey
+
+    runs = {}
+    for how in ("process", "journey"):
+        env, log = simpy.Environment(), []
+        if how == "process":
+            env.process(_trace(env, log))
+        else:
+            start_journey(_trace(env, log))
+        env.run()
+        runs[how] = (log, next(env._eid))
+    assert (
+        runs["journey"][0]
+        == runs["process"][0]
+        == [
+            (2.0, "a"),
+            (2.0, "b"),
+            (2.0, "closed"),
+            (3.0, "end"),
+        ]
+    )
+    assert runs["journey"][1] == runs["process"][1] - 2
+
+
+def test_start_journey_raises_an_unhandled_failure():
+    from acutesim.sim.journey import start_journey
+
+    env = simpy.Environment()
+
+    def broken():
+        yield env.timeout(1.0)
+        raise KeyError("x")
+
+    start_journey(broken())
+    with pytest.raises(KeyError):
+        env.run()
