@@ -62,9 +62,19 @@ class IncidentBatch:
     specialised: np.ndarray
 
 
-def as_lists(batch: IncidentBatch) -> IncidentBatch:
-    """The same batch with every column as a Python list (fast scalar access, no numpy)."""
-    return IncidentBatch(**{f.name: getattr(batch, f.name).tolist() for f in fields(batch)})
+LIST_CHUNK = 1024  # incidents per chunk turned into Python lists at a time
+
+
+def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
+    """The batch in chunks whose columns are Python lists (fast scalar access, no numpy).
+
+    Chunked so that a national week of incidents is never held as Python objects whole.
+    """
+    n = len(batch.t_minutes)
+    for lo in range(0, n, LIST_CHUNK):
+        yield IncidentBatch(
+            **{f.name: getattr(batch, f.name)[lo : lo + LIST_CHUNK].tolist() for f in fields(batch)}
+        )
 
 
 class StreamGenerator:

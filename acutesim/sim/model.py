@@ -514,8 +514,8 @@ class Model:
         }.get(route, self._referral)
         start = self._start_hap_contact if route == "hap" else None
         seq = k * STREAM_ID_STRIDE
-        for array_batch in batches:
-            batch = as_lists(array_batch)  # Python scalars in the event loop, not numpy
+        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
+        for batch in (chunk for b in batches for chunk in as_lists(b)):
             for i in range(len(batch.t_minutes)):
                 t = batch.t_minutes[i]
                 if t > env.now:
