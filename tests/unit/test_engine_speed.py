@@ -150,3 +150,30 @@ def test_start_journey_raises_an_unhandled_failure():
     start_journey(broken())
     with pytest.raises(KeyError):
         env.run()
+
+
+FLAGS = ("admitted", "conveyed", "hap_consult", "hap_referral", "hap_take", "to_seh", "specialised")
+
+
+def test_as_lists_chunks_hold_the_same_values_as_python_scalars():
+    from dataclasses import fields
+
+    from acutesim.sim.demand import LIST_CHUNK, IncidentBatch, as_lists
+
+    n = 2 * LIST_CHUNK + 5
+    rng = np.random.default_rng(3)
+    cols = {}
+    for f in fields(IncidentBatch):
+        if f.name in ("area", "mts", "urgency"):
+            cols[f.name] = rng.integers(0, 4, n)
+        elif f.name in FLAGS:
+            cols[f.name] = rng.random(n) < 0.5
+        else:
+            cols[f.name] = np.sort(rng.random(n) * 100)
+    batch = IncidentBatch(**cols)
+    chunks = list(as_lists(batch))
+    assert [len(c.t_minutes) for c in chunks] == [LIST_CHUNK, LIST_CHUNK, 5]
+    for f in fields(IncidentBatch):
+        joined = [x for c in chunks for x in getattr(c, f.name)]
+        assert joined == getattr(batch, f.name).tolist()
+        assert all(type(x) in (int, float, bool) for x in joined)
