@@ -179,6 +179,18 @@ class Meldkamer:
                 return int(available[k]), float(times[k])
         return -1, math.inf
 
+    def assign_now(self, p: Patient) -> tuple[int, float] | None:
+        """Take the nearest available vehicle at once, or None (then :meth:`request`).
+
+        The same choice as :meth:`request` without an event: the journey goes on in the
+        same step instead of waiting for a triggered event to be processed.
+        """
+        v, minutes = self.nearest(p.area)
+        if v < 0:
+            return None
+        self._take(v)
+        return v, minutes
+
     def request(self, p: Patient) -> simpy.Event:
         """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
         ev = self.env.event()
@@ -190,11 +202,14 @@ class Meldkamer:
         return ev
 
     def _assign(self, v: int, minutes: float, ev: simpy.Event) -> None:
+        self._take(v)
+        ev.succeed((v, minutes))
+
+    def _take(self, v: int) -> None:
         self._end_return(v)
         self.state[v] = BUSY
         self._sync(v)
         self.tokens[v] = None  # cancels a pending return to post
-        ev.succeed((v, minutes))
 
     def _serve_queue(self, v: int) -> bool:
         """Give vehicle ``v`` to the most urgent waiting call; True when it was taken."""

@@ -601,7 +601,7 @@ class Model:
         if p.urgency == B_URGENCY and pw.b_ride_rule == "own_vehicles":
             yield from self._planned_ride(p, slow)
             return
-        v, drive = yield mk.request(p)
+        v, drive = mk.assign_now(p) or (yield mk.request(p))
         drive *= slow
         p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
         yield env.timeout(p.dispatch_minutes + drive)
