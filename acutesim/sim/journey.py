@@ -7,7 +7,10 @@ drives the generator exactly as ``Process._resume`` does (the value of each yiel
 event is sent in, a failed event is thrown in) but takes the first step immediately
 and schedules nothing at the end, two SimPy events fewer per journey. An exception
 the generator does not handle propagates out of ``env.step`` at once, as it would when
-SimPy processed the failed process.
+SimPy processed the failed process. A journey is not a ``Process``: it cannot be
+interrupted, nothing can wait for its end, and ``env.active_process`` is None inside it
+(so no preemptive SimPy resources); a journey that needs any of these uses
+``env.process``.
 """
 
 from __future__ import annotations
