@@ -1,39 +1,57 @@
-"""Simulation speed: patient journeys per second against a SimPy M/M/c reference.
+"""Simulation speed: journeys per second against a SimPy M/M/c reference, in one run.
 
-Runs one one-year replication of regions/demo and, in the same process, a plain SimPy
-M/M/c queue (1,000,000 customers, c = 5, utilisation 0.85), and prints journeys/s,
-reference customers/s and their ratio (goal: at least 0.25).
+Runs, each in a fresh worker process (so peak memory is per worker):
 
-    python benchmarks/bench_sim.py [--days 365] [--customers 1000000]
+- a plain SimPy M/M/c queue (c = 5, utilisation 0.85) as the reference [customers/s];
+- one replication of ``regions/demo`` and one of ``regions/nl`` (the national pack),
+  baseline scenario, no warm-up.
+
+and prints journeys/s and their ratio to the reference, SimPy events per journey,
+seconds per national replication-year (extrapolated linearly from ``--nl-days``; a year
+is 365 days), and the peak resident memory of each worker. Speeds are CPU seconds of
+the worker (``time.process_time``), so a machine loaded by other jobs distorts them less
+than wall time; wall seconds are printed beside them. Goals (issue 17): national
+journeys/s at least 0.6 x the reference, a national replication-year at most 100 s,
+peak memory per worker at most 400 MB.
+
+    python benchmarks/bench_sim.py [--demo-days 28] [--nl-days 14] [--customers 300000]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
 import resource
 import sys
 import time
 from pathlib import Path
-
-import numpy as np
-import simpy
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+DAYS_PER_YEAR = 365.0
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 
 def mmc_reference(
     n_customers: int, servers: int = 5, utilisation: float = 0.85, seed: int = 1
-) -> float:
-    """Run a SimPy M/M/c queue; return customers per second of wall time."""
+) -> dict[str, Any]:
+    """Run a SimPy M/M/c queue; customers per CPU second (and per wall second)."""
+    import numpy as np
+    import simpy
+
     rng = np.random.default_rng(seed)
     mean_service = 20.0
     rate = utilisation * servers / mean_service
-    inter = rng.exponential(1 / rate, n_customers)
-    service = rng.exponential(mean_service, n_customers)
+    inter = rng.exponential(1 / rate, n_customers).tolist()
+    service = rng.exponential(mean_service, n_customers).tolist()
     env = simpy.Environment()
     pool = simpy.Resource(env, capacity=servers)
-    waits = np.empty(n_customers)
+    waits = [0.0] * n_customers
 
     def customer(i: int):
         t0 = env.now
@@ -48,46 +66,87 @@ def mmc_reference(
             env.process(customer(i))
 
     env.process(source())
-    t = time.perf_counter()
+    c, w = time.process_time(), time.perf_counter()
     env.run()
-    return n_customers / (time.perf_counter() - t)
+    cpu, wall = time.process_time() - c, time.perf_counter() - w
+    return {
+        "per_s": n_customers / cpu,
+        "cpu": cpu,
+        "wall": wall,
+        "events": next(env._eid) / n_customers,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def simulate(region_dir: str, days: float) -> dict[str, Any]:
+    """One baseline replication of a region pack; speed, events and memory."""
+    from acutesim.config.load import load_region
+    from acutesim.domain.scenario import Scenario
+    from acutesim.rng import RandomStreams
+    from acutesim.sim.model import Model, travel_matrices
+    from acutesim.units import days as to_minutes
+
+    region = load_region(ROOT / "regions" / region_dir)
+    travel = travel_matrices(region)
+    c, w = time.process_time(), time.perf_counter()
+    model = Model(
+        region,
+        Scenario("baseline"),
+        RandomStreams(1, 0),
+        horizon_minutes=to_minutes(days),
+        warmup_minutes=0.0,
+        travel=travel,
+    )
+    build_cpu = time.process_time() - c
+    c2 = time.process_time()
+    model.run()
+    run_cpu = time.process_time() - c2
+    wall = time.perf_counter() - w
+    n = model.recorder.n_created
+    return {
+        "journeys": n,
+        "per_s": n / run_cpu,
+        "cpu": run_cpu,
+        "build_cpu": build_cpu,
+        "wall": wall,
+        "events": next(model.env._eid) / max(n, 1),
+        "peak_mb": _peak_mb(),
+        "year_s": run_cpu * DAYS_PER_YEAR / days,
+    }
+
+
+def _in_worker(fn: Any, *args: Any) -> dict[str, Any]:
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(fn, args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=float, default=365.0)
-    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--demo-days", type=float, default=28.0)
+    parser.add_argument("--nl-days", type=float, default=14.0)
+    parser.add_argument("--customers", type=int, default=300_000)
     args = parser.parse_args()
 
-    from acutesim.config.load import load_region
-    from acutesim.domain.scenario import Scenario
-    from acutesim.sim.model import run_replication, travel_matrices
-
-    region = load_region(ROOT / "regions" / "demo")
-    travel = travel_matrices(region)
-    t = time.perf_counter()
-    result = run_replication(
-        region,
-        Scenario("baseline"),
-        horizon_days=args.days,
-        warmup_days=0.0,
-        root_seed=1,
-        replication=0,
-        travel=travel,
-    )
-    wall = time.perf_counter() - t
-    journeys_per_s = result.n_created / wall
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    ref = mmc_reference(args.customers)
-    print(
-        f"acutesim regions/demo, {args.days:g} days: {result.n_created:,} journeys in {wall:.2f} s "
-        f"= {journeys_per_s:,.0f} journeys/s (peak RSS {peak_mb:.0f} MB)"
-    )
+    ref = _in_worker(mmc_reference, args.customers)
     print(
         f"SimPy M/M/5 reference, {args.customers:,} customers at utilisation 0.85: "
-        f"{ref:,.0f} customers/s"
+        f"{ref['per_s']:,.0f} customers/s ({ref['cpu']:.2f} s CPU, {ref['wall']:.2f} s wall, "
+        f"{ref['events']:.2f} events/customer, peak {ref['peak_mb']:.0f} MB)"
     )
-    print(f"ratio journeys/s : reference customers/s = {journeys_per_s / ref:.3f} (goal >= 0.25)")
+    for region_dir, d in (("demo", args.demo_days), ("nl", args.nl_days)):
+        r = _in_worker(simulate, region_dir, d)
+        print(
+            f"regions/{region_dir}, {d:g} days: {r['journeys']:,} journeys in {r['cpu']:.2f} s CPU "
+            f"({r['wall']:.2f} s wall incl. build {r['build_cpu']:.2f} s CPU) = "
+            f"{r['per_s']:,.0f} journeys/s, ratio to reference {r['per_s'] / ref['per_s']:.3f}, "
+            f"{r['events']:.2f} events/journey, peak {r['peak_mb']:.0f} MB per worker"
+        )
+        if region_dir == "nl":
+            print(
+                f"national replication-year (extrapolated from {d:g} days): "
+                f"{r['year_s']:.0f} s CPU (goal <= 100 s); ratio goal >= 0.6; "
+                f"memory goal <= 400 MB"
+            )
 
 
 if __name__ == "__main__":

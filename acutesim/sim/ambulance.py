@@ -90,6 +90,14 @@ class Meldkamer:
         self.pending_off = np.zeros(post_to_area.shape[0], dtype=np.int64)
         self.on_since = np.full(n, np.nan)  # start of the current time on duty
         self.return_since = np.full(n, np.nan)  # start of the current drive back
+        # Dispatch index (kept in step with state/loc_kind by _sync): the available
+        # vehicles at (or counted at) their post, per post, and those away (returning from
+        # an SEH, counted at that site); per area, posts by travel time (lazily).
+        self._post_of: list[int] = self.vehicle_post.tolist()
+        self._at_post: list[set[int]] = [set() for _ in range(post_to_area.shape[0])]
+        self._away: set[int] = set()
+        self._area_posts: dict[int, list[tuple[int, float]]] = {}
+        self._area_sites: dict[int, list[float]] = {}
 
     # -- vehicle log ------------------------------------------------------------------------
     def _on_duty(self, v: int) -> None:
@@ -119,39 +127,118 @@ class Meldkamer:
             self.post_to_area[self.vehicle_post[v], area],
         )
 
+    def _sync(self, v: int) -> None:
+        """Put vehicle ``v`` in the dispatch index its state and location say."""
+        at_post = self._at_post[self._post_of[v]]
+        at_post.discard(v)
+        self._away.discard(v)
+        if self.state[v] == IDLE or self.state[v] == RETURNING:
+            if self.loc_kind[v] == AT_SITE:
+                self._away.add(v)
+            else:
+                at_post.add(v)
+
+    def _posts_by_time(self, area: int) -> list[tuple[int, float]]:
+        """Posts that reach ``area``, by travel time (ties: post order), with the minutes."""
+        posts = self._area_posts.get(area)
+        if posts is None:
+            column = self.post_to_area[:, area]
+            order = np.argsort(column, kind="stable")
+            pairs = zip(order.tolist(), column[order].tolist(), strict=True)
+            posts = [(k, t) for k, t in pairs if t < math.inf]
+            self._area_posts[area] = posts
+        return posts
+
+    def nearest(self, area: int) -> tuple[int, float]:
+        """The available vehicle nearest to ``area`` and its minutes; ``(-1, inf)`` if none.
+
+        Ties go to the lowest vehicle index (post order), as a scan of all vehicles by
+        (minutes, index) would (:meth:`nearest_by_scan`).
+        """
+        best_t, best_v = math.inf, -1
+        for post, minutes in self._posts_by_time(area):
+            if minutes > best_t:
+                break
+            vehicles = self._at_post[post]
+            if vehicles:
+                v = min(vehicles)
+                if minutes < best_t or v < best_v:
+                    best_t, best_v = minutes, v
+        if self._away:
+            sites = self._area_sites.get(area)
+            if sites is None:
+                sites = self._area_sites[area] = self.site_to_area[:, area].tolist()
+            for v in self._away:
+                minutes = sites[int(self.loc_site[v])]
+                if minutes < best_t or (minutes == best_t and v < best_v):
+                    best_t, best_v = minutes, v
+        return (best_v, best_t) if best_t < math.inf else (-1, math.inf)
+
+    def nearest_by_scan(self, area: int) -> tuple[int, float]:
+        """Reference for :meth:`nearest`: scan every vehicle with numpy."""
+        available = np.flatnonzero((self.state == IDLE) | (self.state == RETURNING))
+        if len(available):
+            times = self._travel_from(available, area)
+            k = int(np.argmin(times))  # ties: the lowest vehicle index (post order)
+            if math.isfinite(times[k]):
+                return int(available[k]), float(times[k])
+        return -1, math.inf
+
+    def assign_now(self, p: Patient) -> tuple[int, float] | None:
+        """Take the nearest available vehicle at once, or None (then :meth:`request`).
+
+        The same choice as :meth:`request` without an event: the journey goes on in the
+        same step instead of waiting for a triggered event to be processed.
+        """
+        v, minutes = self.nearest(p.area)
+        if v < 0 or (p.urgency == B_URGENCY and not self._may_take(p, self._n_available() - 1)):
+            return None
+        self._take(v)
+        return v, minutes
+
     def request(self, p: Patient) -> simpy.Event:
         """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
         ev = self.env.event()
-        available = np.flatnonzero((self.state == IDLE) | (self.state == RETURNING))
-        if len(available) and self._may_take(p, len(available) - 1):
-            times = self._travel_from(available, p.area)
-            k = int(np.argmin(times))  # ties: the lowest vehicle index (post order)
-            if math.isfinite(times[k]):
-                self._assign(int(available[k]), float(times[k]), ev)
-                return ev
+        v, minutes = self.nearest(p.area)
+        if v >= 0 and (p.urgency != B_URGENCY or self._may_take(p, self._n_available() - 1)):
+            self._assign(v, minutes, ev)
+            return ev
         heapq.heappush(self.queue, (p.urgency, p.seq, p, ev))
         return ev
 
     def _assign(self, v: int, minutes: float, ev: simpy.Event) -> None:
+        self._take(v)
+        ev.succeed((v, minutes))
+
+    def _take(self, v: int) -> None:
         self._end_return(v)
         self.state[v] = BUSY
+        self._sync(v)
         self.tokens[v] = None  # cancels a pending return to post
-        ev.succeed((v, minutes))
 
     def _may_take(self, p: Patient, others_available: int) -> bool:
         return p.urgency != B_URGENCY or others_available >= self.b_reserve
+
+    def _n_available(self) -> int:
+        """Vehicles idle at their post or returning (free for a call)."""
+        return int(((self.state == IDLE) | (self.state == RETURNING)).sum())
 
     def _serve_queue(self, v: int) -> bool:
         """Give vehicle ``v`` to the most urgent waiting call; True when it was taken."""
         skipped = []
         taken = False
-        others = int(((self.state == IDLE) | (self.state == RETURNING)).sum()) - 1
+        others = self._n_available() - 1 if self.b_reserve else 0
         while self.queue:
             item = heapq.heappop(self.queue)
             if not self._may_take(item[2], others):
                 skipped.append(item)  # a B ride waits for a quieter moment
                 continue
-            minutes = float(self._travel_from(np.asarray([v]), item[2].area)[0])
+            area = item[2].area
+            minutes = float(
+                self.site_to_area[self.loc_site[v], area]
+                if self.loc_kind[v] == AT_SITE
+                else self.post_to_area[self._post_of[v], area]
+            )
             if not math.isfinite(minutes):
                 skipped.append(item)  # unreachable from here: leave for another vehicle
                 continue
@@ -181,9 +268,11 @@ class Meldkamer:
             self.pending_off[post] -= 1
             self.state[v] = OFF
             self.loc_kind[v] = AT_POST
+            self._sync(v)
             self._off_duty(v)
             return
         self.state[v] = RETURNING
+        self._sync(v)
         self.return_since[v] = self.env.now
         if self._serve_queue(v):
             return
@@ -202,9 +291,11 @@ class Meldkamer:
         if self.pending_off[post] > 0:  # the shift dropped while it was on its way back
             self.pending_off[post] -= 1
             self.state[v] = OFF
+            self._sync(v)
             self._off_duty(v)
             return
         self.state[v] = IDLE
+        self._sync(v)
         if self.b_reserve and self.queue:
             self._serve_queue(v)  # quieter now: a waiting B ride may go
 
@@ -221,12 +312,14 @@ class Meldkamer:
             for v in mine[self.state[mine] == OFF][: target - n_on]:
                 self.state[v] = IDLE
                 self.loc_kind[v] = AT_POST
+                self._sync(int(v))
                 self._on_duty(int(v))
                 self._serve_queue(int(v))
         elif target < n_on:
             drop = n_on - target
             for v in on_duty[self.state[on_duty] == IDLE][:drop]:
                 self.state[v] = OFF
+                self._sync(int(v))
                 self._off_duty(int(v))
                 drop -= 1
             self.pending_off[post] += drop

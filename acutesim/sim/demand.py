@@ -12,7 +12,7 @@ depends on capacity, routing or funding (common random numbers).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -60,6 +60,21 @@ class IncidentBatch:
     patience_minutes: np.ndarray
     to_seh: np.ndarray
     specialised: np.ndarray
+
+
+LIST_CHUNK = 1024  # incidents per chunk turned into Python lists at a time
+
+
+def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
+    """The batch in chunks whose columns are Python lists (fast scalar access, no numpy).
+
+    Chunked so that a national week of incidents is never held as Python objects whole.
+    """
+    n = len(batch.t_minutes)
+    for lo in range(0, n, LIST_CHUNK):
+        yield IncidentBatch(
+            **{f.name: getattr(batch, f.name)[lo : lo + LIST_CHUNK].tolist() for f in fields(batch)}
+        )
 
 
 class StreamGenerator:

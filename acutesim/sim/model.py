@@ -27,8 +27,9 @@ from acutesim.funding.books import FundingSetup
 from acutesim.rng import RandomStreams
 from acutesim.sim.ambulance import Meldkamer
 from acutesim.sim.board import Board
-from acutesim.sim.demand import IncidentBatch, StreamGenerator
+from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
 from acutesim.sim.hap import HAPPost
+from acutesim.sim.journey import start_journey
 from acutesim.sim.patient import (
     CONVEYED_DIRECT,
     HAP_DONE,
@@ -40,6 +41,7 @@ from acutesim.sim.patient import (
 )
 from acutesim.sim.recorder import Recorder, VehicleLog
 from acutesim.sim.seh import ACCEPTING, GAVE_UP, SEH, TRANSFER, SEHStatus
+from acutesim.sim.tuning import tuned_gc
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -422,7 +424,7 @@ class Model:
         """SimPy process: apply an SEH's staffed slots and closed-shift flag at each boundary."""
         env = self.env
         has_staff = schedule.staff.shape == (len(schedule.slots), len(schedule.roles))
-        for k, t in enumerate(schedule.t_start_minutes):
+        for k, t in enumerate(schedule.t_start_minutes.tolist()):  # floats, not numpy
             if t > env.now:
                 yield env.timeout(t - env.now)
             # status first: a closing SEH hands its waiting patients on and keeps the ones
@@ -478,7 +480,7 @@ class Model:
         """SimPy process: apply a HAP's GPs on duty at each roster boundary."""
         env = self.env
         for t, slots, closed in zip(
-            schedule.t_start_minutes, schedule.slots, schedule.is_closed, strict=True
+            schedule.t_start_minutes.tolist(), schedule.slots, schedule.is_closed, strict=True
         ):
             if t > env.now:
                 yield env.timeout(t - env.now)
@@ -518,8 +520,10 @@ class Model:
             "hap": self._hap_contact,
             "self": self._self_referral,
         }.get(route, self._referral)
+        start = self._start_hap_contact if route == "hap" else None
         seq = k * STREAM_ID_STRIDE
-        for batch in batches:
+        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
+        for batch in (chunk for b in batches for chunk in as_lists(b)):
             for i in range(len(batch.t_minutes)):
                 t = batch.t_minutes[i]
                 if t > env.now:
@@ -527,7 +531,10 @@ class Model:
                 p = _patient(batch, i, seq, name, route)
                 seq += 1
                 rec.created()
-                env.process(journey(p))
+                if start is not None:
+                    start(p)
+                else:
+                    start_journey(journey(p))  # no start and end events of a Process
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
@@ -601,7 +608,7 @@ class Model:
         if p.urgency == B_URGENCY and pw.b_ride_rule == "own_vehicles":
             yield from self._planned_ride(p, slow)
             return
-        v, drive = yield mk.request(p)
+        v, drive = mk.assign_now(p) or (yield mk.request(p))
         drive *= slow
         p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
         yield env.timeout(p.dispatch_minutes + drive)
@@ -792,6 +799,34 @@ class Model:
         else:
             yield from self._walk_in(p, s, drive)
 
+    def _start_hap_contact(self, p: Patient) -> None:
+        """Start a HAP contact; one not referred on runs as callbacks, not as a process.
+
+        A contact that ends at the HAP (telephone triage, maybe a consult) waits on no
+        shared resource but the GP pool, so it needs no ``Process`` of its own: the same
+        steps as :meth:`_hap_contact` run in the callbacks of its triage timeout and of
+        its consult, with fewer SimPy events per journey.
+        """
+        if p.hap_referral or not self.haps:
+            start_journey(self._hap_contact(p))
+            return
+        self.env.timeout(p.hap_triage_minutes).callbacks.append(
+            lambda _e, p=p: self._hap_triaged(p)
+        )
+
+    def _hap_triaged(self, p: Patient) -> None:
+        hap = self.haps[self.hap_order[p.area]]
+        p.t_triage = self.env.now
+        if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
+            hap.consult(p).callbacks.append(lambda _e, p=p, hap=hap: self._hap_done(p, hap))
+        else:
+            self._hap_done(p, hap)
+
+    def _hap_done(self, p: Patient, hap: HAPPost) -> None:
+        self.recorder.hap_contact(hap.index, p, p.hap_referral)
+        p.state = HAP_DONE
+        self.recorder.terminal(p)
+
     def _hap_contact(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: a HAP contact: telephone triage, maybe a consult, maybe referral."""
         if not self.haps:
@@ -845,7 +880,8 @@ class Model:
             else:
                 batches = gen.weeks()
             self.env.process(self._demand_process(k, gen, batches))
-        self.env.run(until=self.horizon)
+        with tuned_gc():  # the model is built: freeze it, collect less often
+            self.env.run(until=self.horizon)
         for seh in self.sehs:
             seh.finish()
         self.meldkamer.finish()

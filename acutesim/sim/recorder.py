@@ -8,6 +8,7 @@ table can be streamed to a sink that the experiment layer hands in (no file I/O 
 
 from __future__ import annotations
 
+import bisect
 from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -324,27 +325,39 @@ class VehicleLog:
         self.starts = np.asarray(starts)
         self.names = names
         self.t0, self.t1 = warmup_minutes, horizon_minutes
-        self.minutes = np.zeros((n_vehicles, len(starts), ON_DUTY + 1))
+        # a flat array of doubles the run adds to with Python floats (no numpy per call)
+        self._starts = [float(t) for t in starts]
+        self._shape = (n_vehicles, len(starts), ON_DUTY + 1)
+        self._flat = array("d", bytes(8 * n_vehicles * len(starts) * (ON_DUTY + 1)))
+
+    @property
+    def minutes(self) -> np.ndarray:
+        """Minutes by vehicle, shift window and activity (``ON_DUTY`` last) [min]; a view."""
+        return np.frombuffer(self._flat, dtype=np.float64).reshape(self._shape)
 
     def add(self, v: int, activity: int, t_start: float, t_end: float) -> None:
         """Add ``[t_start, t_end)`` of ``activity`` (or ``ON_DUTY``) for vehicle ``v``."""
         a, b = max(t_start, self.t0), min(t_end, self.t1)
         if not b > a:
             return
-        i = int(np.searchsorted(self.starts, a, side="right")) - 1
+        starts, flat, width = self._starts, self._flat, self._shape[2]
+        i = bisect.bisect_right(starts, a) - 1
+        k = (v * self._shape[1] + i) * width + activity
         while a < b:
-            edge = min(b, float(self.starts[i + 1]))
-            self.minutes[v, i, activity] += edge - a
+            edge = min(b, starts[i + 1])
+            flat[k] += edge - a
             a = edge
             i += 1
+            k += width
 
     def rows(self, vehicle_ids: Sequence[str], vehicle_posts: Sequence[str]) -> list[tuple]:
         """One row per vehicle and shift window with time on duty or busy."""
         out = []
-        busy = self.minutes[:, :, :ON_DUTY].sum(axis=2)
-        on = self.minutes[:, :, ON_DUTY]
+        minutes = self.minutes
+        busy = minutes[:, :, :ON_DUTY].sum(axis=2)
+        on = minutes[:, :, ON_DUTY]
         for v, i in zip(*np.nonzero((on > 0) | (busy > 0)), strict=True):
-            acts = self.minutes[v, i, :ON_DUTY]
+            acts = minutes[v, i, :ON_DUTY]
             out.append(
                 (
                     vehicle_ids[v],

@@ -1,0 +1,69 @@
+"""A patient journey driven like a SimPy process, without a process's own events.
+
+``env.process(gen)`` schedules an ``Initialize`` event to start the generator and, when
+it ends, schedules the ``Process`` itself as an event. Nothing waits on a journey, so
+that end event changes nothing, and the start can run at once: :func:`start_journey`
+drives the generator exactly as ``Process._resume`` does (the value of each yielded
+event is sent in, a failed event is thrown in) but takes the first step immediately
+and schedules nothing at the end, two SimPy events fewer per journey. An exception
+the generator does not handle propagates out of ``env.step`` at once, as it would when
+SimPy processed the failed process. A journey is not a ``Process``: it cannot be
+interrupted, nothing can wait for its end, and ``env.active_process`` is None inside it
+(so no preemptive SimPy resources); a journey that needs any of these uses
+``env.process``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from simpy.events import Event
+
+
+class _Journey:
+    __slots__ = ("_generator",)
+
+    def __init__(self, generator: Generator[Event, Any, Any]) -> None:
+        self._generator = generator
+
+    def _advance(self, send: Any, value: Any) -> None:
+        try:
+            event = send(value)
+        except StopIteration:
+            return
+        self._wait(event)
+
+    def _wait(self, event: Event) -> None:
+        while event.callbacks is None:  # already processed: continue at once, as SimPy does
+            event = self._next(event)
+            if event is None:
+                return
+        event.callbacks.append(self._resume)
+
+    def _next(self, event: Event) -> Event | None:
+        try:
+            if event._ok:
+                return self._generator.send(event._value)
+            event._defused = True
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            return self._generator.throw(exc)
+        except StopIteration:
+            return None
+
+    def _resume(self, event: Event) -> None:
+        nxt = self._next(event)
+        if nxt is not None:
+            self._wait(nxt)
+
+
+def start_journey(generator: Generator[Event, Any, Any]) -> None:
+    """Run ``generator`` up to its first wait now; resume it as its events are processed.
+
+    Parameters
+    ----------
+    generator : generator
+        A journey: yields SimPy events, as the body of a process would.
+    """
+    _Journey(generator)._advance(generator.send, None)

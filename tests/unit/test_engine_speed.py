@@ -1,0 +1,179 @@
+"""Speed changes that must not change results: dispatch index, Python clock, gc settings."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+import pytest
+import simpy
+
+from acutesim.domain.scenario import Scenario
+from acutesim.rng import RandomStreams
+from acutesim.sim.ambulance import AT_SITE, BUSY, IDLE, RETURNING, Meldkamer
+from acutesim.sim.model import Model
+from acutesim.sim.tuning import tuned_gc
+
+
+def _model(region, travel, scenario: Scenario, days: float = 7.0) -> Model:
+    return Model(
+        region,
+        scenario,
+        RandomStreams(20260105, 0),
+        horizon_minutes=days * 1440.0,
+        warmup_minutes=0.0,
+        travel=travel,
+    )
+
+
+@pytest.mark.parametrize("vacancy", [0.0, 0.4])
+def test_dispatch_index_picks_what_a_scan_of_all_vehicles_picks(
+    demo_region, demo_travel, monkeypatch, vacancy
+):
+    model = _model(demo_region, demo_travel, Scenario("s", staff_vacancy_share=vacancy))
+    mk = model.meldkamer
+    checked: list[tuple[int, float]] = []
+    fast = mk.nearest
+
+    def compare(area: int) -> tuple[int, float]:
+        got = fast(area)
+        assert got == mk.nearest_by_scan(area)
+        checked.append(got)
+        return got
+
+    monkeypatch.setattr(mk, "nearest", compare)
+    model.run()
+    assert len(checked) > 100
+    assert any(v >= 0 for v, _ in checked)
+
+
+def test_dispatch_ties_and_away_vehicles():
+    # posts 0 and 1 both 5 minutes from area 0; vehicles 0-1 at post 1, 2-3 at post 0
+    post_to_area = np.array([[5.0, np.inf], [5.0, 9.0]])
+    site_to_area = np.array([[5.0, 2.0]])
+    env = simpy.Environment()
+    mk = Meldkamer(env, np.array([1, 1, 0, 0]), post_to_area, site_to_area, np.ones((1, 2)), None)
+    for v in (1, 3):
+        mk.state[v] = IDLE
+        mk._sync(v)
+    assert mk.nearest(0) == mk.nearest_by_scan(0) == (1, 5.0)
+    assert mk.nearest(1) == mk.nearest_by_scan(1) == (1, 9.0)
+    # vehicle 0 returning from the SEH is counted at the site: 2 minutes to area 1
+    mk.state[0], mk.loc_kind[0] = RETURNING, AT_SITE
+    mk._sync(0)
+    assert mk.nearest(1) == mk.nearest_by_scan(1) == (0, 2.0)
+    assert mk.nearest(0) == mk.nearest_by_scan(0) == (0, 5.0)  # tie: lowest index
+    for v in (0, 1, 3):
+        mk.state[v] = BUSY
+        mk._sync(v)
+    assert mk.nearest(0) == mk.nearest_by_scan(0) == (-1, np.inf)
+
+
+def test_event_times_are_python_floats(demo_region, demo_travel, monkeypatch):
+    model = _model(demo_region, demo_travel, Scenario("baseline"), days=3.0)
+    env = model.env
+    seen: list[type] = []
+    schedule = type(env).schedule
+
+    def check(self, event, priority=1, delay=0):
+        seen.append(type(self.now + delay))
+        return schedule(self, event, priority, delay)
+
+    monkeypatch.setattr(type(env), "schedule", check)
+    model.run()
+    assert len(seen) > 1000
+    assert set(seen) <= {float, int}
+
+
+def test_tuned_gc_restores_threshold_and_unfreezes():
+    before = gc.get_threshold()
+    with tuned_gc(12_345):
+        assert gc.get_threshold()[0] == 12_345
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), tuned_gc(999):
+        raise RuntimeError("boom")
+    assert gc.get_threshold() == before
+
+
+def _trace(env: simpy.Environment, log: list):
+    value = yield env.timeout(2.0, value="a")
+    log.append((env.now, value))
+    done = env.event()
+    done.succeed("b")
+    log.append((env.now, (yield done)))
+    failing = env.event()
+    failing.fail(ValueError("closed"))
+    try:
+        yield failing
+    except ValueError as exc:
+        log.append((env.now, str(exc)))
+    yield env.timeout(1.0)
+    log.append((env.now, "end"))
+
+
+def test_start_journey_runs_like_a_process_with_two_events_fewer():
+    from acutesim.sim.journey import start_journey
+
+    runs = {}
+    for how in ("process", "journey"):
+        env, log = simpy.Environment(), []
+        if how == "process":
+            env.process(_trace(env, log))
+        else:
+            start_journey(_trace(env, log))
+        env.run()
+        runs[how] = (log, next(env._eid))
+    assert (
+        runs["journey"][0]
+        == runs["process"][0]
+        == [
+            (2.0, "a"),
+            (2.0, "b"),
+            (2.0, "closed"),
+            (3.0, "end"),
+        ]
+    )
+    assert runs["journey"][1] == runs["process"][1] - 2
+
+
+def test_start_journey_raises_an_unhandled_failure():
+    from acutesim.sim.journey import start_journey
+
+    env = simpy.Environment()
+
+    def broken():
+        yield env.timeout(1.0)
+        raise KeyError("x")
+
+    start_journey(broken())
+    with pytest.raises(KeyError):
+        env.run()
+
+
+FLAGS = ("admitted", "conveyed", "hap_consult", "hap_referral", "hap_take", "to_seh", "specialised")
+
+
+def test_as_lists_chunks_hold_the_same_values_as_python_scalars():
+    from dataclasses import fields
+
+    from acutesim.sim.demand import LIST_CHUNK, IncidentBatch, as_lists
+
+    n = 2 * LIST_CHUNK + 5
+    rng = np.random.default_rng(3)
+    cols = {}
+    for f in fields(IncidentBatch):
+        if f.name in ("area", "mts", "urgency"):
+            cols[f.name] = rng.integers(0, 4, n)
+        elif f.name in FLAGS:
+            cols[f.name] = rng.random(n) < 0.5
+        else:
+            cols[f.name] = np.sort(rng.random(n) * 100)
+    batch = IncidentBatch(**cols)
+    chunks = list(as_lists(batch))
+    assert [len(c.t_minutes) for c in chunks] == [LIST_CHUNK, LIST_CHUNK, 5]
+    for f in fields(IncidentBatch):
+        joined = [x for c in chunks for x in getattr(c, f.name)]
+        assert joined == getattr(batch, f.name).tolist()
+        assert all(type(x) in (int, float, bool) for x in joined)
