@@ -47,5 +47,6 @@ class ResultsError(AcutesimError):
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    others = [c for c in choices if c != value]  # never suggest the value itself
+    close = difflib.get_close_matches(value, others, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""

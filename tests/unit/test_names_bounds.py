@@ -143,13 +143,15 @@ def test_too_many_ambulances_need_yes(tmp_path):
 
 def test_every_shipped_experiment_is_within_the_limits():
     root = Path(__file__).parents[2] / "experiments"
+    checked = 0
     for path in sorted(root.glob("*.toml")):
         plan.check_file(path, yes=False)
-        try:
-            exp, region = load_experiment(path)
-        except ConfigError as err:  # a pack that needs shared data may be absent here
-            pytest.skip(f"{path.name}: {err.subject} not loadable here")
+        if "[design]" in path.read_text(encoding="utf-8"):
+            continue  # a design for scripts/funding_robustness.py, not an `acutesim run` file
+        exp, region = load_experiment(path)
         plan.check_request(exp, region, yes=False)
+        checked += 1
+    assert checked >= 4
 
 
 # --- TOML nesting ------------------------------------------------------------------------------
