@@ -7,24 +7,34 @@ from the same strings, so the two never disagree.
 
 from __future__ import annotations
 
+import html
+
 from acutesim.report.content import Bullets, FigureSlot, Paragraph, ReportContent, Table
 
 
+def _text(text: str) -> str:
+    """Text as Markdown shows it, with ``<``, ``>`` and ``&`` as entities.
+
+    A site called ``<script>`` is then printed, never run, by a Markdown viewer.
+    """
+    return html.escape(text, quote=False)
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def table_markdown(table: Table) -> list[str]:
     """A Markdown pipe table (with caption and notes) as lines."""
     lines = []
     if table.caption:
-        lines += [f"*{table.caption}*", ""]
+        lines += [f"*{_text(table.caption)}*", ""]
     align = table.align or ["l"] * len(table.header)
     lines.append("| " + " | ".join(_cell(h) for h in table.header) + " |")
     lines.append("| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |")
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
     for note in table.notes:
-        lines += ["", note]
+        lines += ["", _text(note)]
     return lines
 
 
@@ -42,25 +52,25 @@ def render_markdown(content: ReportContent) -> str:
         The Markdown text (figures named with their captions, or the note that
         replaces them).
     """
-    lines = [f"# {content.title}", ""]
+    lines = [f"# {_text(content.title)}", ""]
     if content.subtitle:
-        lines += [content.subtitle, ""]
+        lines += [_text(content.subtitle), ""]
     for section in content.sections:
-        lines += [f"## {section.title}", ""]
+        lines += [f"## {_text(section.title)}", ""]
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                lines += [block.text, ""]
+                lines += [_text(block.text), ""]
             elif isinstance(block, Bullets):
                 if block.lead:
-                    lines += [block.lead, ""]
-                lines += [f"- {item}" for item in block.items]
+                    lines += [_text(block.lead), ""]
+                lines += [f"- {_text(item)}" for item in block.items]
                 lines.append("")
             elif isinstance(block, Table):
                 lines += [*table_markdown(block), ""]
             elif isinstance(block, FigureSlot):
-                lines += [f"**Figure: {block.title}.**"]
+                lines += [f"**Figure: {_text(block.title)}.**"]
                 if block.note:
-                    lines += [f"{block.note}", ""]
+                    lines += [_text(block.note), ""]
                 else:
-                    lines += [f"{block.caption} (in report.html)", ""]
+                    lines += [f"{_text(block.caption)} (in report.html)", ""]
     return "\n".join(lines).rstrip() + "\n"
