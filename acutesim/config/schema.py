@@ -534,6 +534,8 @@ class ScenarioKnobs(Strict):
     volmelding_on_share: float | None = Field(default=None, gt=0, le=2)
     volmelding_off_share: float | None = Field(default=None, gt=0, le=2)
     closed_sites: tuple[str, ...] = ()
+    dispatch_minutes: float | None = Field(default=None, ge=0)
+    on_scene_minutes: float | None = Field(default=None, ge=0)
     record_patients: bool = False
     call_log: str | None = None
     funding: dict[str, Any] = Field(default_factory=dict)

@@ -30,6 +30,8 @@ class Scenario:
     volmelding_on_share: float | None = None
     volmelding_off_share: float | None = None
     closed_sites: tuple[str, ...] = ()
+    dispatch_minutes: float | None = None  # the norm's fixed minutes; None: the pack's
+    on_scene_minutes: float | None = None
     record_patients: bool = False
     call_log: str | None = None  # CSV of ambulance calls to replay (absolute path)
     funding: Mapping[str, Any] = field(default_factory=dict)

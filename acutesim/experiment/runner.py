@@ -326,6 +326,32 @@ def _funding_knobs(experiment: Experiment) -> dict[str, Any]:
     return {s.name: resolved_knobs(s) for s in experiment.scenarios}
 
 
+def norm_settings(experiment: Experiment, region: Region | None) -> dict[str, Any]:
+    """Per scenario: the norm's fixed minutes, travel model and profile, and closed sites.
+
+    The minutes are the scenario's ``dispatch_minutes``/``on_scene_minutes`` where set,
+    else the pack's ``[travel]`` values, else the code defaults (``geo.norm``); the
+    norm's drives are the ambulance profile's matrices.
+    """
+    from acutesim.geo.norm import norm_parameters
+
+    travel = dict(getattr(region, "travel", None) or {})
+    out: dict[str, Any] = {}
+    for s in experiment.scenarios:
+        p = norm_parameters(
+            region, dispatch_minutes=s.dispatch_minutes, on_scene_minutes=s.on_scene_minutes
+        )
+        out[s.name] = {
+            "dispatch_minutes": p.dispatch_minutes,
+            "on_scene_minutes": p.on_scene_minutes,
+            "norm_minutes": p.norm_minutes,
+            "travel_model": str(travel.get("model", "straight_line")),
+            "travel_profile": "ambulance",
+            "closed_sites": list(s.closed_sites),
+        }
+    return out
+
+
 def acutesim_version() -> str:
     """The running acutesim's version (part of every task key)."""
     from acutesim import __version__
@@ -418,6 +444,7 @@ def run_experiment(
             progress=progress,
             say=say,
             pathways=rules,
+            norm=norm_settings(experiment, region),
         )
 
 
@@ -431,6 +458,7 @@ def _run_locked(
     progress: bool,
     say: Callable[[str], None],
     pathways: dict[str, Any] | None = None,
+    norm: dict[str, Any] | None = None,
 ) -> RunResult:
     t0 = time.perf_counter()
     if force:
@@ -465,6 +493,8 @@ def _run_locked(
     manifest = _manifest(experiment, store, old, new_plan, written)
     if pathways is not None:  # the named pathway rules in force (docs/assumptions.md)
         manifest["pathways"] = pathways
+    if norm is not None:  # each scenario's norm minutes, travel model and closed sites
+        manifest["norm"] = norm
     store.write_manifest(manifest)
 
     run = partial(

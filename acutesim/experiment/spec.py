@@ -97,6 +97,10 @@ def _digest(payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+# Scenario knobs added after stores were written: part of a task's key only when set.
+_KEYED_WHEN_SET = frozenset({"dispatch_minutes", "on_scene_minutes"})
+
+
 def scenario_settings(scenario: Scenario) -> dict[str, Any]:
     """A scenario's settings that determine its results (its description left out)."""
     out = {}
@@ -104,6 +108,8 @@ def scenario_settings(scenario: Scenario) -> dict[str, Any]:
         if f.name == "description":
             continue
         value = getattr(scenario, f.name)
+        if f.name in _KEYED_WHEN_SET and value is None:
+            continue  # unset: the pack's value, and the keys of earlier stores stay valid
         out[f.name] = dict(value) if isinstance(value, Mapping) else value
     return json.loads(json.dumps(out, sort_keys=True, default=str))
 

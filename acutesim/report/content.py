@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from acutesim.domain.region import Region
     from acutesim.geo.reachability import ReachabilityResult
 
-from acutesim.geo.norm import NORM_MINUTES, NormParameters
+from acutesim.geo.norm import NORM_MINUTES, NormParameters, norm_parameters
 
 # KPI -> (what it is, unit); units as in docs/formats.md.
 KPI_INFO: dict[str, tuple[str, str]] = {
@@ -620,7 +620,14 @@ def _assumption_words(data: ResultsData) -> str:
         "matrix": "the pack's travel-time matrix",
     }.get(travel, "the region pack's travel model" if travel == "?" else travel)
     swept = isinstance(config.get("grid"), Mapping)
-    p = NormParameters()
+    p = norm_parameters(data.region) if data.region is not None else NormParameters()
+    base = (data.manifest.get("norm") or {}).get(data.manifest.get("baseline"))
+    if isinstance(base, Mapping):  # the baseline scenario's minutes, as the run used them
+        p = NormParameters(
+            dispatch_minutes=float(base.get("dispatch_minutes", p.dispatch_minutes)),
+            on_scene_minutes=float(base.get("on_scene_minutes", p.on_scene_minutes)),
+            norm_minutes=float(base.get("norm_minutes", p.norm_minutes)),
+        )
     return (
         f"Assumed: travel times from {travel_words}; the norm counts {p.dispatch_minutes:g} "
         f"minutes dispatch and {p.on_scene_minutes:g} minutes on scene (RIVM method); how "
@@ -986,6 +993,44 @@ def _explorer_section(data: ResultsData) -> Section:
     )
 
 
+def _norm_block(data: ResultsData) -> Block:
+    """Each scenario's norm: fixed minutes, travel model and profile, closed sites."""
+    norm = data.manifest.get("norm")
+    if not isinstance(norm, Mapping) or not norm:
+        p = norm_parameters(data.region) if data.region is not None else NormParameters()
+        return Paragraph(
+            f"The {p.norm_minutes:g}-minute norm counts {p.dispatch_minutes:g} minutes "
+            f"dispatch and {p.on_scene_minutes:g} minutes on scene (the pack's values; "
+            "the results do not record them per scenario)."
+        )
+    rows = []
+    for name in [*data.scenarios, *(n for n in norm if n not in data.scenarios)]:
+        n = norm.get(name)
+        if not isinstance(n, Mapping):
+            continue
+        closed = n.get("closed_sites") or []
+        rows.append(
+            [
+                str(name),
+                f"{n.get('dispatch_minutes', float('nan')):g}",
+                f"{n.get('on_scene_minutes', float('nan')):g}",
+                f"{n.get('norm_minutes', float('nan')):g}",
+                f"{n.get('travel_model', '?')} ({n.get('travel_profile', '?')})",
+                ", ".join(map(str, closed)) or "none",
+            ]
+        )
+    return Table(
+        header=["scenario", "dispatch min", "on scene min", "norm min", "travel", "closed"],
+        rows=rows,
+        caption=(
+            "The norm behind population_beyond_norm_*: an A1 ambulance's dispatch minutes, "
+            "drive from the nearest 24/7 post, minutes on scene and drive to the nearest open "
+            "24/7 SEH, against the norm; travel model (profile) and closed sites per scenario."
+        ),
+        align=["l", "r", "r", "r", "l", "l"],
+    )
+
+
 def _method_section(data: ResultsData) -> Section:
     m = data.manifest
     config = m.get("config") or {}
@@ -1042,6 +1087,7 @@ def _method_section(data: ResultsData) -> Section:
             align=["l", "l"],
         )
     )
+    blocks.append(_norm_block(data))
     if isinstance(grid, Mapping):
         knobs = grid.get("knobs") or {}
         blocks.append(

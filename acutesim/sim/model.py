@@ -354,7 +354,12 @@ class Model:
             self.travel.amb_post_area[post_24_7],
             self.travel.amb_area_site[:, self.norm_sites],
             self.region.area_population(),
-            norm_parameters(self.region),  # the pack's dispatch and on-scene minutes
+            # the pack's dispatch and on-scene minutes, unless the scenario sets them
+            norm_parameters(
+                self.region,
+                dispatch_minutes=self.scenario.dispatch_minutes,
+                on_scene_minutes=self.scenario.on_scene_minutes,
+            ),
         )
         self._record_norm()
         self._record_norm_rivm()
