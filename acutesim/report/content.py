@@ -390,14 +390,34 @@ def _load_reachability(data: ResultsData) -> None:
         data.reach_note = f"The reachability module is not available ({exc})."
         return
     known = set(data.region.site_by_id)
-    cache: dict[tuple[str, ...], ReachabilityResult] = {}
+    cache: dict[tuple[Any, ...], ReachabilityResult] = {}
     for scenario in data.scenarios:
         closed = tuple(s for s in data.closed_at_end.get(scenario, ()) if s in known)
-        if closed not in cache:
-            cache[closed] = reachability(
-                data.region, closed=closed, norm_minutes=NORM_MINUTES, areas=data.areas
+        params = _scenario_norm(data, scenario)
+        key = (closed, params)
+        if key not in cache:
+            cache[key] = reachability(
+                data.region,
+                closed=closed,
+                norm_minutes=params.norm_minutes,
+                params=params,
+                areas=data.areas,
             )
-        data.reach[scenario] = cache[closed]
+        data.reach[scenario] = cache[key]
+
+
+def _scenario_norm(data: ResultsData, scenario: str | None) -> NormParameters:
+    """The norm a scenario ran with (the manifest's ``norm``), else the pack's."""
+    p = norm_parameters(data.region) if data.region is not None else NormParameters()
+    p = NormParameters(p.dispatch_minutes, p.on_scene_minutes, NORM_MINUTES)
+    rec = (data.manifest.get("norm") or {}).get(scenario)
+    if not isinstance(rec, Mapping):
+        return p
+    return NormParameters(
+        dispatch_minutes=float(rec.get("dispatch_minutes", p.dispatch_minutes)),
+        on_scene_minutes=float(rec.get("on_scene_minutes", p.on_scene_minutes)),
+        norm_minutes=float(rec.get("norm_minutes", p.norm_minutes)),
+    )
 
 
 # -- words -------------------------------------------------------------------------------
@@ -620,14 +640,7 @@ def _assumption_words(data: ResultsData) -> str:
         "matrix": "the pack's travel-time matrix",
     }.get(travel, "the region pack's travel model" if travel == "?" else travel)
     swept = isinstance(config.get("grid"), Mapping)
-    p = norm_parameters(data.region) if data.region is not None else NormParameters()
-    base = (data.manifest.get("norm") or {}).get(data.manifest.get("baseline"))
-    if isinstance(base, Mapping):  # the baseline scenario's minutes, as the run used them
-        p = NormParameters(
-            dispatch_minutes=float(base.get("dispatch_minutes", p.dispatch_minutes)),
-            on_scene_minutes=float(base.get("on_scene_minutes", p.on_scene_minutes)),
-            norm_minutes=float(base.get("norm_minutes", p.norm_minutes)),
-        )
+    p = _scenario_norm(data, data.manifest.get("baseline"))  # as the baseline ran
     return (
         f"Assumed: travel times from {travel_words}; the norm counts {p.dispatch_minutes:g} "
         f"minutes dispatch and {p.on_scene_minutes:g} minutes on scene (RIVM method); how "
@@ -997,7 +1010,7 @@ def _norm_block(data: ResultsData) -> Block:
     """Each scenario's norm: fixed minutes, travel model and profile, closed sites."""
     norm = data.manifest.get("norm")
     if not isinstance(norm, Mapping) or not norm:
-        p = norm_parameters(data.region) if data.region is not None else NormParameters()
+        p = _scenario_norm(data, None)
         return Paragraph(
             f"The {p.norm_minutes:g}-minute norm counts {p.dispatch_minutes:g} minutes "
             f"dispatch and {p.on_scene_minutes:g} minutes on scene (the pack's values; "
@@ -1023,9 +1036,10 @@ def _norm_block(data: ResultsData) -> Block:
         header=["scenario", "dispatch min", "on scene min", "norm min", "travel", "closed"],
         rows=rows,
         caption=(
-            "The norm behind population_beyond_norm_*: an A1 ambulance's dispatch minutes, "
-            "drive from the nearest 24/7 post, minutes on scene and drive to the nearest open "
-            "24/7 SEH, against the norm; travel model (profile) and closed sites per scenario."
+            "The norm behind the population-beyond-the-norm KPIs and maps: an A1 ambulance's "
+            "dispatch minutes, drive from the nearest 24/7 post, minutes on scene and drive to "
+            "the nearest open 24/7 SEH, against the norm; travel model (profile) and closed "
+            "sites per scenario."
         ),
         align=["l", "r", "r", "r", "l", "l"],
     )

@@ -137,3 +137,10 @@ def test_manifest_and_report_name_each_scenarios_norm(tmp_path):
         "straight_line (ambulance) | none |"
     ) in md
     assert "| slow | 4 | 20 | 45 | straight_line (ambulance) | kust |" in md
+    # the report's per-scenario norm maps use each scenario's minutes
+    from acutesim.report.content import load_results
+
+    data = load_results(out)
+    assert data.reach["quick"].params.on_scene_minutes == 5.0
+    assert data.reach["slow"].params.dispatch_minutes == 4.0
+    assert data.reach["quick"].population_beyond_norm < data.reach["pack"].population_beyond_norm
