@@ -144,3 +144,13 @@ def test_manifest_and_report_name_each_scenarios_norm(tmp_path):
     assert data.reach["quick"].params.on_scene_minutes == 5.0
     assert data.reach["slow"].params.dispatch_minutes == 4.0
     assert data.reach["quick"].population_beyond_norm < data.reach["pack"].population_beyond_norm
+
+
+def test_a_grid_sweeps_the_minutes_on_scene(tmp_path):
+    path = _experiment(
+        tmp_path, '[[scenarios]]\nname = "base"\n[grid]\nknobs = {on_scene_minutes = [5, 20]}\n'
+    )
+    experiment, region = load_experiment(path)
+    echo = norm_settings(experiment, region)
+    assert echo["on_scene_minutes=5"]["on_scene_minutes"] == 5.0
+    assert echo["on_scene_minutes=20"]["on_scene_minutes"] == 20.0
