@@ -78,6 +78,9 @@ DEFAULT_FIXED_EUR_PER_SEH_PER_YEAR = 2_800_000.0
 # Assumption: consumables, laboratory and imaging per visit (SAZ 2019: lab 103%, X-ray
 # 55%, CT 17% of visits; unit costs not found).
 DEFAULT_VARIABLE_EUR_PER_PATIENT = 90.0
+# Extra cost of an hour worked by a locum (zzp/agency) filling a vacancy, as a share of
+# the normal cost per staffed hour. Assumption (docs/assumptions.md section 3.4).
+DEFAULT_LOCUM_PREMIUM_SHARE = 0.5
 
 # Beschikbaarheidbijdrage per sensitive SEH: amounts seen are about EUR 2 million a year
 # (Den Helder, SEH and acute obstetrics, 2017; WZA Assen applied for about EUR 2 million
@@ -184,6 +187,7 @@ class CostSpec(_Strict):
     fixed_eur_per_seh_per_year: float = Field(default=DEFAULT_FIXED_EUR_PER_SEH_PER_YEAR, ge=0)
     fixed_cost_pro_rata_opening_hours: bool = True
     variable_eur_per_patient: float = Field(default=DEFAULT_VARIABLE_EUR_PER_PATIENT, ge=0)
+    locum_premium_share: float = Field(default=DEFAULT_LOCUM_PREMIUM_SHARE, ge=0, le=10)
     source: str = "assumption"
 
 
@@ -563,6 +567,7 @@ def build_cost_rates(region: Region, spec: FinanceToml | None = None) -> CostRat
         staff_eur_per_hour_by_role={r: v.eur_per_hour for r, v in spec.staff.items()},
         fixed_eur_per_year_by_site=fixed,
         variable_eur_per_patient=spec.costs.variable_eur_per_patient,
+        locum_premium_share=spec.costs.locum_premium_share,
     )
 
 

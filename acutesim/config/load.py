@@ -873,7 +873,13 @@ def _roster(name: str, rs: sc.RosterSpec) -> RosterTemplate:
             for s in rs.shifts
         ),
         roles={
-            r: RoleRule(v.slots_per_staff, v.min_staff, v.vacancy_share, v.absence_probability)
+            r: RoleRule(
+                v.slots_per_staff,
+                v.min_staff,
+                v.vacancy_share,
+                v.absence_probability,
+                v.locum_fill_share,
+            )
             for r, v in rs.roles.items()
         },
     )

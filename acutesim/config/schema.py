@@ -202,6 +202,7 @@ class RoleSpec(Strict):
     min_staff: int = Field(default=0, ge=0)
     vacancy_share: float = Field(default=0.0, ge=0, le=1)
     absence_probability: float = Field(default=0.0, ge=0, le=1)
+    locum_fill_share: float = Field(default=0.0, ge=0, le=1)
 
 
 class ShiftSpec(Strict):
