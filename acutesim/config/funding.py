@@ -25,7 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from acutesim.domain.region import MTS_COLOURS, Region
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError, did_you_mean
-from acutesim.funding.behaviour import BoardBehaviour, VolmeldingBehaviour
+from acutesim.funding.behaviour import (
+    BoardBehaviour,
+    SubstitutionBehaviour,
+    VolmeldingBehaviour,
+)
 from acutesim.funding.books import CostRates, FundingSetup
 from acutesim.funding.regimes import (
     DEFAULT_BUDGET_EUR_PER_YEAR,
@@ -325,11 +329,23 @@ class BoardKnobs(_Strict):
         return BoardBehaviour(**self.model_dump())
 
 
+class SubstitutionKnobs(_Strict):
+    """``behaviour.substitution``: low-urgency self-referrals steered to the HAP."""
+
+    rate: float = Field(default=0.0, ge=0, le=1)
+    mts: tuple[Literal["red", "orange", "yellow", "green", "blue"], ...] = ("green", "blue")
+
+    def to_domain(self) -> SubstitutionBehaviour:
+        """Return the parameters as a :class:`SubstitutionBehaviour`."""
+        return SubstitutionBehaviour(rate=self.rate, mts=tuple(self.mts))
+
+
 class BehaviourKnobs(_Strict):
     """The scenario ``behaviour`` table."""
 
     volmelding: VolmeldingKnobs = Field(default_factory=VolmeldingKnobs)
     board: BoardKnobs = Field(default_factory=BoardKnobs)
+    substitution: SubstitutionKnobs = Field(default_factory=SubstitutionKnobs)
 
 
 # --- located messages ----------------------------------------------------------------------
@@ -758,7 +774,7 @@ def build_funding(
     """
     spec = finance_spec(region)
     schedule = build_regime_schedule(region, scenario, sensitive_site_ids, baseline, spec=spec)
-    knobs, _ = funding_knobs(scenario)
+    knobs, behaviour = funding_knobs(scenario)
     return FundingSetup(
         schedule=schedule,
         costs=build_cost_rates(region, spec),
@@ -767,6 +783,7 @@ def build_funding(
         board=build_board_behaviour(scenario),
         sensitive_site_ids=_sensitive(region, knobs, sensitive_site_ids, scenario.name),
         sites=tuple(region.sites),
+        substitution=behaviour.substitution.to_domain(),
     )
 
 

@@ -18,11 +18,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from acutesim.domain.region import MTS_COLOURS, Site
-from acutesim.funding.behaviour import BoardBehaviour, SEHYearFigures, VolmeldingBehaviour
+from acutesim.funding.behaviour import (
+    BoardBehaviour,
+    SEHYearFigures,
+    SubstitutionBehaviour,
+    VolmeldingBehaviour,
+)
 from acutesim.funding.regimes import (
     BESCHIKBAARHEIDBIJDRAGE,
     BUDGET,
     SCHONING_OTHER,
+    FixedBudget,
     RegimeSchedule,
     month_year_share,
     parse_month_key,
@@ -426,6 +432,8 @@ class FundingSetup:
         SEHs sensitive to the 45-minutennorm.
     sites : tuple of Site
         The hospital sites the books cover.
+    substitution : SubstitutionBehaviour
+        Steering of low-urgency self-referrals to the HAP under a budget (neutral: 0).
     """
 
     schedule: RegimeSchedule
@@ -435,6 +443,11 @@ class FundingSetup:
     board: BoardBehaviour
     sensitive_site_ids: frozenset[str]
     sites: tuple[Site, ...]
+    substitution: SubstitutionBehaviour = field(default_factory=SubstitutionBehaviour)
+
+    def budget_in_force(self, day: dt.date) -> bool:
+        """Return whether a fixed-budget regime is in force on a date."""
+        return bool(self.schedule.regime_at(day).name == FixedBudget.name)
 
     def new_books(self) -> FinanceBooks:
         """Return empty books for one replication."""

@@ -153,7 +153,9 @@ def _staff_cost_in_sim(fill: float) -> tuple[float, float]:
     rosters = {
         name: dataclasses.replace(
             t,
-            roles={r: dataclasses.replace(rule, locum_fill_share=fill) for r, rule in t.roles.items()},
+            roles={
+                r: dataclasses.replace(rule, locum_fill_share=fill) for r, rule in t.roles.items()
+            },
         )
         for name, t in region.rosters.items()
     }
