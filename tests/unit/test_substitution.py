@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from acutesim.config import checks
 from acutesim.config.funding import resolved_knobs
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError
@@ -98,3 +99,10 @@ def test_knob_is_checked_and_echoed() -> None:
     bad = Scenario("s", funding=BUDGET, behaviour={"substitution": {"rate": 2}})
     with pytest.raises(ConfigError, match="substitution"):
         resolved_knobs(bad)
+
+
+def test_a_substitution_rate_on_fee_per_dbc_is_refused() -> None:
+    (problem,) = checks.check_regime_knobs(FEE, {"substitution": {"rate": 0.4}})
+    assert problem.startswith("behaviour.substitution.rate = 0.4: a behaviour of regime")
+    assert checks.check_regime_knobs(FEE, {"substitution": {"rate": 0}}) == []
+    assert checks.check_regime_knobs(BUDGET, {"substitution": {"rate": 0.4}}) == []
