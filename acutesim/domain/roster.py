@@ -64,8 +64,8 @@ def locum_share(vacancy_share: float, locum_fill_share: float) -> float:
     ``vacancy_share x locum_fill_share`` a locum; absence hits both alike, so locums
     work that share of the positions that are filled.
 
-    >>> locum_share(0.2, 0.5)
-    0.1111111111111111
+    >>> round(locum_share(0.2, 0.5), 4)
+    0.1111
     >>> locum_share(0.2, 0.0)
     0.0
     """
