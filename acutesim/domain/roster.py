@@ -138,6 +138,7 @@ def build_schedule(
     *,
     vacancy_share: float | None = None,
     absence_scale: float = 1.0,
+    locum_fill_share: float | None = None,
 ) -> CapacitySchedule:
     """Turn a roster template into a staffed-capacity schedule over the horizon.
 
@@ -155,6 +156,8 @@ def build_schedule(
         Overrides every role's ``vacancy_share`` [0-1] (a scenario knob).
     absence_scale : float
         Multiplies every role's absence probability [-].
+    locum_fill_share : float, optional
+        Overrides every role's ``locum_fill_share`` [0-1] (a scenario knob).
 
     Returns
     -------
@@ -185,7 +188,7 @@ def build_schedule(
                     continue
                 vac = unfilled_vacancy_share(
                     rule.vacancy_share if vacancy_share is None else vacancy_share,
-                    rule.locum_fill_share,
+                    rule.locum_fill_share if locum_fill_share is None else locum_fill_share,
                 )
                 p = vac + (1.0 - vac) * min(1.0, rule.absence_probability * absence_scale)
                 present[k] = planned - rng.binomial(planned, min(max(p, 0.0), 1.0))
@@ -232,7 +235,9 @@ def build_schedule(
         locum_share_by_role={
             r: locum_share(
                 template.roles[r].vacancy_share if vacancy_share is None else vacancy_share,
-                template.roles[r].locum_fill_share,
+                template.roles[r].locum_fill_share
+                if locum_fill_share is None
+                else locum_fill_share,
             )
             for r in roles
         },

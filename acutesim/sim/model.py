@@ -217,6 +217,7 @@ class Model:
             self.region.calendar.start_date.weekday(),
             self.streams.get(stream),
             vacancy_share=self.scenario.staff_vacancy_share,
+            locum_fill_share=self.scenario.locum_fill_share,
             absence_scale=self.scenario.absence_scale,
         )
 

@@ -14,7 +14,7 @@ from acutesim.config.funding import (
     build_funding,
     validate_finance,
 )
-from acutesim.config.load import load_region
+from acutesim.config.load import load_experiment, load_region
 from acutesim.domain.region import Region
 from acutesim.domain.roster import (
     RoleRule,
@@ -148,21 +148,24 @@ def test_finance_toml_knob_reaches_the_cost_rates(demo: Region) -> None:
     assert any("locum_premium_share" in p for p in problems)
 
 
-def _staff_cost_in_sim(fill: float) -> tuple[float, float]:
+def _staff_cost_in_sim(fill: float, *, by_scenario: bool = False) -> tuple[float, float]:
     region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
-    rosters = {
-        name: dataclasses.replace(
-            t,
-            roles={
-                r: dataclasses.replace(rule, locum_fill_share=fill) for r, rule in t.roles.items()
-            },
-        )
-        for name, t in region.rosters.items()
-    }
-    region = dataclasses.replace(region, rosters=rosters)
+    if not by_scenario:
+        rosters = {
+            name: dataclasses.replace(
+                t,
+                roles={
+                    r: dataclasses.replace(rule, locum_fill_share=fill)
+                    for r, rule in t.roles.items()
+                },
+            )
+            for name, t in region.rosters.items()
+        }
+        region = dataclasses.replace(region, rosters=rosters)
     scenario = Scenario(
         "v",
         staff_vacancy_share=0.3,
+        locum_fill_share=fill if by_scenario else None,
         funding={"regime": "fee-per-dbc"},
         behaviour={"board": {"enabled": False}},
     )
@@ -191,3 +194,21 @@ def test_in_the_simulation_filled_vacancies_cost_more_per_staffed_hour() -> None
     assert filled_cost / filled_hours == pytest.approx(
         unfilled_cost / unfilled_hours * (1 + 0.5 * 0.3), rel=0.02
     )
+
+
+def test_the_scenario_knob_overrides_every_roles_fill_share() -> None:
+    assert _staff_cost_in_sim(1.0, by_scenario=True) == _staff_cost_in_sim(1.0)
+    assert _staff_cost_in_sim(0.0, by_scenario=True) == _staff_cost_in_sim(0.0)
+
+
+def test_the_scenario_knob_is_read_from_an_experiment_file(tmp_path: Path) -> None:
+    exp = tmp_path / "e.toml"
+    exp.write_text(
+        f'name = "e"\nregion = "{ROOT / "regions" / "demo"}"\nhorizon_days = 7\n'
+        "replications = 1\n\n[[scenarios]]\n"
+        'name = "locums"\nstaff_vacancy_share = 0.2\nlocum_fill_share = 0.5\n',
+        encoding="utf-8",
+    )
+    experiment, _ = load_experiment(exp)
+    (scenario,) = experiment.scenarios
+    assert scenario.locum_fill_share == 0.5
