@@ -64,6 +64,9 @@ FIXED_BUDGET_KNOBS = frozenset(
         "budget_beschikbaarheidbijdrage_eur_per_year",
     }
 )
+# Behaviour tables that act only while a fixed budget is in force (checked when their
+# ``rate`` is above the neutral 0).
+FIXED_BUDGET_BEHAVIOUR_KNOBS = frozenset({"substitution"})
 # Bidirectional formatting characters (Unicode bidi controls): they reorder the text
 # around them in reports and terminals (e.g. U+202E RIGHT-TO-LEFT OVERRIDE).
 BIDI_CHARACTERS = frozenset(
@@ -402,13 +405,18 @@ def check_area_extent(
 
 
 # --- scenario funding tables ----------------------------------------------------------------
-def check_regime_knobs(funding: Mapping[str, Any]) -> list[str]:
+def check_regime_knobs(
+    funding: Mapping[str, Any], behaviour: Mapping[str, Any] | None = None
+) -> list[str]:
     """Refuse knobs of the fixed budget in a scenario whose regime is fee-per-DBC.
 
     Parameters
     ----------
     funding : mapping
         The scenario's ``funding`` table.
+    behaviour : mapping, optional
+        The scenario's ``behaviour`` table; a budget-only behaviour with a rate above 0
+        is refused too.
 
     Returns
     -------
@@ -418,12 +426,22 @@ def check_regime_knobs(funding: Mapping[str, Any]) -> list[str]:
     regime = funding.get("regime", "fee-per-dbc")
     if regime != "fee-per-dbc":
         return []
-    return [
+    problems = [
         f"funding.{k}: a knob of regime 'fixed-budget', but this scenario's regime is "
         f"'fee-per-dbc', which ignores it (set funding.regime = 'fixed-budget', or remove it)"
         for k in funding
         if k in FIXED_BUDGET_KNOBS
     ]
+    for k in sorted(FIXED_BUDGET_BEHAVIOUR_KNOBS & set(behaviour or {})):
+        table = (behaviour or {})[k]
+        rate = table.get("rate", 0) if isinstance(table, Mapping) else 0
+        if isinstance(rate, int | float) and rate > 0:
+            problems.append(
+                f"behaviour.{k}.rate = {rate}: a behaviour of regime 'fixed-budget', but this "
+                f"scenario's regime is 'fee-per-dbc', which ignores it (set funding.regime = "
+                f"'fixed-budget', or set the rate to 0)"
+            )
+    return problems
 
 
 def check_site_refs(

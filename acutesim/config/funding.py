@@ -25,7 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from acutesim.domain.region import MTS_COLOURS, Region
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError, did_you_mean
-from acutesim.funding.behaviour import BoardBehaviour, VolmeldingBehaviour
+from acutesim.funding.behaviour import (
+    BoardBehaviour,
+    SubstitutionBehaviour,
+    VolmeldingBehaviour,
+)
 from acutesim.funding.books import CostRates, FundingSetup
 from acutesim.funding.regimes import (
     DEFAULT_BUDGET_EUR_PER_YEAR,
@@ -78,6 +82,9 @@ DEFAULT_FIXED_EUR_PER_SEH_PER_YEAR = 2_800_000.0
 # Assumption: consumables, laboratory and imaging per visit (SAZ 2019: lab 103%, X-ray
 # 55%, CT 17% of visits; unit costs not found).
 DEFAULT_VARIABLE_EUR_PER_PATIENT = 90.0
+# Extra cost of an hour worked by a locum (zzp/agency) filling a vacancy, as a share of
+# the normal cost per staffed hour. Assumption (docs/assumptions.md section 3.4).
+DEFAULT_LOCUM_PREMIUM_SHARE = 0.5
 
 # Beschikbaarheidbijdrage per sensitive SEH: amounts seen are about EUR 2 million a year
 # (Den Helder, SEH and acute obstetrics, 2017; WZA Assen applied for about EUR 2 million
@@ -184,6 +191,7 @@ class CostSpec(_Strict):
     fixed_eur_per_seh_per_year: float = Field(default=DEFAULT_FIXED_EUR_PER_SEH_PER_YEAR, ge=0)
     fixed_cost_pro_rata_opening_hours: bool = True
     variable_eur_per_patient: float = Field(default=DEFAULT_VARIABLE_EUR_PER_PATIENT, ge=0)
+    locum_premium_share: float = Field(default=DEFAULT_LOCUM_PREMIUM_SHARE, ge=0, le=10)
     source: str = "assumption"
 
 
@@ -321,11 +329,23 @@ class BoardKnobs(_Strict):
         return BoardBehaviour(**self.model_dump())
 
 
+class SubstitutionKnobs(_Strict):
+    """``behaviour.substitution``: low-urgency self-referrals steered to the HAP."""
+
+    rate: float = Field(default=0.0, ge=0, le=1)
+    mts: tuple[Literal["red", "orange", "yellow", "green", "blue"], ...] = ("green", "blue")
+
+    def to_domain(self) -> SubstitutionBehaviour:
+        """Return the parameters as a :class:`SubstitutionBehaviour`."""
+        return SubstitutionBehaviour(rate=self.rate, mts=tuple(self.mts))
+
+
 class BehaviourKnobs(_Strict):
     """The scenario ``behaviour`` table."""
 
     volmelding: VolmeldingKnobs = Field(default_factory=VolmeldingKnobs)
     board: BoardKnobs = Field(default_factory=BoardKnobs)
+    substitution: SubstitutionKnobs = Field(default_factory=SubstitutionKnobs)
 
 
 # --- located messages ----------------------------------------------------------------------
@@ -563,6 +583,7 @@ def build_cost_rates(region: Region, spec: FinanceToml | None = None) -> CostRat
         staff_eur_per_hour_by_role={r: v.eur_per_hour for r, v in spec.staff.items()},
         fixed_eur_per_year_by_site=fixed,
         variable_eur_per_patient=spec.costs.variable_eur_per_patient,
+        locum_premium_share=spec.costs.locum_premium_share,
     )
 
 
@@ -753,7 +774,7 @@ def build_funding(
     """
     spec = finance_spec(region)
     schedule = build_regime_schedule(region, scenario, sensitive_site_ids, baseline, spec=spec)
-    knobs, _ = funding_knobs(scenario)
+    knobs, behaviour = funding_knobs(scenario)
     return FundingSetup(
         schedule=schedule,
         costs=build_cost_rates(region, spec),
@@ -762,6 +783,7 @@ def build_funding(
         board=build_board_behaviour(scenario),
         sensitive_site_ids=_sensitive(region, knobs, sensitive_site_ids, scenario.name),
         sites=tuple(region.sites),
+        substitution=behaviour.substitution.to_domain(),
     )
 
 

@@ -873,7 +873,13 @@ def _roster(name: str, rs: sc.RosterSpec) -> RosterTemplate:
             for s in rs.shifts
         ),
         roles={
-            r: RoleRule(v.slots_per_staff, v.min_staff, v.vacancy_share, v.absence_probability)
+            r: RoleRule(
+                v.slots_per_staff,
+                v.min_staff,
+                v.vacancy_share,
+                v.absence_probability,
+                v.locum_fill_share,
+            )
             for r, v in rs.roles.items()
         },
     )
@@ -1123,7 +1129,7 @@ def _check_funding_knobs(scenarios: list[Scenario], where: str, problems: list[s
         found = list(hook(s.funding, s.behaviour)) if hook is not None else []
         # Non-finite values are refused once, by the file's tree check.
         found = [p for p in found if not p.endswith(_NONFINITE_ECHO)]
-        found += checks.check_regime_knobs(s.funding)
+        found += checks.check_regime_knobs(s.funding, s.behaviour)
         problems.extend(f"{where} [scenario {s.name!r}] {p}" for p in found)
 
 

@@ -202,6 +202,7 @@ class RoleSpec(Strict):
     min_staff: int = Field(default=0, ge=0)
     vacancy_share: float = Field(default=0.0, ge=0, le=1)
     absence_probability: float = Field(default=0.0, ge=0, le=1)
+    locum_fill_share: float = Field(default=0.0, ge=0, le=1)
 
 
 class ShiftSpec(Strict):
@@ -525,6 +526,7 @@ class ScenarioKnobs(Strict):
     demand_multiplier: float = Field(default=1.0, ge=0)
     demand_growth_per_year: float | None = Field(default=None, ge=-0.5, le=0.5)
     staff_vacancy_share: float | None = Field(default=None, ge=0, le=1)
+    locum_fill_share: float | None = Field(default=None, ge=0, le=1)
     absence_scale: float = Field(default=1.0, ge=0)
     unlimited_staff: bool = False
     beds_multiplier: float = Field(default=1.0, ge=0)

@@ -33,17 +33,46 @@ class RoleRule:
         Share of planned positions that are structurally vacant [0-1].
     absence_probability : float
         Probability that a filled position is absent on a given shift (sickness) [0-1].
+    locum_fill_share : float
+        Share of the vacant positions' shifts filled by a locum [0-1]; the rest stay
+        unfilled (no staff, no cost). A locum is present like a permanent employee and
+        costs more (``CostRates.locum_premium_share``).
     """
 
     slots_per_staff: float = 0.0
     min_staff: int = 0
     vacancy_share: float = 0.0
     absence_probability: float = 0.0
+    locum_fill_share: float = 0.0
 
     @property
     def missing_probability(self) -> float:
         """Probability that a planned position is unstaffed on a shift [0-1]."""
-        return self.vacancy_share + (1.0 - self.vacancy_share) * self.absence_probability
+        vac = unfilled_vacancy_share(self.vacancy_share, self.locum_fill_share)
+        return vac + (1.0 - vac) * self.absence_probability
+
+
+def unfilled_vacancy_share(vacancy_share: float, locum_fill_share: float) -> float:
+    """Return the share of planned positions vacant and not filled by a locum [0-1]."""
+    return vacancy_share * (1.0 - locum_fill_share)
+
+
+def locum_share(vacancy_share: float, locum_fill_share: float) -> float:
+    """Return the share of staffed hours worked by locums [0-1].
+
+    Of the planned positions, ``1 - vacancy_share`` have a permanent employee and
+    ``vacancy_share x locum_fill_share`` a locum; absence hits both alike, so locums
+    work that share of the positions that are filled.
+
+    >>> round(locum_share(0.2, 0.5), 4)
+    0.1111
+    >>> locum_share(0.2, 0.0)
+    0.0
+    """
+    filled = 1.0 - unfilled_vacancy_share(vacancy_share, locum_fill_share)
+    if filled <= 0.0:
+        return 0.0
+    return vacancy_share * locum_fill_share / filled
 
 
 @dataclass(frozen=True)
@@ -93,6 +122,7 @@ class CapacitySchedule:
     staff_hours_by_role: Mapping[str, float]
     roles: tuple[str, ...] = ()
     staff: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+    locum_share_by_role: Mapping[str, float] = field(default_factory=dict)
 
     def at(self, t_minutes: float) -> tuple[int, bool]:
         """Return ``(slots, is_closed)`` in force at sim time ``t`` [min]."""
@@ -108,6 +138,7 @@ def build_schedule(
     *,
     vacancy_share: float | None = None,
     absence_scale: float = 1.0,
+    locum_fill_share: float | None = None,
 ) -> CapacitySchedule:
     """Turn a roster template into a staffed-capacity schedule over the horizon.
 
@@ -125,6 +156,8 @@ def build_schedule(
         Overrides every role's ``vacancy_share`` [0-1] (a scenario knob).
     absence_scale : float
         Multiplies every role's absence probability [-].
+    locum_fill_share : float, optional
+        Overrides every role's ``locum_fill_share`` [0-1] (a scenario knob).
 
     Returns
     -------
@@ -153,7 +186,10 @@ def build_schedule(
                 if rng is None or planned == 0:
                     present[k] = planned
                     continue
-                vac = rule.vacancy_share if vacancy_share is None else vacancy_share
+                vac = unfilled_vacancy_share(
+                    rule.vacancy_share if vacancy_share is None else vacancy_share,
+                    rule.locum_fill_share if locum_fill_share is None else locum_fill_share,
+                )
                 p = vac + (1.0 - vac) * min(1.0, rule.absence_probability * absence_scale)
                 present[k] = planned - rng.binomial(planned, min(max(p, 0.0), 1.0))
             a, b = max(t0, 0.0), min(t1, horizon_minutes)
@@ -196,6 +232,15 @@ def build_schedule(
         },
         roles=tuple(roles),
         staff=np.asarray(staff_rows, dtype=float).reshape(len(times), len(roles)),
+        locum_share_by_role={
+            r: locum_share(
+                template.roles[r].vacancy_share if vacancy_share is None else vacancy_share,
+                template.roles[r].locum_fill_share
+                if locum_fill_share is None
+                else locum_fill_share,
+            )
+            for r in roles
+        },
     )
 
 

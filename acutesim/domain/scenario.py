@@ -21,6 +21,7 @@ class Scenario:
     demand_multiplier: float = 1.0
     demand_growth_per_year: float | None = None
     staff_vacancy_share: float | None = None
+    locum_fill_share: float | None = None
     absence_scale: float = 1.0
     unlimited_staff: bool = False
     beds_multiplier: float = 1.0

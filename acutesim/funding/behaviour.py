@@ -156,6 +156,35 @@ def volmelding_thresholds(
 
 # --- board decisions ---------------------------------------------------------------------
 @dataclass(frozen=True)
+class SubstitutionBehaviour:
+    """Substitution at a spoedplein: an SEH steers low-urgency self-referrals to the HAP.
+
+    Under a fixed budget an SEH gains nothing from a self-referral of low urgency, so at
+    a spoedplein (an SEH with a HAP on its site) it steers a share of them to the HAP
+    while the HAP is open. The behaviour acts only while a budget regime is in force;
+    ``rate = 0`` is the neutral setting that makes the regime irrelevant.
+
+    Parameters
+    ----------
+    rate : float
+        Share of the eligible self-referrals steered to the HAP [0-1].
+    mts : tuple of str
+        MTS colours counted as low urgency (default green and blue).
+    """
+
+    rate: float = 0.0
+    mts: tuple[str, ...] = ("green", "blue")
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.rate <= 1.0:
+            raise ValueError(f"substitution rate must be in [0, 1], got {self.rate}")
+        known = ("red", "orange", "yellow", "green", "blue")
+        bad = [c for c in self.mts if c not in known]
+        if bad:
+            raise ValueError(f"substitution mts: unknown colour(s) {bad} (known: {known})")
+
+
+@dataclass(frozen=True)
 class BoardBehaviour:
     """How a hospital board decides about an SEH at its quarterly review.
 

@@ -18,11 +18,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from acutesim.domain.region import MTS_COLOURS, Site
-from acutesim.funding.behaviour import BoardBehaviour, SEHYearFigures, VolmeldingBehaviour
+from acutesim.funding.behaviour import (
+    BoardBehaviour,
+    SEHYearFigures,
+    SubstitutionBehaviour,
+    VolmeldingBehaviour,
+)
 from acutesim.funding.regimes import (
     BESCHIKBAARHEIDBIJDRAGE,
     BUDGET,
     SCHONING_OTHER,
+    FixedBudget,
     RegimeSchedule,
     month_year_share,
     parse_month_key,
@@ -45,11 +51,15 @@ class CostRates:
         it is in operation [EUR/yr].
     variable_eur_per_patient : float
         Consumables, laboratory and imaging per SEH visit [EUR/visit].
+    locum_premium_share : float
+        Extra cost of a staffed hour worked by a locum (filling a vacancy), as a share
+        of the role's normal cost per staffed hour [-]; 0 prices a locum like staff.
     """
 
     staff_eur_per_hour_by_role: Mapping[str, float]
     fixed_eur_per_year_by_site: Mapping[str, float]
     variable_eur_per_patient: float
+    locum_premium_share: float = 0.0
 
     def __post_init__(self) -> None:
         bad = {r: v for r, v in self.staff_eur_per_hour_by_role.items() if not v >= 0}
@@ -60,6 +70,10 @@ class CostRates:
             raise ValueError(f"fixed cost must be >= 0 EUR/yr, got {bad}")
         if not self.variable_eur_per_patient >= 0:
             raise ValueError("variable_eur_per_patient must be >= 0 EUR")
+        if not (self.locum_premium_share >= 0 and math.isfinite(self.locum_premium_share)):
+            raise ValueError(
+                f"locum_premium_share must be finite and >= 0, got {self.locum_premium_share}"
+            )
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,7 @@ class MonthlyBook:
 class _SiteMonth:
     visits: dict[tuple[str, bool], int] = field(default_factory=dict)
     staff_hours_by_role: dict[str, float] = field(default_factory=dict)
+    locum_hours_by_role: dict[str, float] = field(default_factory=dict)
 
 
 class FinanceBooks:
@@ -176,7 +191,9 @@ class FinanceBooks:
         key = (mts, bool(admitted))
         month.visits[key] = month.visits.get(key, 0) + 1
 
-    def add_staff_hours(self, site_id: str, role: str, hours: float) -> None:
+    def add_staff_hours(
+        self, site_id: str, role: str, hours: float, *, locum_share: float = 0.0
+    ) -> None:
         """Book staffed roster hours of one role at an SEH [h].
 
         Parameters
@@ -187,14 +204,22 @@ class FinanceBooks:
             Roster role with a rate in :class:`CostRates` (``seh_physician`` ...).
         hours : float
             Staffed hours [h] (staff present, after vacancies and absence).
+        locum_share : float
+            Share of these hours worked by locums filling vacancies [0-1]; they cost
+            ``1 + CostRates.locum_premium_share`` times the normal rate.
         """
         if role not in self._costs.staff_eur_per_hour_by_role:
             known = ", ".join(sorted(self._costs.staff_eur_per_hour_by_role))
             raise ValueError(f"books: no cost per staffed hour for role {role!r} (known: {known})")
         if not (hours >= 0 and math.isfinite(hours)):
             raise ValueError(f"books: staff hours must be finite and >= 0, got {hours}")
+        if not 0.0 <= locum_share <= 1.0:
+            raise ValueError(f"books: locum_share must be in [0, 1], got {locum_share}")
         month = self._month(site_id)
         month.staff_hours_by_role[role] = month.staff_hours_by_role.get(role, 0.0) + hours
+        if locum_share > 0.0:
+            locum = hours * locum_share
+            month.locum_hours_by_role[role] = month.locum_hours_by_role.get(role, 0.0) + locum
 
     # -- closing a month --------------------------------------------------------------
     def close_month(
@@ -264,6 +289,11 @@ class FinanceBooks:
                 h * self._costs.staff_eur_per_hour_by_role[r]
                 for r, h in acc.staff_hours_by_role.items()
             )
+            if acc.locum_hours_by_role:
+                staff_eur += self._costs.locum_premium_share * sum(
+                    h * self._costs.staff_eur_per_hour_by_role[r]
+                    for r, h in acc.locum_hours_by_role.items()
+                )
             in_operation = shares.get(site_id, 1.0) > 0.0
             fixed_eur = (
                 self._costs.fixed_eur_per_year_by_site[site_id] * year_share
@@ -402,6 +432,8 @@ class FundingSetup:
         SEHs sensitive to the 45-minutennorm.
     sites : tuple of Site
         The hospital sites the books cover.
+    substitution : SubstitutionBehaviour
+        Steering of low-urgency self-referrals to the HAP under a budget (neutral: 0).
     """
 
     schedule: RegimeSchedule
@@ -411,6 +443,11 @@ class FundingSetup:
     board: BoardBehaviour
     sensitive_site_ids: frozenset[str]
     sites: tuple[Site, ...]
+    substitution: SubstitutionBehaviour = field(default_factory=SubstitutionBehaviour)
+
+    def budget_in_force(self, day: dt.date) -> bool:
+        """Return whether a fixed-budget regime is in force on a date."""
+        return bool(self.schedule.regime_at(day).name == FixedBudget.name)
 
     def new_books(self) -> FinanceBooks:
         """Return empty books for one replication."""

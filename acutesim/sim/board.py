@@ -165,9 +165,15 @@ class Board:
         month_share = min(1.0, max(0.0, simulated / (month_end - month_start)))
         for i, site in enumerate(self.sites):
             hours = self.meters[i].take_hours(now)
-            for role, h in zip(self.model.schedules[i].roles, hours, strict=True):
+            schedule = self.model.schedules[i]
+            for role, h in zip(schedule.roles, hours, strict=True):
                 if role in self.setup.costs.staff_eur_per_hour_by_role and h > 0:
-                    self.books.add_staff_hours(site.site_id, role, float(h))
+                    self.books.add_staff_hours(
+                        site.site_id,
+                        role,
+                        float(h),
+                        locum_share=schedule.locum_share_by_role.get(role, 0.0),
+                    )
             planned = self.minutes_planned[i]
             shares[site.site_id] = (
                 min(1.0, float(self.minutes_in_operation[i] / planned)) if planned > 0 else 0.0

@@ -19,7 +19,7 @@ import numpy as np
 import simpy
 
 from acutesim.domain.calls import CallLog
-from acutesim.domain.region import Region, Site
+from acutesim.domain.region import MTS_COLOURS, Region, Site
 from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import SimulationError
@@ -197,6 +197,16 @@ class Model:
         if funding is not None:
             self.board = Board(self, funding)
             self.recorder.on_visit = self.board.visit
+        # Substitution at a spoedplein (behaviour.substitution): only with a rate > 0,
+        # so the neutral setting draws nothing and leaves every other stream alone.
+        self.funding = funding
+        self.substitution_mts: frozenset[int] = frozenset()
+        self.substitution_rng: np.random.Generator | None = None
+        if funding is not None and funding.substitution.rate > 0:
+            self.substitution_mts = frozenset(
+                MTS_COLOURS.index(c) for c in funding.substitution.mts
+            )
+            self.substitution_rng = streams.get("behaviour.substitution")
 
     # -- construction ----------------------------------------------------------------------
     def _schedule(self, site_id: str, roster_name: str, stream: str) -> CapacitySchedule:
@@ -207,6 +217,7 @@ class Model:
             self.region.calendar.start_date.weekday(),
             self.streams.get(stream),
             vacancy_share=self.scenario.staff_vacancy_share,
+            locum_fill_share=self.scenario.locum_fill_share,
             absence_scale=self.scenario.absence_scale,
         )
 
@@ -798,11 +809,26 @@ class Model:
         s = self._walk_in_site(p.area)
         drive = self._car_minutes(p.area, s)
         h = int(self.hap_at_site[s]) if s >= 0 else -1
-        if h >= 0 and p.hap_take and self.haps[h].is_open:
+        if h >= 0 and self.haps[h].is_open and (p.hap_take or self._substitutes(p)):
             yield self.env.timeout(drive)
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
         else:
             yield from self._walk_in(p, s, drive)
+
+    def _substitutes(self, p: Patient) -> bool:
+        """Return whether a spoedplein steers this self-referral to its HAP.
+
+        Under a budget the SEH gains nothing from a low-urgency self-referral, so it
+        sends a share ``behaviour.substitution.rate`` of them to the HAP next door (the
+        caller checks that there is one and that it is open). No draw without a rate
+        or outside a budget regime.
+        """
+        rng = self.substitution_rng
+        if rng is None or p.mts not in self.substitution_mts or self.funding is None:
+            return False
+        if not self.funding.budget_in_force(self.region.calendar.date(self.env.now)):
+            return False
+        return bool(rng.random() < self.funding.substitution.rate)
 
     def _start_hap_contact(self, p: Patient) -> None:
         """Start a HAP contact; one not referred on runs as callbacks, not as a process.
