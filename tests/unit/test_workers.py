@@ -145,16 +145,26 @@ def test_sigterm_ends_a_run_with_workers_within_seconds(tmp_path):
 def test_two_runs_into_one_folder_the_second_is_refused(tmp_path):
     exp = experiment(tmp_path, days=30, reps=2)
     out = tmp_path / "out"
-    first = start(exp, out, "--workers", "1")
+    out.mkdir()
+    # The first holder takes the lock exactly as a run does and keeps it until its standard
+    # input closes, so the test does not depend on how long a run takes.
+    holder = (
+        "import sys\n"
+        "from acutesim.experiment.store import ResultsLock\n"
+        "ResultsLock(sys.argv[1]).acquire()\n"
+        "print('locked', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    first = subprocess.Popen(
+        [sys.executable, "-c", holder, str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
-
-        def locked() -> bool:
-            try:
-                return json.loads((out / LOCK_NAME).read_text()).get("pid") == first.pid
-            except (OSError, ValueError):
-                return False
-
-        wait_for(locked, first, "lock taken")
+        assert first.stdout is not None
+        assert first.stdout.readline().strip() == b"locked"
+        assert json.loads((out / LOCK_NAME).read_text())["pid"] == first.pid
         second = subprocess.run(
             [sys.executable, "-m", "acutesim.cli", "run", str(exp), "--out", str(out)],
             capture_output=True,
