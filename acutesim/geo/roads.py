@@ -336,28 +336,20 @@ def _from_lines(
     speed_column: str | None,
     oneway_column: str | None,
 ) -> RoadTable:
-    import pyogrio
     import shapely
 
-    where = path.name if layer is None else f"{path.name} layer {layer!r}"
-    try:
-        if path.suffix.lower() == ".parquet":
-            import geopandas as gpd
+    from acutesim.geo.layers import read_layer
 
+    where = path.name if layer is None else f"{path.name} layer {layer!r}"
+    if path.suffix.lower() == ".parquet":
+        import geopandas as gpd
+
+        try:
             frame = gpd.read_parquet(path)
-        else:
-            if layer is not None:
-                names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-                if layer not in names:
-                    raise GeoError(
-                        f"{path.name}: no layer {layer!r}{did_you_mean(layer, names)} "
-                        f"(layers: {', '.join(names)})"
-                    )
-            frame = pyogrio.read_dataframe(path, layer=layer)
-    except GeoError:
-        raise
-    except Exception as exc:  # pyogrio/GDAL raise many kinds; report the file
-        raise GeoError(f"{where}: cannot be read as a line layer: {exc}") from None
+        except Exception as exc:  # pyarrow raises many kinds; report the file
+            raise GeoError(f"{where}: cannot be read as a line layer: {exc}") from None
+    else:
+        frame = read_layer(path, layer, what="cannot be read as a line layer")
     if frame.crs is None:
         raise GeoError(f"{where}: has no CRS; write it with EPSG:28992 or EPSG:4326")
     if _epsg(frame.crs) != RD_NEW_EPSG:

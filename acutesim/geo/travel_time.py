@@ -752,22 +752,11 @@ def _read_lines(
     path: Path, layer: str | None
 ) -> tuple[list[np.ndarray], list[dict[str, Any]], int]:
     """LineStrings (vertex arrays), their attributes and the EPSG code, read with pyogrio."""
-    import pyogrio
     import shapely
 
-    try:
-        if layer is not None:
-            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-            if layer not in names:
-                raise GeoError(
-                    f"{path.name}: no layer {layer!r}{did_you_mean(layer, names)} "
-                    f"(layers: {', '.join(names)})"
-                )
-        frame = pyogrio.read_dataframe(path, layer=layer)
-    except GeoError:
-        raise
-    except Exception as exc:  # GDAL raises several kinds; name the file
-        raise GeoError(f"{path.name}: cannot be read: {exc}") from None
+    from acutesim.geo.layers import read_layer
+
+    frame = read_layer(path, layer)
     if frame.crs is None:
         return [], [], 0
     epsg = frame.crs.to_epsg() or 0
