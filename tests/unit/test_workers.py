@@ -93,6 +93,15 @@ def wait_for(predicate, proc: subprocess.Popen[bytes], what: str, limit: float =
         time.sleep(0.05)
 
 
+def assert_all_end(pids: set[int], after: str, limit: float = 10) -> None:
+    """Every process in ``pids`` is gone within ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = sorted(p for p in pids if alive(p))
+    assert left == [], f"processes still alive {limit:g} s after {after}: {left}"
+
+
 def cleanup(proc: subprocess.Popen[bytes], pids: set[int]) -> None:
     for pid in [proc.pid, *pids]:
         if alive(pid):
@@ -114,11 +123,7 @@ def test_kill_9_of_the_parent_leaves_no_worker(tmp_path, runner):
         assert len(workers) >= 2, "expected at least two worker processes"
         os.kill(proc.pid, signal.SIGKILL)  # the parent only, not its process group
         assert proc.wait() == -signal.SIGKILL
-        deadline = time.monotonic() + 10
-        while any(alive(p) for p in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = sorted(p for p in workers if alive(p))
-        assert left == [], f"worker processes still alive 10 s after kill -9: {left}"
+        assert_all_end(workers, "kill -9")
         written = {p.name for p in out.glob("parts/*/done.json")}
         time.sleep(0.5)
         assert {p.name for p in out.glob("parts/*/done.json")} == written
@@ -137,7 +142,10 @@ def test_sigterm_ends_a_run_with_workers_within_seconds(tmp_path):
         code = proc.wait(timeout=30)
         assert code in (130, 143)
         assert b"interrupted" in proc.stderr.read() or code == 143
-        assert not [p for p in workers if alive(p)]
+        # The run terminates and joins its pool workers before it exits; helpers such as
+        # multiprocessing's resource tracker end when they see the parent's pipe close,
+        # which on a loaded machine can take a moment. The promise is "within seconds".
+        assert_all_end(workers, "the run ended")
     finally:
         cleanup(proc, workers)
 
