@@ -114,7 +114,15 @@ def run(
     ] = False,
 ) -> None:
     """Run every scenario x replication of an experiment and write results/<name>/."""
+    from acutesim.config.robustness import is_robustness_file
     from acutesim.experiment.runner import run_experiment
+
+    if is_robustness_file(experiment):
+        _err(
+            f"acutesim: {experiment} is a robustness experiment ([design] and [knobs]); run "
+            f"it with: acutesim robustness {experiment}"
+        )
+        raise typer.Exit(2)
 
     try:
         result = run_experiment(
@@ -146,12 +154,59 @@ def run(
 
 
 @app.command()
+def robustness(
+    experiment: Annotated[Path, typer.Argument(help="Robustness experiment TOML file.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Results directory [default: results/<name>].")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    force: Annotated[
+        bool, typer.Option(help="Start afresh in a folder of another file or version.")
+    ] = False,
+    report: Annotated[bool, typer.Option(help="Write the report when done.")] = False,
+) -> None:
+    """Sweep contested knobs over a space-filling design; say how robust each verdict is."""
+    from acutesim.experiment.robustness import run_robustness
+
+    try:
+        result = run_robustness(experiment, out=out, workers=workers, force=force, progress=_err)
+    except KeyboardInterrupt:
+        _err("acutesim: interrupted; finished parts are kept, run the same command to resume")
+        raise typer.Exit(130) from None
+    _err(
+        f"{result.n_run} task(s) run, {result.n_skipped} already done, in "
+        f"{result.wall_seconds:.1f} s; results in {result.out_dir}"
+    )
+    _print_robustness(result.out_dir)
+    if report:
+        from acutesim.report.robustness import write_robustness_report
+
+        _err(f"report written to {write_robustness_report(result.out_dir)}")
+
+
+def _print_robustness(results_dir: Path) -> None:
+    from acutesim.analysis.robustness import robustness_text
+    from acutesim.experiment.robustness_results import load_robustness_results
+    from acutesim.report.robustness import robustness_content
+
+    manifest, points, runs = load_robustness_results(results_dir)
+    _, verdicts = robustness_content(manifest, points, runs)
+    n_reps = int(runs["replication"].nunique()) if len(runs) else 0
+    _print_table(robustness_text(str(manifest.get("name", "")), verdicts, n_reps))
+
+
+@app.command()
 def summary(
     results_dir: Annotated[Path, typer.Argument(help="A results directory.")],
 ) -> None:
     """Print the headline, then the KPI table (means, 95% CIs, paired differences)."""
     from acutesim.analysis.headline import headline_text, results_headline
     from acutesim.analysis.stats import summarise
+    from acutesim.experiment.robustness_results import read_manifest
+
+    if read_manifest(results_dir) is not None:
+        _print_robustness(results_dir)
+        return
 
     result = summarise(results_dir)
     about, heads = results_headline(result, results_dir)
@@ -173,7 +228,15 @@ def report(
     ] = "en",
 ) -> None:
     """Write a self-contained HTML report, with report.md, summary.csv and .xlsx beside it."""
+    from acutesim.experiment.robustness_results import read_manifest
     from acutesim.report.html import companion_paths, write_report
+
+    if read_manifest(results_dir) is not None:
+        from acutesim.report.robustness import write_robustness_report
+
+        path = write_robustness_report(results_dir, out)
+        _err(f"report written to {path} (and {companion_paths(path)[0].name} beside it)")
+        return
 
     path = write_report(results_dir, out, csv_locale=csv_locale)
     md, csv = companion_paths(path)
