@@ -10,7 +10,6 @@ Runs (or resumes) ``acutesim robustness experiments/funding-robustness.toml`` in
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +39,6 @@ def main() -> int:
     text = (OUT / "report.md").read_text(encoding="utf-8")
     title, _, rest = text.partition("\n\n")
     DOC.write_text(f"{title}\n\n{MADE_BY}{rest}", encoding="utf-8")
-    shutil.copyfile(OUT / "summary.csv", ROOT / "docs" / "funding-results.csv")
     sys.stderr.write(f"wrote {DOC}\n")
     return 0
 

@@ -20,7 +20,7 @@ import pandas as pd
 from acutesim.analysis.closures import site_closures
 from acutesim.errors import ConfigError
 from acutesim.experiment.store import atomic_write_bytes
-from acutesim.report.content import KPI_INFO, ResultsData
+from acutesim.report.data import KPI_INFO, ResultsData
 from acutesim.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:

@@ -20,21 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from acutesim.analysis.stats import Summary, summarise
 from acutesim.experiment.store import atomic_write_bytes
-from acutesim.report.content import (
-    EXPLORER_FILE,
-    HEADLINES,
-    KPI_INFO,
-    Bullets,
-    FigureSlot,
-    Paragraph,
-    ReportContent,
-    ResultsData,
-    Table,
-    build_content,
-    load_results,
-)
+from acutesim.report.blocks import Bullets, FigureSlot, Paragraph, ReportContent, Table
+from acutesim.report.content import HEADLINES, build_content
+from acutesim.report.data import KPI_INFO, ResultsData, load_results
 from acutesim.report.exports import check_csv_locale, summary_csv, summary_xlsx, write_reach_gpkgs
 from acutesim.report.markdown import render_markdown
+from acutesim.report.sections import EXPLORER_FILE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

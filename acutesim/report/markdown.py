@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from acutesim.report.content import Bullets, FigureSlot, Paragraph, ReportContent, Table
+from acutesim.report.blocks import Bullets, FigureSlot, Paragraph, ReportContent, Table
 
 
 def _text(text: str) -> str:

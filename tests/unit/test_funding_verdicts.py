@@ -331,7 +331,7 @@ def test_the_gevoelig_list_is_read_from_the_pack_not_recomputed() -> None:
 
 
 def test_the_report_names_the_accounting_choices() -> None:
-    from acutesim.report.content import _accounting_choice_rows
+    from acutesim.report.sections import _accounting_choice_rows
 
     knobs = {
         "revert": resolved_knobs(

@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from acutesim.analysis.closures import closures_kpi_rows
 from acutesim.analysis.stats import fmt, summarise
 from acutesim.cli import app
 from acutesim.experiment.store import ResultsStore
 from acutesim.report import content as rc
+from acutesim.report import data as rd
 from acutesim.report.html import companion_paths, write_report
 from acutesim.units import MINUTES_PER_DAY
 
@@ -488,12 +490,12 @@ def test_closures_kpi_ignores_imposed_closures_and_counts_zeros():
         }
     )
     pairs = pd.DataFrame({"scenario": ["a", "a", "b", "b"], "replication": [0, 1, 0, 1]})
-    rows = rc.closures_kpi_rows(closures, pairs, warmup_minutes=0.0)
+    rows = closures_kpi_rows(closures, pairs, warmup_minutes=0.0)
     assert rows["value"].tolist() == [0.0, 0.0, 1.0, 1.0]
     assert set(rows["kpi"]) == {"n_closures"}
     # no decided closure: zero closures in every replication, said, not left out
-    assert rc.closures_kpi_rows(closures.iloc[:1], pairs, 0.0)["value"].tolist() == [0.0] * 4
-    late = rc.closures_kpi_rows(closures, pairs, warmup_minutes=10_000.0)
+    assert closures_kpi_rows(closures.iloc[:1], pairs, 0.0)["value"].tolist() == [0.0] * 4
+    late = closures_kpi_rows(closures, pairs, warmup_minutes=10_000.0)
     assert late["value"].tolist() == [0.0] * 4
 
 
@@ -519,15 +521,15 @@ def test_sites_closed_at_end_majority_and_reopening():
             "reason": ["financial"] * 3,
         }
     )
-    assert rc.sites_closed_at_end(status, closures, ["a"]) == {"a": ("x",)}  # 2 of 3
-    assert rc.sites_closed_at_end(status[status["replication"] > 0], closures.iloc[2:], ["a"]) == {
+    assert rd.sites_closed_at_end(status, closures, ["a"]) == {"a": ("x",)}  # 2 of 3
+    assert rd.sites_closed_at_end(status[status["replication"] > 0], closures.iloc[2:], ["a"]) == {
         "a": ()
     }
 
 
 def test_flatten_parameters_sources():
     docs = {"funding.inner.c": {"default": "false", "unit": "-", "source": "[NZa-2021]"}}
-    rows = rc.flatten_parameters(
+    rows = rd.flatten_parameters(
         {"a": 1.5, "source": "X 2024", "inner": {"b": [1, 2], "c": True}}, "funding", docs
     )
     assert rows == [
@@ -549,7 +551,7 @@ def test_read_knob_docs(tmp_path):
         "| `min_on_share`, `max_on_share` | 0.6, 1.5 | share | clamps | **assumption** |\n",
         encoding="utf-8",
     )
-    docs = rc.read_knob_docs(page)
+    docs = rd.read_knob_docs(page)
     assert docs == {
         "funding.budget_eur_per_year": {
             "default": "4,600,000",
@@ -567,7 +569,7 @@ def test_read_knob_docs(tmp_path):
             "source": "assumption",
         },
     }
-    assert rc.read_knob_docs(tmp_path / "missing.md") == {}
+    assert rd.read_knob_docs(tmp_path / "missing.md") == {}
 
 
 def test_unknown_kpi_has_empty_unit():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from acutesim.report.content import Bullets, Paragraph, ReportContent, Section, Table
+from acutesim.report.blocks import Bullets, Paragraph, ReportContent, Section, Table
 from acutesim.report.markdown import render_markdown
 
 

@@ -138,7 +138,7 @@ def test_manifest_and_report_name_each_scenarios_norm(tmp_path):
     ) in md
     assert "| slow | 4 | 20 | 45 | straight_line (ambulance) | kust |" in md
     # the report's per-scenario norm maps use each scenario's minutes
-    from acutesim.report.content import load_results
+    from acutesim.report.data import load_results
 
     data = load_results(out)
     assert data.reach["quick"].params.on_scene_minutes == 5.0

@@ -1,0 +1,427 @@
+"""The tables of a results directory, its comparison, region and norm maps, for the report.
+
+Everything the report reads comes through :func:`load_results`: the results store's
+tables, the :class:`~acutesim.analysis.stats.Summary`, and the region pack and its
+reachability when the pack can be found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from acutesim.analysis.closures import CLOSING_ACTIONS, CLOSURES_KPI
+from acutesim.analysis.headline import find_region_pack, long_date
+from acutesim.analysis.headline import measured_period as period_words
+from acutesim.analysis.stats import Summary, summarise
+from acutesim.errors import AcutesimError, ResultsError
+from acutesim.experiment.store import ResultsStore
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from acutesim.domain.region import Region
+    from acutesim.geo.reachability import ReachabilityResult
+
+from acutesim.geo.norm import NORM_MINUTES, NormParameters, norm_parameters
+
+# KPI -> (what it is, unit); units as in docs/formats.md.
+KPI_INFO: dict[str, tuple[str, str]] = {
+    "seh_visits": ("patients who left the SEH", "visits"),
+    "seh_visits_per_1000_per_year": ("SEH visits per 1,000 inhabitants", "per 1,000 per year"),
+    "share_arrival_ambulance": ("arrivals by ambulance", "share"),
+    "share_arrival_gp_hap": ("arrivals referred by GP or HAP", "share"),
+    "share_arrival_self": ("self-referred arrivals", "share"),
+    "share_arrival_other": ("other arrivals", "share"),
+    "admission_share": ("admitted to a ward bed", "share"),
+    "seh_los_mean_minutes": ("mean SEH length of stay", "min"),
+    "seh_los_over_4h_share": ("SEH length of stay over 4 hours", "share"),
+    "door_to_doctor_p50_minutes": ("arrival to treatment, median", "min"),
+    "ambulance_call_to_door_p95_minutes": ("112 call to SEH door, 95th percentile", "min"),
+    "ambulance_call_to_door_over_45_share": ("call to SEH door over 45 minutes", "share"),
+    "a1_response_within_15_share": ("A1 calls on scene within 15 minutes", "share"),
+    "handoff_delay_p90_minutes": ("door to acceptance, 90th percentile", "min"),
+    "volmelding_hours": ("hours volgemeld, all SEHs", "h"),
+    "diversions": ("ambulance patients diverted", "patients"),
+    "closed_shift_hours": ("hours closed for a shift, all SEHs", "h"),
+    "boarding_hours": ("hours admitted patients waited for a bed", "h"),
+    "bed_transfers": ("admitted patients transferred for a bed", "patients"),
+    "hap_contacts": ("HAP contacts", "contacts"),
+    "hap_referral_share": ("HAP contacts referred to the SEH", "share"),
+    "population_beyond_norm_mean": ("inhabitants beyond the 45-minute norm (A1)", "persons"),
+    "population_beyond_norm_rivm_mean": (
+        "inhabitants beyond the 45-minute norm (RIVM definition)",
+        "persons",
+    ),
+    "journeys": ("patient journeys started", "patients"),
+    CLOSURES_KPI: ("SEH closures decided during the run", "closures"),
+}
+
+
+# -- results data ---------------------------------------------------------------------------
+@dataclass
+class ResultsData:
+    """The tables of a results directory, the comparison, the region and its norm maps."""
+
+    results_dir: Path
+    summary: Summary
+    table: pd.DataFrame
+    kpis: pd.DataFrame
+    status: pd.DataFrame
+    closures: pd.DataFrame
+    finance: pd.DataFrame
+    timeseries: pd.DataFrame
+    patients: pd.DataFrame
+    region: Region | None = None
+    areas: gpd.GeoDataFrame | None = None
+    region_path: Path | None = None
+    region_note: str | None = None
+    closed_at_end: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reach: dict[str, ReachabilityResult] = field(default_factory=dict)
+    reach_note: str | None = None
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The run's manifest."""
+        return self.summary.manifest
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenarios with results, in experiment order."""
+        return self.summary.scenarios
+
+    @property
+    def baseline(self) -> str:
+        """The baseline scenario."""
+        return self.summary.baseline
+
+    @property
+    def horizon_days(self) -> float:
+        """Run length [days]."""
+        return float(self.manifest.get("horizon_days") or 0.0)
+
+    @property
+    def warmup_days(self) -> float:
+        """Warm-up, not measured [days]."""
+        return float(self.manifest.get("warmup_days") or 0.0)
+
+    @property
+    def start_date(self) -> dt.date | None:
+        """Calendar date of day 0 (None without the region pack)."""
+        return self.region.calendar.start_date if self.region is not None else None
+
+    def events_by_scenario(self) -> dict[str, list[tuple[float, str]]]:
+        """Scenario -> dated funding switches ``(day [days], label)`` within the horizon."""
+        start = self.start_date
+        if start is None:
+            return {}
+        out: dict[str, list[tuple[float, str]]] = {}
+        for scenario, when in switch_dates(self.manifest).items():
+            day = float((when - start).days)
+            if 0.0 <= day <= self.horizon_days:
+                out[scenario] = [
+                    (day, f"{scenario}: fixed budget from {long_date(when.isoformat())}")
+                ]
+        return out
+
+    @property
+    def site_names(self) -> dict[str, str]:
+        """Site id -> name (empty without a region)."""
+        if self.region is None:
+            return {}
+        return {s.site_id: s.name for s in self.region.sites}
+
+
+def switch_dates(manifest: Mapping[str, Any]) -> dict[str, dt.date]:
+    """Scenario -> the date its funding switches regime (``funding.switch_date``).
+
+    Follows ``inherits`` in the experiment file as recorded in the manifest.
+    """
+    specs = {
+        str(s.get("name")): s
+        for s in (manifest.get("config") or {}).get("scenarios", [])
+        if isinstance(s, Mapping)
+    }
+    out: dict[str, dt.date] = {}
+    for name in specs:
+        seen: set[str] = set()
+        spec: Mapping[str, Any] | None = specs[name]
+        while spec is not None and name not in out:
+            funding = spec.get("funding")
+            when = funding.get("switch_date") if isinstance(funding, Mapping) else None
+            if when:
+                with contextlib.suppress(ValueError):
+                    out[name] = dt.date.fromisoformat(str(when)[:10])
+                break
+            parent = str(spec.get("inherits") or "")
+            if not parent or parent in seen:
+                break
+            seen.add(parent)
+            spec = specs.get(parent)
+    return out
+
+
+def _read(store: ResultsStore, name: str) -> pd.DataFrame:
+    try:
+        return store.read(name)
+    except ResultsError:
+        return pd.DataFrame()
+
+
+def read_patients(results_dir: Path) -> pd.DataFrame:
+    """Concatenate ``parts/*/patients.parquet`` (only the columns the report uses)."""
+    import pyarrow.parquet as pq
+
+    columns = ["scenario", "replication", "route", "t_call", "t_arrival"]
+    frames = []
+    for path in sorted((results_dir / "parts").glob("*/patients.parquet")):
+        names = pq.read_schema(path).names
+        frames.append(pq.read_table(path, columns=[c for c in columns if c in names]).to_pandas())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def sites_closed_at_end(
+    status: pd.DataFrame, closures: pd.DataFrame, scenarios: Iterable[str]
+) -> dict[str, tuple[str, ...]]:
+    """SEHs closed at the end of the horizon in at least half of a scenario's replications.
+
+    A site is closed in a replication when its last closure (or night closure) in
+    ``closures`` is not followed by a reopening, or when its last status row is
+    ``closed``. Night closures count: the SEH is then no longer open 24/7.
+
+    Returns
+    -------
+    dict
+        Scenario -> site ids, sorted.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for scenario in scenarios:
+        by_rep: dict[int, set[str]] = {}
+        st = status[status["scenario"] == scenario] if len(status) else status
+        for rep, g in st.groupby("replication") if len(st) else []:
+            last = g.sort_values("t_start").groupby("site_id")["status"].last()
+            by_rep[int(rep)] = set(last[last == "closed"].index)
+        cl = closures[closures["scenario"] == scenario] if len(closures) else closures
+        for rep, g in cl.groupby("replication") if len(cl) else []:
+            shut = by_rep.setdefault(int(rep), set())
+            for site_id, action in zip(
+                g.sort_values("t_minutes")["site_id"],
+                g.sort_values("t_minutes")["action"],
+                strict=True,
+            ):
+                if action in CLOSING_ACTIONS:
+                    shut.add(str(site_id))
+                elif action == "reopen":
+                    shut.discard(str(site_id))
+        n = max(1, len(by_rep))
+        counts: dict[str, int] = {}
+        for shut in by_rep.values():
+            for site_id in shut:
+                counts[site_id] = counts.get(site_id, 0) + 1
+        out[scenario] = tuple(sorted(s for s, c in counts.items() if c >= n / 2))
+    return out
+
+
+def load_results(results_dir: str | Path, summary: Summary | None = None) -> ResultsData:
+    """Read a results directory and compute everything the report shows.
+
+    Parameters
+    ----------
+    results_dir : str or Path
+        A directory written by ``acutesim run``.
+    summary : Summary, optional
+        The comparison (from :func:`~acutesim.analysis.stats.summarise`); made here
+        when omitted.
+
+    Returns
+    -------
+    ResultsData
+        Missing tables are empty frames; a missing region or geo module leaves a note.
+    """
+    d = Path(results_dir)
+    summary = summary if summary is not None else summarise(d)
+    store = ResultsStore(d)
+    kpis = _read(store, "kpis")
+    status, closures = _read(store, "status"), _read(store, "closures")
+    table = summary.table
+    data = ResultsData(
+        results_dir=d,
+        summary=summary,
+        table=table,
+        kpis=kpis,
+        status=status,
+        closures=closures,
+        finance=_read(store, "finance"),
+        timeseries=_read(store, "timeseries"),
+        patients=read_patients(d),
+    )
+    data.closed_at_end = sites_closed_at_end(status, closures, summary.scenarios)
+    _load_region(data)
+    _load_reachability(data)
+    return data
+
+
+def _load_region(data: ResultsData) -> None:
+    pack = find_region_pack(data.manifest, data.results_dir)
+    if pack is None:
+        data.region_note = (
+            f"The region pack '{data.manifest.get('region', '?')}' named in manifest.json was "
+            "not found from here; run 'acutesim report' from the directory the experiment "
+            "was run in."
+        )
+        return
+    try:
+        from acutesim.config.load import load_region_with_areas
+
+        data.region, data.areas = load_region_with_areas(pack)
+        data.region_path = pack
+    except (ImportError, AcutesimError) as exc:
+        data.region_note = f"The region pack '{pack}' could not be loaded: {exc}"
+
+
+def _load_reachability(data: ResultsData) -> None:
+    if data.region is None:
+        data.reach_note = data.region_note
+        return
+    try:
+        from acutesim.geo.reachability import reachability
+    except ImportError as exc:
+        data.reach_note = f"The reachability module is not available ({exc})."
+        return
+    known = set(data.region.site_by_id)
+    cache: dict[tuple[Any, ...], ReachabilityResult] = {}
+    for scenario in data.scenarios:
+        closed = tuple(s for s in data.closed_at_end.get(scenario, ()) if s in known)
+        params = scenario_norm(data, scenario)
+        key = (closed, params)
+        if key not in cache:
+            cache[key] = reachability(
+                data.region,
+                closed=closed,
+                norm_minutes=params.norm_minutes,
+                params=params,
+                areas=data.areas,
+            )
+        data.reach[scenario] = cache[key]
+
+
+def scenario_norm(data: ResultsData, scenario: str | None) -> NormParameters:
+    """The norm a scenario ran with (the manifest's ``norm``), else the pack's."""
+    p = norm_parameters(data.region) if data.region is not None else NormParameters()
+    p = NormParameters(p.dispatch_minutes, p.on_scene_minutes, NORM_MINUTES)
+    rec = (data.manifest.get("norm") or {}).get(scenario)
+    if not isinstance(rec, Mapping):
+        return p
+    return NormParameters(
+        dispatch_minutes=float(rec.get("dispatch_minutes", p.dispatch_minutes)),
+        on_scene_minutes=float(rec.get("on_scene_minutes", p.on_scene_minutes)),
+        norm_minutes=float(rec.get("norm_minutes", p.norm_minutes)),
+    )
+
+
+# -- words -------------------------------------------------------------------------------
+def measured_period(data: ResultsData) -> str:
+    """``over the 49 measured days`` (or years, for runs of two years or more)."""
+    return period_words(data.horizon_days, data.warmup_days)
+
+
+def param_value(v: Any) -> str:
+    """A parameter value as the method table shows it (true/false, 1,234, lists)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.10g}"
+    if isinstance(v, list | tuple):
+        return ", ".join(param_value(x) for x in v) or "(none)"
+    return str(v)
+
+
+def flatten_parameters(
+    table: Mapping[str, Any], prefix: str, knob_docs: Mapping[str, Mapping[str, str]] | None = None
+) -> list[tuple[str, str, str]]:
+    """Flatten a nested funding or behaviour table into (parameter, value, source) rows.
+
+    The source of a parameter is, in this order: a ``source`` key in its table, the
+    source column of ``docs/assumptions.md`` for the knob (``knob_docs``), else
+    ``assumption``.
+    """
+    rows: list[tuple[str, str, str]] = []
+    given = str(table.get("source", ""))
+    for key, value in table.items():
+        if key == "source":
+            continue
+        name = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            rows += flatten_parameters(value, name, knob_docs)
+            continue
+        documented = (knob_docs or {}).get(name, {}).get("source", "")
+        rows.append((name, param_value(value), given or documented or "assumption"))
+    return rows
+
+
+def _plain(cell: str) -> str:
+    return " ".join(re.sub(r"[*`]", "", cell).split())
+
+
+def read_knob_docs(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """Defaults, units and sources of the funding and behaviour knobs from docs/assumptions.md.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The assumptions page; by default ``docs/assumptions.md`` beside the package (a
+        source checkout). Missing: an empty mapping.
+
+    Returns
+    -------
+    dict
+        ``funding.<knob>`` or ``behaviour.<table>.<knob>`` -> ``default``, ``unit``,
+        ``source`` (plain text, markup removed).
+    """
+    path = path or Path(__file__).resolve().parents[2] / "docs" / "assumptions.md"
+    if not path.exists():
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    header: list[str] | None = None
+    prefix = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if header is None:
+            first = cells[0]
+            if not first.startswith("knob"):
+                header = []  # some other table: skip its rows
+                continue
+            scoped = re.findall(r"`([^`]+)`", first)
+            prefix = scoped[0] if scoped else "funding"
+            header = [c.split(" ")[0].lower() for c in cells]
+            continue
+        if not header or set(line) <= set("|-: "):
+            continue
+        row = dict(zip(header, cells, strict=False))
+        knobs = re.findall(r"`([^`]+)`", cells[0])
+        defaults = [_plain(row.get("default", ""))] * len(knobs)
+        split = [d.strip() for d in defaults[0].split(",")] if knobs else []
+        if len(knobs) > 1 and len(split) == len(knobs):  # `a`, `b` | 0.6, 1.5
+            defaults = split
+        for knob, default in zip(knobs, defaults, strict=True):
+            out[f"{prefix}.{knob}"] = {
+                "default": default,
+                "unit": _plain(row.get("unit", "")),
+                "source": _plain(row.get("source", "")),
+            }
+    return out
+
+
+# -- the content -------------------------------------------------------------------------
