@@ -372,14 +372,35 @@ def _plain(cell: str) -> str:
     return " ".join(re.sub(r"[*`]", "", cell).split())
 
 
-def read_knob_docs(path: Path | None = None) -> dict[str, dict[str, str]]:
+KNOB_DOCS_ASSET = "knobs.json"
+
+
+def knob_docs() -> dict[str, dict[str, str]]:
+    """Defaults, units and sources of the funding and behaviour knobs, as shipped.
+
+    ``acutesim/report/assets/knobs.json`` is made from docs/assumptions.md by
+    ``python scripts/knob_docs.py`` (a test keeps the two equal), so an installed package
+    reports the same sources as a source checkout without reading the docs folder.
+    """
+    import json
+    from importlib import resources
+
+    text = (
+        resources.files("acutesim.report")
+        .joinpath("assets", KNOB_DOCS_ASSET)
+        .read_text(encoding="utf-8")
+    )
+    docs: dict[str, dict[str, str]] = json.loads(text)
+    return docs
+
+
+def read_knob_docs(path: Path) -> dict[str, dict[str, str]]:
     """Defaults, units and sources of the funding and behaviour knobs from docs/assumptions.md.
 
     Parameters
     ----------
-    path : Path, optional
-        The assumptions page; by default ``docs/assumptions.md`` beside the package (a
-        source checkout). Missing: an empty mapping.
+    path : Path
+        The assumptions page. Missing: an empty mapping.
 
     Returns
     -------
@@ -387,7 +408,6 @@ def read_knob_docs(path: Path | None = None) -> dict[str, dict[str, str]]:
         ``funding.<knob>`` or ``behaviour.<table>.<knob>`` -> ``default``, ``unit``,
         ``source`` (plain text, markup removed).
     """
-    path = path or Path(__file__).resolve().parents[2] / "docs" / "assumptions.md"
     if not path.exists():
         return {}
     out: dict[str, dict[str, str]] = {}

@@ -10,8 +10,8 @@ from acutesim.report.blocks import Block, Bullets, FigureSlot, Paragraph, Sectio
 from acutesim.report.data import (
     ResultsData,
     flatten_parameters,
+    knob_docs,
     param_value,
-    read_knob_docs,
     scenario_norm,
 )
 
@@ -362,7 +362,7 @@ def method_section(data: ResultsData) -> Section:
             )
         )
     # behaviour and funding parameters
-    knob_docs = read_knob_docs()
+    documented = knob_docs()
     param_rows = []
     for spec in config.get("scenarios", []):
         if not isinstance(spec, Mapping):
@@ -372,7 +372,7 @@ def method_section(data: ResultsData) -> Section:
             if isinstance(table, Mapping) and table:
                 param_rows += [
                     [str(spec.get("name")), *row]
-                    for row in flatten_parameters(table, key, knob_docs)
+                    for row in flatten_parameters(table, key, documented)
                 ]
     if param_rows:
         blocks.append(
@@ -400,13 +400,13 @@ def method_section(data: ResultsData) -> Section:
                 align=["l"] + ["l"] * len(ACCOUNTING_CHOICES),
             )
         )
-    if knob_docs and (param_rows or len(data.finance)):
+    if documented and (param_rows or len(data.finance)):
         blocks.append(
             Table(
                 header=["knob", "default", "unit", "source"],
                 rows=[
                     [k, v["default"], v["unit"], v["source"] or "assumption"]
-                    for k, v in knob_docs.items()
+                    for k, v in documented.items()
                 ],
                 caption=(
                     "Every funding and behaviour knob at its default (used wherever a "

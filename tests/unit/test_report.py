@@ -712,3 +712,11 @@ def test_explorer_payload_matches_the_norm_matrices():
     assert "</script><b>" not in page.split('id="explorer-data">')[1].split("</script>")[0]
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in page
+
+
+def test_shipped_knob_docs_match_docs_assumptions():
+    """The package's knobs.json is docs/assumptions.md's knob tables (scripts/knob_docs.py)."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "assumptions.md"
+    shipped = rd.knob_docs()
+    assert shipped == rd.read_knob_docs(page), "run: python scripts/knob_docs.py"
+    assert shipped["funding.schoning_persists_on_closure"]["default"] == "true"
