@@ -29,7 +29,7 @@ from acutesim.geo.norm import (
     extra_population_beyond_norm,
     population_beyond_norm,
 )
-from acutesim.geo.travel_time import Locations, StraightLineModel
+from acutesim.geo.travel import Locations, StraightLineModel
 from acutesim.rng import RandomStreams
 
 ROOT = Path(__file__).resolve().parents[1]

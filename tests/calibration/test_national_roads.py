@@ -45,7 +45,7 @@ def test_pack_matrices_match_a_fresh_route_on_the_network(roads):
     from acutesim.config.load import load_region
     from acutesim.config.route import travel_points, travel_profiles
     from acutesim.geo.routing import RoutingGraph, routed_blocks
-    from acutesim.geo.travel_time import Locations, build_travel_model
+    from acutesim.geo.travel import Locations, build_travel_model
 
     nl = load_region(ROOT / "regions" / "nl")
     points = travel_points(nl)
