@@ -232,7 +232,7 @@ def region_build(
     force: Annotated[bool, _Opt(help="Overwrite an existing pack.")] = False,
 ) -> None:
     """Build a valid region pack from CBS/RIVM-style files (areas, SEH list, posts)."""
-    from acutesim.config.build import BuildInputs, build_region_pack
+    from acutesim.packs import BuildInputs, build_region_pack
 
     report = build_region_pack(
         BuildInputs(

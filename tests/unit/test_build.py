@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from acutesim.config.build import (
+from acutesim.config.load import load_region, load_region_with_areas
+from acutesim.errors import ConfigError
+from acutesim.packs import (
     BuildInputs,
     build_region_pack,
     detect_islands,
@@ -20,8 +22,6 @@ from acutesim.config.build import (
     slugify,
     unique_ids,
 )
-from acutesim.config.load import load_region, load_region_with_areas
-from acutesim.errors import ConfigError
 
 X0, Y0 = 150_000.0, 450_000.0  # RD New, middle of the country [m]
 CELL = 5_000.0
