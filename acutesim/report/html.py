@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acutesim.analysis.stats import Summary, summarise
-from acutesim.experiment.store import atomic_write_bytes
+from acutesim.atomic import atomic_write_bytes
 from acutesim.report.content import (
     EXPLORER_FILE,
     HEADLINES,
