@@ -24,9 +24,14 @@ def test_a_successful_block_renames_the_temporary_file(tmp_path):
 def test_a_failing_block_keeps_the_old_file_and_removes_the_temporary_one(tmp_path):
     target = tmp_path / "a.txt"
     target.write_text("old")
-    with pytest.raises(OSError, match="disk full"), atomic_path(target) as tmp:
-        tmp.write_text("half")
-        raise OSError("disk full")
+
+    def write_half_then_fail() -> None:
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_half_then_fail()
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
