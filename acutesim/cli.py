@@ -271,7 +271,7 @@ def region_route(
     force: Annotated[bool, _Opt(help="Rebuild even when nothing changed.")] = False,
 ) -> None:
     """(Re)build a pack's cached routed travel matrices; reused when nothing changed."""
-    from acutesim.config.route import route_pack
+    from acutesim.packs.route import route_pack
 
     _err(route_pack(region, roads, force=force).to_text())
 

@@ -39,13 +39,13 @@ import pandas as pd
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from acutesim.config.route import (  # noqa: E402
+from acutesim.packs import size_posts, slugify, unique_ids  # noqa: E402
+from acutesim.packs.route import (  # noqa: E402
     NATIONAL_ACCESS_ONLY_CLASSES,
     ROUTED_DISPATCH_MINUTES,
     ROUTED_ON_SCENE_MINUTES,
     route_pack,
 )
-from acutesim.packs import size_posts, slugify, unique_ids  # noqa: E402
 
 # Calibrated in docs/calibration-reachability.md (scripts/calibrate_travel.py): the
 # non-driving minutes that reproduce RIVM 2024's share beyond 45 minutes with this pack.

@@ -133,7 +133,7 @@ def build_region_pack(inputs: BuildInputs) -> BuildReport:
     (out / "rosters.toml").write_text(roster_templates_toml(per_hap), encoding="utf-8")
     travel: dict[str, Any] = {"model": "straight_line"}
     if inputs.roads is not None and roads_network is not None:
-        from acutesim.config.route import (
+        from acutesim.packs.route import (
             DEFAULT_MATRICES,
             NATIONAL_ACCESS_ONLY_CLASSES,
             ROUTED_DISPATCH_MINUTES,
@@ -184,7 +184,7 @@ def build_region_pack(inputs: BuildInputs) -> BuildReport:
     from acutesim.config.load import load_region
 
     if travel["model"] == "routed":
-        from acutesim.config.route import route_pack
+        from acutesim.packs.route import route_pack
 
         routed = route_pack(out, inputs.roads)
         report.roads = f"{inputs.roads}: {routed.to_text()}"

@@ -132,7 +132,7 @@ class BuildInputs:
     roads : Path, optional
         A road network (folder with nodes.parquet and edges.parquet, or a line layer):
         the pack gets ``[travel] model = "routed"`` and routed matrices cached in
-        ``travel_matrices.parquet`` (see :mod:`acutesim.config.route`).
+        ``travel_matrices.parquet`` (see :mod:`acutesim.packs.route`).
     limit_minutes : float, optional
         Dijkstra distance limit [min]; the routing default when omitted.
     access_only_classes : sequence of str, optional

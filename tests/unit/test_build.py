@@ -264,7 +264,7 @@ def test_road_network_is_routed_and_cached(areas_file, sites_file, posts_file, t
     assert not (out / "roads.geojson").exists()  # the network is referenced, never copied
     assert "rebuilt" in report.roads
     # a second routing run with nothing changed reuses the cache
-    from acutesim.config.route import route_pack
+    from acutesim.packs.route import route_pack
 
     assert not route_pack(out).rebuilt
     assert route_pack(out, force=True).rebuilt
