@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 RD_NEW = "EPSG:28992"
 WGS84 = "EPSG:4326"
 # RD New is defined for the Netherlands; points far outside are almost surely swapped
-# lon/lat or the wrong CRS (the same box as config/load.py).
+# lon/lat or the wrong CRS (a loaded pack is checked against the area of use of
+# EPSG:28992 in config/checks.py).
 RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 
 # --- defaults, each with its source or marked as an assumption ---------------------------
