@@ -210,6 +210,37 @@ def column_map(
     return out
 
 
+def _role_columns(
+    frame: pd.DataFrame,
+    named: Mapping[str, str] | Sequence[str],
+    defaults: Mapping[str, tuple[str, ...]],
+    option: str,
+    *,
+    required: set[str],
+    where: str,
+    problems: list[str],
+) -> dict[str, str | None]:
+    """The column of each role: named with ``option ROLE=COLUMN`` or found among the defaults.
+
+    An unknown role, or a required role without a column, is a problem.
+    """
+    mapping = column_map(named, option, problems)
+    for role in sorted(set(mapping) - set(defaults)):
+        problems.append(
+            f"{option} {role}=...: unknown role {role!r}"
+            f"{did_you_mean(role, defaults)} "
+            f"(roles: {', '.join(defaults)})"
+        )
+    cols: dict[str, str | None] = {}
+    for role, candidates in defaults.items():
+        cols[role] = _find_column(
+            list(frame.columns), mapping.get(role), candidates, where=where,
+            role=role.replace("_", " "), option=f"{option} {role}=COLUMN",
+            problems=problems, required=role in required,
+        )  # fmt: skip
+    return cols
+
+
 def _equals(values: pd.Series, wanted: str) -> np.ndarray:
     """Exact match after trimming spaces; numbers compare as numbers (1 == 1.0)."""
     text = values.astype(str).str.strip()
@@ -348,22 +379,10 @@ def read_hospital_list(
         return None
     where = path.name
     n_before = len(problems)
-    mapping = column_map(inputs.site_columns, "--sites-column", problems)
-    unknown_roles = set(mapping) - set(SITE_COLUMN_DEFAULTS)
-    for role in sorted(unknown_roles):
-        problems.append(
-            f"--sites-column {role}=...: unknown role {role!r}"
-            f"{did_you_mean(role, SITE_COLUMN_DEFAULTS)} "
-            f"(roles: {', '.join(SITE_COLUMN_DEFAULTS)})"
-        )
-    cols: dict[str, str | None] = {}
-    required = {"name", "seh_24_7"}
-    for role, candidates in SITE_COLUMN_DEFAULTS.items():
-        cols[role] = _find_column(
-            list(frame.columns), mapping.get(role), candidates, where=where,
-            role=role.replace("_", " "), option=f"--sites-column {role}=COLUMN",
-            problems=problems, required=role in required,
-        )  # fmt: skip
+    cols = _role_columns(
+        frame, inputs.site_columns, SITE_COLUMN_DEFAULTS, "--sites-column",
+        required={"name", "seh_24_7"}, where=where, problems=problems,
+    )  # fmt: skip
     filters = _parse_filters(inputs.site_filters, f"{where} --sites-filter", problems)
     keep = np.ones(len(frame), dtype=bool)
     for col, value in filters:
@@ -451,20 +470,10 @@ def read_post_list(
         return None
     where = path.name
     n_before = len(problems)
-    mapping = column_map(inputs.post_columns, "--posts-column", problems)
-    for role in sorted(set(mapping) - set(POST_COLUMN_DEFAULTS)):
-        problems.append(
-            f"--posts-column {role}=...: unknown role {role!r}"
-            f"{did_you_mean(role, POST_COLUMN_DEFAULTS)} "
-            f"(roles: {', '.join(POST_COLUMN_DEFAULTS)})"
-        )
-    cols: dict[str, str | None] = {}
-    for role, candidates in POST_COLUMN_DEFAULTS.items():
-        cols[role] = _find_column(
-            list(frame.columns), mapping.get(role), candidates, where=where,
-            role=role, option=f"--posts-column {role}=COLUMN", problems=problems,
-            required=role in ("name", "availability"),
-        )  # fmt: skip
+    cols = _role_columns(
+        frame, inputs.post_columns, POST_COLUMN_DEFAULTS, "--posts-column",
+        required={"name", "availability"}, where=where, problems=problems,
+    )  # fmt: skip
     if len(problems) > n_before:
         return None
     report.n_posts_read = len(frame)
