@@ -295,7 +295,7 @@ def region_build(
     force: Annotated[bool, _Opt(help="Overwrite an existing pack.")] = False,
 ) -> None:
     """Build a valid region pack from CBS/RIVM-style files (areas, SEH list, posts)."""
-    from acutesim.config.build import BuildInputs, build_region_pack
+    from acutesim.packs import BuildInputs, build_region_pack
 
     report = build_region_pack(
         BuildInputs(
@@ -334,7 +334,7 @@ def region_route(
     force: Annotated[bool, _Opt(help="Rebuild even when nothing changed.")] = False,
 ) -> None:
     """(Re)build a pack's cached routed travel matrices; reused when nothing changed."""
-    from acutesim.config.route import route_pack
+    from acutesim.packs.route import route_pack
 
     _err(route_pack(region, roads, force=force).to_text())
 

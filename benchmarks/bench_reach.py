@@ -29,7 +29,7 @@ from acutesim.geo.norm import (
     extra_population_beyond_norm,
     population_beyond_norm,
 )
-from acutesim.geo.travel_time import Locations, StraightLineModel
+from acutesim.geo.travel import Locations, StraightLineModel
 from acutesim.rng import RandomStreams
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,9 +96,9 @@ def norm_and_sensitivity(area_xy, pop, seh_xy, post_xy):
 
 def routed_matrices(area_xy, seh_xy, post_xy):
     """Routed post -> area and area -> SEH minutes on the national network, timed by step."""
-    from acutesim.config.route import NATIONAL_ACCESS_ONLY_CLASSES
     from acutesim.geo.roads import read_roads
     from acutesim.geo.routing import PointSet, RoutingGraph, SpeedProfile, routed_blocks
+    from acutesim.packs.route import NATIONAL_ACCESS_ONLY_CLASSES
 
     steps = {}
     t0 = time.perf_counter()

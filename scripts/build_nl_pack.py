@@ -39,8 +39,8 @@ import pandas as pd
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from acutesim.config.build import size_posts, slugify, unique_ids  # noqa: E402
-from acutesim.config.route import (  # noqa: E402
+from acutesim.packs import size_posts, slugify, unique_ids  # noqa: E402
+from acutesim.packs.route import (  # noqa: E402
     NATIONAL_ACCESS_ONLY_CLASSES,
     ROUTED_DISPATCH_MINUTES,
     ROUTED_ON_SCENE_MINUTES,

@@ -33,7 +33,7 @@ sys.path.insert(0, str(PROJECT))
 
 from acutesim.config.load import load_region  # noqa: E402
 from acutesim.geo.norm import NormParameters, norm_parameters  # noqa: E402
-from acutesim.geo.travel_time import Locations, build_travel_model  # noqa: E402
+from acutesim.geo.travel import Locations, build_travel_model  # noqa: E402
 
 DOC = PROJECT / "docs" / "calibration-reachability.md"
 BEGIN = "<!-- routed: begin (scripts/calibrate_routed.py) -->"

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from acutesim.geo.norm import NormParameters, NormTracker
-from acutesim.geo.travel_time import (
+from acutesim.geo.travel import (
     AMBULANCE_BAND_SPEEDS_KM_PER_HOUR,
     CAR_BAND_SPEEDS_KM_PER_HOUR,
     DEFAULT_BAND_EDGES_KM,
@@ -538,7 +538,7 @@ def report(cal: Calibration) -> str:
         "",
         "## Defaults in the code",
         "",
-        "`acutesim/geo/travel_time.py` holds `CAR_BAND_SPEEDS_KM_PER_HOUR` and "
+        "`acutesim/geo/travel/base.py` holds `CAR_BAND_SPEEDS_KM_PER_HOUR` and "
         "`AMBULANCE_BAND_SPEEDS_KM_PER_HOUR`; they "
         + ("match this fit." if in_code else "do NOT match this fit: update them."),
         "",

@@ -8,7 +8,6 @@ shift window (busy minutes by activity, on-duty minutes, utilisation).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from acutesim.atomic import atomic_path
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.calls import CallLog
 from acutesim.domain.region import Region
@@ -77,26 +77,24 @@ def merge_patients(task_dirs: Iterable[Path], out_dir: Path) -> int:
     recorded patients leaves no file (and removes a stale one).
     """
     path = out_dir / PATIENTS_FILE
-    tmp = path.with_name(f".{path.name}.tmp")
     writer: pq.ParquetWriter | None = None
     n = 0
-    try:
-        for d in task_dirs:
-            part = d / PATIENTS_FILE
-            if not part.exists():
-                continue
-            f = pq.ParquetFile(part)
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, f.schema_arrow)
-            for batch in f.iter_batches():
-                writer.write_batch(batch)
-                n += batch.num_rows
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is not None:
-        os.replace(tmp, path)
-    else:
+    with atomic_path(path) as tmp:
+        try:
+            for d in task_dirs:
+                part = d / PATIENTS_FILE
+                if not part.exists():
+                    continue
+                f = pq.ParquetFile(part)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, f.schema_arrow)
+                for batch in f.iter_batches():
+                    writer.write_batch(batch)
+                    n += batch.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+    if writer is None:
         path.unlink(missing_ok=True)
     return n
 

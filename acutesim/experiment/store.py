@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from acutesim.atomic import atomic_path, atomic_write_bytes
 from acutesim.errors import ResultsError
 from acutesim.experiment.journeys import VEHICLES_SCHEMA
 
@@ -108,20 +109,6 @@ def file_record(path: Path, rows: int | None = None) -> dict[str, Any]:
     return {"rows": int(rows), "bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file via a temporary name, fsync and an atomic rename."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write a Parquet file (the one place the store writes Parquet; tests patch it)."""
     pq.write_table(table, path)
@@ -129,13 +116,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 def atomic_write_table(table: pa.Table, path: Path) -> None:
     """Write a Parquet file atomically."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         write_parquet(table, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class ResultsLock:

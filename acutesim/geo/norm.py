@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from acutesim.errors import GeoError, did_you_mean
-from acutesim.geo.travel_time import Locations, TravelTimeModel, build_travel_model
+from acutesim.geo.travel import Locations, TravelTimeModel, build_travel_model
 
 if TYPE_CHECKING:
     from acutesim.domain.region import Region, Site

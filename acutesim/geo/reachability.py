@@ -32,14 +32,14 @@ from acutesim.geo.norm import (
     population_beyond_norm,
     response_minutes,
 )
-from acutesim.geo.travel_time import build_travel_model
+from acutesim.geo.travel import build_travel_model
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
     from acutesim.domain.region import Region
-    from acutesim.geo.travel_time import TravelTimeModel
+    from acutesim.geo.travel import TravelTimeModel
 
 AREA_COLUMNS: tuple[str, ...] = (
     "area_id",

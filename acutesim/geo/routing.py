@@ -9,9 +9,9 @@ in chunks of sources, so that the national network (3 M nodes) never needs a den
 all-pairs array. A matrix from A to B is taken in the direction of travel: when it is
 computed from the B side, the Dijkstra runs on the transposed graph.
 
-The matrices of a pack are stored as one Parquet table (:func:`write_matrix_cache`)
-with a digest of the network, the profiles and the points, and read back by
-:class:`RoutedMatrices` for ``reach``, ``map`` and the simulation.
+The matrices of a pack are stored as one Parquet table with a digest of the network,
+the profiles and the points, and read back for ``reach``, ``map`` and the simulation:
+see :mod:`acutesim.geo.routing_cache`.
 
 References
 ----------
@@ -24,7 +24,6 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -244,7 +243,7 @@ class SpeedProfile:
 
     def digest(self) -> str:
         """A short digest of the parameters."""
-        return _digest(json.dumps(self.to_dict(), sort_keys=True))
+        return digest_text(json.dumps(self.to_dict(), sort_keys=True))
 
     def edge_minutes(self, roads: RoadTable) -> np.ndarray:
         """Driving minutes of every edge of ``roads`` [min]."""
@@ -268,7 +267,8 @@ class SpeedProfile:
         return np.where(ferry, minutes + self.ferry_wait_minutes, minutes)
 
 
-def _digest(text: str) -> str:
+def digest_text(text: str) -> str:
+    """The first 16 hex digits of the SHA-256 of ``text`` (cache keys)."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -552,303 +552,12 @@ def _fill_in(
     return drive
 
 
-# --- the cache -----------------------------------------------------------------------
-# Which matrices the model drives, per profile: (origin kind, destination kind).
-BLOCKS_BY_PROFILE: Mapping[str, tuple[tuple[str, str], ...]] = {
-    "ambulance": (
-        ("post", "area"),  # response
-        ("site", "area"),  # re-dispatch from a hospital
-        ("area", "site"),  # transport
-        ("area", "post"),  # return from a scene
-        ("site", "post"),  # return from a hospital
-        ("site", "site"),  # transfers
-    ),
-    "ambulance_no_siren": (("post", "area"), ("area", "site")),
-    "car": (("area", "site"), ("area", "hap")),
-}
-MATRIX_COLUMNS = (
-    "profile",
-    "origin_kind",
-    "origin_id",
-    "destination_kind",
-    "destination_id",
-    "minutes",
-)
-
-
-@dataclass(frozen=True)
-class CacheInfo:
-    """What a matrix cache was built from (stored as Parquet metadata)."""
-
-    network: str
-    network_digest: str
-    points_digest: str
-    profiles: Mapping[str, Mapping[str, Any]]
-    limit_minutes: float
-    seconds: float = 0.0
-    version: str = CACHE_VERSION
-    max_snap_m: float = DEFAULT_MAX_SNAP_M
-
-    def key(self) -> str:
-        """The digest that decides whether a rebuild is needed."""
-        profiles = json.dumps(self.profiles, sort_keys=True)
-        return _digest(
-            f"{self.version}|{self.network_digest}|{self.points_digest}|{profiles}|"
-            f"{self.limit_minutes}|{self.max_snap_m}"
-        )
-
-
-def build_matrix_cache(
-    roads: RoadTable,
-    profiles: Mapping[str, SpeedProfile],
-    points: Mapping[str, PointSet],
-    *,
-    network: str,
-    network_digest: str,
-    limit: float = DEFAULT_LIMIT_MINUTES,
-    chunk: int = DEFAULT_CHUNK_SOURCES,
-    max_snap_m: float = DEFAULT_MAX_SNAP_M,
-) -> tuple[Any, Any, CacheInfo]:
-    """Compute every profile's blocks; return (matrix table, point table, info).
-
-    The matrix table is a pyarrow Table with :data:`MATRIX_COLUMNS` holding the finite
-    pairs only; the point table (pandas) has kind, id, x_m, y_m, snap_m per profile.
-    """
-    import time
-
-    import pandas as pd
-    import pyarrow as pa
-
-    t0 = time.perf_counter()
-    present = {k: p for k, p in points.items() if len(p.ids)}
-    parts: list[pd.DataFrame] = []
-    point_rows = pd.DataFrame(
-        {
-            "kind": np.concatenate([[k] * len(p.ids) for k, p in present.items()]),
-            "id": np.concatenate([list(p.ids) for p in present.values()]),
-            "x_m": np.concatenate([p.xy[:, 0] for p in present.values()]).round(1),
-            "y_m": np.concatenate([p.xy[:, 1] for p in present.values()]).round(1),
-        }
-    )
-    for name, profile in profiles.items():
-        graph = RoutingGraph(roads, profile, max_snap_m=max_snap_m)
-        _, snap_m, _ = graph.snap(np.column_stack([point_rows["x_m"], point_rows["y_m"]]))
-        point_rows[f"snap_m_{name}"] = snap_m.round(1)
-        wanted = [b for b in BLOCKS_BY_PROFILE[name] if b[0] in present and b[1] in present]
-        for (o, d), minutes in routed_blocks(
-            graph, present, wanted, limit=limit, chunk=chunk
-        ).items():
-            i, j = np.nonzero(np.isfinite(minutes))
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "profile": name,
-                        "origin_kind": o,
-                        "origin_id": np.asarray(present[o].ids, dtype=object)[i],
-                        "destination_kind": d,
-                        "destination_id": np.asarray(present[d].ids, dtype=object)[j],
-                        "minutes": minutes[i, j].astype(np.float32),
-                    }
-                )
-            )
-        del graph
-    frame = pd.concat(parts, ignore_index=True)
-    info = CacheInfo(
-        network=network,
-        network_digest=network_digest,
-        points_digest=points_digest({k: (p.ids, p.xy) for k, p in present.items()}),
-        profiles={k: p.to_dict() for k, p in profiles.items()},
-        limit_minutes=float(limit),
-        seconds=round(time.perf_counter() - t0, 1),
-        max_snap_m=float(max_snap_m),
-    )
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    for col in ("profile", "origin_kind", "origin_id", "destination_kind", "destination_id"):
-        i = table.schema.get_field_index(col)
-        table = table.set_column(i, col, table[col].dictionary_encode())
-    return table, point_rows, info
-
-
-def write_matrix_cache(table: Any, point_rows: Any, info: CacheInfo, path: str | Path) -> Path:
-    """Write the matrices (Parquet, info in its metadata) and ``<stem>_points.csv`` beside."""
-    import pyarrow.parquet as pq
-
-    path = Path(path)
-    meta = {b"acutesim": json.dumps({**asdict(info), "key": info.key()}).encode()}
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
-    tmp = path.with_name(f".{path.name}.partial")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
-    point_rows.to_csv(points_path(path), index=False)
-    return path
-
-
-def points_path(path: str | Path) -> Path:
-    path = Path(path)
-    return path.with_name(f"{path.stem}_points.csv")
-
-
-def read_cache_info(path: str | Path) -> dict[str, Any] | None:
-    """The stored info of a cache, or None when the file is absent or not a cache."""
-    import pyarrow.parquet as pq
-
-    path = Path(path)
-    if not path.exists():
-        return None
-    meta = pq.read_schema(path).metadata or {}
-    raw = meta.get(b"acutesim")
-    return json.loads(raw) if raw else None
-
-
-REBUILD_HINT = (
-    "rebuild the cache with `acutesim region route PACK --roads NETWORK` (or rebuild the "
-    "pack with `acutesim region build ... --roads NETWORK`)"
-)
-
-
-class RoutedMatrices:
-    """Cached routed matrices of a pack, as dense blocks per profile and direction.
-
-    Parameters
-    ----------
-    path : str or Path
-        The Parquet cache written by :func:`write_matrix_cache`.
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        import pandas as pd
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        self.path = Path(path)
-        if not self.path.exists():
-            raise GeoError(f"travel matrix cache '{self.path}' not found; {REBUILD_HINT}")
-        table = pq.read_table(self.path).unify_dictionaries()
-        raw = (table.schema.metadata or {}).get(b"acutesim")
-        self.info: dict[str, Any] = json.loads(raw) if raw else {}
-        codes: dict[str, np.ndarray] = {}
-        names: dict[str, list[str]] = {}
-        for col in MATRIX_COLUMNS[:-1]:
-            arr = table[col].combine_chunks()
-            if not pa.types.is_dictionary(arr.type):
-                arr = arr.dictionary_encode()
-            codes[col] = arr.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            names[col] = [str(v) for v in arr.dictionary.to_pylist()]
-        self._minutes = table["minutes"].to_numpy().astype(float)
-        self._codes = codes
-        self._names = names
-        key = (codes["profile"] * len(names["origin_kind"]) + codes["origin_kind"]) * len(
-            names["destination_kind"]
-        ) + codes["destination_kind"]
-        order = np.argsort(key, kind="stable")
-        uniq, start = np.unique(key[order], return_index=True)
-        stop = np.append(start[1:], len(order))
-        self._rows_of: dict[tuple[str, str, str], np.ndarray] = {}
-        n_ok, n_dk = len(names["origin_kind"]), len(names["destination_kind"])
-        for k, a, b in zip(uniq, start, stop, strict=True):
-            p, rest = divmod(int(k), n_ok * n_dk)
-            o, d = divmod(rest, n_dk)
-            block_key = (names["profile"][p], names["origin_kind"][o], names["destination_kind"][d])
-            self._rows_of[block_key] = order[a:b]
-        self._blocks: dict[
-            tuple[str, str, str], tuple[dict[str, int], dict[str, int], np.ndarray]
-        ] = {}
-        pts = points_path(self.path)
-        self.points = pd.read_csv(pts, dtype={"id": str}) if pts.exists() else None
-        self._xy: dict[tuple[str, str], tuple[float, float]] = {}
-        if self.points is not None:
-            kinds = self.points["kind"].astype(str).to_numpy()
-            ids = self.points["id"].astype(str).to_numpy()
-            xs, ys = self.points["x_m"].to_numpy(float), self.points["y_m"].to_numpy(float)
-            self._xy = {(k, i): (x, y) for k, i, x, y in zip(kinds, ids, xs, ys, strict=True)}
-
-    def _dense(
-        self, key: tuple[str, str, str]
-    ) -> tuple[dict[str, int], dict[str, int], np.ndarray]:
-        """The dense block of one (profile, origin kind, destination kind), built on first use."""
-        if key not in self._blocks:
-            rows = self._rows_of[key]
-            o_codes, o_inv = np.unique(self._codes["origin_id"][rows], return_inverse=True)
-            d_codes, d_inv = np.unique(self._codes["destination_id"][rows], return_inverse=True)
-            dense = np.full((o_codes.size, d_codes.size), np.inf)
-            dense[o_inv.ravel(), d_inv.ravel()] = self._minutes[rows]
-            o_names, d_names = self._names["origin_id"], self._names["destination_id"]
-            self._blocks[key] = (
-                {o_names[c]: i for i, c in enumerate(o_codes)},
-                {d_names[c]: i for i, c in enumerate(d_codes)},
-                dense,
-            )
-        return self._blocks[key]
-
-    @property
-    def profiles(self) -> tuple[str, ...]:
-        """Profiles in the cache."""
-        return tuple(sorted({p for p, _, _ in self._rows_of}))
-
-    def block(
-        self,
-        profile: str,
-        origin_kind: str,
-        origin_ids: Sequence[str],
-        destination_kind: str,
-        destination_ids: Sequence[str],
-    ) -> np.ndarray:
-        """Minutes from the origins to the destinations [min], in the direction of travel."""
-        key = (profile, origin_kind, destination_kind)
-        if key not in self._rows_of:
-            have = sorted(f"{p}:{o}->{d}" for p, o, d in self._rows_of)
-            raise GeoError(
-                f"{self.path.name}: no {profile} matrix from {origin_kind}s to "
-                f"{destination_kind}s (has {', '.join(have)}); {REBUILD_HINT}"
-            )
-        row_of, col_of, dense = self._dense(key)
-        out = np.full((len(origin_ids), len(destination_ids)), np.inf)
-        r = np.array([row_of.get(i, -1) for i in origin_ids], dtype=np.int64)
-        c = np.array([col_of.get(i, -1) for i in destination_ids], dtype=np.int64)
-        for kind, ids, idx in (
-            (origin_kind, origin_ids, r),
-            (destination_kind, destination_ids, c),
-        ):
-            missing = [
-                i for i, k in zip(ids, idx, strict=True) if k < 0 and (kind, i) not in self._xy
-            ]
-            if missing:
-                raise GeoError(
-                    f"{self.path.name}: {kind} {missing[0]!r} has no column in the travel "
-                    f"matrix cache ({len(missing)} {kind}s missing); {REBUILD_HINT}"
-                )
-        ok_r, ok_c = r >= 0, c >= 0
-        out[np.ix_(ok_r, ok_c)] = dense[np.ix_(r[ok_r], c[ok_c])]
-        return out
-
-    def check_points(self, kind: str, ids: Sequence[str], xy: np.ndarray) -> None:
-        """Raise GeoError when a point is missing from the cache or has moved."""
-        if not self._xy:
-            return
-        for pid, (x, y) in zip(ids, np.asarray(xy, dtype=float).reshape(-1, 2), strict=True):
-            at = self._xy.get((kind, pid))
-            if at is None:
-                raise GeoError(
-                    f"{self.path.name}: {kind} {pid!r} has no column in the travel matrix "
-                    f"cache; {REBUILD_HINT}"
-                )
-            if np.hypot(at[0] - x, at[1] - y) > COORD_TOLERANCE_M:
-                raise GeoError(
-                    f"{self.path.name}: {kind} {pid!r} is at ({x:.0f}, {y:.0f}) in the pack but "
-                    f"at ({at[0]:.0f}, {at[1]:.0f}) in the cache (stale); {REBUILD_HINT}"
-                )
-
-
 __all__ = [
-    "BLOCKS_BY_PROFILE",
     "PROFILE_NAMES",
-    "CacheInfo",
     "PointSet",
-    "RoutedMatrices",
     "RoutingGraph",
     "SpeedProfile",
-    "build_matrix_cache",
-    "read_cache_info",
+    "digest_text",
+    "points_digest",
     "routed_blocks",
-    "write_matrix_cache",
 ]

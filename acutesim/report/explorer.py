@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from acutesim.experiment.store import atomic_write_bytes
+from acutesim.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:
     import geopandas as gpd

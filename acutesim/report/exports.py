@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from acutesim.analysis.closures import site_closures
+from acutesim.atomic import atomic_write_bytes
 from acutesim.errors import ConfigError
-from acutesim.experiment.store import atomic_write_bytes
 from acutesim.report.data import KPI_INFO, ResultsData
 from acutesim.units import MINUTES_PER_DAY
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acutesim.analysis.stats import Summary, summarise
-from acutesim.experiment.store import atomic_write_bytes
+from acutesim.atomic import atomic_write_bytes
 from acutesim.report.blocks import Bullets, FigureSlot, Paragraph, ReportContent, Table
 from acutesim.report.content import HEADLINES, build_content
 from acutesim.report.data import KPI_INFO, ResultsData, load_results

@@ -25,7 +25,7 @@ from acutesim.analysis.robustness import (
     verdict_words,
 )
 from acutesim.experiment.robustness_results import load_robustness_results
-from acutesim.experiment.store import atomic_write_bytes
+from acutesim.atomic import atomic_write_bytes
 from acutesim.report.blocks import Bullets, Paragraph, ReportContent, Section, Table
 from acutesim.report.markdown import render_markdown
 

@@ -104,7 +104,7 @@ def site_site_through_areas(amb_area_site: np.ndarray) -> np.ndarray:
 
 def travel_matrices(region: Region) -> TravelMatrices:
     """Compute the model's travel matrices with the region's travel-time models [min]."""
-    from acutesim.geo.travel_time import Locations, build_travel_model
+    from acutesim.geo.travel import Locations, build_travel_model
 
     amb = build_travel_model(region, profile="ambulance")
     amb2 = build_travel_model(region, profile="ambulance_no_siren")

@@ -43,9 +43,9 @@ def test_the_folder_reads_as_a_node_and_edge_table(roads):
 def test_pack_matrices_match_a_fresh_route_on_the_network(roads):
     """regions/nl's cache equals routing the same points again (same network, profile)."""
     from acutesim.config.load import load_region
-    from acutesim.config.route import travel_points, travel_profiles
     from acutesim.geo.routing import RoutingGraph, routed_blocks
-    from acutesim.geo.travel_time import Locations, build_travel_model
+    from acutesim.geo.travel import Locations, build_travel_model
+    from acutesim.packs.route import travel_points, travel_profiles
 
     nl = load_region(ROOT / "regions" / "nl")
     points = travel_points(nl)

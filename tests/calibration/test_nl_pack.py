@@ -82,7 +82,7 @@ def test_pack_is_small_and_routed(nl):
 
 
 def test_routed_matrices_keep_islands_behind_ferries_and_directions(nl):
-    from acutesim.geo.travel_time import Locations, build_travel_model
+    from acutesim.geo.travel import Locations, build_travel_model
 
     amb = build_travel_model(nl, "ambulance")
     areas = Locations.from_areas(nl)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from acutesim.geo.norm import NormParameters, NormTracker, extra_population_beyond_norm
-from acutesim.geo.travel_time import (
+from acutesim.geo.travel import (
     AMBULANCE_BAND_SPEEDS_KM_PER_HOUR,
     CAR_BAND_SPEEDS_KM_PER_HOUR,
     StraightLineModel,

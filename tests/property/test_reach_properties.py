@@ -16,7 +16,7 @@ from acutesim.geo.norm import (
     NormTracker,
     extra_population_beyond_norm,
 )
-from acutesim.geo.travel_time import StraightLineModel
+from acutesim.geo.travel import StraightLineModel
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEMO = PROJECT / "regions" / "demo"

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from acutesim.config.build import (
+from acutesim.config.load import load_region, load_region_with_areas
+from acutesim.errors import ConfigError
+from acutesim.packs import (
     BuildInputs,
     build_region_pack,
     detect_islands,
@@ -20,8 +22,6 @@ from acutesim.config.build import (
     slugify,
     unique_ids,
 )
-from acutesim.config.load import load_region, load_region_with_areas
-from acutesim.errors import ConfigError
 
 X0, Y0 = 150_000.0, 450_000.0  # RD New, middle of the country [m]
 CELL = 5_000.0
@@ -264,7 +264,7 @@ def test_road_network_is_routed_and_cached(areas_file, sites_file, posts_file, t
     assert not (out / "roads.geojson").exists()  # the network is referenced, never copied
     assert "rebuilt" in report.roads
     # a second routing run with nothing changed reuses the cache
-    from acutesim.config.route import route_pack
+    from acutesim.packs.route import route_pack
 
     assert not route_pack(out).rebuilt
     assert route_pack(out, force=True).rebuilt

@@ -120,7 +120,7 @@ def test_child_overrides_parent_settings(parent, tmp_path):
 
 
 def test_travel_network_path_is_relative_to_the_child(parent, tmp_path):
-    from acutesim.geo.travel_time import RoadNetworkModel, build_travel_model
+    from acutesim.geo.travel import RoadNetworkModel, build_travel_model
 
     line = [[5.40, 52.95], [5.70, 52.80], [6.00, 52.84], [6.00, 52.73]]
     (parent / "roads.geojson").write_text(

@@ -18,7 +18,7 @@ from acutesim.geo.norm import (
     population_beyond_norm,
     response_minutes,
 )
-from acutesim.geo.travel_time import Locations, build_travel_model
+from acutesim.geo.travel import Locations, build_travel_model
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEMO = PROJECT / "regions" / "demo"

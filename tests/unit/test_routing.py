@@ -28,16 +28,9 @@ import pytest
 from acutesim.errors import GeoError
 from acutesim.geo.norm import NormParameters, NormTracker
 from acutesim.geo.roads import read_roads
-from acutesim.geo.routing import (
-    PointSet,
-    RoutedMatrices,
-    RoutingGraph,
-    SpeedProfile,
-    build_matrix_cache,
-    routed_blocks,
-    write_matrix_cache,
-)
-from acutesim.geo.travel_time import CachedRoutedModel, Locations
+from acutesim.geo.routing import PointSet, RoutingGraph, SpeedProfile, routed_blocks
+from acutesim.geo.routing_cache import RoutedMatrices, build_matrix_cache, write_matrix_cache
+from acutesim.geo.travel import CachedRoutedModel, Locations
 
 X0, Y0 = 100_000.0, 400_000.0  # somewhere inside the Netherlands, RD New
 NODES = {

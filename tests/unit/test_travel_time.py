@@ -11,7 +11,7 @@ import pytest
 
 from acutesim.domain.region import Ferry
 from acutesim.errors import GeoError
-from acutesim.geo.travel_time import (
+from acutesim.geo.travel import (
     Locations,
     MatrixModel,
     RoadNetwork,

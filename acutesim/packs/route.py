@@ -2,7 +2,7 @@
 
 ``acutesim region route PACK --roads NETWORK`` (and ``region build --roads``) reads the
 network, builds the routed matrices of every profile in every direction the model
-drives (see :data:`acutesim.geo.routing.BLOCKS_BY_PROFILE`) and writes them into the
+drives (see :data:`acutesim.geo.routing_cache.BLOCKS_BY_PROFILE`) and writes them into the
 pack as Parquet, with a digest of the network, the speed profiles and the points. The
 cache is rebuilt only when one of those changed.
 """
@@ -150,9 +150,11 @@ def route_pack(
         DEFAULT_CHUNK_SOURCES,
         DEFAULT_LIMIT_MINUTES,
         DEFAULT_MAX_SNAP_M,
+        points_digest,
+    )
+    from acutesim.geo.routing_cache import (
         CacheInfo,
         build_matrix_cache,
-        points_digest,
         read_cache_info,
         write_matrix_cache,
     )
