@@ -33,11 +33,11 @@ from typing import Any
 
 import pandas as pd
 
+from acutesim.atomic import atomic_write_bytes
 from acutesim.config.robustness import design, load_robustness, scenario_tables
 from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment.names import name_problem
 from acutesim.experiment.robustness_results import KIND, MANIFEST, read_manifest
-from acutesim.atomic import atomic_write_bytes
 from acutesim.experiment.store import ResultsLock
 
 CLOSING = ("closure", "night_closure")

@@ -24,8 +24,8 @@ from acutesim.analysis.robustness import (
     verdict_robustness,
     verdict_words,
 )
-from acutesim.experiment.robustness_results import load_robustness_results
 from acutesim.atomic import atomic_write_bytes
+from acutesim.experiment.robustness_results import load_robustness_results
 from acutesim.report.blocks import Bullets, Paragraph, ReportContent, Section, Table
 from acutesim.report.markdown import render_markdown
 
