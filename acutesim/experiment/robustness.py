@@ -301,7 +301,7 @@ def run_robustness(
                 raise ResultsError(
                     f"{out_dir}: holds {why}; pass --force to start afresh or another --out"
                 )
-            _clear(out_dir, old)
+            _clear(out_dir)
         parts = out_dir / "parts"
         parts.mkdir(parents=True, exist_ok=True)
         manifest = {
@@ -442,7 +442,7 @@ def _map(
     pool.shutdown(wait=True)
 
 
-def _clear(out_dir: Path, old: Mapping[str, Any] | None) -> None:
+def _clear(out_dir: Path) -> None:
     """Delete what a sweep wrote (never anything else in the folder)."""
     for name in (MANIFEST, "design.parquet", "runs.parquet"):
         (out_dir / name).unlink(missing_ok=True)
