@@ -14,33 +14,58 @@ lists them all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from acutesim.config import checks
+from acutesim.domain import specs
 from acutesim.domain.region import MTS_COLOURS, Region
 from acutesim.domain.scenario import Scenario
-from acutesim.errors import ConfigError, did_you_mean
-from acutesim.funding.behaviour import (
-    BoardBehaviour,
-    SubstitutionBehaviour,
-    VolmeldingBehaviour,
-)
-from acutesim.funding.books import CostRates, FundingSetup
-from acutesim.funding.regimes import (
+from acutesim.domain.specs import (
+    DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR,
+    DEFAULT_BESCHIKBAARHEIDBIJDRAGE_REQUIRES_24_7,
     DEFAULT_BUDGET_EUR_PER_YEAR,
-    BaselineVolume,
-    DBCTariff,
-    FeePerDBC,
-    FixedBudget,
-    FundingRegime,
-    RegimeSchedule,
+    DEFAULT_EXTRA_MONEY_SHARE,
+    DEFAULT_SCHONING_NONE_SHARE,
+    DEFAULT_SCHONING_PERSISTS_ON_CLOSURE,
+    DEFAULT_SWITCH_DATE,
+    REGIME_SPECS,
+    BehaviourSpec,
+    FeePerDBCSpec,
+    FinanceSpec,
+    FixedBudgetSpec,
+    FundingSpec,
+    RegimePhase,
+    RegimeSpec,
 )
-from acutesim.units import HOURS_PER_WEEK
+from acutesim.errors import ConfigError, did_you_mean
+from acutesim.funding.behaviour import BoardBehaviour, VolmeldingBehaviour
+
+__all__ = [
+    "DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR",
+    "DEFAULT_BESCHIKBAARHEIDBIJDRAGE_REQUIRES_24_7",
+    "DEFAULT_BUDGET_EUR_PER_YEAR",
+    "DEFAULT_EXTRA_MONEY_SHARE",
+    "DEFAULT_SCHONING_NONE_SHARE",
+    "DEFAULT_SCHONING_PERSISTS_ON_CLOSURE",
+    "DEFAULT_SWITCH_DATE",
+    "BehaviourKnobs",
+    "FinanceToml",
+    "FundingKnobs",
+    "behaviour_spec",
+    "finance_spec",
+    "funding_spec",
+    "parse_finance",
+    "parse_scenario_tables",
+    "resolved_knobs",
+    "validate_finance",
+    "validate_funding_knobs",
+    "validate_funding_pack",
+]
 
 # --- defaults of finance.toml (the demo pack repeats them explicitly) ----------------------
 # Revenue per SEH visit and per admission: NOT FOUND in official sources (no NZa tariff
@@ -86,27 +111,6 @@ DEFAULT_VARIABLE_EUR_PER_PATIENT = 90.0
 # the normal cost per staffed hour. Assumption (docs/assumptions.md section 3.4).
 DEFAULT_LOCUM_PREMIUM_SHARE = 0.5
 
-# Beschikbaarheidbijdrage per sensitive SEH: amounts seen are about EUR 2 million a year
-# (Den Helder, SEH and acute obstetrics, 2017; WZA Assen applied for about EUR 2 million
-# in 2025; Saxenburgh for EUR 1.7-2.3 million). Its scope is one 24/7 physician and one
-# 24/7 nurse plus material and capital (NZa, PUC_642143). Medium confidence.
-DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR = 2_000_000.0
-# Assumption: under schoning "none" half of the budget is taken out of the organisation's own
-# DBC prices in local contracting ("uitkomst afhankelijk van onderhandelpositie", NVZ 22 May
-# 2025); the rest is a cut on other care ("Er komt geen budget in macrokader bij ... Minder
-# budget voor overige zorg", same slides).
-DEFAULT_SCHONING_NONE_SHARE = 0.5
-# source: NVZ 22 May 2025 ("geen budget in macrokader bij"): the budget is no new money.
-DEFAULT_EXTRA_MONEY_SHARE = 0.0
-# Assumption: the schoning is a one-off cut in the DBC prices contracted with insurers; no
-# source says that it is undone when a location closes, so it persists by default.
-DEFAULT_SCHONING_PERSISTS_ON_CLOSURE = True
-# source: NZa beleidsregel beschikbaarheidbijdrage SEH (scope: one 24/7 physician and one
-# 24/7 nurse, PUC_642143): the contribution pays for round-the-clock availability.
-DEFAULT_BESCHIKBAARHEIDBIJDRAGE_REQUIRES_24_7 = True
-# source: VWS nota budgetbekostiging SEH (20 May 2026): budget funding from 1 January 2027.
-DEFAULT_SWITCH_DATE = dt.date(2027, 1, 1)
-
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -142,13 +146,6 @@ class TariffSpec(_Strict):
             if negative:
                 raise ValueError(f"{name}: tariffs must be >= 0 EUR, got {negative}")
         return self
-
-    def to_domain(self) -> DBCTariff:
-        """Return the tariff as a :class:`DBCTariff`."""
-        admitted = self.admitted_visit_eur or {
-            c: v + DEFAULT_ADMITTED_VISIT_EXTRA_EUR for c, v in self.visit_eur.items()
-        }
-        return DBCTariff(dict(self.visit_eur), dict(admitted), self.admission_eur)
 
 
 class StaffRateSpec(_Strict):
@@ -335,10 +332,6 @@ class SubstitutionKnobs(_Strict):
     rate: float = Field(default=0.0, ge=0, le=1)
     mts: tuple[Literal["red", "orange", "yellow", "green", "blue"], ...] = ("green", "blue")
 
-    def to_domain(self) -> SubstitutionBehaviour:
-        """Return the parameters as a :class:`SubstitutionBehaviour`."""
-        return SubstitutionBehaviour(rate=self.rate, mts=tuple(self.mts))
-
 
 class BehaviourKnobs(_Strict):
     """The scenario ``behaviour`` table."""
@@ -484,324 +477,306 @@ def validate_finance(
     return problems
 
 
-# --- builders --------------------------------------------------------------------------------
+# --- typed specs ----------------------------------------------------------------------------
 def _subject(region: Region) -> str:
     return f"region pack '{region.pack_path or region.name}'"
 
 
-def _seh_roles(region: Region) -> list[str]:
-    roles: dict[str, None] = {}
-    for s in region.seh_sites:
-        template = region.rosters.get(s.roster)
-        if template is not None:
-            roles.update(dict.fromkeys(template.roles))
-    return list(roles)
-
-
-def finance_spec(region: Region) -> FinanceToml:
-    """Return the region's validated ``finance.toml`` (defaults when the pack has none).
-
-    Raises
-    ------
-    ConfigError
-        With every problem of the file, one per line.
-    """
-    finance = _selected_finance(region)
-    problems = validate_finance(
-        finance,
-        site_ids=[s.site_id for s in region.sites],
-        organisation_ids=[o.organisation_id for o in region.organisations],
-        roles=_seh_roles(region),
-    )
-    if problems:
-        raise ConfigError(_subject(region), problems)
-    return FinanceToml.model_validate(finance)
-
-
-def _selected_finance(region: Region) -> dict[str, Any]:
-    """The finance file, limited to the pack's selection when it extends a parent pack.
-
-    A pack that ``extends`` another (a ROAZ selection of ``regions/nl``) inherits the
-    parent's ``finance.toml`` with rows for organisations and sites it did not select.
-    """
-    finance = dict(region.finance)
-    toml = Path(region.pack_path) / "region.toml" if region.pack_path else None
-    if toml is None or not toml.exists():
-        return finance
-    try:
-        extends = tomllib.loads(toml.read_text(encoding="utf-8")).get("extends")
-    except (OSError, tomllib.TOMLDecodeError):
-        return finance
-    if not extends:
-        return finance
-    orgs = {o.organisation_id for o in region.organisations}
-    sites = {s.site_id for s in region.sites}
-    for key, known in (("organisations", orgs), ("sites", sites)):
-        table = finance.get(key)
-        if isinstance(table, Mapping):
-            finance[key] = {k: v for k, v in table.items() if k in known}
-    return finance
-
-
-def funding_knobs(scenario: Scenario) -> tuple[FundingKnobs, BehaviourKnobs]:
-    """Return a scenario's validated funding and behaviour knobs.
-
-    Raises
-    ------
-    ConfigError
-        When a table is invalid.
-    """
-    problems: list[str] = []
-    funding = _parse(FundingKnobs, scenario.funding, "funding", problems)
-    behaviour = _parse(BehaviourKnobs, scenario.behaviour, "behaviour", problems)
-    if funding is None or behaviour is None:
-        raise ConfigError(f"scenario {scenario.name!r}", problems)
-    return funding, behaviour
-
-
-def build_cost_rates(region: Region, spec: FinanceToml | None = None) -> CostRates:
-    """Return the SEHs' cost rates from the region's finance file.
-
-    Fixed cost per SEH: the site's own value in ``[sites.<id>]``, else the default,
-    pro rata to opening hours (``opening_hours_per_week / 168``) unless
-    ``fixed_cost_pro_rata_opening_hours = false``.
-    """
-    spec = spec or finance_spec(region)
-    fixed: dict[str, float] = {}
-    for s in region.seh_sites:
-        own = spec.sites.get(s.site_id, SiteFinanceSpec()).fixed_eur_per_year
-        if own is not None:
-            fixed[s.site_id] = own
-            continue
-        scale = (
-            s.opening_hours_per_week / HOURS_PER_WEEK
-            if spec.costs.fixed_cost_pro_rata_opening_hours
-            else 1.0
-        )
-        fixed[s.site_id] = spec.costs.fixed_eur_per_seh_per_year * scale
-    return CostRates(
-        staff_eur_per_hour_by_role={r: v.eur_per_hour for r, v in spec.staff.items()},
-        fixed_eur_per_year_by_site=fixed,
-        variable_eur_per_patient=spec.costs.variable_eur_per_patient,
-        locum_premium_share=spec.costs.locum_premium_share,
-    )
-
-
-def initial_reserves(region: Region, spec: FinanceToml | None = None) -> dict[str, float]:
-    """Return every organisation's starting reserves [EUR].
-
-    ``finance.toml [organisations.<id>] reserves_eur`` wins over ``region.toml``.
-    """
-    spec = spec or finance_spec(region)
-    out: dict[str, float] = {}
-    for o in region.organisations:
-        own = spec.organisations.get(o.organisation_id, OrganisationFinanceSpec()).reserves_eur
-        out[o.organisation_id] = float(own if own is not None else o.reserves_eur)
-    return out
-
-
-def _sensitive(
-    region: Region, knobs: FundingKnobs, sensitive_site_ids: Iterable[str], scenario: str
-) -> frozenset[str]:
-    seh_ids = {s.site_id for s in region.seh_sites}
-    if knobs.sensitive_sites is None:
-        return frozenset(s for s in sensitive_site_ids if s in seh_ids)
-    problems = [
-        f"funding.sensitive_sites: {s!r} is not an SEH site{did_you_mean(s, seh_ids)} "
-        f"(known: {', '.join(sorted(seh_ids))})"
-        for s in knobs.sensitive_sites
-        if s not in seh_ids
-    ]
-    if problems:
-        raise ConfigError(f"scenario {scenario!r}", problems)
-    return frozenset(knobs.sensitive_sites)
-
-
-def build_regime_schedule(
-    region: Region,
-    scenario: Scenario,
-    sensitive_site_ids: Iterable[str],
-    baseline: Mapping[str, BaselineVolume],
+def parse_finance(
+    finance: Mapping[str, Any],
     *,
-    spec: FinanceToml | None = None,
-) -> RegimeSchedule:
-    """Return the funding regimes of a scenario over time.
+    site_ids: Iterable[str] | None = None,
+    organisation_ids: Iterable[str] | None = None,
+) -> FinanceSpec:
+    """Return the typed spec of a validated ``finance.toml`` (defaults for absent tables).
 
     Parameters
     ----------
-    region : Region
-        The region (sites, organisations, finance file).
-    scenario : Scenario
-        The scenario with its ``funding`` table.
-    sensitive_site_ids : iterable of str
-        SEHs sensitive to the 45-minutennorm (from the reachability analysis); the
-        ``funding.sensitive_sites`` knob overrides them.
-    baseline : mapping of str to BaselineVolume
-        Expected baseline volume and mix per SEH site [visits/yr].
-    spec : FinanceToml, optional
-        The validated finance file (read from the region when omitted).
+    finance : mapping
+        The file as read; :func:`validate_finance` has found no problem in it.
+    site_ids, organisation_ids : iterable of str, optional
+        The pack's ids: rows of other sites and organisations are left out (a pack that
+        ``extends`` another inherits the parent's file with rows it did not select).
+
+    Raises
+    ------
+    ConfigError
+        When the file is invalid after all.
+    """
+    problems: list[str] = []
+    toml = _parse(FinanceToml, finance, "finance.toml", problems, in_file=True)
+    if toml is None:
+        raise ConfigError("finance.toml", problems)
+    sites = set(site_ids) if site_ids is not None else set(toml.sites)
+    orgs = set(organisation_ids) if organisation_ids is not None else set(toml.organisations)
+    t = toml.tariffs
+    admitted = t.admitted_visit_eur or {
+        c: v + DEFAULT_ADMITTED_VISIT_EXTRA_EUR for c, v in t.visit_eur.items()
+    }
+    return FinanceSpec(
+        tariffs=specs.TariffSpec(dict(t.visit_eur), dict(admitted), t.admission_eur, t.source),
+        staff={r: specs.StaffRateSpec(v.eur_per_hour, v.source) for r, v in toml.staff.items()},
+        costs=specs.CostSpec(**toml.costs.model_dump()),
+        organisations={
+            o: specs.OrganisationFinanceSpec(**v.model_dump())
+            for o, v in toml.organisations.items()
+            if o in orgs
+        },
+        sites={
+            k: specs.SiteFinanceSpec(**v.model_dump()) for k, v in toml.sites.items() if k in sites
+        },
+        description=toml.description,
+        sources=tuple(toml.sources),
+    )
+
+
+def finance_spec(region: Region) -> FinanceSpec:
+    """Return the region's finance spec, or the defaults of ``finance.toml`` when it has none."""
+    return region.finance if region.finance is not None else parse_finance({})
+
+
+# --- funding phases ---------------------------------------------------------------------------
+def _phase_model(cls: type[RegimeSpec]) -> type[BaseModel]:
+    """A strict pydantic model of one regime phase, made from the regime's spec class.
+
+    Bounds come from the spec fields' metadata (``ge``, ``le``, ``gt``); ``from`` is the
+    date the phase takes effect.
+    """
+    hints = get_type_hints(cls, vars(specs))
+    fields: dict[str, Any] = {
+        "regime": (Literal[cls.regime], ...),
+        "start": (dt.date | None, Field(default=None, alias="from")),
+    }
+    for f in dataclasses.fields(cls):
+        fields[f.name] = (hints[f.name], Field(default=f.default, **dict(f.metadata)))
+    return create_model(
+        f"{cls.__name__}Phase",
+        __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False),
+        **fields,
+    )
+
+
+_PHASE_MODELS: dict[str, type[BaseModel]] = {n: _phase_model(c) for n, c in REGIME_SPECS.items()}
+
+
+class _PhasedFunding(_Strict):
+    phases: list[dict[str, Any]] = Field(min_length=1)
+    sensitive_sites: tuple[str, ...] | None = None
+
+
+def _parse_phases(table: Mapping[str, Any], problems: list[str]) -> FundingSpec | None:
+    n_before = len(problems)
+    flat = [k for k in table if k not in _PhasedFunding.model_fields]
+    for k in flat:
+        problems.append(
+            f"funding.{k}: not allowed next to [[funding.phases]] (give each phase its "
+            "'regime', 'from' and knobs; only sensitive_sites is shared)"
+        )
+    top = _parse(
+        _PhasedFunding, {k: v for k, v in table.items() if k not in flat}, "funding", problems
+    )
+    if top is None:
+        return None
+    phases: list[RegimePhase] = []
+    for i, raw in enumerate(top.phases):
+        where = f"funding.phases[{i}]"
+        name = raw.get("regime")
+        if name not in REGIME_SPECS:
+            problems.append(
+                f"{where}.regime: {name!r} is not one of {', '.join(REGIME_SPECS)}"
+                f"{did_you_mean(str(name), REGIME_SPECS)}"
+            )
+            continue
+        model = _PHASE_MODELS[name]
+        own = {k: v for k, v in raw.items() if k in model.model_fields or k == "from"}
+        for k in raw:
+            if k in own:
+                continue
+            other = [n for n, m in _PHASE_MODELS.items() if n != name and k in m.model_fields]
+            if other:
+                problems.append(
+                    f"{where}.{k}: a knob of regime {other[0]!r}, but this phase's regime is "
+                    f"{name!r}, which ignores it"
+                )
+            else:
+                known = [f for f in model.model_fields if f != "start"] + ["from"]
+                problems.append(f"{where}: unknown key {k!r}{did_you_mean(k, known)}")
+        parsed = _parse(model, own, where, problems)
+        if parsed is None:
+            continue
+        cls = REGIME_SPECS[name]
+        values = {f.name: getattr(parsed, f.name) for f in dataclasses.fields(cls)}
+        phases.append(RegimePhase(cls(**values), parsed.model_dump()["start"]))
+    if len(problems) > n_before:
+        return None
+    try:
+        return FundingSpec(tuple(phases), top.sensitive_sites, phased=True)
+    except ValueError as exc:
+        problems.append(f"funding.phases: {exc}")
+        return None
+
+
+def _from_flat(k: FundingKnobs) -> FundingSpec:
+    """The phases of the flat form: fee-per-DBC, the budget, or the first then the second."""
+    fee = FeePerDBCSpec(
+        beschikbaarheidbijdrage_eur_per_year=k.beschikbaarheidbijdrage_eur_per_year,
+        beschikbaarheidbijdrage_requires_24_7=k.beschikbaarheidbijdrage_requires_24_7,
+    )
+    if k.regime == "fee-per-dbc":
+        return FundingSpec((RegimePhase(fee),), k.sensitive_sites)
+    budget = FixedBudgetSpec(
+        budget_eur_per_year=k.budget_eur_per_year,
+        schoning=k.schoning,
+        schoning_none_share=k.schoning_none_share,
+        schoning_base=k.schoning_base,
+        schoning_exempts_beschikbaarheidbijdrage=k.schoning_exempts_beschikbaarheidbijdrage,
+        schoning_exempt_eur_per_sensitive_seh=k.beschikbaarheidbijdrage_eur_per_year,
+        extra_money_share=k.extra_money_share,
+        schoning_persists_on_closure=k.schoning_persists_on_closure,
+        binding=k.binding,
+        beschikbaarheidbijdrage_eur_per_year=k.budget_beschikbaarheidbijdrage_eur_per_year,
+        beschikbaarheidbijdrage_requires_24_7=k.beschikbaarheidbijdrage_requires_24_7,
+    )
+    if k.switch_date is None:
+        return FundingSpec((RegimePhase(budget),), k.sensitive_sites)
+    return FundingSpec((RegimePhase(fee), RegimePhase(budget, k.switch_date)), k.sensitive_sites)
+
+
+def _to_flat(spec: FundingSpec) -> FundingKnobs:
+    """The flat form of a spec made by :func:`_from_flat` (for the manifest's echo)."""
+    first = spec.phases[0].regime
+    last = spec.phases[-1].regime
+    values: dict[str, Any] = {"sensitive_sites": spec.sensitive_sites}
+    if isinstance(first, FeePerDBCSpec):
+        values["beschikbaarheidbijdrage_eur_per_year"] = first.beschikbaarheidbijdrage_eur_per_year
+    if isinstance(last, FixedBudgetSpec):
+        values.update(
+            regime="fixed-budget",
+            switch_date=spec.phases[-1].start,
+            budget_eur_per_year=last.budget_eur_per_year,
+            schoning=last.schoning,
+            schoning_none_share=last.schoning_none_share,
+            schoning_base=last.schoning_base,
+            schoning_exempts_beschikbaarheidbijdrage=last.schoning_exempts_beschikbaarheidbijdrage,
+            extra_money_share=last.extra_money_share,
+            schoning_persists_on_closure=last.schoning_persists_on_closure,
+            binding=last.binding,
+            budget_beschikbaarheidbijdrage_eur_per_year=last.beschikbaarheidbijdrage_eur_per_year,
+        )
+        values.setdefault(
+            "beschikbaarheidbijdrage_eur_per_year", last.schoning_exempt_eur_per_sensitive_seh
+        )
+    values["beschikbaarheidbijdrage_requires_24_7"] = last.beschikbaarheidbijdrage_requires_24_7
+    return FundingKnobs(**values)
+
+
+def _phased_echo(spec: FundingSpec) -> dict[str, Any]:
+    phases = [
+        {
+            "regime": type(p.regime).regime,
+            "from": p.start.isoformat() if p.start is not None else None,
+            **dataclasses.asdict(p.regime),
+        }
+        for p in spec.phases
+    ]
+    sensitive = list(spec.sensitive_sites) if spec.sensitive_sites is not None else None
+    return {"phases": phases, "sensitive_sites": sensitive}
+
+
+def _behaviour_spec(knobs: BehaviourKnobs) -> BehaviourSpec:
+    sub = knobs.substitution
+    return BehaviourSpec(
+        volmelding=specs.VolmeldingSpec(**knobs.volmelding.model_dump()),
+        board=specs.BoardSpec(**knobs.board.model_dump()),
+        substitution=specs.SubstitutionSpec(rate=sub.rate, mts=tuple(sub.mts)),
+    )
+
+
+def parse_scenario_tables(
+    funding: Mapping[str, Any] | None, behaviour: Mapping[str, Any] | None
+) -> tuple[FundingSpec | None, BehaviourSpec | None, list[str]]:
+    """Parse a scenario's ``funding`` and ``behaviour`` tables into typed specs, once.
+
+    Unknown keys (with a did-you-mean hint), values out of range and knobs of another
+    regime are refused.
+
+    Parameters
+    ----------
+    funding, behaviour : mapping or None
+        The tables as written (after inheritance and the grid); empty or None: absent.
 
     Returns
     -------
-    RegimeSchedule
-        ``fee-per-dbc`` only; ``fixed-budget`` from the start; or ``fee-per-dbc`` until
-        the day before ``switch_date`` and ``fixed-budget`` from it.
+    (FundingSpec or None, BehaviourSpec or None, list of str)
+        The specs (None for an absent table, or when it has problems) and the located
+        one-line problems.
     """
-    spec = spec or finance_spec(region)
-    knobs, _ = funding_knobs(scenario)
-    sensitive = _sensitive(region, knobs, sensitive_site_ids, scenario.name)
-    tariff = spec.tariffs.to_domain()
-    sites = region.sites
-    try:
-        fee = FeePerDBC(
-            sites,
-            tariff,
-            baseline,
-            sensitive_site_ids=sensitive,
-            beschikbaarheidbijdrage_eur_per_year=knobs.beschikbaarheidbijdrage_eur_per_year,
-            beschikbaarheidbijdrage_requires_24_7=knobs.beschikbaarheidbijdrage_requires_24_7,
+    problems: list[str] = []
+    funding_out: FundingSpec | None = None
+    behaviour_out: BehaviourSpec | None = None
+    if funding and "phases" in funding:
+        funding_out = _parse_phases(funding, problems)
+        has_budget = funding_out is not None and any(
+            isinstance(p.regime, FixedBudgetSpec) for p in funding_out.phases
         )
-        if knobs.regime == "fee-per-dbc":
-            return RegimeSchedule(fee)
-        exempt: dict[str, float] = {}
-        if knobs.schoning_exempts_beschikbaarheidbijdrage:
-            for s in sensitive:
-                org = fee.organisation_by_site[s]
-                exempt[org] = exempt.get(org, 0.0) + knobs.beschikbaarheidbijdrage_eur_per_year
-        bb_on_top = knobs.budget_beschikbaarheidbijdrage_eur_per_year
-        budget: FundingRegime = FixedBudget(
-            sites,
-            tariff,
-            baseline,
-            budget_eur_per_year=knobs.budget_eur_per_year,
-            schoning=knobs.schoning,
-            binding=knobs.binding,
-            schoning_none_share=knobs.schoning_none_share,
-            schoning_base=knobs.schoning_base,
-            other_dbc_revenue_eur_per_year_by_org={
-                o: v.other_dbc_revenue_eur_per_year
-                for o, v in spec.organisations.items()
-                if o in fee.site_ids_by_organisation
-            },
-            schoning_exempt_eur_per_year_by_org=exempt,
-            extra_money_share=knobs.extra_money_share,
-            schoning_persists_on_closure=knobs.schoning_persists_on_closure,
-            bargaining_weight_by_org={
-                o: v.bargaining_weight
-                for o, v in spec.organisations.items()
-                if o in fee.site_ids_by_organisation
-            },
-            sensitive_site_ids=sensitive if bb_on_top else (),
-            beschikbaarheidbijdrage_eur_per_year=bb_on_top,
-            beschikbaarheidbijdrage_requires_24_7=knobs.beschikbaarheidbijdrage_requires_24_7,
-        )
-    except ValueError as exc:
-        raise ConfigError(f"scenario {scenario.name!r}", [f"funding: {exc}"]) from None
-    if knobs.switch_date is None:
-        return RegimeSchedule(budget)
-    return RegimeSchedule(fee, ((knobs.switch_date, budget),))
-
-
-def build_volmelding_by_site(
-    region: Region,
-    scenario: Scenario,
-    baseline: Mapping[str, BaselineVolume],
-    *,
-    spec: FinanceToml | None = None,
-) -> dict[str, VolmeldingBehaviour]:
-    """Return the volmelding parameters of every SEH.
-
-    Base thresholds come from ``behaviour.volmelding``, else the scenario's
-    ``volmelding_on_share``/``volmelding_off_share``, else the region's SEH parameters.
-    The reference marginal revenue of each site is its marginal revenue under today's
-    DBC tariffs (no schoning), unless the knob sets one for all sites: thresholds then
-    equal the base ones under fee-per-DBC and move only when a regime changes the
-    revenue of a patient.
-    """
-    spec = spec or finance_spec(region)
-    _, behaviour = funding_knobs(scenario)
-    on = (
-        scenario.volmelding_on_share
-        if scenario.volmelding_on_share is not None
-        else region.seh.volmelding_on_share
-    )
-    off = (
-        scenario.volmelding_off_share
-        if scenario.volmelding_off_share is not None
-        else region.seh.volmelding_off_share
-    )
-    today = FeePerDBC(region.sites, spec.tariffs.to_domain(), baseline)
-    try:
-        return {
-            s.site_id: behaviour.volmelding.to_domain(
-                on, off, reference=today.marginal_revenue_eur(s.site_id)
+        if funding_out is not None and not has_budget:
+            problems.extend(
+                p for p in checks.check_regime_knobs({}, behaviour) if p.startswith("behaviour.")
             )
-            for s in region.seh_sites
-        }
-    except ValueError as exc:
-        raise ConfigError(f"scenario {scenario.name!r}", [f"behaviour.volmelding: {exc}"]) from None
+    elif funding:
+        knobs = _parse(FundingKnobs, funding, "funding", problems)
+        funding_out = _from_flat(knobs) if knobs is not None else None
+    if not (funding and "phases" in funding):
+        problems.extend(checks.check_regime_knobs(funding or {}, behaviour))
+    if behaviour:
+        bk = _parse(BehaviourKnobs, behaviour, "behaviour", problems)
+        behaviour_out = _behaviour_spec(bk) if bk is not None else None
+    return funding_out, behaviour_out, problems
 
 
-def build_board_behaviour(scenario: Scenario) -> BoardBehaviour:
-    """Return the board parameters of a scenario (``behaviour.board``)."""
-    _, behaviour = funding_knobs(scenario)
-    return behaviour.board.to_domain()
-
-
-def build_funding(
-    region: Region,
-    scenario: Scenario,
-    sensitive_site_ids: Iterable[str],
-    baseline: Mapping[str, BaselineVolume],
-) -> FundingSetup:
-    """Return everything the simulation needs for funding and behaviour in one scenario.
-
-    Parameters
-    ----------
-    region : Region
-        The region.
-    scenario : Scenario
-        The scenario (``funding`` and ``behaviour`` tables).
-    sensitive_site_ids : iterable of str
-        SEHs sensitive to the 45-minutennorm.
-    baseline : mapping of str to BaselineVolume
-        Expected baseline volumes per SEH site [visits/yr].
+def funding_spec(table: Mapping[str, Any]) -> FundingSpec:
+    """Return the spec of one ``funding`` table.
 
     Raises
     ------
     ConfigError
-        With the problems of the finance file or the scenario's tables.
+        With the table's problems.
     """
-    spec = finance_spec(region)
-    schedule = build_regime_schedule(region, scenario, sensitive_site_ids, baseline, spec=spec)
-    knobs, behaviour = funding_knobs(scenario)
-    return FundingSetup(
-        schedule=schedule,
-        costs=build_cost_rates(region, spec),
-        reserves_eur_by_org=initial_reserves(region, spec),
-        volmelding_by_site=build_volmelding_by_site(region, scenario, baseline, spec=spec),
-        board=build_board_behaviour(scenario),
-        sensitive_site_ids=_sensitive(region, knobs, sensitive_site_ids, scenario.name),
-        sites=tuple(region.sites),
-        substitution=behaviour.substitution.to_domain(),
-    )
+    spec, _, problems = parse_scenario_tables(table, None)
+    if problems or spec is None:
+        raise ConfigError("funding", problems or ["empty table"])
+    return spec
+
+
+def behaviour_spec(table: Mapping[str, Any]) -> BehaviourSpec:
+    """Return the spec of one ``behaviour`` table (see :func:`funding_spec`)."""
+    problems: list[str] = []
+    knobs = _parse(BehaviourKnobs, table, "behaviour", problems)
+    if knobs is None:
+        raise ConfigError("behaviour", problems)
+    return _behaviour_spec(knobs)
 
 
 def resolved_knobs(scenario: Scenario) -> dict[str, Any]:
     """Return every funding and behaviour knob of a scenario, defaults filled in (JSON-ready).
 
     Written into the results (``manifest.json``, ``funding_knobs``) so that every output
-    names the accounting choices and behaviour it was made with.
-
-    Raises
-    ------
-    ConfigError
-        When a table is invalid.
+    names the accounting choices and behaviour it was made with. The flat form echoes as
+    it always did; ``[[funding.phases]]`` echo as a list of phases.
     """
-    funding, behaviour = funding_knobs(scenario)
+    funding = scenario.funding
+    if funding is None:
+        funding_echo = FundingKnobs().model_dump(mode="json")
+    elif funding.phased:
+        funding_echo = _phased_echo(funding)
+    else:
+        funding_echo = _to_flat(funding).model_dump(mode="json")
+    behaviour = scenario.behaviour or BehaviourSpec()
     return {
-        "funding": funding.model_dump(mode="json"),
-        "behaviour": behaviour.model_dump(mode="json"),
+        "funding": funding_echo,
+        "behaviour": BehaviourKnobs.model_validate(dataclasses.asdict(behaviour)).model_dump(
+            mode="json"
+        ),
     }
 
 
@@ -825,21 +800,21 @@ def validate_funding_pack(
         gevoelig list: no ``sensitive`` column in ``sites.csv`` and no scenario names the
         sensitive sites, so no SEH gets the beschikbaarheidbijdrage or protection).
     """
-    funded = [s for s in scenarios if s.funding or s.behaviour]
+    funded = [s for s in scenarios if s.funding is not None or s.behaviour is not None]
     if not funded:
         return [], []
     names = ", ".join(repr(s.name) for s in funded)
     problems: list[str] = []
     warns: list[str] = []
     subject = _subject(region)
-    if not region.finance:
+    if region.finance is None:
         problems.append(
             f"{subject} has no finance.toml (region.toml [files] finance), but scenario(s) "
             f"{names} set funding or behaviour: add per-organisation finance data "
             "(other DBC revenue, reserves, tariffs); see docs/formats.md"
         )
     has_list = any(s.sensitive is not None for s in region.seh_sites)
-    named = all(s.funding.get("sensitive_sites") is not None for s in funded)
+    named = all(s.funding is not None and s.funding.sensitive_sites is not None for s in funded)
     if not has_list and not named:
         warns.append(
             f"{subject} has no gevoelig list (sites.csv column 'sensitive'): no SEH gets the "

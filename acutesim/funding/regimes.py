@@ -21,16 +21,20 @@ import calendar
 import datetime as dt
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from acutesim.domain.region import MTS_COLOURS, Site
+from acutesim.domain.specs import (
+    DEFAULT_BUDGET_EUR_PER_YEAR,
+    Binding,
+    FeePerDBCSpec,
+    FixedBudgetSpec,
+    RegimeSpec,
+    Schoning,
+    SchoningBase,
+)
 from acutesim.units import HOURS_PER_WEEK
-
-Schoning = Literal["hospital", "total", "none"]
-SchoningBase = Literal["organisation", "seh"]
-Binding = Literal["location", "institution"]
 
 #: Component names of :meth:`FundingRegime.periodic_eur` (per SEH site).
 BUDGET = "budget"
@@ -38,11 +42,6 @@ BESCHIKBAARHEIDBIJDRAGE = "beschikbaarheidbijdrage"
 #: Component name of :meth:`FundingRegime.organisation_periodic_eur` (per organisation):
 #: the price cut on the organisation's DBC revenue outside the modelled SEH tariffs.
 SCHONING_OTHER = "schoning_other"
-
-# source: VWS, nota "Uitwerking van de ontwikkelroute passende acute zorg in de regio en
-# stand van zaken invoering budgetbekostiging SEH" (20 May 2026): "ongeveer EUR 4,6 miljoen
-# per SEH" from 1 January 2027; also Gupta Strategists via Skipr (2026-02-23).
-DEFAULT_BUDGET_EUR_PER_YEAR = 4_600_000.0
 
 _SHARE_TOLERANCE = 1e-6
 
@@ -929,6 +928,101 @@ def periodic_forfeit_eur_per_year(
         return periodic + other_care + prices
 
     return paid(before) - paid(after)
+
+
+# --- the registry: regime name -> builder from its spec -------------------------------------
+@dataclass(frozen=True)
+class RegimeContext:
+    """What every regime is built from besides its own spec (one per scenario and task).
+
+    Parameters
+    ----------
+    sites : tuple of Site
+        Hospital sites; only those with an SEH take part.
+    tariff : DBCTariff
+        DBC tariffs before any schoning.
+    baseline : mapping of str to BaselineVolume
+        Baseline volume and mix of every SEH site.
+    sensitive_site_ids : frozenset of str
+        SEHs sensitive to the 45-minutennorm.
+    other_dbc_revenue_eur_per_year_by_org, bargaining_weight_by_org : mapping
+        ``finance.toml [organisations.<id>]`` values (organisations without an SEH are
+        left out by the builders).
+    """
+
+    sites: tuple[Site, ...]
+    tariff: DBCTariff
+    baseline: Mapping[str, BaselineVolume]
+    sensitive_site_ids: frozenset[str] = frozenset()
+    other_dbc_revenue_eur_per_year_by_org: Mapping[str, float] = field(default_factory=dict)
+    bargaining_weight_by_org: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def organisation_by_site(self) -> dict[str, str]:
+        """Organisation of every SEH site."""
+        return {s.site_id: s.organisation for s in self.sites if s.has_seh}
+
+
+def build_fee_per_dbc(spec: RegimeSpec, context: RegimeContext) -> FundingRegime:
+    """Build :class:`FeePerDBC` from its spec."""
+    assert isinstance(spec, FeePerDBCSpec)
+    return FeePerDBC(
+        context.sites,
+        context.tariff,
+        context.baseline,
+        sensitive_site_ids=context.sensitive_site_ids,
+        beschikbaarheidbijdrage_eur_per_year=spec.beschikbaarheidbijdrage_eur_per_year,
+        beschikbaarheidbijdrage_requires_24_7=spec.beschikbaarheidbijdrage_requires_24_7,
+    )
+
+
+def build_fixed_budget(spec: RegimeSpec, context: RegimeContext) -> FundingRegime:
+    """Build :class:`FixedBudget` from its spec.
+
+    The schoning leaves out the beschikbaarheidbijdrage a sensitive SEH already had
+    (``schoning_exempt_eur_per_sensitive_seh``, per sensitive SEH of the organisation)
+    when ``schoning_exempts_beschikbaarheidbijdrage`` is set.
+    """
+    assert isinstance(spec, FixedBudgetSpec)
+    org_by_site = context.organisation_by_site
+    with_seh = set(org_by_site.values())
+    exempt: dict[str, float] = {}
+    if spec.schoning_exempts_beschikbaarheidbijdrage:
+        for s in context.sensitive_site_ids:
+            org = org_by_site[s]
+            exempt[org] = exempt.get(org, 0.0) + spec.schoning_exempt_eur_per_sensitive_seh
+    on_top = spec.beschikbaarheidbijdrage_eur_per_year
+    return FixedBudget(
+        context.sites,
+        context.tariff,
+        context.baseline,
+        budget_eur_per_year=spec.budget_eur_per_year,
+        schoning=spec.schoning,
+        binding=spec.binding,
+        schoning_none_share=spec.schoning_none_share,
+        schoning_base=spec.schoning_base,
+        other_dbc_revenue_eur_per_year_by_org={
+            o: v for o, v in context.other_dbc_revenue_eur_per_year_by_org.items() if o in with_seh
+        },
+        schoning_exempt_eur_per_year_by_org=exempt,
+        extra_money_share=spec.extra_money_share,
+        schoning_persists_on_closure=spec.schoning_persists_on_closure,
+        bargaining_weight_by_org={
+            o: v for o, v in context.bargaining_weight_by_org.items() if o in with_seh
+        },
+        sensitive_site_ids=context.sensitive_site_ids if on_top else (),
+        beschikbaarheidbijdrage_eur_per_year=on_top,
+        beschikbaarheidbijdrage_requires_24_7=spec.beschikbaarheidbijdrage_requires_24_7,
+    )
+
+
+#: Funding regimes by name (:data:`acutesim.domain.specs.REGIME_SPECS`): the builder of
+#: the implementation from its spec. A new regime adds its spec class in
+#: ``domain/specs.py`` and its class and builder here.
+REGIME_BUILDERS: dict[str, Callable[[RegimeSpec, RegimeContext], FundingRegime]] = {
+    FeePerDBCSpec.regime: build_fee_per_dbc,
+    FixedBudgetSpec.regime: build_fixed_budget,
+}
 
 
 # --- switching regimes at a date -----------------------------------------------------------
