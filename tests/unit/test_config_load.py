@@ -8,7 +8,7 @@ import pytest
 from helpers import DEMO, PROJECT, copy_demo, drop_column, make_bad_pack, set_cell
 
 from acutesim.config.load import load_experiment, load_region, resolve_region_path
-from acutesim.domain.specs import FixedBudgetSpec
+from acutesim.domain.specs import FixedBudgetSpec, FundingSpec, RegimePhase
 from acutesim.errors import ConfigError
 
 RD_X = (-7_000.0, 300_000.0)
@@ -302,7 +302,7 @@ def test_grid_with_dotted_knobs_merges_into_tables(tmp_path):
     (phase,) = funding.phases
     assert isinstance(phase.regime, FixedBudgetSpec)
     assert phase.regime.budget_eur_per_year == 5e6
-    assert exp.scenarios[0].funding == {"regime": "fixed-budget"}
+    assert exp.scenarios[0].funding == FundingSpec((RegimePhase(FixedBudgetSpec()),))
 
 
 def test_grid_problems(tmp_path):
