@@ -98,10 +98,22 @@ def scenario_tables(base: Mapping[str, Any], point: Mapping[str, Any]) -> dict[s
     return tables
 
 
+def _scenario(name: str, tables: Mapping[str, Any]) -> Any:
+    """A scenario with the typed specs of its ``funding`` and ``behaviour`` tables."""
+    from acutesim.config.funding import behaviour_spec, funding_spec
+    from acutesim.domain.scenario import Scenario
+
+    funding, behaviour = tables.get("funding"), tables.get("behaviour")
+    return Scenario(
+        name,
+        funding=funding_spec(funding) if funding else None,
+        behaviour=behaviour_spec(behaviour) if behaviour else None,
+    )
+
+
 # --- one run ------------------------------------------------------------------------------------
 def run_point(task: tuple[int, int, dict[str, Any], float, int, str]) -> dict[str, Any]:
     """Run one design point and replication; return its verdicts."""
-    from acutesim.domain.scenario import Scenario
     from acutesim.experiment.runner import _context, funding_setup
     from acutesim.rng import RandomStreams
     from acutesim.sim.model import Model
@@ -109,7 +121,7 @@ def run_point(task: tuple[int, int, dict[str, Any], float, int, str]) -> dict[st
 
     point, rep, tables, horizon_days, seed, region_path = task
     region, travel, sensitive = _context(region_path)
-    scenario = Scenario(f"p{point:02d}", funding=tables["funding"], behaviour=tables["behaviour"])
+    scenario = _scenario(f"p{point:02d}", tables)
     t0 = time.perf_counter()
     model = Model(
         region,
@@ -163,7 +175,6 @@ def replay_replication(
     its decision under fee-per-DBC and under its budget. Points that diverge through
     another SEH than `kust` are left for a full run (``needs_full_run``).
     """
-    from acutesim.domain.scenario import Scenario
     from acutesim.experiment.runner import _context, funding_setup
     from acutesim.funding.behaviour import board_decision
     from acutesim.rng import RandomStreams
@@ -174,12 +185,11 @@ def replay_replication(
     region, travel, sensitive = _context(region_path)
     setups = []
     for p, tables in enumerate(point_tables):
-        scenario = Scenario(f"p{p:02d}", funding=tables["funding"], behaviour=tables["behaviour"])
+        scenario = _scenario(f"p{p:02d}", tables)
         setups.append(funding_setup(region, travel, sensitive, scenario))
-    observe = Scenario(
+    observe = _scenario(
         "observe",
-        funding=dict(base.get("funding", {})),
-        behaviour={"board": {"enabled": False}},
+        {"funding": dict(base.get("funding", {})), "behaviour": {"board": {"enabled": False}}},
     )
     state: dict[int, dict[str, Any]] = {p: {"diverged": None} for p in range(len(setups))}
 

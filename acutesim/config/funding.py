@@ -1,12 +1,14 @@
-"""Validate the funding and behaviour knobs and the finance file, and build funding objects.
+"""Validate a scenario's ``funding`` and ``behaviour`` tables and parse them into typed specs.
 
-A scenario chooses its funding regime in a ``funding`` table and its contested behaviour
-in a ``behaviour`` table; a region pack gives tariffs and costs in ``finance.toml``. This
-module checks all three with pydantic (unknown keys are errors, with a did-you-mean
-hint) and turns them, with the region, the SEHs sensitive to the 45-minutennorm and
-the baseline volumes, into the plain objects of :mod:`acutesim.funding`: a
-:class:`~acutesim.funding.regimes.RegimeSchedule`, cost rates, reserves and behaviour
-parameters, bundled as a :class:`~acutesim.funding.books.FundingSetup`.
+A scenario chooses its funding in a ``funding`` table, either flat (``regime``, and
+``switch_date`` for fee-per-DBC until a date and the budget from it) or as a sequence of
+``[[funding.phases]]``, each a ``regime`` with its own knobs and the date it takes effect
+(``from``); its contested behaviour is a ``behaviour`` table. This module checks them with
+pydantic (unknown keys and knobs of another regime are refused, with a did-you-mean
+hint) and returns a :class:`~acutesim.domain.specs.FundingSpec` and a
+:class:`~acutesim.domain.specs.BehaviourSpec`, once per scenario;
+:mod:`acutesim.funding.setup` builds the funding objects from them. The finance file is
+:mod:`acutesim.config.finance` (its names are re-exported here).
 
 Every default cites its source or is marked as an assumption; ``docs/assumptions.md``
 lists them all.
@@ -16,14 +18,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeVar, get_type_hints
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from acutesim.config import checks
+from acutesim.config.finance import (
+    FinanceToml,
+    finance_spec,
+    parse_finance,
+    validate_finance,
+)
+from acutesim.config.located import StrictModel, parse_model
 from acutesim.domain import specs
-from acutesim.domain.region import MTS_COLOURS, Region
+from acutesim.domain.region import Region
 from acutesim.domain.scenario import Scenario
 from acutesim.domain.specs import (
     DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR,
@@ -36,7 +45,6 @@ from acutesim.domain.specs import (
     REGIME_SPECS,
     BehaviourSpec,
     FeePerDBCSpec,
-    FinanceSpec,
     FixedBudgetSpec,
     FundingSpec,
     RegimePhase,
@@ -67,160 +75,9 @@ __all__ = [
     "validate_funding_pack",
 ]
 
-# --- defaults of finance.toml (the demo pack repeats them explicitly) ----------------------
-# Revenue per SEH visit and per admission: NOT FOUND in official sources (no NZa tariff
-# table or price list with SEH lines was available). Assumption, chosen so that an
-# average non-admitted visit earns about EUR 270, just above the EUR 250 advance that
-# Bernhoven asks of uninsured SEH patients (an upper-bound proxy), and so that a 24/7 SEH
-# of about 13,500 visits a year makes a margin while one of 4,500 does not.
-DEFAULT_VISIT_EUR: dict[str, float] = {
-    "red": 480.0,
-    "orange": 360.0,
-    "yellow": 270.0,
-    "green": 180.0,
-    "blue": 140.0,
-}
-# Assumption: admitted patients get more diagnostics on the SEH (CT in 17% of all visits,
-# SAZ SEH DATA 2018 en 2019), so their SEH part earns EUR 120 more.
-DEFAULT_ADMITTED_VISIT_EXTRA_EUR = 120.0
-# Assumption: the part of an admission's clinical DBC that the hospital books against the
-# SEH that fed it (the ministry's point that the SEH brings in a large part of revenue).
-DEFAULT_ADMISSION_EUR = 1_700.0
-
-# source: TNO/SAZ seh-spreiding tool, personeel parameters: SEH-arts EUR 172,500 per fte,
-# SEH nurse EUR 81,000 per fte, and 1.96 fte per position staffed for one 8-hour block a
-# day. Derived: 8 h x 365 d / 1.96 = 1,490 productive hours per fte (within the
-# 1,450-1,600 h usually assumed), so a staffed hour costs EUR 172,500 / 1,490 = 115.77
-# (physician) and EUR 81,000 / 1,490 = 54.36 (nurse). Low confidence.
-DEFAULT_PRODUCTIVE_HOURS_PER_FTE = 1_490.0
-DEFAULT_SEH_PHYSICIAN_EUR_PER_FTE = 172_500.0
-DEFAULT_SEH_NURSE_EUR_PER_FTE = 81_000.0
-# Assumption: hourly cost of a GP shift at a HAP (no source found).
-DEFAULT_HAP_GP_EUR_PER_HOUR = 95.0
-
-# Assumption: fixed cost of a 24/7 SEH beyond the roster (material, capital, back-up
-# specialists, radiology and laboratory readiness, support staff). Order-of-magnitude
-# check: the 2027 budget of EUR 4.6 million covers the front-line staff (about 6 fte
-# physicians and 6 fte nurses, about EUR 1.5 million at the rates above), material,
-# capital and back-up specialists (NVZ, 22 May 2025), leaving about EUR 3.1 million.
-DEFAULT_FIXED_EUR_PER_SEH_PER_YEAR = 2_800_000.0
-# Assumption: consumables, laboratory and imaging per visit (SAZ 2019: lab 103%, X-ray
-# 55%, CT 17% of visits; unit costs not found).
-DEFAULT_VARIABLE_EUR_PER_PATIENT = 90.0
-# Extra cost of an hour worked by a locum (zzp/agency) filling a vacancy, as a share of
-# the normal cost per staffed hour. Assumption (docs/assumptions.md section 3.4).
-DEFAULT_LOCUM_PREMIUM_SHARE = 0.5
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# --- finance.toml --------------------------------------------------------------------------
-class TariffSpec(_Strict):
-    """``[tariffs]``: DBC revenue per visit by MTS colour and per admission [EUR]."""
-
-    visit_eur: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_VISIT_EUR))
-    admitted_visit_eur: dict[str, float] | None = None
-    admission_eur: float = Field(default=DEFAULT_ADMISSION_EUR, ge=0)
-    source: str = "assumption"
-
-    @model_validator(mode="after")
-    def _check(self) -> TariffSpec:
-        for name, table in (
-            ("visit_eur", self.visit_eur),
-            ("admitted_visit_eur", self.admitted_visit_eur),
-        ):
-            if table is None:
-                continue
-            missing = [c for c in MTS_COLOURS if c not in table]
-            unknown = [c for c in table if c not in MTS_COLOURS]
-            if missing or unknown:
-                raise ValueError(
-                    f"{name} needs one tariff per MTS colour ({', '.join(MTS_COLOURS)}); "
-                    f"missing {missing}, unknown {unknown}"
-                )
-            negative = {c: v for c, v in table.items() if v < 0}
-            if negative:
-                raise ValueError(f"{name}: tariffs must be >= 0 EUR, got {negative}")
-        return self
-
-
-class StaffRateSpec(_Strict):
-    """``[staff.<role>]``: cost of a staffed hour, directly or from the cost per fte."""
-
-    eur_per_staffed_hour: float | None = Field(default=None, ge=0)
-    eur_per_fte_per_year: float | None = Field(default=None, ge=0)
-    productive_hours_per_fte: float = Field(default=DEFAULT_PRODUCTIVE_HOURS_PER_FTE, gt=0)
-    source: str = "assumption"
-
-    @model_validator(mode="after")
-    def _check(self) -> StaffRateSpec:
-        if (self.eur_per_staffed_hour is None) == (self.eur_per_fte_per_year is None):
-            raise ValueError("give either eur_per_staffed_hour or eur_per_fte_per_year, not both")
-        return self
-
-    @property
-    def eur_per_hour(self) -> float:
-        """Cost of one staffed hour [EUR/h]."""
-        if self.eur_per_staffed_hour is not None:
-            return self.eur_per_staffed_hour
-        assert self.eur_per_fte_per_year is not None
-        return self.eur_per_fte_per_year / self.productive_hours_per_fte
-
-
-def _default_staff() -> dict[str, StaffRateSpec]:
-    tool = "TNO/SAZ seh-spreiding tool, personeel parameters"
-    return {
-        "seh_physician": StaffRateSpec(
-            eur_per_fte_per_year=DEFAULT_SEH_PHYSICIAN_EUR_PER_FTE, source=tool
-        ),
-        "seh_nurse": StaffRateSpec(eur_per_fte_per_year=DEFAULT_SEH_NURSE_EUR_PER_FTE, source=tool),
-        "hap_gp": StaffRateSpec(eur_per_staffed_hour=DEFAULT_HAP_GP_EUR_PER_HOUR),
-    }
-
-
-class CostSpec(_Strict):
-    """``[costs]``: fixed cost per SEH and variable cost per patient."""
-
-    fixed_eur_per_seh_per_year: float = Field(default=DEFAULT_FIXED_EUR_PER_SEH_PER_YEAR, ge=0)
-    fixed_cost_pro_rata_opening_hours: bool = True
-    variable_eur_per_patient: float = Field(default=DEFAULT_VARIABLE_EUR_PER_PATIENT, ge=0)
-    locum_premium_share: float = Field(default=DEFAULT_LOCUM_PREMIUM_SHARE, ge=0, le=10)
-    source: str = "assumption"
-
-
-class OrganisationFinanceSpec(_Strict):
-    """``[organisations.<id>]``: reserves and DBC revenue outside the modelled SEH tariffs."""
-
-    reserves_eur: float | None = None
-    other_dbc_revenue_eur_per_year: float = Field(default=0.0, ge=0)
-    bargaining_weight: float = Field(default=1.0, ge=0)
-    source: str = "assumption"
-
-
-class SiteFinanceSpec(_Strict):
-    """``[sites.<site_id>]``: site-specific fixed cost."""
-
-    fixed_eur_per_year: float | None = Field(default=None, ge=0)
-
-
-class FinanceToml(_Strict):
-    """``finance.toml`` of a region pack: tariffs, staff rates, costs, organisations."""
-
-    description: str = ""
-    sources: tuple[str, ...] = ()
-    tariffs: TariffSpec = Field(default_factory=TariffSpec)
-    staff: dict[str, StaffRateSpec] = Field(default_factory=_default_staff)
-    costs: CostSpec = Field(default_factory=CostSpec)
-    organisations: dict[str, OrganisationFinanceSpec] = Field(default_factory=dict)
-    sites: dict[str, SiteFinanceSpec] = Field(default_factory=dict)
-
 
 # --- the scenario's funding and behaviour tables --------------------------------------------
-class FundingKnobs(_Strict):
+class FundingKnobs(StrictModel):
     """The scenario ``funding`` table: the regime and its parameters."""
 
     regime: Literal["fee-per-dbc", "fixed-budget"] = "fee-per-dbc"
@@ -253,7 +110,7 @@ _VB = VolmeldingBehaviour
 _BB = BoardBehaviour
 
 
-class VolmeldingKnobs(_Strict):
+class VolmeldingKnobs(StrictModel):
     """``behaviour.volmelding``: thresholds of the SEH status and their money sensitivity."""
 
     neutral: bool = _VB.neutral
@@ -293,7 +150,7 @@ class VolmeldingKnobs(_Strict):
         )
 
 
-class BoardKnobs(_Strict):
+class BoardKnobs(StrictModel):
     """``behaviour.board``: the board's quarterly review."""
 
     enabled: bool = _BB.enabled
@@ -326,87 +183,19 @@ class BoardKnobs(_Strict):
         return BoardBehaviour(**self.model_dump())
 
 
-class SubstitutionKnobs(_Strict):
+class SubstitutionKnobs(StrictModel):
     """``behaviour.substitution``: low-urgency self-referrals steered to the HAP."""
 
     rate: float = Field(default=0.0, ge=0, le=1)
     mts: tuple[Literal["red", "orange", "yellow", "green", "blue"], ...] = ("green", "blue")
 
 
-class BehaviourKnobs(_Strict):
+class BehaviourKnobs(StrictModel):
     """The scenario ``behaviour`` table."""
 
     volmelding: VolmeldingKnobs = Field(default_factory=VolmeldingKnobs)
     board: BoardKnobs = Field(default_factory=BoardKnobs)
     substitution: SubstitutionKnobs = Field(default_factory=SubstitutionKnobs)
-
-
-# --- located messages ----------------------------------------------------------------------
-def _fields_at(model: type[BaseModel], path: Sequence[Any]) -> list[str]:
-    """Field names of the (nested) model at ``path``, for did-you-mean hints."""
-    current: type[BaseModel] | None = model
-    for part in path:
-        if current is None:
-            return []
-        info = current.model_fields.get(str(part))
-        if info is None:
-            continue  # a key of a table of models, e.g. the role in staff.<role>
-        current = _model_in(info.annotation)
-    return list(current.model_fields) if current is not None else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _where(table: str, path: Sequence[Any], *, in_file: bool) -> str:
-    """``funding.regime`` for a scenario table, ``finance.toml [tariffs]`` for a file."""
-    keys = ".".join(str(p) for p in path)
-    if not keys:
-        return table
-    return f"{table} [{keys}]" if in_file else f"{table}.{keys}"
-
-
-def _format(
-    err: ValidationError, table: str, model: type[BaseModel], *, in_file: bool = False
-) -> list[str]:
-    lines: list[str] = []
-    for e in err.errors():
-        loc = [p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        loc = [p for p in loc if not (isinstance(p, str) and "[" in p and p.endswith("]"))]
-        if e["type"] == "extra_forbidden":
-            bad = str(loc[-1]) if loc else "?"
-            hint = did_you_mean(bad, _fields_at(model, loc[:-1]))
-            lines.append(f"{_where(table, loc[:-1], in_file=in_file)}: unknown key '{bad}'{hint}")
-            continue
-        where = _where(table, loc, in_file=in_file)
-        value = e.get("input")
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "literal_error":
-            expected = msg.removeprefix("Input should be ").replace(" or ", ", ")
-            choices = [c.strip(" '") for c in expected.split(",")]
-            hint = did_you_mean(str(value), choices)
-            lines.append(f"{where}: {value!r} is not one of {expected}{hint}")
-            continue
-        shown = "" if isinstance(value, dict | list | tuple) else f" (got {value!r})"
-        lines.append(f"{where}: {msg}{shown}")
-    return lines
-
-
-def _parse(
-    model: type[M], data: Any, table: str, problems: list[str], *, in_file: bool = False
-) -> M | None:
-    try:
-        return model.model_validate(data if data is not None else {})
-    except ValidationError as err:
-        problems.extend(_format(err, table, model, in_file=in_file))
-        return None
 
 
 def validate_funding_knobs(funding: Mapping[str, Any], behaviour: Mapping[str, Any]) -> list[str]:
@@ -426,113 +215,14 @@ def validate_funding_knobs(funding: Mapping[str, Any], behaviour: Mapping[str, A
         mean 'budget_eur_per_year'?``; empty when both tables are valid.
     """
     problems: list[str] = []
-    _parse(FundingKnobs, funding, "funding", problems)
-    _parse(BehaviourKnobs, behaviour, "behaviour", problems)
-    return problems
-
-
-def validate_finance(
-    finance: Mapping[str, Any],
-    *,
-    site_ids: Iterable[str] = (),
-    organisation_ids: Iterable[str] = (),
-    roles: Iterable[str] = (),
-    file_name: str = "finance.toml",
-) -> list[str]:
-    """Return located one-line problems of a region pack's ``finance.toml``.
-
-    Parameters
-    ----------
-    finance : mapping
-        The parsed file (``Region.finance``).
-    site_ids, organisation_ids : iterable of str
-        Known ids; ``[sites.*]`` and ``[organisations.*]`` must name them.
-    roles : iterable of str
-        Roster roles of SEH rosters; each needs a cost per staffed hour.
-    file_name : str
-        Name used in the messages.
-    """
-    problems: list[str] = []
-    spec = _parse(FinanceToml, finance, file_name, problems, in_file=True)
-    if spec is None:
-        return problems
-    for kind, known, given in (
-        ("sites", set(site_ids), spec.sites),
-        ("organisations", set(organisation_ids), spec.organisations),
-    ):
-        if not known:
-            continue
-        for key in given:
-            if key not in known:
-                problems.append(
-                    f"{file_name} [{kind}.{key}]: unknown id {key!r}{did_you_mean(key, known)} "
-                    f"(known: {', '.join(sorted(known))})"
-                )
-    for role in roles:
-        if role not in spec.staff:
-            problems.append(
-                f"{file_name} [staff]: no cost for roster role {role!r} "
-                f"(add [staff.{role}] with eur_per_staffed_hour or eur_per_fte_per_year)"
-            )
+    parse_model(FundingKnobs, funding, "funding", problems)
+    parse_model(BehaviourKnobs, behaviour, "behaviour", problems)
     return problems
 
 
 # --- typed specs ----------------------------------------------------------------------------
 def _subject(region: Region) -> str:
     return f"region pack '{region.pack_path or region.name}'"
-
-
-def parse_finance(
-    finance: Mapping[str, Any],
-    *,
-    site_ids: Iterable[str] | None = None,
-    organisation_ids: Iterable[str] | None = None,
-) -> FinanceSpec:
-    """Return the typed spec of a validated ``finance.toml`` (defaults for absent tables).
-
-    Parameters
-    ----------
-    finance : mapping
-        The file as read; :func:`validate_finance` has found no problem in it.
-    site_ids, organisation_ids : iterable of str, optional
-        The pack's ids: rows of other sites and organisations are left out (a pack that
-        ``extends`` another inherits the parent's file with rows it did not select).
-
-    Raises
-    ------
-    ConfigError
-        When the file is invalid after all.
-    """
-    problems: list[str] = []
-    toml = _parse(FinanceToml, finance, "finance.toml", problems, in_file=True)
-    if toml is None:
-        raise ConfigError("finance.toml", problems)
-    sites = set(site_ids) if site_ids is not None else set(toml.sites)
-    orgs = set(organisation_ids) if organisation_ids is not None else set(toml.organisations)
-    t = toml.tariffs
-    admitted = t.admitted_visit_eur or {
-        c: v + DEFAULT_ADMITTED_VISIT_EXTRA_EUR for c, v in t.visit_eur.items()
-    }
-    return FinanceSpec(
-        tariffs=specs.TariffSpec(dict(t.visit_eur), dict(admitted), t.admission_eur, t.source),
-        staff={r: specs.StaffRateSpec(v.eur_per_hour, v.source) for r, v in toml.staff.items()},
-        costs=specs.CostSpec(**toml.costs.model_dump()),
-        organisations={
-            o: specs.OrganisationFinanceSpec(**v.model_dump())
-            for o, v in toml.organisations.items()
-            if o in orgs
-        },
-        sites={
-            k: specs.SiteFinanceSpec(**v.model_dump()) for k, v in toml.sites.items() if k in sites
-        },
-        description=toml.description,
-        sources=tuple(toml.sources),
-    )
-
-
-def finance_spec(region: Region) -> FinanceSpec:
-    """Return the region's finance spec, or the defaults of ``finance.toml`` when it has none."""
-    return region.finance if region.finance is not None else parse_finance({})
 
 
 # --- funding phases ---------------------------------------------------------------------------
@@ -559,7 +249,7 @@ def _phase_model(cls: type[RegimeSpec]) -> type[BaseModel]:
 _PHASE_MODELS: dict[str, type[BaseModel]] = {n: _phase_model(c) for n, c in REGIME_SPECS.items()}
 
 
-class _PhasedFunding(_Strict):
+class _PhasedFunding(StrictModel):
     phases: list[dict[str, Any]] = Field(min_length=1)
     sensitive_sites: tuple[str, ...] | None = None
 
@@ -572,7 +262,7 @@ def _parse_phases(table: Mapping[str, Any], problems: list[str]) -> FundingSpec 
             f"funding.{k}: not allowed next to [[funding.phases]] (give each phase its "
             "'regime', 'from' and knobs; only sensitive_sites is shared)"
         )
-    top = _parse(
+    top = parse_model(
         _PhasedFunding, {k: v for k, v in table.items() if k not in flat}, "funding", problems
     )
     if top is None:
@@ -601,7 +291,7 @@ def _parse_phases(table: Mapping[str, Any], problems: list[str]) -> FundingSpec 
             else:
                 known = [f for f in model.model_fields if f != "start"] + ["from"]
                 problems.append(f"{where}: unknown key {k!r}{did_you_mean(k, known)}")
-        parsed = _parse(model, own, where, problems)
+        parsed = parse_model(model, own, where, problems)
         if parsed is None:
             continue
         cls = REGIME_SPECS[name]
@@ -724,12 +414,12 @@ def parse_scenario_tables(
                 p for p in checks.check_regime_knobs({}, behaviour) if p.startswith("behaviour.")
             )
     elif funding:
-        knobs = _parse(FundingKnobs, funding, "funding", problems)
+        knobs = parse_model(FundingKnobs, funding, "funding", problems)
         funding_out = _from_flat(knobs) if knobs is not None else None
     if not (funding and "phases" in funding):
         problems.extend(checks.check_regime_knobs(funding or {}, behaviour))
     if behaviour:
-        bk = _parse(BehaviourKnobs, behaviour, "behaviour", problems)
+        bk = parse_model(BehaviourKnobs, behaviour, "behaviour", problems)
         behaviour_out = _behaviour_spec(bk) if bk is not None else None
     return funding_out, behaviour_out, problems
 
@@ -751,7 +441,7 @@ def funding_spec(table: Mapping[str, Any]) -> FundingSpec:
 def behaviour_spec(table: Mapping[str, Any]) -> BehaviourSpec:
     """Return the spec of one ``behaviour`` table (see :func:`funding_spec`)."""
     problems: list[str] = []
-    knobs = _parse(BehaviourKnobs, table, "behaviour", problems)
+    knobs = parse_model(BehaviourKnobs, table, "behaviour", problems)
     if knobs is None:
         raise ConfigError("behaviour", problems)
     return _behaviour_spec(knobs)
