@@ -246,6 +246,11 @@ class FinanceSpec:
     sources: tuple[str, ...] = ()
 
 
+# Bounds of a regime knob, read by the parser config derives from a spec class.
+_EUR = {"ge": 0}  # an amount of money [EUR], >= 0
+_SHARE = {"ge": 0, "le": 1}  # a share [0-1]
+
+
 # --- funding regimes -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class FeePerDBCSpec:
@@ -260,7 +265,9 @@ class FeePerDBCSpec:
     """
 
     regime: ClassVar[str] = "fee-per-dbc"
-    beschikbaarheidbijdrage_eur_per_year: float = DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR
+    beschikbaarheidbijdrage_eur_per_year: float = field(
+        default=DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR, metadata=_EUR
+    )
     beschikbaarheidbijdrage_requires_24_7: bool = DEFAULT_BESCHIKBAARHEIDBIJDRAGE_REQUIRES_24_7
 
 
@@ -276,16 +283,18 @@ class FixedBudgetSpec:
     """
 
     regime: ClassVar[str] = "fixed-budget"
-    budget_eur_per_year: float = DEFAULT_BUDGET_EUR_PER_YEAR
+    budget_eur_per_year: float = field(default=DEFAULT_BUDGET_EUR_PER_YEAR, metadata=_EUR)
     schoning: Schoning = "hospital"
-    schoning_none_share: float = DEFAULT_SCHONING_NONE_SHARE
+    schoning_none_share: float = field(default=DEFAULT_SCHONING_NONE_SHARE, metadata=_SHARE)
     schoning_base: SchoningBase = "organisation"
     schoning_exempts_beschikbaarheidbijdrage: bool = True
-    schoning_exempt_eur_per_sensitive_seh: float = DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR
-    extra_money_share: float = DEFAULT_EXTRA_MONEY_SHARE
+    schoning_exempt_eur_per_sensitive_seh: float = field(
+        default=DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR, metadata=_EUR
+    )
+    extra_money_share: float = field(default=DEFAULT_EXTRA_MONEY_SHARE, metadata=_SHARE)
     schoning_persists_on_closure: bool = DEFAULT_SCHONING_PERSISTS_ON_CLOSURE
     binding: Binding = "location"
-    beschikbaarheidbijdrage_eur_per_year: float = 0.0
+    beschikbaarheidbijdrage_eur_per_year: float = field(default=0.0, metadata=_EUR)
     beschikbaarheidbijdrage_requires_24_7: bool = DEFAULT_BESCHIKBAARHEIDBIJDRAGE_REQUIRES_24_7
 
 
