@@ -293,3 +293,22 @@ def test_an_experiment_file_with_phases_loads(tmp_path: Path) -> None:
     assert len(three.phases) == 3
     assert three.phases[2] == RegimePhase(FeePerDBCSpec(), dt.date(2029, 1, 1))
     assert experiment.scenarios[0].funding is None
+
+
+def test_the_documented_phases_example_loads(tmp_path: Path) -> None:
+    text = (PROJECT / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = text[text.index("#### Funding regime phases") :]
+    example = section[section.index("```toml") + len("```toml") : section.index("```\n\n")]
+    path = tmp_path / "doc.toml"
+    path.write_text(
+        f'name = "doc"\nregion = "{DEMO.as_posix()}"\nhorizon_days = 7\n{example}',
+        encoding="utf-8",
+    )
+    experiment, region = load_experiment(path)
+    (scenario,) = experiment.scenarios
+    setup = build_funding(region, scenario, [], _baseline(region))
+    assert [type(r).__name__ for r in setup.schedule.regimes] == [
+        "FeePerDBC",
+        "FixedBudget",
+        "FeePerDBC",
+    ]
