@@ -25,10 +25,11 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from acutesim.domain.specs import BoardSpec, LossBasis, SubstitutionSpec, VolmeldingSpec
+
 Status = Literal["open", "night_closed", "closed"]
 Action = Literal["night_closure", "closure", "reopen"]
 Reason = Literal["financial", "staff", "policy"]
-LossBasis = Literal["seh", "organisation"]
 
 _STATUS_AFTER: dict[str, Status] = {
     "night_closure": "night_closed",
@@ -75,13 +76,13 @@ class VolmeldingBehaviour:
 
     base_on_share: float = 0.95
     base_off_share: float = 0.80
-    sensitivity_per_1000_eur: float = 0.25
-    reference_marginal_revenue_eur: float | None = None
-    neutral: bool = False
-    min_on_share: float = 0.6
-    max_on_share: float = 1.5
-    min_off_share: float = 0.3
-    min_gap_share: float = 0.05
+    sensitivity_per_1000_eur: float = VolmeldingSpec.sensitivity_per_1000_eur
+    reference_marginal_revenue_eur: float | None = VolmeldingSpec.reference_marginal_revenue_eur
+    neutral: bool = VolmeldingSpec.neutral
+    min_on_share: float = VolmeldingSpec.min_on_share
+    max_on_share: float = VolmeldingSpec.max_on_share
+    min_off_share: float = VolmeldingSpec.min_off_share
+    min_gap_share: float = VolmeldingSpec.min_gap_share
 
     def __post_init__(self) -> None:
         values = (
@@ -172,8 +173,8 @@ class SubstitutionBehaviour:
         MTS colours counted as low urgency (default green and blue).
     """
 
-    rate: float = 0.0
-    mts: tuple[str, ...] = ("green", "blue")
+    rate: float = SubstitutionSpec.rate
+    mts: tuple[str, ...] = SubstitutionSpec.mts
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
@@ -235,19 +236,19 @@ class BoardBehaviour:
     protected SEH, because quality of care stays leading.
     """
 
-    enabled: bool = True
-    loss_quarters: int = 4
-    loss_basis: LossBasis = "seh"
-    reserve_threshold_eur: float = 5_000_000.0
-    night_closure_first: bool = True
-    staff_closed_shift_share_threshold: float = 0.15
-    reopen_staff_closed_shift_share: float = 0.02
-    reopen_after_quarters_in_surplus: int = 4
-    protect_sensitive: bool = False
-    protect_all: bool = False
-    min_quarters_between_changes: int = 2
-    retained_patient_share: float = 0.5
-    concentrate: bool = False
+    enabled: bool = BoardSpec.enabled
+    loss_quarters: int = BoardSpec.loss_quarters
+    loss_basis: LossBasis = BoardSpec.loss_basis
+    reserve_threshold_eur: float = BoardSpec.reserve_threshold_eur
+    night_closure_first: bool = BoardSpec.night_closure_first
+    staff_closed_shift_share_threshold: float = BoardSpec.staff_closed_shift_share_threshold
+    reopen_staff_closed_shift_share: float = BoardSpec.reopen_staff_closed_shift_share
+    reopen_after_quarters_in_surplus: int = BoardSpec.reopen_after_quarters_in_surplus
+    protect_sensitive: bool = BoardSpec.protect_sensitive
+    protect_all: bool = BoardSpec.protect_all
+    min_quarters_between_changes: int = BoardSpec.min_quarters_between_changes
+    retained_patient_share: float = BoardSpec.retained_patient_share
+    concentrate: bool = BoardSpec.concentrate
 
     def __post_init__(self) -> None:
         if self.loss_quarters < 1:
