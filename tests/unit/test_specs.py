@@ -312,3 +312,20 @@ def test_the_documented_phases_example_loads(tmp_path: Path) -> None:
         "FixedBudget",
         "FeePerDBC",
     ]
+
+
+def test_fee_per_dbc_is_built_once_per_task(demo: Region, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[object] = []
+    original = FeePerDBC.__init__
+
+    def counting(self: FeePerDBC, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FeePerDBC, "__init__", counting)
+    switch = {"regime": "fixed-budget", "switch_date": dt.date(2027, 1, 1)}
+    for table in (switch, {"regime": "fixed-budget"}, {}):
+        built.clear()
+        scenario = Scenario("s", funding=funding_spec(table) if table else None)
+        build_funding(demo, scenario, [], _baseline(demo))
+        assert len(built) == 1
