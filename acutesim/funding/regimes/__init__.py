@@ -1,17 +1,9 @@
 """Funding regimes: what a hospital earns for an SEH patient and for keeping an SEH open.
 
-Today a Dutch hospital is paid per DBC (zorgproduct) for every SEH visit and for the
-admissions the SEH feeds, and a few SEHs that are sensitive to the 45-minutennorm get a
-beschikbaarheidbijdrage on top. From 2027 every SEH location gets a fixed budget of
-about EUR 4.6 million a year (pro rata for fewer opening hours), introduced budget-neutral
-by lowering ("schoning") DBC prices. A regime here answers four questions: the revenue of
-an event (a visit, an admission), the periodic payments of a period (budget,
-beschikbaarheidbijdrage), organisation-wide price effects of the schoning, and the
-marginal revenue of one more average patient, which drives the contested behaviour in
-:mod:`acutesim.funding.behaviour`.
-
-Sources are listed in ``docs/sources.md``; every number without a source is a named
-parameter documented in ``docs/assumptions.md``.
+``base`` holds tariffs, baseline volumes, the regime interface and helpers over any
+regime; ``fee_per_dbc`` and ``fixed_budget`` one regime each; ``schedule`` the regimes in
+force over time; ``registry`` the builder of each regime from its typed spec
+(:data:`acutesim.domain.specs.REGIME_SPECS`). Every public name is re-exported here.
 """
 
 from acutesim.domain.specs import DEFAULT_BUDGET_EUR_PER_YEAR
