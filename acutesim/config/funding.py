@@ -204,7 +204,7 @@ def validate_funding_knobs(funding: Mapping[str, Any], behaviour: Mapping[str, A
     Parameters
     ----------
     funding : mapping
-        The scenario's ``funding`` table.
+        The scenario's ``funding`` table (flat or with ``phases``).
     behaviour : mapping
         The scenario's ``behaviour`` table.
 
@@ -215,7 +215,10 @@ def validate_funding_knobs(funding: Mapping[str, Any], behaviour: Mapping[str, A
         mean 'budget_eur_per_year'?``; empty when both tables are valid.
     """
     problems: list[str] = []
-    parse_model(FundingKnobs, funding, "funding", problems)
+    if "phases" in funding:
+        _parse_phases(funding, problems)
+    else:
+        parse_model(FundingKnobs, funding, "funding", problems)
     parse_model(BehaviourKnobs, behaviour, "behaviour", problems)
     return problems
 

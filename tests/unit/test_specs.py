@@ -329,3 +329,11 @@ def test_fee_per_dbc_is_built_once_per_task(demo: Region, monkeypatch: pytest.Mo
         scenario = Scenario("s", funding=funding_spec(table) if table else None)
         build_funding(demo, scenario, [], _baseline(demo))
         assert len(built) == 1
+
+
+def test_validate_funding_knobs_reads_phases_too() -> None:
+    from acutesim.config.funding import validate_funding_knobs
+
+    assert validate_funding_knobs(THREE_PHASES, {}) == []
+    (problem,) = validate_funding_knobs({"phases": [{"regime": "fee-per-dbc", "from": 1}]}, {})
+    assert problem.startswith("funding.phases[0].from:")
