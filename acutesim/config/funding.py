@@ -32,7 +32,7 @@ from acutesim.config.finance import (
 )
 from acutesim.config.located import StrictModel, parse_model
 from acutesim.domain import specs
-from acutesim.domain.region import Region
+from acutesim.domain.region import Region, SEHParameters
 from acutesim.domain.scenario import Scenario
 from acutesim.domain.specs import (
     DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR,
@@ -44,14 +44,15 @@ from acutesim.domain.specs import (
     DEFAULT_SWITCH_DATE,
     REGIME_SPECS,
     BehaviourSpec,
+    BoardSpec,
     FeePerDBCSpec,
     FixedBudgetSpec,
     FundingSpec,
     RegimePhase,
     RegimeSpec,
+    VolmeldingSpec,
 )
 from acutesim.errors import ConfigError, did_you_mean
-from acutesim.funding.behaviour import BoardBehaviour, VolmeldingBehaviour
 
 __all__ = [
     "DEFAULT_BESCHIKBAARHEIDBIJDRAGE_EUR_PER_YEAR",
@@ -106,8 +107,8 @@ class FundingKnobs(StrictModel):
         return self
 
 
-_VB = VolmeldingBehaviour
-_BB = BoardBehaviour
+_VB = VolmeldingSpec
+_BB = BoardSpec
 
 
 class VolmeldingKnobs(StrictModel):
@@ -125,29 +126,16 @@ class VolmeldingKnobs(StrictModel):
 
     @model_validator(mode="after")
     def _check(self) -> VolmeldingKnobs:
-        self.to_domain(
-            self.base_on_share or _VB.base_on_share, self.base_off_share or _VB.base_off_share
+        # An unset base share is checked against the default of the other one.
+        on, off = self.base_on_share, self.base_off_share
+        VolmeldingSpec(
+            **{
+                **self.model_dump(),
+                "base_on_share": on if on is not None else SEHParameters.volmelding_on_share,
+                "base_off_share": off if off is not None else SEHParameters.volmelding_off_share,
+            }
         )
         return self
-
-    def to_domain(
-        self, base_on_share: float, base_off_share: float, reference: float | None = None
-    ) -> VolmeldingBehaviour:
-        """Return the parameters; base shares given here fill the unset ones."""
-        ref = self.reference_marginal_revenue_eur
-        return VolmeldingBehaviour(
-            base_on_share=self.base_on_share if self.base_on_share is not None else base_on_share,
-            base_off_share=(
-                self.base_off_share if self.base_off_share is not None else base_off_share
-            ),
-            sensitivity_per_1000_eur=self.sensitivity_per_1000_eur,
-            reference_marginal_revenue_eur=ref if ref is not None else reference,
-            neutral=self.neutral,
-            min_on_share=self.min_on_share,
-            max_on_share=self.max_on_share,
-            min_off_share=self.min_off_share,
-            min_gap_share=self.min_gap_share,
-        )
 
 
 class BoardKnobs(StrictModel):
@@ -175,12 +163,8 @@ class BoardKnobs(StrictModel):
 
     @model_validator(mode="after")
     def _check(self) -> BoardKnobs:
-        self.to_domain()
+        BoardSpec(**self.model_dump())
         return self
-
-    def to_domain(self) -> BoardBehaviour:
-        """Return the parameters as a :class:`BoardBehaviour`."""
-        return BoardBehaviour(**self.model_dump())
 
 
 class SubstitutionKnobs(StrictModel):

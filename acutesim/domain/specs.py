@@ -13,6 +13,7 @@ Every default cites its source or is an assumption listed in ``docs/assumptions.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal, Union
@@ -371,6 +372,34 @@ class VolmeldingSpec:
     min_off_share: float = 0.3
     min_gap_share: float = 0.05
 
+    def __post_init__(self) -> None:
+        bases = [v for v in (self.base_on_share, self.base_off_share) if v is not None]
+        values = (
+            *bases,
+            self.sensitivity_per_1000_eur,
+            self.min_on_share,
+            self.max_on_share,
+            self.min_off_share,
+            self.min_gap_share,
+        )
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError("volmelding: every parameter must be finite")
+        if not self.min_gap_share > 0:
+            raise ValueError(f"min_gap_share must be > 0, got {self.min_gap_share}")
+        if not self.min_on_share <= self.max_on_share:
+            raise ValueError(
+                f"min_on_share ({self.min_on_share}) must not exceed max_on_share "
+                f"({self.max_on_share})"
+            )
+        if not self.min_off_share + self.min_gap_share <= self.min_on_share:
+            raise ValueError(
+                f"min_off_share + min_gap_share ({self.min_off_share} + {self.min_gap_share}) "
+                f"must not exceed min_on_share ({self.min_on_share})"
+            )
+        on, off = self.base_on_share, self.base_off_share
+        if on is not None and off is not None and not off < on:
+            raise ValueError(f"base_off_share ({off}) must be below base_on_share ({on})")
+
 
 @dataclass(frozen=True)
 class BoardSpec:
@@ -389,6 +418,32 @@ class BoardSpec:
     min_quarters_between_changes: int = 2
     retained_patient_share: float = 0.5
     concentrate: bool = False
+
+    def __post_init__(self) -> None:
+        if self.loss_quarters < 1:
+            raise ValueError(f"loss_quarters must be >= 1, got {self.loss_quarters}")
+        if self.reopen_after_quarters_in_surplus < 1:
+            raise ValueError(
+                "reopen_after_quarters_in_surplus must be >= 1, got "
+                f"{self.reopen_after_quarters_in_surplus}"
+            )
+        if self.loss_basis not in ("seh", "organisation"):
+            raise ValueError(f"loss_basis must be 'seh' or 'organisation', got {self.loss_basis!r}")
+        if self.min_quarters_between_changes < 0:
+            raise ValueError("min_quarters_between_changes must be >= 0")
+        for name in (
+            "staff_closed_shift_share_threshold",
+            "reopen_staff_closed_shift_share",
+            "retained_patient_share",
+        ):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {v}")
+        if self.reopen_staff_closed_shift_share >= self.staff_closed_shift_share_threshold:
+            raise ValueError(
+                "reopen_staff_closed_shift_share must be below "
+                "staff_closed_shift_share_threshold (hysteresis)"
+            )
 
 
 @dataclass(frozen=True)
