@@ -25,6 +25,8 @@ from pydantic import BaseModel, ValidationError
 from acutesim.config import checks
 from acutesim.config import defaults as d
 from acutesim.config import schema as sc
+from acutesim.config.finance import parse_finance
+from acutesim.config.funding import parse_scenario_tables
 from acutesim.config.merge import deep_merge
 from acutesim.config.textfile import read_csv_table, read_text, read_toml
 from acutesim.domain.calendar import Calendar
@@ -538,7 +540,6 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
     _check_ferries(spec.ferries, area_zones, problems)
     _check_travel(spec.travel, pack, problems)
     finance = finance_raw or {}
-    from acutesim.config.funding import parse_finance
 
     site_rows = [s for _, s in sites]
     post_rows = [p for _, p in posts]
@@ -895,8 +896,6 @@ def _roster(name: str, rs: sc.RosterSpec) -> RosterTemplate:
 
 # --- experiments ----------------------------------------------------------------------
 def _scenario_from(spec: Mapping[str, Any], where: str, problems: list[str]) -> Scenario:
-    from acutesim.config.funding import parse_scenario_tables
-
     fields = Scenario.__dataclass_fields__
     kw = {k: v for k, v in spec.items() if k in fields}
     if "closed_sites" in kw:
