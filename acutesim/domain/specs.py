@@ -362,11 +362,11 @@ class VolmeldingSpec:
     :class:`acutesim.funding.behaviour.VolmeldingBehaviour`, with its defaults.
     """
 
-    neutral: bool = False
     base_on_share: float | None = None
     base_off_share: float | None = None
     sensitivity_per_1000_eur: float = 0.25
     reference_marginal_revenue_eur: float | None = None
+    neutral: bool = False
     min_on_share: float = 0.6
     max_on_share: float = 1.5
     min_off_share: float = 0.3
