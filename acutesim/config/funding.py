@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, Field, create_model, model_validator
 
 from acutesim.config import checks
 from acutesim.config.finance import (
@@ -50,6 +50,7 @@ from acutesim.domain.specs import (
     FundingSpec,
     RegimePhase,
     RegimeSpec,
+    SubstitutionSpec,
     VolmeldingSpec,
 )
 from acutesim.errors import ConfigError, did_you_mean
@@ -107,79 +108,61 @@ class FundingKnobs(StrictModel):
         return self
 
 
-_VB = VolmeldingSpec
-_BB = BoardSpec
+def _knob_model(cls: type, name: str, **extra: Any) -> type[BaseModel]:
+    """A strict pydantic model of a spec dataclass: its fields, types, defaults and bounds.
+
+    Bounds (``ge``, ``gt``, ``le``) come from the fields' metadata, so a knob is declared
+    once, in :mod:`acutesim.domain.specs`; ``extra`` adds fields (``regime``, ``from``).
+    """
+    hints = get_type_hints(cls, vars(specs))
+    fields: dict[str, Any] = dict(extra)
+    for f in dataclasses.fields(cls):
+        fields[f.name] = (hints[f.name], Field(default=f.default, **dict(f.metadata)))
+    model: type[BaseModel] = create_model(name, __base__=StrictModel, __doc__=cls.__doc__, **fields)
+    return model
 
 
-class VolmeldingKnobs(StrictModel):
-    """``behaviour.volmelding``: thresholds of the SEH status and their money sensitivity."""
+#: ``behaviour.volmelding``, ``behaviour.board`` and ``behaviour.substitution``.
+VolmeldingKnobs = _knob_model(VolmeldingSpec, "VolmeldingKnobs")
+BoardKnobs = _knob_model(BoardSpec, "BoardKnobs")
+SubstitutionKnobs = _knob_model(SubstitutionSpec, "SubstitutionKnobs")
+#: The scenario ``behaviour`` table.
+BehaviourKnobs: type[BaseModel] = create_model(
+    "BehaviourKnobs",
+    __base__=StrictModel,
+    volmelding=(VolmeldingKnobs, Field(default_factory=VolmeldingKnobs)),
+    board=(BoardKnobs, Field(default_factory=BoardKnobs)),
+    substitution=(SubstitutionKnobs, Field(default_factory=SubstitutionKnobs)),
+)
 
-    neutral: bool = _VB.neutral
-    base_on_share: float | None = Field(default=None, gt=0, le=2)
-    base_off_share: float | None = Field(default=None, gt=0, le=2)
-    sensitivity_per_1000_eur: float = _VB.sensitivity_per_1000_eur
-    reference_marginal_revenue_eur: float | None = Field(default=None, ge=0)
-    min_on_share: float = Field(default=_VB.min_on_share, gt=0, le=2)
-    max_on_share: float = Field(default=_VB.max_on_share, gt=0, le=2)
-    min_off_share: float = Field(default=_VB.min_off_share, gt=0, le=2)
-    min_gap_share: float = Field(default=_VB.min_gap_share, gt=0, le=1)
 
-    @model_validator(mode="after")
-    def _check(self) -> VolmeldingKnobs:
+def _parse_behaviour(table: Any, problems: list[str]) -> BehaviourSpec | None:
+    """Parse a ``behaviour`` table; the specs check the rules between knobs."""
+    knobs = parse_model(BehaviourKnobs, table, "behaviour", problems)
+    if knobs is None:
+        return None
+    values = knobs.model_dump()
+    vol = values["volmelding"]
+    try:
         # An unset base share is checked against the default of the other one.
-        on, off = self.base_on_share, self.base_off_share
         VolmeldingSpec(
             **{
-                **self.model_dump(),
-                "base_on_share": on if on is not None else SEHParameters.volmelding_on_share,
-                "base_off_share": off if off is not None else SEHParameters.volmelding_off_share,
+                **vol,
+                "base_on_share": vol["base_on_share"] or SEHParameters.volmelding_on_share,
+                "base_off_share": vol["base_off_share"] or SEHParameters.volmelding_off_share,
             }
         )
-        return self
-
-
-class BoardKnobs(StrictModel):
-    """``behaviour.board``: the board's quarterly review."""
-
-    enabled: bool = _BB.enabled
-    loss_quarters: int = Field(default=_BB.loss_quarters, ge=1)
-    loss_basis: Literal["seh", "organisation"] = _BB.loss_basis
-    reserve_threshold_eur: float = _BB.reserve_threshold_eur
-    night_closure_first: bool = _BB.night_closure_first
-    staff_closed_shift_share_threshold: float = Field(
-        default=_BB.staff_closed_shift_share_threshold, ge=0, le=1
-    )
-    reopen_staff_closed_shift_share: float = Field(
-        default=_BB.reopen_staff_closed_shift_share, ge=0, le=1
-    )
-    reopen_after_quarters_in_surplus: int = Field(
-        default=_BB.reopen_after_quarters_in_surplus, ge=1
-    )
-    protect_sensitive: bool = _BB.protect_sensitive
-    protect_all: bool = _BB.protect_all
-    min_quarters_between_changes: int = Field(default=_BB.min_quarters_between_changes, ge=0)
-    retained_patient_share: float = Field(default=_BB.retained_patient_share, ge=0, le=1)
-    concentrate: bool = _BB.concentrate
-
-    @model_validator(mode="after")
-    def _check(self) -> BoardKnobs:
-        BoardSpec(**self.model_dump())
-        return self
-
-
-class SubstitutionKnobs(StrictModel):
-    """``behaviour.substitution``: low-urgency self-referrals steered to the HAP."""
-
-    rate: float = Field(default=0.0, ge=0, le=1)
-    mts: tuple[Literal["red", "orange", "yellow", "green", "blue"], ...] = ("green", "blue")
-
-
-class BehaviourKnobs(StrictModel):
-    """The scenario ``behaviour`` table."""
-
-    volmelding: VolmeldingKnobs = Field(default_factory=VolmeldingKnobs)
-    board: BoardKnobs = Field(default_factory=BoardKnobs)
-    substitution: SubstitutionKnobs = Field(default_factory=SubstitutionKnobs)
+        volmelding = VolmeldingSpec(**vol)
+    except ValueError as exc:
+        problems.append(f"behaviour.volmelding: {exc}")
+        return None
+    try:
+        board = BoardSpec(**values["board"])
+    except ValueError as exc:
+        problems.append(f"behaviour.board: {exc}")
+        return None
+    sub = values["substitution"]
+    return BehaviourSpec(volmelding, board, SubstitutionSpec(sub["rate"], tuple(sub["mts"])))
 
 
 def validate_funding_knobs(funding: Mapping[str, Any], behaviour: Mapping[str, Any]) -> list[str]:
@@ -203,7 +186,7 @@ def validate_funding_knobs(funding: Mapping[str, Any], behaviour: Mapping[str, A
         _parse_phases(funding, problems)
     else:
         parse_model(FundingKnobs, funding, "funding", problems)
-    parse_model(BehaviourKnobs, behaviour, "behaviour", problems)
+    _parse_behaviour(behaviour, problems)
     return problems
 
 
@@ -214,22 +197,12 @@ def _subject(region: Region) -> str:
 
 # --- funding phases ---------------------------------------------------------------------------
 def _phase_model(cls: type[RegimeSpec]) -> type[BaseModel]:
-    """A strict pydantic model of one regime phase, made from the regime's spec class.
-
-    Bounds come from the spec fields' metadata (``ge``, ``le``, ``gt``); ``from`` is the
-    date the phase takes effect.
-    """
-    hints = get_type_hints(cls, vars(specs))
-    fields: dict[str, Any] = {
-        "regime": (Literal[cls.regime], ...),
-        "start": (dt.date | None, Field(default=None, alias="from")),
-    }
-    for f in dataclasses.fields(cls):
-        fields[f.name] = (hints[f.name], Field(default=f.default, **dict(f.metadata)))
-    return create_model(
+    """A strict model of one regime phase: ``regime``, ``from`` and the regime's own knobs."""
+    return _knob_model(
+        cls,
         f"{cls.__name__}Phase",
-        __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False),
-        **fields,
+        regime=(Literal[cls.regime], ...),
+        start=(dt.date | None, Field(default=None, alias="from")),
     )
 
 
@@ -282,8 +255,10 @@ def _parse_phases(table: Mapping[str, Any], problems: list[str]) -> FundingSpec 
         if parsed is None:
             continue
         cls = REGIME_SPECS[name]
-        values = {f.name: getattr(parsed, f.name) for f in dataclasses.fields(cls)}
-        phases.append(RegimePhase(cls(**values), parsed.model_dump()["start"]))
+        values = parsed.model_dump()
+        start = values.pop("start")
+        del values["regime"]
+        phases.append(RegimePhase(cls(**values), start))
     if len(problems) > n_before:
         return None
     try:
@@ -360,15 +335,6 @@ def _phased_echo(spec: FundingSpec) -> dict[str, Any]:
     return {"phases": phases, "sensitive_sites": sensitive}
 
 
-def _behaviour_spec(knobs: BehaviourKnobs) -> BehaviourSpec:
-    sub = knobs.substitution
-    return BehaviourSpec(
-        volmelding=specs.VolmeldingSpec(**knobs.volmelding.model_dump()),
-        board=specs.BoardSpec(**knobs.board.model_dump()),
-        substitution=specs.SubstitutionSpec(rate=sub.rate, mts=tuple(sub.mts)),
-    )
-
-
 def parse_scenario_tables(
     funding: Mapping[str, Any] | None, behaviour: Mapping[str, Any] | None
 ) -> tuple[FundingSpec | None, BehaviourSpec | None, list[str]]:
@@ -406,8 +372,7 @@ def parse_scenario_tables(
     if not (funding and "phases" in funding):
         problems.extend(checks.check_regime_knobs(funding or {}, behaviour))
     if behaviour:
-        bk = parse_model(BehaviourKnobs, behaviour, "behaviour", problems)
-        behaviour_out = _behaviour_spec(bk) if bk is not None else None
+        behaviour_out = _parse_behaviour(behaviour, problems)
     return funding_out, behaviour_out, problems
 
 
@@ -428,10 +393,10 @@ def funding_spec(table: Mapping[str, Any]) -> FundingSpec:
 def behaviour_spec(table: Mapping[str, Any]) -> BehaviourSpec:
     """Return the spec of one ``behaviour`` table (see :func:`funding_spec`)."""
     problems: list[str] = []
-    knobs = parse_model(BehaviourKnobs, table, "behaviour", problems)
-    if knobs is None:
+    spec = _parse_behaviour(table, problems)
+    if spec is None:
         raise ConfigError("behaviour", problems)
-    return _behaviour_spec(knobs)
+    return spec
 
 
 def resolved_knobs(scenario: Scenario) -> dict[str, Any]:

@@ -247,9 +247,10 @@ class FinanceSpec:
     sources: tuple[str, ...] = ()
 
 
-# Bounds of a regime knob, read by the parser config derives from a spec class.
+# Bounds of a knob, read by the parser config derives from a spec class.
 _EUR = {"ge": 0}  # an amount of money [EUR], >= 0
 _SHARE = {"ge": 0, "le": 1}  # a share [0-1]
+_OCCUPANCY = {"gt": 0, "le": 2}  # patients present per bay [share of capacity]
 
 
 # --- funding regimes -----------------------------------------------------------------------
@@ -362,15 +363,15 @@ class VolmeldingSpec:
     :class:`acutesim.funding.behaviour.VolmeldingBehaviour`, with its defaults.
     """
 
-    base_on_share: float | None = None
-    base_off_share: float | None = None
+    base_on_share: float | None = field(default=None, metadata=_OCCUPANCY)
+    base_off_share: float | None = field(default=None, metadata=_OCCUPANCY)
     sensitivity_per_1000_eur: float = 0.25
-    reference_marginal_revenue_eur: float | None = None
+    reference_marginal_revenue_eur: float | None = field(default=None, metadata=_EUR)
     neutral: bool = False
-    min_on_share: float = 0.6
-    max_on_share: float = 1.5
-    min_off_share: float = 0.3
-    min_gap_share: float = 0.05
+    min_on_share: float = field(default=0.6, metadata=_OCCUPANCY)
+    max_on_share: float = field(default=1.5, metadata=_OCCUPANCY)
+    min_off_share: float = field(default=0.3, metadata=_OCCUPANCY)
+    min_gap_share: float = field(default=0.05, metadata={"gt": 0, "le": 1})
 
     def __post_init__(self) -> None:
         bases = [v for v in (self.base_on_share, self.base_off_share) if v is not None]
@@ -406,17 +407,17 @@ class BoardSpec:
     """``behaviour.board``: the board's quarterly review (see ``BoardBehaviour``)."""
 
     enabled: bool = True
-    loss_quarters: int = 4
+    loss_quarters: int = field(default=4, metadata={"ge": 1})
     loss_basis: LossBasis = "seh"
     reserve_threshold_eur: float = 5_000_000.0
     night_closure_first: bool = True
-    staff_closed_shift_share_threshold: float = 0.15
-    reopen_staff_closed_shift_share: float = 0.02
-    reopen_after_quarters_in_surplus: int = 4
+    staff_closed_shift_share_threshold: float = field(default=0.15, metadata=_SHARE)
+    reopen_staff_closed_shift_share: float = field(default=0.02, metadata=_SHARE)
+    reopen_after_quarters_in_surplus: int = field(default=4, metadata={"ge": 1})
     protect_sensitive: bool = False
     protect_all: bool = False
-    min_quarters_between_changes: int = 2
-    retained_patient_share: float = 0.5
+    min_quarters_between_changes: int = field(default=2, metadata={"ge": 0})
+    retained_patient_share: float = field(default=0.5, metadata=_SHARE)
     concentrate: bool = False
 
     def __post_init__(self) -> None:
@@ -450,7 +451,7 @@ class BoardSpec:
 class SubstitutionSpec:
     """``behaviour.substitution``: low-urgency self-referrals steered to the HAP."""
 
-    rate: float = 0.0
+    rate: float = field(default=0.0, metadata=_SHARE)
     mts: tuple[MTS, ...] = ("green", "blue")
 
 
