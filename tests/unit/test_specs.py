@@ -337,3 +337,14 @@ def test_validate_funding_knobs_reads_phases_too() -> None:
     assert validate_funding_knobs(THREE_PHASES, {}) == []
     (problem,) = validate_funding_knobs({"phases": [{"regime": "fee-per-dbc", "from": 1}]}, {})
     assert problem.startswith("funding.phases[0].from:")
+
+
+def test_specs_cross_process_boundaries(demo: Region) -> None:
+    import pickle
+
+    scenario = Scenario("three", funding=funding_spec(THREE_PHASES))
+    assert pickle.loads(pickle.dumps(scenario)) == scenario
+    travel = pickle.loads(pickle.dumps(demo.travel))
+    assert travel == demo.travel
+    assert dict(travel) == dict(demo.travel)
+    assert pickle.loads(pickle.dumps(demo.finance)) == demo.finance
