@@ -348,3 +348,17 @@ def test_specs_cross_process_boundaries(demo: Region) -> None:
     assert travel == demo.travel
     assert dict(travel) == dict(demo.travel)
     assert pickle.loads(pickle.dumps(demo.finance)) == demo.finance
+
+
+def test_a_builder_needs_a_known_regime_spec() -> None:
+    from acutesim.funding.regimes.registry import register
+
+    @dataclasses.dataclass(frozen=True)
+    class Stranger:
+        regime: typing.ClassVar[str] = "stranger"
+
+    with pytest.raises(ValueError, match="not in REGIME_SPECS"):
+        register(Stranger)(lambda spec, context: REGIME_BUILDERS["fee-per-dbc"](spec, context))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="has a builder already"):
+        register(FeePerDBCSpec)(lambda spec, context: REGIME_BUILDERS["fee-per-dbc"](spec, context))
+    assert set(REGIME_BUILDERS) == {"fee-per-dbc", "fixed-budget"}

@@ -23,8 +23,10 @@ from acutesim.funding.regimes.base import (
 )
 from acutesim.funding.regimes.fee_per_dbc import FeePerDBC
 from acutesim.funding.regimes.fixed_budget import FixedBudget
-from acutesim.funding.regimes.registry import REGIME_BUILDERS
+from acutesim.funding.regimes.registry import REGIME_BUILDERS, discover
 from acutesim.funding.regimes.schedule import RegimeSchedule, month_year_share, parse_month_key
+
+discover()
 
 __all__ = [
     "BESCHIKBAARHEIDBIJDRAGE",

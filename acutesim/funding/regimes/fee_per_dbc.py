@@ -9,6 +9,7 @@ from acutesim.domain.specs import (
     RegimeSpec,
 )
 from acutesim.funding.regimes.base import FundingRegime, RegimeContext
+from acutesim.funding.regimes.registry import register
 
 
 # --- fee per DBC (today) -----------------------------------------------------------------
@@ -35,6 +36,7 @@ class FeePerDBC(FundingRegime):
         return 0.0  # no budget: availability is paid through the DBC tariffs
 
 
+@register(FeePerDBCSpec)
 def build_fee_per_dbc(spec: RegimeSpec, context: RegimeContext) -> FundingRegime:
     """Build :class:`FeePerDBC` from its spec."""
     assert isinstance(spec, FeePerDBCSpec)

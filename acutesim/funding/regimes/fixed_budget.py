@@ -22,6 +22,7 @@ from acutesim.funding.regimes.base import (
     _shares,
     baseline_dbc_revenue_eur,
 )
+from acutesim.funding.regimes.registry import register
 from acutesim.units import HOURS_PER_WEEK
 
 
@@ -320,6 +321,7 @@ class FixedBudget(FundingRegime):
         return paid * weights[site_id] / total if total > 0 else 0.0
 
 
+@register(FixedBudgetSpec)
 def build_fixed_budget(spec: RegimeSpec, context: RegimeContext) -> FundingRegime:
     """Build :class:`FixedBudget` from its spec.
 
