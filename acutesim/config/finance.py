@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from acutesim.config.located import StrictModel, parse_model
 from acutesim.domain import specs
-from acutesim.domain.region import MTS_COLOURS, Region
+from acutesim.domain.region import MTS_COLOURS
 from acutesim.domain.specs import (
     FinanceSpec,
 )
@@ -258,8 +258,3 @@ def parse_finance(
         description=toml.description,
         sources=tuple(toml.sources),
     )
-
-
-def finance_spec(region: Region) -> FinanceSpec:
-    """Return the region's finance spec, or the defaults of ``finance.toml`` when it has none."""
-    return region.finance if region.finance is not None else parse_finance({})

@@ -26,7 +26,6 @@ from pydantic import BaseModel, Field, create_model, model_validator
 from acutesim.config import checks
 from acutesim.config.finance import (
     FinanceToml,
-    finance_spec,
     parse_finance,
     validate_finance,
 )
@@ -67,7 +66,6 @@ __all__ = [
     "FinanceToml",
     "FundingKnobs",
     "behaviour_spec",
-    "finance_spec",
     "funding_spec",
     "parse_finance",
     "parse_scenario_tables",
