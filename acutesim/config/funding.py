@@ -160,7 +160,8 @@ def _parse_behaviour(table: Any, problems: list[str]) -> BehaviourSpec | None:
         problems.append(f"behaviour.board: {exc}")
         return None
     sub = values["substitution"]
-    return BehaviourSpec(volmelding, board, SubstitutionSpec(sub["rate"], tuple(sub["mts"])))
+    substitution = SubstitutionSpec(sub["rate"], tuple(sub["mts"]))
+    return BehaviourSpec(volmelding, board, substitution, written=dict(table))
 
 
 def validate_funding_knobs(funding: Mapping[str, Any], behaviour: Mapping[str, Any]) -> list[str]:
@@ -260,7 +261,7 @@ def _parse_phases(table: Mapping[str, Any], problems: list[str]) -> FundingSpec 
     if len(problems) > n_before:
         return None
     try:
-        return FundingSpec(tuple(phases), top.sensitive_sites, phased=True)
+        return FundingSpec(tuple(phases), top.sensitive_sites, phased=True, written=dict(table))
     except ValueError as exc:
         problems.append(f"funding.phases: {exc}")
         return None
@@ -366,7 +367,8 @@ def parse_scenario_tables(
             )
     elif funding:
         knobs = parse_model(FundingKnobs, funding, "funding", problems)
-        funding_out = _from_flat(knobs) if knobs is not None else None
+        if knobs is not None:
+            funding_out = dataclasses.replace(_from_flat(knobs), written=dict(funding))
     if not (funding and "phases" in funding):
         problems.extend(checks.check_regime_knobs(funding or {}, behaviour))
     if behaviour:
@@ -411,12 +413,11 @@ def resolved_knobs(scenario: Scenario) -> dict[str, Any]:
         funding_echo = _phased_echo(funding)
     else:
         funding_echo = _to_flat(funding).model_dump(mode="json")
-    behaviour = scenario.behaviour or BehaviourSpec()
+    behaviour = dataclasses.asdict(scenario.behaviour or BehaviourSpec())
+    del behaviour["written"]
     return {
         "funding": funding_echo,
-        "behaviour": BehaviourKnobs.model_validate(dataclasses.asdict(behaviour)).model_dump(
-            mode="json"
-        ),
+        "behaviour": BehaviourKnobs.model_validate(behaviour).model_dump(mode="json"),
     }
 
 

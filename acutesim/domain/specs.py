@@ -330,11 +330,30 @@ class FundingSpec:
     phased : bool
         The file wrote ``[[funding.phases]]`` (False: the flat ``regime`` and
         ``switch_date`` form); only the echo in the manifest depends on it.
+    written : mapping
+        The table as written (after inheritance and the grid), kept only as the
+        scenario's part of a task's resume key (:meth:`settings`); never read to run.
     """
 
     phases: tuple[RegimePhase, ...] = (RegimePhase(FeePerDBCSpec()),)
     sensitive_sites: tuple[str, ...] | None = None
     phased: bool = False
+    written: TomlTable = field(default_factory=dict, compare=False, repr=False)
+
+    def settings(self) -> TomlTable:
+        """The table that keys the scenario's results: as written, else every knob."""
+        if self.written:
+            return self.written
+        phases: list[TomlValue] = []
+        for p in self.phases:
+            phase: dict[str, TomlValue] = {"regime": type(p.regime).regime, **_fields(p.regime)}
+            if p.start is not None:
+                phase["from"] = p.start
+            phases.append(phase)
+        out: dict[str, TomlValue] = {"phases": phases}
+        if self.sensitive_sites is not None:
+            out["sensitive_sites"] = list(self.sensitive_sites)
+        return out
 
     def __post_init__(self) -> None:
         if not self.phases:
@@ -457,8 +476,33 @@ class SubstitutionSpec:
 
 @dataclass(frozen=True)
 class BehaviourSpec:
-    """A scenario's contested behaviour: volmelding, the board and substitution."""
+    """A scenario's contested behaviour: volmelding, the board and substitution.
+
+    ``written`` is the table as written, kept only for the resume key (see
+    :class:`FundingSpec`).
+    """
 
     volmelding: VolmeldingSpec = field(default_factory=VolmeldingSpec)
     board: BoardSpec = field(default_factory=BoardSpec)
     substitution: SubstitutionSpec = field(default_factory=SubstitutionSpec)
+    written: TomlTable = field(default_factory=dict, compare=False, repr=False)
+
+    def settings(self) -> TomlTable:
+        """The table that keys the scenario's results: as written, else every knob."""
+        if self.written:
+            return self.written
+        return {
+            "volmelding": _fields(self.volmelding),
+            "board": _fields(self.board),
+            "substitution": _fields(self.substitution),
+        }
+
+
+def _fields(spec: object) -> dict[str, TomlValue]:
+    """The fields of a spec dataclass (tuples as lists), for keys and echoes."""
+    out: dict[str, TomlValue] = {}
+    for f in fields(spec):  # type: ignore[arg-type]
+        value = getattr(spec, f.name)
+        if f.name != "written":
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+    return out

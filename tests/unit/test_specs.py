@@ -362,3 +362,19 @@ def test_a_builder_needs_a_known_regime_spec() -> None:
     with pytest.raises(ValueError, match="has a builder already"):
         register(FeePerDBCSpec)(lambda spec, context: REGIME_BUILDERS["fee-per-dbc"](spec, context))
     assert set(REGIME_BUILDERS) == {"fee-per-dbc", "fixed-budget"}
+
+
+def test_the_resume_key_reads_the_tables_as_written() -> None:
+    from acutesim.experiment.spec import scenario_settings
+
+    table = {"regime": "fixed-budget", "switch_date": dt.date(2027, 1, 1)}
+    keyed = scenario_settings(Scenario("s", funding=funding_spec(table)))
+    assert keyed["funding"] == {"regime": "fixed-budget", "switch_date": "2027-01-01"}
+    assert keyed["behaviour"] == {}
+    # specs made in code (nothing written) are keyed by every knob, so they differ
+    low = FundingSpec((RegimePhase(FixedBudgetSpec(budget_eur_per_year=1e6)),))
+    high = FundingSpec((RegimePhase(FixedBudgetSpec(budget_eur_per_year=2e6)),))
+    assert scenario_settings(Scenario("s", funding=low)) != scenario_settings(
+        Scenario("s", funding=high)
+    )
+    assert low == dataclasses.replace(low, written={"regime": "fixed-budget"})
