@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from acutesim.config import checks
 from acutesim.config import schema as sc
 from acutesim.config.load_region import load_region, resolve_region_path
+from acutesim.config.funding import parse_scenario_tables
 from acutesim.config.merge import deep_merge
 from acutesim.config.validation import NONFINITE_ECHO, read_toml_checked, validate
 from acutesim.domain.region import (
@@ -31,11 +32,17 @@ if TYPE_CHECKING:
 
 
 # --- experiments ----------------------------------------------------------------------
-def _scenario_from(spec: Mapping[str, Any]) -> Scenario:
+def _scenario_from(spec: Mapping[str, Any], where: str, problems: list[str]) -> Scenario:
     fields = Scenario.__dataclass_fields__
     kw = {k: v for k, v in spec.items() if k in fields}
     if "closed_sites" in kw:
         kw["closed_sites"] = tuple(kw["closed_sites"])
+    # The funding layer's tables, parsed once into typed specs; non-finite values are
+    # refused once, by the file's tree check.
+    kw["funding"], kw["behaviour"], found = parse_scenario_tables(
+        kw.get("funding"), kw.get("behaviour")
+    )
+    problems.extend(f"{where} {p}" for p in found if not p.endswith(NONFINITE_ECHO))
     return Scenario(**kw)
 
 
@@ -151,8 +158,7 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
     for s in flat:
         checked = validate(sc.ScenarioSpec, s, f"{where} [scenario {s.get('name')!r}]", problems)
         if checked is not None:
-            scenarios.append(_scenario_from(s))
-    _check_funding_knobs(scenarios, where, problems)
+            scenarios.append(_scenario_from(s, f"{where} [scenario {s.get('name')!r}]", problems))
     scenarios = [
         dataclasses.replace(s, call_log=str((path.parent / s.call_log).resolve()))
         if s.call_log
@@ -186,7 +192,7 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
                     )
             _check_hysteresis(sc_, region, f"{where} [scenario {sc_.name!r}]", problems)
             checks.check_site_refs(
-                sc_.funding.get("sensitive_sites"),
+                sc_.funding.sensitive_sites if sc_.funding is not None else None,
                 seh_ids,
                 f"{where} [scenario {sc_.name!r}] funding.sensitive_sites",
                 "an SEH site of the region",
@@ -219,22 +225,17 @@ def _check_hysteresis(scenario: Scenario, region: Region, where: str, problems: 
     ``volmelding_*_share``, else the region's ``[seh]``; a scenario that sets one of them
     can invert the pair.
     """
-    volmelding = scenario.behaviour.get("volmelding")
-    knobs = volmelding if isinstance(volmelding, Mapping) else {}
+    volmelding = scenario.behaviour.volmelding if scenario.behaviour is not None else None
+    shares = dict(zip(("on", "off"), scenario.volmelding_shares(region.seh), strict=True))
     chosen: dict[str, tuple[float, str]] = {}
     for side in ("on", "off"):
-        given = knobs.get(f"base_{side}_share")
-        if isinstance(given, int | float) and not isinstance(given, bool):
-            chosen[side] = (float(given), f"behaviour.volmelding.base_{side}_share")
-            continue
-        own = getattr(scenario, f"volmelding_{side}_share")
-        if own is not None:
-            chosen[side] = (own, f"volmelding_{side}_share")
+        given = getattr(volmelding, f"base_{side}_share", None)
+        if given is not None:
+            chosen[side] = (given, f"behaviour.volmelding.base_{side}_share")
+        elif getattr(scenario, f"volmelding_{side}_share") is not None:
+            chosen[side] = (shares[side], f"volmelding_{side}_share")
         else:
-            chosen[side] = (
-                getattr(region.seh, f"volmelding_{side}_share"),
-                f"region.toml [seh] volmelding_{side}_share",
-            )
+            chosen[side] = (shares[side], f"region.toml [seh] volmelding_{side}_share")
     (on, on_from), (off, off_from) = chosen["on"], chosen["off"]
     both_in_behaviour = on_from.startswith("behaviour.") and off_from.startswith("behaviour.")
     if off >= on and not both_in_behaviour:  # the funding table's own check covers that
@@ -261,21 +262,6 @@ def _check_call_logs(
                     f"{where} [scenario {s.name!r}] call_log: {err.subject} is invalid:"
                 )
                 problems.extend(f"  {p}" for p in err.problems)
-
-
-def _check_funding_knobs(scenarios: list[Scenario], where: str, problems: list[str]) -> None:
-    """Let the funding layer validate the ``funding``/``behaviour`` tables it owns."""
-    hook: Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]] | None
-    try:
-        from acutesim.config.funding import validate_funding_knobs as hook
-    except ImportError:
-        hook = None
-    for s in scenarios:
-        found = list(hook(s.funding, s.behaviour)) if hook is not None else []
-        # Non-finite values are refused once, by the file's tree check.
-        found = [p for p in found if not p.endswith(NONFINITE_ECHO)]
-        found += checks.check_regime_knobs(s.funding, s.behaviour)
-        problems.extend(f"{where} [scenario {s.name!r}] {p}" for p in found)
 
 
 def _check_funding_pack(

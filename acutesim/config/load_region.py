@@ -21,6 +21,7 @@ from acutesim.config import defaults as d
 from acutesim.config import schema as sc
 from acutesim.config.areas import read_areas, zones_for_points
 from acutesim.config.csvfiles import check_positions, read_csv_rows, to_rd
+from acutesim.config.finance import parse_finance
 from acutesim.config.validation import NONFINITE_ECHO, read_toml_checked, validate
 from acutesim.domain.calendar import Calendar
 from acutesim.domain.region import (
@@ -39,6 +40,7 @@ from acutesim.domain.region import (
     normalise_profile,
 )
 from acutesim.domain.roster import RoleRule, RosterTemplate, ShiftTemplate
+from acutesim.domain.specs import travel_spec
 from acutesim.errors import ConfigError, did_you_mean
 
 if TYPE_CHECKING:
@@ -343,8 +345,14 @@ def _load_region(pack: Path) -> tuple[Region, gpd.GeoDataFrame]:
             referral_share=spec.hap.referral_share,
         ),
         pathways=pathways,
-        travel=dict(spec.travel),
-        finance=finance,
+        travel=travel_spec(spec.travel),
+        finance=parse_finance(
+            finance,
+            site_ids=[s.site_id for s in sites_d],
+            organisation_ids=[o.organisation_id for o in organisations],
+        )
+        if finance
+        else None,
         demand_growth_per_year=spec.demand_growth_per_year,
         sources=spec.sources,
         pack_path=str(pack),

@@ -20,6 +20,7 @@ from acutesim.domain.calendar import Calendar
 from acutesim.domain.distributions import Duration
 from acutesim.domain.pathways import PathwayParameters
 from acutesim.domain.roster import RosterTemplate
+from acutesim.domain.specs import FinanceSpec, StraightLineTravel, TravelSpec
 
 SEHHours = Literal["24/7", "day", "none"]
 Route = Literal["ambulance", "hap", "gp", "self", "other"]
@@ -250,8 +251,8 @@ class Region:
     ambulance: AmbulanceParameters
     hap: HAPParameters
     pathways: PathwayParameters = field(default_factory=PathwayParameters)
-    travel: Mapping[str, Any] = field(default_factory=dict)
-    finance: Mapping[str, Any] = field(default_factory=dict)
+    travel: TravelSpec = field(default_factory=StraightLineTravel)
+    finance: FinanceSpec | None = None  # None: the pack has no finance.toml
     demand_growth_per_year: float = 0.0
     sources: tuple[str, ...] = ()
     pack_path: str = ""

@@ -7,9 +7,13 @@ scenario for a number of replications with common random numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+from acutesim.domain.specs import BehaviourSpec, FundingSpec, TomlTable
+
+if TYPE_CHECKING:
+    from acutesim.domain.region import SEHParameters
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,22 @@ class Scenario:
     on_scene_minutes: float | None = None
     record_patients: bool = False
     call_log: str | None = None  # CSV of ambulance calls to replay (absolute path)
-    funding: Mapping[str, Any] = field(default_factory=dict)
-    behaviour: Mapping[str, Any] = field(default_factory=dict)
+    funding: FundingSpec | None = None  # None: no funding table (today's regime)
+    behaviour: BehaviourSpec | None = None  # None: no behaviour table (the defaults)
+
+    def volmelding_shares(self, seh: SEHParameters) -> tuple[float, float]:
+        """Return the base volmelding thresholds ``(on, off)`` [share of capacity].
+
+        The scenario's ``volmelding_on_share``/``volmelding_off_share`` where set, else
+        the region's ``[seh]`` values; ``behaviour.volmelding.base_*_share`` (applied by
+        the funding setup) overrides both.
+        """
+        on = self.volmelding_on_share
+        off = self.volmelding_off_share
+        return (
+            on if on is not None else seh.volmelding_on_share,
+            off if off is not None else seh.volmelding_off_share,
+        )
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,7 @@ class Experiment:
     seed: int
     scenarios: tuple[Scenario, ...]
     source_path: str = ""
-    config: Mapping[str, Any] = field(default_factory=dict)
+    config: TomlTable = field(default_factory=dict)  # the file as read, for the manifest
 
     @property
     def scenario_names(self) -> tuple[str, ...]:

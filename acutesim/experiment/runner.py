@@ -128,8 +128,8 @@ def funding_setup(
     """The scenario's funding regimes and behaviour, or None when the region keeps no books."""
     if not region.finance and not scenario.funding and not scenario.behaviour:
         return None
-    from acutesim.config.funding import build_funding
     from acutesim.funding.regimes import baseline_volumes, mts_shares_from_routes
+    from acutesim.funding.setup import build_funding
 
     visits = expected_seh_visits_per_year(region, travel)
     mix = mts_shares_from_routes(BASELINE_ROUTE_SHARES, region.seh.mts_shares_by_route)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from acutesim.domain.scenario import Experiment, Scenario
+from acutesim.domain.specs import BehaviourSpec, FundingSpec
 
 # Experiment settings that are not part of a task's identity: names and descriptions,
 # the replication count (each task has its own index), the scenario list and grid (each
@@ -110,6 +111,10 @@ def scenario_settings(scenario: Scenario) -> dict[str, Any]:
         value = getattr(scenario, f.name)
         if f.name in _KEYED_WHEN_SET and value is None:
             continue  # unset: the pack's value, and the keys of earlier stores stay valid
+        if isinstance(value, FundingSpec | BehaviourSpec):
+            value = value.settings()  # the table as written, as earlier stores keyed it
+        elif value is None and f.name in ("funding", "behaviour"):
+            value = {}
         out[f.name] = dict(value) if isinstance(value, Mapping) else value
     return json.loads(json.dumps(out, sort_keys=True, default=str))
 

@@ -25,10 +25,12 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from acutesim.domain.region import SEHParameters
+from acutesim.domain.specs import BoardSpec, SubstitutionSpec, VolmeldingSpec
+
 Status = Literal["open", "night_closed", "closed"]
 Action = Literal["night_closure", "closure", "reopen"]
 Reason = Literal["financial", "staff", "policy"]
-LossBasis = Literal["seh", "organisation"]
 
 _STATUS_AFTER: dict[str, Status] = {
     "night_closure": "night_closed",
@@ -41,7 +43,7 @@ EUR_PER_THOUSAND = 1000.0
 
 # --- volmelding --------------------------------------------------------------------------
 @dataclass(frozen=True)
-class VolmeldingBehaviour:
+class VolmeldingBehaviour(VolmeldingSpec):
     """When an SEH declares itself full (volmelding) and when it lifts it.
 
     Thresholds are occupancy shares: patients present per physical bay (waiting
@@ -73,45 +75,8 @@ class VolmeldingBehaviour:
         Smallest distance between the two thresholds [share of capacity], > 0.
     """
 
-    base_on_share: float = 0.95
-    base_off_share: float = 0.80
-    sensitivity_per_1000_eur: float = 0.25
-    reference_marginal_revenue_eur: float | None = None
-    neutral: bool = False
-    min_on_share: float = 0.6
-    max_on_share: float = 1.5
-    min_off_share: float = 0.3
-    min_gap_share: float = 0.05
-
-    def __post_init__(self) -> None:
-        values = (
-            self.base_on_share,
-            self.base_off_share,
-            self.sensitivity_per_1000_eur,
-            self.min_on_share,
-            self.max_on_share,
-            self.min_off_share,
-            self.min_gap_share,
-        )
-        if not all(math.isfinite(v) for v in values):
-            raise ValueError("VolmeldingBehaviour: every parameter must be finite")
-        if not self.min_gap_share > 0:
-            raise ValueError(f"min_gap_share must be > 0, got {self.min_gap_share}")
-        if not self.min_on_share <= self.max_on_share:
-            raise ValueError(
-                f"min_on_share ({self.min_on_share}) must not exceed max_on_share "
-                f"({self.max_on_share})"
-            )
-        if not self.min_off_share + self.min_gap_share <= self.min_on_share:
-            raise ValueError(
-                f"min_off_share + min_gap_share ({self.min_off_share} + {self.min_gap_share}) "
-                f"must not exceed min_on_share ({self.min_on_share})"
-            )
-        if not self.base_off_share < self.base_on_share:
-            raise ValueError(
-                f"base_off_share ({self.base_off_share}) must be below base_on_share "
-                f"({self.base_on_share})"
-            )
+    base_on_share: float = SEHParameters.volmelding_on_share
+    base_off_share: float = SEHParameters.volmelding_off_share
 
 
 def volmelding_thresholds(
@@ -172,8 +137,8 @@ class SubstitutionBehaviour:
         MTS colours counted as low urgency (default green and blue).
     """
 
-    rate: float = 0.0
-    mts: tuple[str, ...] = ("green", "blue")
+    rate: float = SubstitutionSpec.rate
+    mts: tuple[str, ...] = SubstitutionSpec.mts
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
@@ -185,7 +150,7 @@ class SubstitutionBehaviour:
 
 
 @dataclass(frozen=True)
-class BoardBehaviour:
+class BoardBehaviour(BoardSpec):
     """How a hospital board decides about an SEH at its quarterly review.
 
     Parameters
@@ -234,46 +199,6 @@ class BoardBehaviour:
     Protection covers financial reasons only: staff shortages can still close a
     protected SEH, because quality of care stays leading.
     """
-
-    enabled: bool = True
-    loss_quarters: int = 4
-    loss_basis: LossBasis = "seh"
-    reserve_threshold_eur: float = 5_000_000.0
-    night_closure_first: bool = True
-    staff_closed_shift_share_threshold: float = 0.15
-    reopen_staff_closed_shift_share: float = 0.02
-    reopen_after_quarters_in_surplus: int = 4
-    protect_sensitive: bool = False
-    protect_all: bool = False
-    min_quarters_between_changes: int = 2
-    retained_patient_share: float = 0.5
-    concentrate: bool = False
-
-    def __post_init__(self) -> None:
-        if self.loss_quarters < 1:
-            raise ValueError(f"loss_quarters must be >= 1, got {self.loss_quarters}")
-        if self.reopen_after_quarters_in_surplus < 1:
-            raise ValueError(
-                "reopen_after_quarters_in_surplus must be >= 1, got "
-                f"{self.reopen_after_quarters_in_surplus}"
-            )
-        if self.loss_basis not in ("seh", "organisation"):
-            raise ValueError(f"loss_basis must be 'seh' or 'organisation', got {self.loss_basis!r}")
-        if self.min_quarters_between_changes < 0:
-            raise ValueError("min_quarters_between_changes must be >= 0")
-        for name in (
-            "staff_closed_shift_share_threshold",
-            "reopen_staff_closed_shift_share",
-            "retained_patient_share",
-        ):
-            v = getattr(self, name)
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {v}")
-        if self.reopen_staff_closed_shift_share >= self.staff_closed_shift_share_threshold:
-            raise ValueError(
-                "reopen_staff_closed_shift_share must be below "
-                "staff_closed_shift_share_threshold (hysteresis)"
-            )
 
 
 @dataclass(frozen=True)

@@ -223,16 +223,7 @@ class Model:
 
     def _build_sehs(self, schedules: dict[str, CapacitySchedule]) -> None:
         sc, seh_params = self.scenario, self.region.seh
-        on = (
-            sc.volmelding_on_share
-            if sc.volmelding_on_share is not None
-            else seh_params.volmelding_on_share
-        )
-        off = (
-            sc.volmelding_off_share
-            if sc.volmelding_off_share is not None
-            else seh_params.volmelding_off_share
-        )
+        on, off = sc.volmelding_shares(seh_params)
         self.sehs: list[SEH] = []
         self.schedules: list[CapacitySchedule] = []
         for i, site in enumerate(self.sites):

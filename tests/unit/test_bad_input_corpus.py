@@ -878,6 +878,18 @@ EXPERIMENT_CASES = [
         True,
     ),
     Case(
+        "exp:phases:foreign_knob",
+        "corpus.toml",
+        r"corpus\.toml \[scenario 'budget'\] funding\.phases\[0\]\.schoning: "
+        r"a knob of regime 'fixed-budget'",
+        lambda e: _sub(
+            e,
+            '{ regime = "fixed-budget" }',
+            '{ phases = [{ regime = "fee-per-dbc", schoning = "total" }] }',
+        ),
+        True,
+    ),
+    Case(
         "exp:regime:misspelt",
         "corpus.toml",
         r"corpus\.toml \[scenario 'budget'\] funding\.regime: 'fixed-budgt' is not one of",

@@ -8,6 +8,7 @@ import pytest
 from helpers import DEMO, PROJECT, copy_demo, drop_column, make_bad_pack, set_cell
 
 from acutesim.config.load import load_experiment, load_region, resolve_region_path
+from acutesim.domain.specs import FixedBudgetSpec, FundingSpec, RegimePhase
 from acutesim.errors import ConfigError
 
 RD_X = (-7_000.0, 300_000.0)
@@ -296,8 +297,12 @@ def test_grid_with_dotted_knobs_merges_into_tables(tmp_path):
         "funding.budget_eur_per_year=4000000",
         "funding.budget_eur_per_year=5000000",
     )
-    assert exp.scenarios[2].funding == {"regime": "fixed-budget", "budget_eur_per_year": 5e6}
-    assert exp.scenarios[0].funding == {"regime": "fixed-budget"}
+    funding = exp.scenarios[2].funding
+    assert funding is not None
+    (phase,) = funding.phases
+    assert isinstance(phase.regime, FixedBudgetSpec)
+    assert phase.regime.budget_eur_per_year == 5e6
+    assert exp.scenarios[0].funding == FundingSpec((RegimePhase(FixedBudgetSpec()),))
 
 
 def test_grid_problems(tmp_path):

@@ -11,8 +11,9 @@ import pytest
 
 from acutesim.config.funding import (
     FinanceToml,
-    build_funding,
-    finance_spec,
+    behaviour_spec,
+    funding_spec,
+    parse_finance,
     validate_finance,
     validate_funding_knobs,
 )
@@ -22,6 +23,7 @@ from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError
 from acutesim.funding.behaviour import volmelding_thresholds
 from acutesim.funding.regimes import BaselineVolume, FeePerDBC, FixedBudget, baseline_volumes
+from acutesim.funding.setup import build_funding
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEMO = PROJECT / "regions" / "demo"
@@ -144,7 +146,7 @@ def test_staff_rate_from_cost_per_fte() -> None:
 def demo() -> Region:
     region = load_region(DEMO)
     with (DEMO / "finance.toml").open("rb") as fh:
-        return dataclasses.replace(region, finance=tomllib.load(fh))
+        return dataclasses.replace(region, finance=parse_finance(tomllib.load(fh)))
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +157,8 @@ def baseline(demo: Region) -> dict[str, BaselineVolume]:
 
 
 def test_demo_finance_file_is_valid(demo: Region) -> None:
-    spec = finance_spec(demo)
+    spec = demo.finance
+    assert spec is not None
     assert spec.organisations["kust"].other_dbc_revenue_eur_per_year > 0
 
 
@@ -164,7 +167,7 @@ def test_build_funding_switches_to_the_budget(
 ) -> None:
     scenario = Scenario(
         name="reform",
-        funding={"regime": "fixed-budget", "switch_date": dt.date(2027, 1, 1)},
+        funding=funding_spec({"regime": "fixed-budget", "switch_date": dt.date(2027, 1, 1)}),
     )
     setup = build_funding(demo, scenario, ["kust"], baseline)
     before = setup.schedule.regime_at(dt.date(2026, 6, 1))
@@ -215,7 +218,7 @@ def test_demo_kust_loses_under_fee_and_gains_under_budget(
     assert kust.margin_eur < 0
 
     budget = build_funding(
-        demo, Scenario(name="b", funding={"regime": "fixed-budget"}), [], baseline
+        demo, Scenario(name="b", funding=funding_spec({"regime": "fixed-budget"})), [], baseline
     )
     books = budget.new_books()
     for (mts, admitted), n in volume.visits_per_year_by_kind().items():
@@ -228,7 +231,7 @@ def test_demo_kust_loses_under_fee_and_gains_under_budget(
 
 
 def test_sensitive_sites_knob_is_checked(demo: Region, baseline: dict[str, BaselineVolume]) -> None:
-    scenario = Scenario(name="s", funding={"sensitive_sites": ["kusst"]})
+    scenario = Scenario(name="s", funding=funding_spec({"sensitive_sites": ["kusst"]}))
     with pytest.raises(ConfigError, match="'kusst' is not an SEH site; did you mean 'kust'"):
         build_funding(demo, scenario, [], baseline)
 
@@ -236,6 +239,5 @@ def test_sensitive_sites_knob_is_checked(demo: Region, baseline: dict[str, Basel
 def test_bad_behaviour_raises_config_error(
     demo: Region, baseline: dict[str, BaselineVolume]
 ) -> None:
-    scenario = Scenario(name="s", behaviour={"board": {"loss_quarter": 2}})
     with pytest.raises(ConfigError, match="did you mean 'loss_quarters'"):
-        build_funding(demo, scenario, [], baseline)
+        behaviour_spec({"board": {"loss_quarter": 2}})

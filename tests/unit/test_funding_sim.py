@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from acutesim.config.funding import behaviour_spec, funding_spec
 from acutesim.domain.scenario import Scenario
 from acutesim.experiment.runner import _context, funding_setup
 from acutesim.sim.model import ReplicationResult, run_replication
@@ -23,7 +24,11 @@ def _run(
     name: str, funding: dict, behaviour: dict, days: float, replication: int = 0
 ) -> ReplicationResult:
     region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
-    scenario = Scenario(name, funding=funding, behaviour=behaviour)
+    scenario = Scenario(
+        name,
+        funding=funding_spec(funding) if funding else None,
+        behaviour=behaviour_spec(behaviour) if behaviour else None,
+    )
     return run_replication(
         region,
         scenario,
@@ -86,7 +91,7 @@ def test_neutral_behaviour_without_board_makes_the_regime_irrelevant() -> None:
 
 def test_a_site_closed_by_the_scenario_books_nothing_and_gets_no_budget() -> None:
     region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
-    scenario = Scenario("kust-closed", funding=BUDGET, closed_sites=("kust",))
+    scenario = Scenario("kust-closed", funding=funding_spec(BUDGET), closed_sites=("kust",))
     result = run_replication(
         region,
         scenario,

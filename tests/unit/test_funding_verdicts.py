@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from acutesim.config.funding import resolved_knobs
+from acutesim.config.funding import behaviour_spec, funding_spec, resolved_knobs
 from acutesim.domain.scenario import Scenario
 from acutesim.experiment.runner import _context, funding_setup
 from acutesim.funding.behaviour import (
@@ -47,7 +47,11 @@ NIGHT_STAFF_SHARE = 9.0 / 24.0  # the demo's SEH rosters are flat over the day
 
 def _setup(funding: dict, behaviour: dict | None = None) -> FundingSetup:
     region, travel, sensitive = _context(DEMO)
-    scenario = Scenario("s", funding=funding, behaviour=behaviour or {})
+    scenario = Scenario(
+        "s",
+        funding=funding_spec(funding) if funding else None,
+        behaviour=behaviour_spec(behaviour) if behaviour else None,
+    )
     setup = funding_setup(region, travel, sensitive, scenario)
     assert setup is not None
     return setup
@@ -167,7 +171,9 @@ def test_with_a_reverting_cut_the_budget_closes_kust_like_fee_per_dbc(night_firs
 
 
 def test_the_knob_is_written_into_the_results() -> None:
-    knobs = resolved_knobs(Scenario("s", funding={**BUDGET, "schoning_persists_on_closure": False}))
+    knobs = resolved_knobs(
+        Scenario("s", funding=funding_spec({**BUDGET, "schoning_persists_on_closure": False}))
+    )
     assert knobs["funding"]["schoning_persists_on_closure"] is False
     assert knobs["funding"]["extra_money_share"] == 0.0
     assert knobs["behaviour"]["board"]["concentrate"] is False
@@ -226,7 +232,11 @@ def test_concentration_separates_location_and_institution_budgets() -> None:
 # --- partial months ------------------------------------------------------------------------
 def test_a_partial_month_books_its_share_of_fixed_cost_and_schoning() -> None:
     region, travel, sensitive = _context(DEMO)
-    scenario = Scenario("budget", funding=BUDGET, behaviour={"board": {"enabled": False}})
+    scenario = Scenario(
+        "budget",
+        funding=funding_spec(BUDGET),
+        behaviour=behaviour_spec({"board": {"enabled": False}}),
+    )
     setup = funding_setup(region, travel, sensitive, scenario)
     assert setup is not None
     # the demo starts on Monday 5 January 2026; 40 days end at the start of 14 February
@@ -269,7 +279,7 @@ def test_the_shadow_review_at_the_switch_is_what_fee_per_dbc_decides() -> None:
         ("fee", FEE),
         ("switch", {**BUDGET, "switch_date": dt.date(2027, 1, 1)}),
     ):
-        scenario = Scenario(name, funding=funding)
+        scenario = Scenario(name, funding=funding_spec(funding))
         streams = RandomStreams(2027, 0)
         model = Model(
             region,
@@ -298,10 +308,10 @@ def test_a_funding_scenario_needs_finance_data_and_warns_without_a_gevoelig_list
     from acutesim.config.funding import validate_funding_pack
 
     region, _, _ = _context(DEMO)
-    funded = [Scenario("budget", funding=BUDGET)]
+    funded = [Scenario("budget", funding=funding_spec(BUDGET))]
     assert validate_funding_pack(region, funded) == ([], [])
     assert validate_funding_pack(region, [Scenario("plain")]) == ([], [])
-    no_finance = dataclasses.replace(region, finance={})
+    no_finance = dataclasses.replace(region, finance=None)
     problems, _ = validate_funding_pack(no_finance, funded)
     assert len(problems) == 1
     assert "has no finance.toml" in problems[0]
@@ -314,7 +324,7 @@ def test_a_funding_scenario_needs_finance_data_and_warns_without_a_gevoelig_list
     assert len(warns) == 1
     assert "no gevoelig list" in warns[0]
     # naming the sensitive sites in the scenario is a list too
-    named = [Scenario("budget", funding={**BUDGET, "sensitive_sites": ["kust"]})]
+    named = [Scenario("budget", funding=funding_spec({**BUDGET, "sensitive_sites": ["kust"]}))]
     assert validate_funding_pack(no_list, named) == ([], [])
 
 
@@ -335,7 +345,10 @@ def test_the_report_names_the_accounting_choices() -> None:
 
     knobs = {
         "revert": resolved_knobs(
-            Scenario("revert", funding={**BUDGET, "schoning_persists_on_closure": False})
+            Scenario(
+                "revert",
+                funding=funding_spec({**BUDGET, "schoning_persists_on_closure": False}),
+            )
         )
     }
     (row,) = _accounting_choice_rows(knobs)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from acutesim.config.funding import (
-    FinanceToml,
-    build_cost_rates,
-    build_funding,
+    behaviour_spec,
+    funding_spec,
+    parse_finance,
     validate_finance,
 )
 from acutesim.config.load import load_experiment, load_region
@@ -27,6 +27,7 @@ from acutesim.domain.scenario import Scenario
 from acutesim.experiment.runner import _context, funding_setup
 from acutesim.funding.books import CostRates, FinanceBooks, FundingSetup
 from acutesim.funding.regimes import baseline_volumes
+from acutesim.funding.setup import build_cost_rates, build_funding
 from acutesim.sim.model import run_replication
 from acutesim.units import MINUTES_PER_DAY
 
@@ -137,8 +138,12 @@ def test_books_reject_a_bad_locum_share_and_premium(fee_setup: FundingSetup) -> 
 
 def test_finance_toml_knob_reaches_the_cost_rates(demo: Region) -> None:
     assert build_cost_rates(demo).locum_premium_share == 0.5
-    spec = FinanceToml.model_validate({"costs": {"locum_premium_share": 0.8}})
-    assert build_cost_rates(demo, spec).locum_premium_share == 0.8
+    assert (
+        build_cost_rates(
+            demo, parse_finance({"costs": {"locum_premium_share": 0.8}})
+        ).locum_premium_share
+        == 0.8
+    )
     problems = validate_finance(
         {"costs": {"locum_premium_share": -1}},
         site_ids=[s.site_id for s in demo.sites],
@@ -166,8 +171,8 @@ def _staff_cost_in_sim(fill: float, *, by_scenario: bool = False) -> tuple[float
         "v",
         staff_vacancy_share=0.3,
         locum_fill_share=fill if by_scenario else None,
-        funding={"regime": "fee-per-dbc"},
-        behaviour={"board": {"enabled": False}},
+        funding=funding_spec({"regime": "fee-per-dbc"}),
+        behaviour=behaviour_spec({"board": {"enabled": False}}),
     )
     result = run_replication(
         region,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from acutesim.config import checks
-from acutesim.config.funding import resolved_knobs
+from acutesim.config.funding import behaviour_spec, funding_spec, resolved_knobs
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError
 from acutesim.experiment.runner import _context, funding_setup
@@ -27,7 +27,7 @@ def _run(funding: dict, rate: float | None) -> ReplicationResult:
     behaviour = dict(NEUTRAL)
     if rate is not None:
         behaviour["substitution"] = {"rate": rate}
-    scenario = Scenario("s", funding=funding, behaviour=behaviour)
+    scenario = Scenario("s", funding=funding_spec(funding), behaviour=behaviour_spec(behaviour))
     return run_replication(
         region,
         scenario,
@@ -91,14 +91,17 @@ def test_only_while_the_budget_is_in_force(budget_default: ReplicationResult) ->
 def test_knob_is_checked_and_echoed() -> None:
     with pytest.raises(ValueError, match="substitution rate"):
         SubstitutionBehaviour(rate=1.5)
-    scenario = Scenario("s", funding=BUDGET, behaviour={"substitution": {"rate": 0.3}})
+    scenario = Scenario(
+        "s",
+        funding=funding_spec(BUDGET),
+        behaviour=behaviour_spec({"substitution": {"rate": 0.3}}),
+    )
     assert resolved_knobs(scenario)["behaviour"]["substitution"] == {
         "rate": 0.3,
         "mts": ["green", "blue"],
     }
-    bad = Scenario("s", funding=BUDGET, behaviour={"substitution": {"rate": 2}})
     with pytest.raises(ConfigError, match="substitution"):
-        resolved_knobs(bad)
+        behaviour_spec({"substitution": {"rate": 2}})
 
 
 def test_a_substitution_rate_on_fee_per_dbc_is_refused() -> None:
