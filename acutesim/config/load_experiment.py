@@ -11,14 +11,14 @@ import datetime as dt
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acutesim.config import checks
 from acutesim.config import schema as sc
-from acutesim.config.load_region import load_region, resolve_region_path
 from acutesim.config.funding import parse_scenario_tables
+from acutesim.config.load_region import load_region, resolve_region_path
 from acutesim.config.merge import deep_merge
 from acutesim.config.validation import NONFINITE_ECHO, read_toml_checked, validate
 from acutesim.domain.region import (

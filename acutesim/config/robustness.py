@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from acutesim.config.funding import parse_scenario_tables
+from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError, did_you_mean
 
 
@@ -191,21 +193,31 @@ def load_robustness(path: str | Path) -> RobustnessSpec:
 
 
 def _check_points(spec: RobustnessSpec, points: pd.DataFrame) -> list[str]:
-    """Every design point's funding and behaviour tables, validated as a scenario's are."""
-    from acutesim.config.checks import check_regime_knobs
-    from acutesim.config.funding import validate_funding_knobs
-
+    """Every design point's funding and behaviour tables, parsed as a scenario's are."""
     seen: set[str] = set()
     problems: list[str] = []
     for p, row in points.iterrows():
         tables = scenario_tables(spec.file.base, row.to_dict())
-        found = validate_funding_knobs(tables["funding"], tables["behaviour"])
-        found += check_regime_knobs(tables["funding"], tables["behaviour"])
+        _, _, found = parse_scenario_tables(tables["funding"], tables["behaviour"])
         for problem in found:
             if problem not in seen:
                 seen.add(problem)
                 problems.append(f"{spec.path.name} design point {p}: {problem}")
     return problems
+
+
+def point_scenario(name: str, tables: Mapping[str, Any]) -> Scenario:
+    """The scenario of one design point (its tables parsed into specs).
+
+    Raises
+    ------
+    ConfigError
+        When the tables do not parse (``load_robustness`` checks every point first).
+    """
+    funding, behaviour, problems = parse_scenario_tables(tables["funding"], tables["behaviour"])
+    if problems:
+        raise ConfigError(f"design point {name}", problems)
+    return Scenario(name, funding=funding, behaviour=behaviour)
 
 
 # --- the design ---------------------------------------------------------------------------
@@ -254,4 +266,11 @@ def scenario_tables(base: BaseToml, point: Mapping[str, Any]) -> dict[str, Any]:
     return tables
 
 
-__all__ = ["RobustnessSpec", "design", "is_robustness_file", "load_robustness", "scenario_tables"]
+__all__ = [
+    "RobustnessSpec",
+    "design",
+    "is_robustness_file",
+    "load_robustness",
+    "point_scenario",
+    "scenario_tables",
+]

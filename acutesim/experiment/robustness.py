@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from acutesim.atomic import atomic_write_bytes
-from acutesim.config.robustness import design, load_robustness, scenario_tables
+from acutesim.config.robustness import design, load_robustness, point_scenario, scenario_tables
 from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment.names import name_problem
 from acutesim.experiment.robustness_results import KIND, MANIFEST, read_manifest
@@ -76,12 +76,6 @@ class FullTask:
     seed: int
     region_path: str
     site: str
-
-
-def _scenario(name: str, tables: Mapping[str, Any]) -> Any:
-    from acutesim.domain.scenario import Scenario
-
-    return Scenario(name, funding=tables["funding"], behaviour=tables["behaviour"])
 
 
 def _model(task: ReplayTask | FullTask, scenario: Any) -> Any:
@@ -133,7 +127,7 @@ def _peak_mb() -> float:
 def run_full(task: FullTask) -> list[dict[str, Any]]:
     """Simulate one point and replication; return its verdicts (one row)."""
     t0 = time.process_time()
-    model = _model(task, _scenario(f"p{task.point:03d}", task.tables))
+    model = _model(task, point_scenario(f"p{task.point:03d}", task.tables))
     model.run()
     rec = model.recorder
     switch_t = max((t for t, *_ in rec.shadow_decisions), default=math.inf)
@@ -158,10 +152,10 @@ def run_replay(task: ReplayTask) -> list[dict[str, Any]]:
 
     region, travel, sensitive = _context(task.region_path)
     setups = [
-        funding_setup(region, travel, sensitive, _scenario(f"p{p:03d}", tables))
+        funding_setup(region, travel, sensitive, point_scenario(f"p{p:03d}", tables))
         for p, tables in enumerate(task.points)
     ]
-    observe = _scenario(
+    observe = point_scenario(
         "observe",
         {"funding": task.base.get("funding", {}), "behaviour": {"board": {"enabled": False}}},
     )

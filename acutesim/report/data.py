@@ -139,11 +139,33 @@ class ResultsData:
         return {s.site_id: s.name for s in self.region.sites}
 
 
-def switch_dates(manifest: Mapping[str, Any]) -> dict[str, dt.date]:
-    """Scenario -> the date its funding switches regime (``funding.switch_date``).
+def _echoed_switch(knobs: Any) -> dt.date | None:
+    """The first regime switch in a scenario's echoed funding knobs (flat or phases)."""
+    funding = knobs.get("funding") if isinstance(knobs, Mapping) else None
+    if not isinstance(funding, Mapping):
+        return None
+    phases = funding.get("phases")
+    if isinstance(phases, list):
+        starts = [p.get("from") for p in phases[1:] if isinstance(p, Mapping) and p.get("from")]
+        when = min(starts) if starts else None
+    else:
+        when = funding.get("switch_date")
+    with contextlib.suppress(ValueError, TypeError):
+        return dt.date.fromisoformat(str(when)[:10]) if when else None
+    return None
 
-    Follows ``inherits`` in the experiment file as recorded in the manifest.
+
+def switch_dates(manifest: Mapping[str, Any]) -> dict[str, dt.date]:
+    """Scenario -> the date its funding first switches regime.
+
+    Read from the manifest's ``funding_knobs`` (flat ``switch_date`` or the second of
+    ``[[funding.phases]]``); for older results, from the experiment file as recorded,
+    following ``inherits``.
     """
+    echoed = manifest.get("funding_knobs")
+    if isinstance(echoed, Mapping) and echoed:
+        found = {str(k): _echoed_switch(v) for k, v in echoed.items()}
+        return {k: v for k, v in found.items() if v is not None}
     specs = {
         str(s.get("name")): s
         for s in (manifest.get("config") or {}).get("scenarios", [])

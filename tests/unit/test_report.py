@@ -720,3 +720,27 @@ def test_shipped_knob_docs_match_docs_assumptions():
     shipped = rd.knob_docs()
     assert shipped == rd.read_knob_docs(page), "run: python scripts/knob_docs.py"
     assert shipped["funding.schoning_persists_on_closure"]["default"] == "true"
+
+
+def test_switch_dates_read_flat_and_phased_funding_from_the_manifest():
+    import datetime as dt
+
+    manifest = {
+        "funding_knobs": {
+            "phased": {
+                "funding": {
+                    "phases": [
+                        {"regime": "fee-per-dbc", "from": None},
+                        {"regime": "fixed-budget", "from": "2027-01-01"},
+                        {"regime": "fee-per-dbc", "from": "2028-01-01"},
+                    ]
+                }
+            },
+            "flat": {"funding": {"regime": "fixed-budget", "switch_date": "2026-07-01"}},
+            "none": {"funding": {"regime": "fee-per-dbc", "switch_date": None}},
+        }
+    }
+    assert rd.switch_dates(manifest) == {
+        "phased": dt.date(2027, 1, 1),
+        "flat": dt.date(2026, 7, 1),
+    }
