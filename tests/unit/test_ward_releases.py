@@ -1,0 +1,102 @@
+"""Ward beds free at their release instant without an event per admitted patient."""
+
+from __future__ import annotations
+
+import simpy
+
+from acutesim.sim.patient import ADMITTED
+from acutesim.sim.seh import SEH
+from acutesim.sim.timers import event_at
+
+
+class _Records:
+    def __init__(self) -> None:
+        self.journeys: list[tuple[int, str, float]] = []
+
+    def seh_journey(self, p) -> None:
+        self.journeys.append((p.patient_id, p.state, p.t_ward))
+
+    def status_interval(self, *args) -> None:
+        pass
+
+    def gave_up(self, p) -> None:
+        pass
+
+
+def _seh(env: simpy.Environment, beds: int, records: _Records) -> SEH:
+    return SEH(
+        env,
+        0,
+        "s",
+        bays=10,
+        beds=beds,
+        on_share=2.0,
+        off_share=1.0,
+        recorder=records,
+        on_status_change=lambda *a: None,
+    )
+
+
+def _admit(env: simpy.Environment, seh: SEH, pid: int, at: float, ward_minutes: float, log: list):
+    p = [None]
+
+    def go(_ev):
+        from acutesim.sim.patient import Patient
+
+        q = Patient(pid, "s", "self", 0, at)
+        q.admitted, q.ward_minutes = True, ward_minutes
+        seh.walk_in(q)
+        ev = seh.leave(q)
+        if ev is None:
+            log.append((pid, env.now, "ward"))
+        else:
+            ev.callbacks.append(lambda _e: log.append((pid, env.now, "ward after boarding")))
+        p[0] = q
+
+    event_at(env, at).callbacks.append(go)
+    return p
+
+
+def test_boarders_get_beds_at_the_exact_release_instants():
+    env, records, log = simpy.Environment(), _Records(), []
+    seh = _seh(env, 2, records)
+    t1, t2 = 10.1, 3.3
+    _admit(env, seh, 1, 1.0, t1, log)  # bed until 11.1
+    _admit(env, seh, 2, 2.0, t2, log)  # bed until 5.3
+    _admit(env, seh, 3, 4.0, 50.0, log)  # boards; bed at 5.3
+    _admit(env, seh, 4, 4.5, 50.0, log)  # boards; bed at 11.1
+    _admit(env, seh, 5, 20.0, 1.0, log)  # both beds taken until 55.3 and 61.1: boards
+    env.run()
+    assert log[:2] == [(1, 1.0, "ward"), (2, 2.0, "ward")]
+    assert (3, 2.0 + t2, "ward after boarding") in log
+    assert (4, 1.0 + t1, "ward after boarding") in log
+    assert (5, 2.0 + t2 + 50.0, "ward after boarding") in log
+    assert [s for _i, s, _t in records.journeys] == [ADMITTED] * 5
+    assert seh.free_beds == 0  # now 55.3: patients 4 and 5 are on the ward
+    env.run(until=62.0)
+    assert seh.free_beds == 2  # both stays have ended
+
+
+def test_no_event_per_admission_while_nobody_boards():
+    env, records, log = simpy.Environment(), _Records(), []
+    seh = _seh(env, 100, records)
+    for i in range(50):
+        _admit(env, seh, i, float(i), 1000.0 + i, log)
+    env.run()
+    assert len(log) == 50
+    assert all(kind == "ward" for *_x, kind in log)
+    assert next(env._eid) == 50  # only the 50 arrivals: no release event was scheduled
+    assert seh.free_beds == 50  # patient i's bed frees at 1000 + 2i; now is 49
+    env.run(until=1098.5)
+    assert seh.free_beds == 100
+
+
+def test_event_at_fires_at_the_given_instant_exactly():
+    env = simpy.Environment()
+    env.run(until=27.4)
+    t = 97.67
+    assert 27.4 + (t - 27.4) != t  # where env.timeout(t - env.now) would fire
+    fired: list[float] = []
+    event_at(env, t).callbacks.append(lambda _e: fired.append(env.now))
+    env.run()
+    assert fired == [t]
