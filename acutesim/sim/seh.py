@@ -42,7 +42,7 @@ from acutesim.sim.patient import (
     UNSERVED,
     Patient,
 )
-from acutesim.sim.timers import event_at
+from acutesim.sim.timers import event_at, process_now
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -258,8 +258,10 @@ class SEH:
         del self.treating[p]
         p.token = None
         p.t_treatment_end = self.env.now
-        p.done.succeed()  # type: ignore[union-attr]
         self._dispatch()
+        # the freed slot is taken first, then the patient moves on (leaves or boards), in
+        # the same order as when the end of treatment was an event of its own
+        process_now(p.done)  # type: ignore[arg-type]
 
     # -- patient flow --------------------------------------------------------------------
     def walk_in(self, p: Patient) -> None:
