@@ -139,6 +139,13 @@ class SEH:
         self.status = SEHStatus.OPEN
         self.status_since = 0.0
         self._arrivals = itertools.count()  # arrival order at this SEH (queue tie-break)
+        # deadlines of waiting patients (patience, maximum wait), a heap of (instant, order,
+        # patient, done); one wake-up at the earliest deadline of a patient still waiting
+        # instead of a timeout per patient, most of which would find the patient treated
+        self._deadlines: list[tuple[float, int, Patient, simpy.Event]] = []
+        self._deadline_seq = itertools.count()
+        self._deadline_wake: object | None = None
+        self._deadline_t = math.inf
 
     # -- status --------------------------------------------------------------------------
     def _compute_status(self) -> SEHStatus:
@@ -324,10 +331,40 @@ class SEH:
             if delay <= 0.0:  # already waited (at the door, elsewhere) past the limit
                 self._give_up(p, done)
                 return done
-            ev = self.env.timeout(delay)
-            ev.callbacks.append(lambda _e, p=p, done=done: self._give_up(p, done))
+            # the instant a timeout of `delay` would fire; one wake-up serves all deadlines
+            deadline = self.env.now + delay
+            heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), p, done))
         self._dispatch()
+        if self._deadlines:
+            self._arm_deadline()
         return done
+
+    def _is_waiting(self, p: Patient, done: simpy.Event) -> bool:
+        # False for good once treatment started, or the patient left or moved on (a new
+        # visit brings a new ``done``), so such deadlines can be dropped early.
+        return p.done is done and p in self.queued and p.t_treatment_start != p.t_treatment_start
+
+    def _arm_deadline(self) -> None:
+        """Wake at the earliest deadline of a patient still waiting, unless already due."""
+        d = self._deadlines
+        while d and not self._is_waiting(d[0][2], d[0][3]):
+            heapq.heappop(d)
+        if d and d[0][0] < self._deadline_t:
+            token = object()
+            self._deadline_wake, self._deadline_t = token, d[0][0]
+            ev = event_at(self.env, self._deadline_t)
+            ev.callbacks.append(lambda _ev, token=token: self._deadlines_due(token))
+
+    def _deadlines_due(self, token: object) -> None:
+        if token is not self._deadline_wake:  # superseded by an earlier wake-up
+            return
+        self._deadline_wake, self._deadline_t = None, math.inf
+        d, now = self._deadlines, self.env.now
+        # deadlines at the same instant in the order their patients were queued
+        while d and d[0][0] <= now:
+            _t, _n, p, done = heapq.heappop(d)
+            self._give_up(p, done)
+        self._arm_deadline()
 
     def _give_up(self, p: Patient, done: simpy.Event) -> None:
         """The deadline of a waiting patient: leave untreated unless treatment started."""

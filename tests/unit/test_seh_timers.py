@@ -1,11 +1,11 @@
-"""Ward beds free at their release instant without an event per admitted patient."""
+"""SEH timers: ward-bed releases and waiting deadlines without an event per patient."""
 
 from __future__ import annotations
 
 import simpy
 
-from acutesim.sim.patient import ADMITTED
-from acutesim.sim.seh import SEH
+from acutesim.sim.patient import ADMITTED, Patient
+from acutesim.sim.seh import GAVE_UP, SEH
 from acutesim.sim.timers import event_at
 
 
@@ -41,8 +41,6 @@ def _admit(env: simpy.Environment, seh: SEH, pid: int, at: float, ward_minutes: 
     p = [None]
 
     def go(_ev):
-        from acutesim.sim.patient import Patient
-
         q = Patient(pid, "s", "self", 0, at)
         q.admitted, q.ward_minutes = True, ward_minutes
         seh.walk_in(q)
@@ -100,3 +98,41 @@ def test_event_at_fires_at_the_given_instant_exactly():
     event_at(env, t).callbacks.append(lambda _e: fired.append(env.now))
     env.run()
     assert fired == [t]
+
+
+def _walk_in(env, seh, pid: int, at: float, patience: float, treatment: float, log: list):
+    def go(_ev):
+        q = Patient(pid, "s", "self", 0, at)
+        q.patience_minutes, q.treatment_minutes = patience, treatment
+        seh.walk_in(q)
+        seh.treat(q).callbacks.append(lambda e: log.append((pid, env.now, e.value)))
+
+    event_at(env, at).callbacks.append(go)
+
+
+def test_patients_give_up_at_their_deadlines_in_queue_order():
+    env, records, log = simpy.Environment(), _Records(), []
+    seh = _seh(env, 0, records)
+    seh.set_slots(1)
+    _walk_in(env, seh, 1, 0.0, 500.0, 100.0, log)  # treated 0-100
+    _walk_in(env, seh, 2, 1.0, 30.0, 10.0, log)  # gives up at 31
+    _walk_in(env, seh, 3, 2.0, 29.0, 10.0, log)  # gives up at 31, queued after 2
+    _walk_in(env, seh, 4, 3.0, 98.0, 10.0, log)  # treated 100-110
+    _walk_in(env, seh, 5, 4.0, 50.0, 10.0, log)  # gives up at 54
+    env.run()
+    assert log == [(2, 31.0, GAVE_UP), (3, 31.0, GAVE_UP), (5, 54.0, GAVE_UP), (1, 100.0, None),
+                   (4, 110.0, None)]  # fmt: skip
+    assert seh.n_present == 2  # treated, not yet discharged (no journey calls leave here)
+    assert not seh.queued
+
+
+def test_no_deadline_event_for_patients_treated_in_time():
+    env, records, log = simpy.Environment(), _Records(), []
+    seh = _seh(env, 0, records)
+    seh.set_slots(10)
+    for i in range(10):
+        _walk_in(env, seh, i, float(i), 60.0, 5.0, log)
+    env.run()
+    assert [v for *_x, v in log] == [None] * 10
+    # 10 arrivals and 10 treatment ends: no wake-up for a deadline of a treated patient
+    assert next(env._eid) == 20
