@@ -41,6 +41,7 @@ from acutesim.sim.patient import (
 )
 from acutesim.sim.recorder import Recorder, VehicleLog
 from acutesim.sim.seh import ACCEPTING, GAVE_UP, SEH, TRANSFER, SEHStatus
+from acutesim.sim.timers import event_at
 from acutesim.sim.tuning import tuned_gc
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
@@ -536,19 +537,28 @@ class Model:
             "hap": self._hap_contact,
             "self": self._self_referral,
         }.get(route, self._referral)
-        start = self._start_hap_contact if route == "hap" else None
+        is_hap = route == "hap"
+        # A HAP contact not referred on reads no state at its call (see _start_hap_contact):
+        # it is started ahead, without waking this process at its call instant.
+        may_skip = is_hap and bool(self.haps)
+        horizon = self.horizon
         seq = k * STREAM_ID_STRIDE
+        now = env.now  # the instant of the current call, as waking at each call would give
         # chunks with Python lists for columns: Python scalars in the event loop, not numpy
         for batch in (chunk for b in batches for chunk in as_lists(b)):
             for i in range(len(batch.t_minutes)):
                 t = batch.t_minutes[i]
-                if t > env.now:
-                    yield env.timeout(t - env.now)
+                if t > now:
+                    now += t - now  # where a timeout of t - now from now fires
+                if now != env.now and not (
+                    may_skip and not batch.hap_referral[i] and now < horizon
+                ):
+                    yield event_at(env, now)
                 p = _patient(batch, i, seq, name, route)
                 seq += 1
                 rec.created()
-                if start is not None:
-                    start(p)
+                if is_hap:
+                    self._start_hap_contact(p, now)
                 else:
                     start_journey(journey(p))  # no start and end events of a Process
 
@@ -830,18 +840,20 @@ class Model:
             return False
         return bool(rng.random() < self.funding.substitution.rate)
 
-    def _start_hap_contact(self, p: Patient) -> None:
-        """Start a HAP contact; one not referred on runs as callbacks, not as a process.
+    def _start_hap_contact(self, p: Patient, t_call: float) -> None:
+        """Start a HAP contact called at ``t_call``; one not referred on runs as callbacks.
 
         A contact that ends at the HAP (telephone triage, maybe a consult) waits on no
         shared resource but the GP pool, so it needs no ``Process`` of its own: the same
-        steps as :meth:`_hap_contact` run in the callbacks of its triage timeout and of
-        its consult, with fewer SimPy events per journey.
+        steps as :meth:`_hap_contact` run in the callbacks of the end of its triage and of
+        its consult, with fewer SimPy events per journey. Such a contact reads nothing at
+        its call, so the demand process starts it ahead of ``t_call`` (then ``env.now``
+        is earlier); a contact referred on starts as a journey at ``t_call`` itself.
         """
         if p.hap_referral or not self.haps:
             start_journey(self._hap_contact(p))
             return
-        self.env.timeout(p.hap_triage_minutes).callbacks.append(
+        event_at(self.env, t_call + p.hap_triage_minutes).callbacks.append(
             lambda _e, p=p: self._hap_triaged(p)
         )
 
