@@ -939,26 +939,27 @@ def _finite_order(minutes: np.ndarray) -> np.ndarray:
 
 
 def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
-    p = Patient(pid, stream, route, int(b.area[i]), float(b.t_minutes[i]))
-    p.mts = p.priority = int(b.mts[i])
-    p.admitted = bool(b.admitted[i])
-    p.treatment_minutes = float(b.treatment_minutes[i])
-    p.triage_minutes = float(b.triage_minutes[i])
-    p.ward_minutes = float(b.ward_minutes[i])
+    # the columns are lists of Python int, float and bool (demand.as_lists)
+    p = Patient(pid, stream, route, b.area[i], b.t_minutes[i])
+    p.mts = p.priority = b.mts[i]
+    p.admitted = b.admitted[i]
+    p.treatment_minutes = b.treatment_minutes[i]
+    p.triage_minutes = b.triage_minutes[i]
+    p.ward_minutes = b.ward_minutes[i]
     if route == "ambulance":
-        p.urgency = int(b.urgency[i])
-        p.dispatch_minutes = float(b.dispatch_minutes[i])
-        p.on_scene_minutes = float(b.on_scene_minutes[i])
-        p.conveyed = bool(b.conveyed[i])
-        p.handover_minutes = float(b.handover_minutes[i])
-        p.to_seh = bool(b.to_seh[i])
-        p.specialised = bool(b.specialised[i])
-    p.hap_consult = bool(b.hap_consult[i])
-    p.hap_referral = bool(b.hap_referral[i])
-    p.hap_take = bool(b.hap_take[i])
-    p.hap_triage_minutes = float(b.hap_triage_minutes[i])
-    p.hap_consult_minutes = float(b.hap_consult_minutes[i])
-    p.patience_minutes = float(b.patience_minutes[i])
+        p.urgency = b.urgency[i]
+        p.dispatch_minutes = b.dispatch_minutes[i]
+        p.on_scene_minutes = b.on_scene_minutes[i]
+        p.conveyed = b.conveyed[i]
+        p.handover_minutes = b.handover_minutes[i]
+        p.to_seh = b.to_seh[i]
+        p.specialised = b.specialised[i]
+    p.hap_consult = b.hap_consult[i]
+    p.hap_referral = b.hap_referral[i]
+    p.hap_take = b.hap_take[i]
+    p.hap_triage_minutes = b.hap_triage_minutes[i]
+    p.hap_consult_minutes = b.hap_consult_minutes[i]
+    p.patience_minutes = b.patience_minutes[i]
     return p
 
 
