@@ -49,7 +49,9 @@ from acutesim.report.figures_compare import (
     plot_reachability_difference_map,
 )
 from acutesim.report.figures_finance import (
+    FINANCE_ROWS_MAX,
     finance_figure,
+    finance_overview_figure,
     money_scale,
     organisation_months,
     plot_finance,
@@ -501,6 +503,7 @@ __all__ = [
     "CLOSED_REASON_COLOURS",
     "CLOSING_ACTIONS",
     "EVENT_COLOUR",
+    "FINANCE_ROWS_MAX",
     "MONEY_COLUMNS",
     "NORM_COLOUR",
     "PALETTE",
@@ -510,6 +513,7 @@ __all__ = [
     "TimeEvent",
     "date_axis",
     "finance_figure",
+    "finance_overview_figure",
     "mark_events",
     "money_scale",
     "new_axes",
