@@ -15,7 +15,6 @@ import os
 import platform
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import metadata
@@ -41,6 +40,7 @@ from acutesim.experiment.journeys import (
     vehicles_table,
 )
 from acutesim.experiment.names import name_problems
+from acutesim.experiment.parallel import run_dask, run_processes
 from acutesim.experiment.store import (
     STORE_FORMAT,
     TABLES,
@@ -49,7 +49,7 @@ from acutesim.experiment.store import (
     file_record,
     merged_tables,
 )
-from acutesim.experiment.workers import pool_initializer, watch_parent
+from acutesim.experiment.workers import watch_parent
 from acutesim.funding.books import FundingSetup
 from acutesim.sim.model import (
     ReplicationResult,
@@ -73,7 +73,6 @@ PACKAGES = (
     "pydantic",
 )
 PATIENT_BATCH_ROWS = 50_000
-DASK_CONNECT_SECONDS = 10
 
 # Arrival-route mix of SEH visits used to value baseline volumes for schoning.
 # source: [SAZ-2019] SAZ SEH benchmark 2019 (ambulance ~20%, GP/HAP ~55%, self ~12%, other).
@@ -507,12 +506,12 @@ def _run_locked(
     n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1))
     with _Progress(len(tasks), len(tasks) - len(todo), enabled=progress) as bar:
         if scheduler:
-            _run_dask(run, todo, scheduler, workers or (os.cpu_count() or 1), bar.advance)
+            run_dask(run, todo, scheduler, workers or (os.cpu_count() or 1), bar.advance)
         elif n_workers == 1:
             for t in todo:
                 bar.advance(run(t))
         else:
-            _run_processes(run, todo, n_workers, bar.advance)
+            run_processes(run, todo, n_workers, bar.advance)
 
     broken = [(t, store.part_problem(t.key, _expect(t))) for t in tasks]
     broken = [(t, p) for t, p in broken if p is not None]
@@ -588,92 +587,6 @@ def _manifest(
         "end_time": None,
         "written": sorted(written | {"manifest.json"}),
     }
-
-
-def _run_processes(
-    run: Callable[[sp.Task], dict[str, Any]],
-    todo: list[sp.Task],
-    n_workers: int,
-    done: Callable[[dict[str, Any]], None],
-) -> None:
-    """Run tasks on a spawn-context pool, at most two per worker in flight.
-
-    Workers watch this process (``workers.pool_initializer``) and end when it dies;
-    on an interrupt or a failed task the workers are terminated here at once.
-    """
-    import multiprocessing
-
-    pool = ProcessPoolExecutor(
-        max_workers=n_workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=pool_initializer,
-        initargs=(os.getpid(),),
-    )
-    queue = list(reversed(todo))
-    try:
-        pending: set[Future[dict[str, Any]]] = set()
-        while queue or pending:
-            while queue and len(pending) < 2 * n_workers:
-                pending.add(pool.submit(run, queue.pop()))
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                done(f.result())
-    except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM) or a task failed: stop the workers now. A task cut
-        # off mid-way has no done.json, so the next run redoes it; finished tasks stay.
-        procs = list(getattr(pool, "_processes", {}).values())
-        for proc in procs:
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
-        raise
-    pool.shutdown(wait=True)
-
-
-def _run_dask(
-    run: Callable[[sp.Task], dict[str, Any]],
-    todo: list[sp.Task],
-    scheduler: str,
-    n_workers: int,
-    done: Callable[[dict[str, Any]], None],
-) -> None:
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError as exc:
-        raise ResultsError(
-            "--scheduler needs dask[distributed]: pip install 'acutesim[dask]'"
-        ) from exc
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-        # Local workers end themselves when this process is gone.
-        run = partial(run, watch_pid=os.getpid())  # type: ignore[call-arg]
-    else:
-        try:
-            client = Client(scheduler, timeout=DASK_CONNECT_SECONDS)
-        except (OSError, TimeoutError, ValueError, TypeError) as exc:
-            raise ResultsError(
-                f"--scheduler {scheduler!r}: cannot reach a Dask scheduler there within "
-                f"{DASK_CONNECT_SECONDS} s ({exc}); expected an address like "
-                "tcp://host:8786, or 'local'"
-            ) from None
-    try:
-        futures = [
-            client.submit(run, t, pure=False, key=f"acutesim-{t.key}-{time.time_ns()}")
-            for t in todo
-        ]
-        for f in as_completed(futures):
-            done(f.result())
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 class _Progress:

@@ -9,7 +9,10 @@ for points, a concave hull of the points widened by :data:`POINT_OUTLINE_BUFFER_
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -59,14 +62,64 @@ def area_shapes(areas: gpd.GeoDataFrame) -> AreaShapes:
     AreaShapes
         Polygons as given, or Voronoi cells clipped to the outline for points.
     """
+    import hashlib
+
+    import shapely
+
+    # A report draws the same region's areas several times (maps, difference maps, the
+    # explorer): the shapes depend on the geometry alone, so they are made once.
+    wkb = shapely.to_wkb(areas.geometry.to_numpy())
+    key = (str(areas.crs), tuple(areas.index), hashlib.sha1(b"".join(wkb)).hexdigest())
+    if key not in _SHAPES:
+        if len(_SHAPES) >= SHAPES_CACHE_SIZE:
+            _SHAPES.pop(next(iter(_SHAPES)))
+        _SHAPES[key] = _area_shapes(areas, outline_file=_outline_file(key))
+    return _SHAPES[key]
+
+
+def _outline_file(key: tuple[Any, ...]) -> Path | None:
+    """Where the outline of these areas is kept between runs (None: not kept).
+
+    ``<user cache>/acutesim/outlines/<digest>.wkb`` (``$ACUTESIM_CACHE_DIR`` replaces
+    ``<user cache>/acutesim``): the outline of 4,068 PC4 polygons takes seconds to make
+    and depends on the geometry alone, so every later report and map reads it back.
+    """
+    import hashlib
+
+    env = os.environ.get("ACUTESIM_CACHE_DIR")
+    if env:
+        root = Path(env)
+    else:
+        try:
+            import platformdirs
+        except ImportError:
+            return None
+        root = Path(platformdirs.user_cache_dir("acutesim", appauthor=False))
+    digest = hashlib.sha1(repr((OUTLINE_VERSION, key)).encode()).hexdigest()[:24]
+    return root / "outlines" / f"{digest}.wkb"
+
+
+SHAPES_CACHE_SIZE = 4  # regions whose shapes are kept in memory
+_SHAPES: dict[tuple[Any, ...], AreaShapes] = {}
+
+
+# Bump when the outline's recipe changes, so outlines kept from before are not reused.
+OUTLINE_VERSION = 1
+
+
+def _area_shapes(areas: gpd.GeoDataFrame, outline_file: Path | None = None) -> AreaShapes:
     import geopandas as gpd
     import shapely
 
     geoms = areas.geometry
     is_point = geoms.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
     if not is_point.any():
-        union = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
-        return AreaShapes(geoms, _clean_outline(union), from_points=False)
+        outline = _read_outline(outline_file)
+        if outline is None:
+            union = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
+            outline = _clean_outline(union)
+            _write_outline(outline_file, outline)
+        return AreaShapes(geoms, outline, from_points=False)
     points = shapely.union_all(geoms.to_numpy())
     hull = shapely.concave_hull(points, ratio=POINT_OUTLINE_RATIO)
     outline = hull.buffer(POINT_OUTLINE_BUFFER_M)
@@ -101,3 +154,26 @@ def _clean_outline(union: Any) -> Any:
         holes = [r for r in poly.interiors if Polygon(r).area >= OUTLINE_MIN_HOLE_M2]
         parts.append(Polygon(poly.exterior, holes))
     return MultiPolygon(parts) if len(parts) != 1 else parts[0]
+
+
+def _read_outline(path: Path | None) -> Any:
+    import shapely
+
+    if path is None or not path.is_file():
+        return None
+    try:
+        return shapely.from_wkb(path.read_bytes())
+    except (OSError, shapely.errors.GEOSException):
+        return None  # unreadable: made again and written anew
+
+
+def _write_outline(path: Path | None, outline: Any) -> None:
+    import shapely
+
+    if path is None:
+        return
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(shapely.to_wkb(outline))
+        os.replace(tmp, path)

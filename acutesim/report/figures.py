@@ -16,9 +16,7 @@ Each scenario keeps one colour in every chart (:func:`scenario_colours`).
 from __future__ import annotations
 
 import datetime as dt
-import math
-import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,168 +24,47 @@ import pandas as pd
 
 from acutesim.analysis.intervals import kpi_interval
 from acutesim.geo.norm import NORM_MINUTES
+from acutesim.report.figure_kit import (
+    CLOSED_REASON_COLOURS,
+    CLOSING_ACTIONS,
+    EVENT_COLOUR,
+    MONEY_COLUMNS,
+    NORM_COLOUR,
+    PALETTE,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    TimeEvent,
+    _colours,
+    _scenario_order,
+    _site_label,
+    date_axis,
+    mark_events,
+    new_axes,
+    new_figure,
+    scenario_colours,
+)
+from acutesim.report.figures_compare import (
+    plot_paired_difference,
+    plot_reachability_difference_map,
+)
+from acutesim.report.figures_finance import (
+    FINANCE_ROWS_MAX,
+    finance_figure,
+    finance_overview_figure,
+    money_scale,
+    organisation_months,
+    plot_finance,
+)
+from acutesim.report.figures_time import (
+    plot_population_beyond_norm,
+    time_bin,
+)
 from acutesim.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from acutesim.geo.reachability import ReachabilityResult
-
-# Colour-blind safe (Okabe-Ito, then Tol's muted); the baseline, first, is dark grey.
-PALETTE: tuple[str, ...] = (
-    "#4d4d4d",
-    "#0072b2",
-    "#d55e00",
-    "#009e73",
-    "#cc79a7",
-    "#e69f00",
-    "#56b4e9",
-    "#882255",
-    "#44aa99",
-    "#999933",
-)
-STATUS_ORDER: tuple[str, ...] = ("open", "volgemeld", "closed_shift", "closed", "outside_hours")
-STATUS_COLOURS: dict[str, str] = {
-    "open": "#a6d96a",
-    "volgemeld": "#fdae61",
-    "closed_shift": "#d7191c",
-    "closed": "#252525",
-    "outside_hours": "#d9d9d9",
-}
-STATUS_LABELS: dict[str, str] = {
-    "open": "open",
-    "volgemeld": "volgemeld (full, ambulances diverted)",
-    "closed_shift": "closed for a shift (staff)",
-    "closed": "closed",
-    "outside_hours": "outside opening hours",
-}
-CLOSED_REASON_COLOURS: dict[str, str] = {
-    "financial": "#67000d",
-    "staff": "#54278f",
-    "policy": "#252525",
-}
-CLOSING_ACTIONS: frozenset[str] = frozenset({"closure", "night_closure"})
-
-NORM_COLOUR = "#08306b"
-MONEY_COLUMNS: dict[str, str] = {
-    "revenue_eur": "revenue",
-    "cost_eur": "cost",
-    "margin_eur": "margin",
-}
-
-
-# -- colours and canvases ---------------------------------------------------------------
-def scenario_colours(scenarios: Iterable[str]) -> dict[str, str]:
-    """Map scenarios, in experiment order, to fixed colours (the palette repeats after 10).
-
-    Parameters
-    ----------
-    scenarios : iterable of str
-        Scenario names in experiment order (the baseline first).
-
-    Returns
-    -------
-    dict
-        Scenario name -> colour (hex string).
-    """
-    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(dict.fromkeys(scenarios))}
-
-
-def new_figure(figsize: tuple[float, float] = (8.0, 4.0)) -> Figure:
-    """A fresh Figure with the Agg canvas and constrained layout (no pyplot, no window)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def new_axes(figsize: tuple[float, float] = (8.0, 4.0)) -> Axes:
-    """A fresh Axes on its own Figure (see :func:`new_figure`)."""
-    return new_figure(figsize).add_subplot()
-
-
-# A dated event on a time axis: (day since the start of the horizon [days], label).
-TimeEvent = tuple[float, str]
-EVENT_COLOUR = "#6a3d9a"
-
-
-def date_axis(ax: Axes, start_date: dt.date | None, span_days: float) -> None:
-    """Label a time axis in days since the start with calendar dates.
-
-    The data stay in days [days]; ticks go to the first of a month (runs up to about
-    two years) or of a year, and read ``Jan 2027``. Without a start date the axis keeps
-    ``time [days]``.
-
-    Parameters
-    ----------
-    ax : Axes
-        Axes whose x-axis is days since the start of the horizon [days].
-    start_date : date or None
-        The calendar date of day 0.
-    span_days : float
-        The length of the axis [days].
-    """
-    from matplotlib.ticker import FixedLocator, FuncFormatter
-
-    if start_date is None:
-        ax.set_xlabel("time [days]")
-        return
-    months = 1 if span_days <= 200 else (3 if span_days <= 800 else 12)
-    ticks = []
-    d = dt.date(start_date.year, start_date.month, 1)
-    end = start_date + dt.timedelta(days=float(span_days))
-    while d <= end:
-        if d >= start_date and (d.month - 1) % months == 0:
-            ticks.append(float((d - start_date).days))
-        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-
-    def label(value: float, _pos: int) -> str:
-        day = start_date + dt.timedelta(days=float(value))
-        return f"{day:%b %Y}" if months < 12 else f"{day.year}"
-
-    ax.xaxis.set_major_formatter(FuncFormatter(label))
-    ax.set_xlabel(f"date (day 0 = {start_date:%d %b %Y})")
-
-
-def mark_events(ax: Axes, events: Sequence[TimeEvent], *, label: bool = True) -> None:
-    """Draw each dated event (e.g. a funding regime switch) as a labelled vertical line."""
-    for day, text in events:
-        ax.axvline(
-            day,
-            color=EVENT_COLOUR,
-            linestyle=":",
-            linewidth=1.8,
-            label=text if label else None,
-            zorder=4,
-        )
-
-
-def _colours(frame: pd.DataFrame, colours: Mapping[str, str] | None) -> dict[str, str]:
-    if colours is not None:
-        out = dict(colours)
-        extra = [s for s in dict.fromkeys(frame["scenario"]) if s not in out] if len(frame) else []
-        out.update({s: PALETTE[(len(out) + i) % len(PALETTE)] for i, s in enumerate(extra)})
-        return out
-    return scenario_colours(frame["scenario"]) if len(frame) else {}
-
-
-def _scenario_order(frame: pd.DataFrame, colours: Mapping[str, str]) -> list[str]:
-    present = set(frame["scenario"])
-    return [s for s in colours if s in present]
-
-
-def _site_label(
-    site_id: str, site_names: Mapping[str, str] | None, *, wrap: int | None = None
-) -> str:
-    if site_names and site_id in site_names:
-        if wrap:
-            return "\n".join([*textwrap.wrap(site_names[site_id], wrap), f"({site_id})"])
-        return f"{site_names[site_id]} ({site_id})"
-    return str(site_id)
 
 
 # -- SEH status ----------------------------------------------------------------------------
@@ -621,350 +498,39 @@ def plot_call_to_door_ecdf(
     return ax
 
 
-# -- region over time -------------------------------------------------------------------
-def plot_population_beyond_norm(
-    frame: pd.DataFrame,
-    *,
-    colours: Mapping[str, str] | None = None,
-    kpi: str = "population_beyond_norm",
-    warmup_days: float | None = None,
-    start_date: dt.date | None = None,
-    events: Sequence[TimeEvent] = (),
-    ax: Axes | None = None,
-) -> Axes:
-    """Daily population beyond the 45-minute norm, mean over replications, per scenario.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``timeseries.parquet`` rows (``scenario, replication, t_days, kpi, value``).
-    colours : mapping, optional
-        Scenario -> colour.
-    kpi : str
-        The time-series KPI to draw [persons].
-    warmup_days : float, optional
-        Shade the warm-up [days].
-    start_date : date, optional
-        Calendar date of day 0: the time axis then reads in dates.
-    events : sequence of (float, str)
-        Dated events [days] such as a funding switch, drawn as labelled dotted lines.
-    ax : Axes, optional
-        Axes to draw on.
-
-    Returns
-    -------
-    Axes
-        x: time [days] labelled with dates when ``start_date`` is given; y: population
-        beyond the norm [persons]; one line per scenario.
-    """
-    from matplotlib.ticker import FuncFormatter
-
-    if ax is None:
-        ax = new_axes()
-    rows = frame[frame["kpi"] == kpi]
-    cmap = _colours(rows, colours)
-    span = float(rows["t_days"].max() - rows["t_days"].min()) if len(rows) else 0.0
-    bin_days, what = time_bin(span)
-    for i, scenario in enumerate(_scenario_order(rows, cmap)):
-        sub = rows[rows["scenario"] == scenario]
-        start = np.floor(sub["t_days"].to_numpy(dtype=float) / bin_days) * bin_days
-        series = sub.groupby(start)["value"].mean().sort_index()
-        ax.plot(
-            series.index.to_numpy(),
-            series.to_numpy(),
-            color=cmap[scenario],
-            label=scenario,
-            linewidth=1.4,
-            drawstyle="steps-post",
-            zorder=3 if i == 0 else 2,  # the baseline (first) stays visible on top
-        )
-    if warmup_days:
-        ax.axvspan(0.0, warmup_days, color="#f0f0f0", label="warm-up (not measured)", zorder=0)
-    mark_events(ax, events)
-    end = float(rows["t_days"].max()) + 1.0 if len(rows) else 1.0
-    ax.set_xlim(0.0, end)
-    date_axis(ax, start_date, end)
-    ax.set_ylabel("population beyond the norm [persons]")
-    ax.set_title(
-        f"Inhabitants beyond the 45-minute norm, {what} mean over replications", fontsize=10
-    )
-    ax.set_ylim(bottom=0.0)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
-    if len(rows):
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return ax
-
-
-def time_bin(span_days: float) -> tuple[float, str]:
-    """Averaging window for a daily series spanning ``span_days`` [days] -> (days, name).
-
-    Daily up to about four months, weekly up to two years, then 30-day means, so that
-    a line stays readable at the width of a page.
-    """
-    if span_days <= 120:
-        return 1.0, "daily"
-    if span_days <= 730:
-        return 7.0, "weekly"
-    return 30.0, "30-day"
-
-
-# -- finance -----------------------------------------------------------------------------
-def money_scale(values: Iterable[float]) -> tuple[float, str]:
-    """Choose a divisor and unit label for money [EUR] -> (divisor, ``EUR million``...)."""
-    arr = np.asarray(list(values), dtype=float)
-    top = float(np.nanmax(np.abs(arr))) if arr.size and np.isfinite(arr).any() else 0.0
-    if top >= 1e6:
-        return 1e6, "EUR million"
-    if top >= 1e3:
-        return 1e3, "EUR thousand"
-    return 1.0, "EUR"
-
-
-def organisation_months(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sum finance rows per organisation and month, then average over replications [EUR].
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``finance.parquet`` rows (one per site or organisation and month).
-
-    Returns
-    -------
-    DataFrame
-        ``scenario, organisation, month, revenue_eur, cost_eur, margin_eur``.
-    """
-    cols = [c for c in MONEY_COLUMNS if c in frame.columns]
-    per_rep = (
-        frame.groupby(["scenario", "replication", "organisation", "month"], sort=False)[cols]
-        .sum()
-        .reset_index()
-    )
-    return (
-        per_rep.groupby(["scenario", "organisation", "month"], sort=False)[cols]
-        .mean()
-        .reset_index()
-    )
-
-
-def plot_finance(
-    frame: pd.DataFrame,
-    *,
-    organisation: str | None = None,
-    column: str = "margin_eur",
-    colours: Mapping[str, str] | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """One organisation's monthly revenue, cost or margin, one line per scenario.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``finance.parquet`` rows; summed over the organisation's rows per month and
-        averaged over replications.
-    organisation : str, optional
-        The organisation; the first present when omitted.
-    column : {"revenue_eur", "cost_eur", "margin_eur"}
-        What to draw [EUR].
-    colours : mapping, optional
-        Scenario -> colour.
-    ax : Axes, optional
-        Axes to draw on.
-
-    Returns
-    -------
-    Axes
-        x: month; y: the amount per month, scaled to EUR thousand or million.
-    """
-    if ax is None:
-        ax = new_axes()
-    monthly = organisation_months(frame)
-    if organisation is None and len(monthly):
-        organisation = str(monthly["organisation"].iloc[0])
-    rows = monthly[monthly["organisation"] == organisation]
-    months = sorted(set(rows["month"].astype(str)))
-    pos = {m: i for i, m in enumerate(months)}
-    divisor, unit = money_scale(rows[column]) if column in rows else (1.0, "EUR")
-    cmap = _colours(rows, colours)
-    for scenario in _scenario_order(rows, cmap):
-        sub = rows[rows["scenario"] == scenario].sort_values("month")
-        ax.plot(
-            [pos[str(m)] for m in sub["month"]],
-            sub[column].to_numpy(dtype=float) / divisor,
-            color=cmap[scenario],
-            marker="o",
-            markersize=3,
-            label=scenario,
-        )
-    if column == "margin_eur":
-        ax.axhline(0.0, color="black", linewidth=0.8)
-    step = max(1, math.ceil(len(months) / 8))
-    ax.set_xticks(range(0, len(months), step), months[::step], fontsize=7)
-    what = MONEY_COLUMNS.get(column, column)
-    ax.set_xlabel("month")
-    ax.set_ylabel(f"{what} [{unit} per month]")
-    ax.set_title(f"{organisation}: {what}", fontsize=10)
-    if len(rows):
-        ax.legend(fontsize=7)
-    return ax
-
-
-def finance_figure(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = None) -> Figure:
-    """Revenue, cost and margin per month (columns) for every organisation (rows).
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``finance.parquet`` rows.
-    colours : mapping, optional
-        Scenario -> colour.
-
-    Returns
-    -------
-    Figure
-        One row of three axes per organisation.
-    """
-    organisations = list(dict.fromkeys(frame["organisation"]))
-    fig = new_figure((12.0, 2.8 * max(1, len(organisations))))
-    axes = fig.subplots(max(1, len(organisations)), len(MONEY_COLUMNS), squeeze=False)
-    for row, organisation in zip(axes, organisations, strict=False):
-        for ax, column in zip(row, MONEY_COLUMNS, strict=True):
-            plot_finance(frame, organisation=organisation, column=column, colours=colours, ax=ax)
-    for ax in fig.axes[1:]:  # one legend is enough: the colours are the same everywhere
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.remove()
-    return fig
-
-
-# -- paired differences ------------------------------------------------------------------
-def plot_paired_difference(
-    frame: pd.DataFrame,
-    *,
-    kpi: str,
-    xlabel: str,
-    title: str | None = None,
-    colours: Mapping[str, str] | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """Paired difference to the baseline of one KPI with its 95% CI, one row per scenario.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        The comparison table of :func:`acutesim.analysis.stats.summarise`
-        (``scenario, kpi, diff_mean, diff_ci_low, diff_ci_high``).
-    kpi : str
-        The KPI.
-    xlabel : str
-        x-axis label, with the KPI's unit in brackets.
-    title : str, optional
-        Axes title; the KPI name when omitted.
-    colours : mapping, optional
-        Scenario -> colour.
-    ax : Axes, optional
-        Axes to draw on.
-
-    Returns
-    -------
-    Axes
-        A dot per scenario at the mean difference, a bar over its CI, and a line at 0.
-    """
-    if ax is None:
-        ax = new_axes((5.0, 2.5))
-    rows = frame[(frame["kpi"] == kpi) & np.isfinite(frame["diff_mean"].to_numpy(dtype=float))]
-    cmap = _colours(frame, colours)
-    scenarios = _scenario_order(rows, cmap)
-    for y, scenario in enumerate(scenarios):
-        r = rows[rows["scenario"] == scenario].iloc[0]
-        low, high = float(r["diff_ci_low"]), float(r["diff_ci_high"])
-        if np.isfinite(low) and np.isfinite(high):
-            ax.plot([low, high], [y, y], color=cmap[scenario], linewidth=3, solid_capstyle="butt")
-        ax.plot([float(r["diff_mean"])], [y], "o", color=cmap[scenario], label=scenario)
-    ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_yticks(range(len(scenarios)), scenarios, fontsize=8)
-    ax.set_ylim(len(scenarios) - 0.5, -0.5)
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.set_title("\n".join(textwrap.wrap(title or kpi, 30)), fontsize=9)
-    ax.tick_params(axis="x", labelsize=7)
-    return ax
-
-
-# -- maps ------------------------------------------------------------------------------------
-def plot_reachability_difference_map(
-    result: ReachabilityResult,
-    baseline: ReachabilityResult,
-    *,
-    title: str | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """Change in call-to-door minutes per area against the baseline, on a diverging scale.
-
-    Parameters
-    ----------
-    result : ReachabilityResult
-        The scenario's norm (areas in EPSG:28992).
-    baseline : ReachabilityResult
-        The baseline's norm over the same areas.
-    title : str, optional
-        Axes title.
-    ax : Axes, optional
-        Axes to draw on.
-
-    Returns
-    -------
-    Axes
-        Areas coloured by the change [min] (colorbar), areas newly beyond the norm
-        outlined, axes in metres (EPSG:28992).
-    """
-    import matplotlib as mpl
-    from matplotlib.patches import Patch
-
-    if ax is None:
-        ax = new_axes((7.0, 6.0))
-    areas = result.areas
-    base = baseline.areas.set_index("area_id")["call_to_door_minutes"]
-    minutes = areas["call_to_door_minutes"].to_numpy(dtype=float)
-    before = base.reindex(areas["area_id"]).to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        change = minutes - before
-    finite = np.isfinite(change)
-    top = float(np.abs(change[finite]).max()) if finite.any() else 0.0
-    top = max(top, 1.0)
-    cmap = mpl.colormaps["RdBu_r"]
-    colour_norm = mpl.colors.TwoSlopeNorm(vcenter=0.0, vmin=-top, vmax=top)
-    colours = cmap(colour_norm(np.where(finite, change, 0.0)))
-    areas.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.3)
-    newly = areas[
-        areas["beyond_norm"].to_numpy(dtype=bool)
-        & ~baseline.areas.set_index("area_id")["beyond_norm"]
-        .reindex(areas["area_id"])
-        .fillna(False)
-        .to_numpy(dtype=bool)
-    ]
-    handles: list[Any] = []
-    if len(newly):
-        newly.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.8)
-        handles.append(
-            Patch(
-                facecolor="none",
-                edgecolor="black",
-                linewidth=1.8,
-                label=f"newly beyond the {result.norm_minutes:g}-minute norm",
-            )
-        )
-    mappable = mpl.cm.ScalarMappable(norm=colour_norm, cmap=cmap)
-    bar = ax.figure.colorbar(mappable, ax=ax, shrink=0.7, pad=0.02)
-    bar.set_label("change in call-to-door time [min]")
-    delta = result.population_beyond_norm - baseline.population_beyond_norm
-    ax.set_title(
-        title or f"change against the baseline: {delta:+,.0f} inhabitants beyond the norm",
-        fontsize=10,
-    )
-    ax.set_xlabel("easting [m] (EPSG:28992)")
-    ax.set_ylabel("northing [m] (EPSG:28992)")
-    ax.set_aspect("equal")
-    ax.tick_params(labelsize=7)
-    ax.ticklabel_format(style="plain", useOffset=False)
-    if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=8)
-    return ax
+# the chart families live in their own modules; this module names them all
+__all__ = [
+    "CLOSED_REASON_COLOURS",
+    "CLOSING_ACTIONS",
+    "EVENT_COLOUR",
+    "FINANCE_ROWS_MAX",
+    "MONEY_COLUMNS",
+    "NORM_COLOUR",
+    "PALETTE",
+    "STATUS_COLOURS",
+    "STATUS_LABELS",
+    "STATUS_ORDER",
+    "TimeEvent",
+    "date_axis",
+    "finance_figure",
+    "finance_overview_figure",
+    "mark_events",
+    "money_scale",
+    "new_axes",
+    "new_figure",
+    "organisation_months",
+    "plot_call_to_door_ecdf",
+    "plot_call_to_door_over_45_by_site",
+    "plot_call_to_door_p95_by_site",
+    "plot_finance",
+    "plot_paired_difference",
+    "plot_population_beyond_norm",
+    "plot_reachability_difference_map",
+    "plot_site_kpi",
+    "plot_status_timeline",
+    "plot_volmelding_by_site",
+    "scenario_colours",
+    "site_kpi_intervals",
+    "status_timeline_figure",
+    "time_bin",
+]

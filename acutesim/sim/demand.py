@@ -63,6 +63,11 @@ class IncidentBatch:
 
 
 LIST_CHUNK = 1024  # incidents per chunk turned into Python lists at a time
+_LIST_DTYPE = {
+    f.name: np.int64 if f.name in ("area", "mts", "urgency") else
+    np.float64 if f.name.endswith("minutes") else np.bool_
+    for f in fields(IncidentBatch)
+}  # fmt: skip
 
 
 def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
@@ -71,9 +76,13 @@ def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
     Chunked so that a national week of incidents is never held as Python objects whole.
     """
     n = len(batch.t_minutes)
+    # each column as the Python type the patient holds, so the model copies values as is
+    cols = {
+        f.name: np.asarray(getattr(batch, f.name), dtype=_LIST_DTYPE[f.name]) for f in fields(batch)
+    }
     for lo in range(0, n, LIST_CHUNK):
         yield IncidentBatch(
-            **{f.name: getattr(batch, f.name)[lo : lo + LIST_CHUNK].tolist() for f in fields(batch)}
+            **{name: col[lo : lo + LIST_CHUNK].tolist() for name, col in cols.items()}
         )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from acutesim.sim.patient import Patient
+from acutesim.sim.timers import process_now
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -72,5 +73,5 @@ class HAPPost:
 
     def _done(self, ev: simpy.Event) -> None:
         self.busy -= 1
-        ev.succeed()
         self._dispatch()
+        process_now(ev)  # after the next consult starts, as when this was an event of its own

@@ -42,6 +42,7 @@ from acutesim.sim.patient import (
     UNSERVED,
     Patient,
 )
+from acutesim.sim.timers import event_at, process_now
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -107,7 +108,13 @@ class SEH:
         self.site_id = site_id
         self.bays = max(int(bays), 1)
         self.free_bays = self.bays
-        self.free_beds = int(beds)
+        self._free_beds = int(beds)  # ward beds free as of the last look at _releases
+        # release instants of occupied ward beds, a heap: a release changes nothing until
+        # someone needs a bed, so it is counted when free_beds is read and is an event
+        # only while patients board (one wake-up at the earliest release)
+        self._releases: list[float] = []
+        self._wake: object | None = None  # token of the pending wake-up, if any
+        self._wake_t = math.inf
         self.on_share = on_share
         self.off_share = off_share
         self.recorder = recorder
@@ -132,6 +139,13 @@ class SEH:
         self.status = SEHStatus.OPEN
         self.status_since = 0.0
         self._arrivals = itertools.count()  # arrival order at this SEH (queue tie-break)
+        # deadlines of waiting patients (patience, maximum wait), a heap of (instant, order,
+        # patient, done); one wake-up at the earliest deadline of a patient still waiting
+        # instead of a timeout per patient, most of which would find the patient treated
+        self._deadlines: list[tuple[float, int, Patient, simpy.Event]] = []
+        self._deadline_seq = itertools.count()
+        self._deadline_wake: object | None = None
+        self._deadline_t = math.inf
 
     # -- status --------------------------------------------------------------------------
     def _compute_status(self) -> SEHStatus:
@@ -251,8 +265,10 @@ class SEH:
         del self.treating[p]
         p.token = None
         p.t_treatment_end = self.env.now
-        p.done.succeed()  # type: ignore[union-attr]
         self._dispatch()
+        # the freed slot is taken first, then the patient moves on (leaves or boards), in
+        # the same order as when the end of treatment was an event of its own
+        process_now(p.done)  # type: ignore[arg-type]
 
     # -- patient flow --------------------------------------------------------------------
     def walk_in(self, p: Patient) -> None:
@@ -315,10 +331,40 @@ class SEH:
             if delay <= 0.0:  # already waited (at the door, elsewhere) past the limit
                 self._give_up(p, done)
                 return done
-            ev = self.env.timeout(delay)
-            ev.callbacks.append(lambda _e, p=p, done=done: self._give_up(p, done))
+            # the instant a timeout of `delay` would fire; one wake-up serves all deadlines
+            deadline = self.env.now + delay
+            heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), p, done))
         self._dispatch()
+        if self._deadlines:
+            self._arm_deadline()
         return done
+
+    def _is_waiting(self, p: Patient, done: simpy.Event) -> bool:
+        # False for good once treatment started, or the patient left or moved on (a new
+        # visit brings a new ``done``), so such deadlines can be dropped early.
+        return p.done is done and p in self.queued and p.t_treatment_start != p.t_treatment_start
+
+    def _arm_deadline(self) -> None:
+        """Wake at the earliest deadline of a patient still waiting, unless already due."""
+        d = self._deadlines
+        while d and not self._is_waiting(d[0][2], d[0][3]):
+            heapq.heappop(d)
+        if d and d[0][0] < self._deadline_t:
+            token = object()
+            self._deadline_wake, self._deadline_t = token, d[0][0]
+            ev = event_at(self.env, self._deadline_t)
+            ev.callbacks.append(lambda _ev, token=token: self._deadlines_due(token))
+
+    def _deadlines_due(self, token: object) -> None:
+        if token is not self._deadline_wake:  # superseded by an earlier wake-up
+            return
+        self._deadline_wake, self._deadline_t = None, math.inf
+        d, now = self._deadlines, self.env.now
+        # deadlines at the same instant in the order their patients were queued
+        while d and d[0][0] <= now:
+            _t, _n, p, done = heapq.heappop(d)
+            self._give_up(p, done)
+        self._arm_deadline()
 
     def _give_up(self, p: Patient, done: simpy.Event) -> None:
         """The deadline of a waiting patient: leave untreated unless treatment started."""
@@ -370,42 +416,67 @@ class SEH:
             ev.succeed(TRANSFER)
         self._update_full()
 
+    @property
+    def free_beds(self) -> int:
+        """Acute ward beds free now [patients]; beds whose stay has ended are counted free."""
+        r = self._releases
+        if r and not self.bed_queue:  # while patients board, only the wake-up frees beds
+            now = self.env.now
+            while r and r[0] <= now:
+                heapq.heappop(r)
+                self._free_beds += 1
+        return self._free_beds
+
     def leave(self, p: Patient) -> simpy.Event | None:
         """Discharge, or admit to a ward bed; returns an event while boarding, else None."""
         if not p.admitted:
             self._depart(p, DISCHARGED)
             return None
         if self.free_beds > 0:
-            self.free_beds -= 1
+            self._free_beds -= 1
             self._to_ward(p)
             return None
         ev = self.env.event()
         self.bed_queue.append((p, ev))
+        self._schedule_wake()
         return ev
 
     def transfer_to(self, p: Patient, ev: simpy.Event, other: SEH) -> None:
         """Move a boarding patient to a free ward bed of another hospital."""
         self.bed_queue.remove((p, ev))
-        other.free_beds -= 1
+        other._free_beds -= 1  # other.free_beds > 0 was checked just before
         p.t_ward = self.env.now
         p.transferred = True
         self._depart(p, ADMITTED)
-        ward = self.env.timeout(p.ward_minutes)
-        ward.callbacks.append(other._bed_freed)
+        heapq.heappush(other._releases, self.env.now + p.ward_minutes)
 
     def _to_ward(self, p: Patient) -> None:
-        p.t_ward = self.env.now
+        p.t_ward = now = self.env.now
         self._depart(p, ADMITTED)
-        ev = self.env.timeout(p.ward_minutes)
-        ev.callbacks.append(self._bed_freed)
+        heapq.heappush(self._releases, now + p.ward_minutes)
 
-    def _bed_freed(self, _ev: Any) -> None:
-        if self.bed_queue:
+    def _schedule_wake(self) -> None:
+        """Wake at the earliest bed release unless a wake-up at or before it is pending."""
+        if self._releases and self._releases[0] < self._wake_t:
+            token = object()
+            self._wake, self._wake_t = token, self._releases[0]
+            ev = event_at(self.env, self._wake_t)
+            ev.callbacks.append(lambda _ev, token=token: self._woken(token))
+
+    def _woken(self, token: object) -> None:
+        if token is not self._wake:  # superseded by an earlier wake-up
+            return
+        self._wake, self._wake_t = None, math.inf
+        # Each bed freed at this instant goes to the longest-boarding patient (the order a
+        # timeout per bed would give when several beds free at the same instant).
+        r, now = self._releases, self.env.now
+        while self.bed_queue and r and r[0] <= now:
+            heapq.heappop(r)
             p, ev = self.bed_queue.popleft()
             self._to_ward(p)
             ev.succeed()
-        else:
-            self.free_beds += 1
+        if self.bed_queue:
+            self._schedule_wake()
 
     def _depart(self, p: Patient, state: str) -> None:
         p.t_departure = self.env.now

@@ -176,4 +176,20 @@ def test_as_lists_chunks_hold_the_same_values_as_python_scalars():
     for f in fields(IncidentBatch):
         joined = [x for c in chunks for x in getattr(c, f.name)]
         assert joined == getattr(batch, f.name).tolist()
-        assert all(type(x) in (int, float, bool) for x in joined)
+        kind = int if f.name in ("area", "mts", "urgency") else bool if f.name in FLAGS else float
+        assert all(type(x) is kind for x in joined)  # the model copies them without casting
+
+
+def test_as_lists_casts_columns_to_the_patients_python_types():
+    from dataclasses import fields
+
+    from acutesim.sim.demand import IncidentBatch, as_lists
+
+    cols = {f.name: np.array([1, 0], dtype=np.int32) for f in fields(IncidentBatch)}
+    (chunk,) = as_lists(IncidentBatch(**cols))
+    assert chunk.area == [1, 0]
+    assert type(chunk.area[0]) is int
+    assert chunk.admitted == [True, False]
+    assert type(chunk.admitted[0]) is bool
+    assert chunk.ward_minutes == [1.0, 0.0]
+    assert type(chunk.ward_minutes[0]) is float

@@ -319,3 +319,31 @@ def test_site_count_whiskers_never_go_below_zero():
     stats = fg.site_kpi_intervals(frame, "diversions")
     assert stats["ci_low"].iloc[0] >= 0.0
     assert stats["ci_high"].iloc[0] > stats["mean"].iloc[0] == pytest.approx(12.6)
+
+
+def test_finance_figure_of_many_organisations_shows_totals_and_margins():
+    n = fg.FINANCE_ROWS_MAX + 1
+    rows = [
+        (s, r, f"org{i:02d}", f"site{i}", month, 1.0e6, 1.0e6 + (i - 6) * 1e5 * (s == "b"), 0.0)
+        for s in ("a", "b")
+        for r in range(2)
+        for i in range(n)
+        for month in ("2027-01", "2027-02")
+    ]
+    cols = ["scenario", "replication", "organisation", "site_id", "month"]
+    finance = pd.DataFrame(rows, columns=[*cols, "revenue_eur", "cost_eur", "margin_eur"])
+    finance["margin_eur"] = finance["revenue_eur"] - finance["cost_eur"]
+    fig = fg.finance_figure(finance, colours=fg.scenario_colours(["a", "b"]))
+    titles = [a.get_title() for a in fig.axes]
+    assert titles == [
+        "all organisations: revenue",
+        "all organisations: cost",
+        "all organisations: margin",
+        f"margin of each organisation ({n}) over the horizon",
+    ]
+    top_revenue = fig.axes[0].get_lines()[0].get_ydata()
+    assert list(top_revenue) == [n * 1.0, n * 1.0]  # EUR million per month, summed
+    margins = fig.axes[3].collections[1].get_offsets()[:, 1]  # scenario b, sorted by a
+    # org i's margin in b over two months: -(i - 6) * 0.2 EUR million; a's are all 0, so
+    # the stable sort keeps the organisations in order
+    assert np.allclose(margins, [-(i - 6) * 0.2 for i in range(n)])

@@ -1,0 +1,451 @@
+"""Patient journeys: how each demand stream's patients move through the model.
+
+An ambulance call waits for the nearest vehicle, drives to the scene and on to a
+receiving SEH; walk-ins and referrals drive to the nearest SEH that receives; a HAP
+contact is triaged by telephone, maybe seen, maybe referred on. Each journey is a
+generator driven by :func:`~acutesim.sim.journey.start_journey`, or a chain of callbacks
+where it waits on nothing shared. :class:`Journeys` holds these steps; the
+:class:`~acutesim.sim.model.Model` that inherits them provides the SEHs, HAPs, the
+meldkamer, routing tables and the recorder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator, Iterator
+from typing import Any
+
+from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
+from acutesim.sim.hap import HAPPost
+from acutesim.sim.journey import start_journey
+from acutesim.sim.patient import (
+    CONVEYED_DIRECT,
+    HAP_DONE,
+    NO_OPEN_SEH,
+    NO_ROAD_ACCESS,
+    NOT_CONVEYED,
+    UNSERVED,
+    Patient,
+)
+from acutesim.sim.seh import GAVE_UP, SEH, TRANSFER, SEHStatus
+from acutesim.sim.timers import event_at
+
+TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
+B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
+STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
+
+
+class Journeys:
+    """The journey steps of :class:`~acutesim.sim.model.Model` (a mixin: no state of its own)."""
+
+    # provided by Model
+    env: Any
+    recorder: Any
+    meldkamer: Any
+    region: Any
+    travel: Any
+    sehs: list[SEH]
+    haps: list[HAPPost]
+    horizon: float
+
+    # -- demand ----------------------------------------------------------------------------
+    def _demand_process(
+        self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]
+    ) -> Generator[Any, Any, None]:
+        """SimPy process: release the incidents of one stream and start their journeys."""
+        env, rec = self.env, self.recorder
+        route = gen.stream.route
+        name = gen.stream.name
+        journey = {
+            "ambulance": self._ambulance,
+            "hap": self._hap_contact,
+            "self": self._self_referral,
+        }.get(route, self._referral)
+        is_hap = route == "hap"
+        # A HAP contact not referred on reads no state at its call (see _start_hap_contact):
+        # it is started ahead, without waking this process at its call instant.
+        may_skip = is_hap and bool(self.haps)
+        horizon = self.horizon
+        seq = k * STREAM_ID_STRIDE
+        now = env.now  # the instant of the current call, as waking at each call would give
+        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
+        for batch in (chunk for b in batches for chunk in as_lists(b)):
+            for i in range(len(batch.t_minutes)):
+                t = batch.t_minutes[i]
+                if t > now:
+                    now += t - now  # where a timeout of t - now from now fires
+                if now != env.now and not (
+                    may_skip and not batch.hap_referral[i] and now < horizon
+                ):
+                    yield event_at(env, now)
+                p = _patient(batch, i, seq, name, route)
+                seq += 1
+                rec.created()
+                if is_hap:
+                    self._start_hap_contact(p, now)
+                else:
+                    start_journey(journey(p))  # no start and end events of a Process
+
+    # -- routing ---------------------------------------------------------------------------
+    def _walk_in_site(self, area: int) -> int:
+        """The nearest SEH by car that receives patients now (open or volgemeld), or -1.
+
+        Rule ``informed walk-in``: walk-ins and referrals know which SEHs are open (the
+        GP, the HAP or the hospital's website tells them), so they never drive to one
+        that is closed for good, for the shift or outside its hours.
+        """
+        for s in self.car_order[area]:
+            if self.sehs[s].accepts_walk_in:
+                return int(s)
+        return -1
+
+    def _ambulance_site(self, p: Patient) -> tuple[int, int]:
+        """Destination (-1: none open) and the nearest scheduled-open SEH (diversions).
+
+        Rule (LPZ): A1 rides go to the nearest SEH that receives patients, volgemeld or
+        not; other rides skip volgemeld SEHs, unless every receiving SEH is volgemeld,
+        when the nearest volgemeld one takes them. Closed SEHs never take a ride.
+        """
+        order = self.amb_order[p.area]
+        sehs = self.sehs
+        if p.specialised:  # past the nearest SEH to the nearest receiving specialised one
+            for s in order:
+                if self.is_specialised[s] and sehs[s].accepts_walk_in:
+                    return int(s), -1
+        nearest = -1
+        for s in order:
+            seh = sehs[s]
+            if not (seh.is_closed_permanent or seh.is_outside_hours):
+                nearest = int(s)
+                break
+        for s in order:
+            status = sehs[s].status
+            if status is SEHStatus.OPEN or (p.urgency == 0 and status is SEHStatus.VOLGEMELD):
+                return int(s), nearest
+        for s in order:  # all volgemeld or closed: the nearest receiving one
+            if sehs[s].accepts_walk_in:
+                return int(s), nearest
+        return -1, nearest
+
+    def _transfer_site(self, s: int) -> int:
+        """The nearest other SEH that receives patients, from site ``s``, or -1."""
+        for o in self.transfer_order[s]:
+            if self.sehs[o].accepts_walk_in:
+                return int(o)
+        return -1
+
+    def _unserved(self, p: Patient, reason: str) -> None:
+        p.state, p.reason = UNSERVED, reason
+        p.t_departure = max(self.env.now, p.t_call)  # env.now may sit an ulp below t_call
+        self.recorder.unserved(p)
+
+    # -- journeys --------------------------------------------------------------------------
+    def _ambulance(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: an ambulance call from dispatch to handoff, then the SEH visit.
+
+        A1 drives with siren; A2 and B drive ``no_siren_travel_factor`` times longer. B
+        rides under the ``own_vehicles`` rule are planned on their own vehicles and never
+        take an emergency vehicle. A conveyed patient goes into the SEH with the class's
+        ``seh_share_of_conveyed``, else is handed over elsewhere in the nearest hospital.
+        """
+        env, rec, mk = self.env, self.recorder, self.meldkamer
+        rec.ambulance_call(p)
+        if not self.area_reachable[p.area]:
+            self._unserved(p, NO_ROAD_ACCESS)  # no road or ferry access: outside this model
+            return
+        pw = self.region.pathways
+        slow = 1.0 if p.urgency == 0 else pw.no_siren_travel_factor
+        if p.urgency == B_URGENCY and pw.b_ride_rule == "own_vehicles":
+            yield from self._planned_ride(p, slow)
+            return
+        v, drive = mk.assign_now(p) or (yield mk.request(p))
+        drive *= slow
+        p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
+        yield env.timeout(p.dispatch_minutes + drive)
+        p.t_on_scene = env.now
+        log = self.vehicle_log
+        log.add(v, TO_SCENE, p.t_assigned, env.now)
+        rec.response(p)
+        yield env.timeout(p.on_scene_minutes)
+        log.add(v, ON_SCENE, p.t_on_scene, env.now)
+        t_leave = env.now
+        if not p.conveyed:
+            mk.release_at_scene(v, p.area)
+            p.t_release = env.now
+            p.state = NOT_CONVEYED
+            rec.terminal(p)
+            return
+        if not p.to_seh:  # handed over past the SEH at the nearest hospital
+            s = int(self.amb_order[p.area][0])
+            p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+            yield env.timeout(p.leg_transport_minutes)
+            p.t_door = env.now
+            log.add(v, TRANSPORT, t_leave, env.now)
+            yield env.timeout(p.handover_minutes)
+            log.add(v, HANDOFF, p.t_door, env.now)
+            mk.release_at_site(v, s)
+            p.t_release = env.now
+            p.site = s
+            p.state = CONVEYED_DIRECT
+            rec.terminal(p)
+            return
+        s, nearest = self._ambulance_site(p)
+        if s < 0:  # no SEH receives patients: the crew leaves the patient in other care
+            mk.release_at_scene(v, p.area)
+            p.t_release = env.now
+            self._unserved(p, NO_OPEN_SEH)
+            return
+        if nearest >= 0 and nearest != s:
+            rec.diversion(p, nearest)
+        transport = float(self.travel.amb_area_site[p.area, s]) * slow
+        p.leg_transport_minutes = transport
+        yield env.timeout(transport)
+        seh = self.sehs[s]
+        while True:
+            if seh.accepts_walk_in:
+                outcome = yield seh.handoff(p)
+                if outcome is None:
+                    break
+            # closed on arrival or while the crew waited at the door: drive on
+            o = self._transfer_site(seh.index)
+            if o < 0 or p.n_site_transfers >= len(self.sehs):
+                log.add(v, TRANSPORT, t_leave, env.now)
+                mk.release_at_site(v, seh.index)
+                p.t_release = env.now
+                self._unserved(p, NO_OPEN_SEH)
+                return
+            rec.site_transfer(p, seh.index)
+            p.n_site_transfers += 1
+            leg = float(self.site_site[seh.index, o]) * slow
+            p.leg_transport_minutes += leg
+            yield env.timeout(leg)
+            seh = self.sehs[o]
+        rec.ambulance_at_door(p)
+        log.add(v, TRANSPORT, t_leave, p.t_door)
+        release = env.timeout(p.handover_minutes)
+        site = seh.index
+
+        def released(_e: Any) -> None:
+            p.t_release = env.now
+            log.add(v, HANDOFF, p.t_door, env.now)
+            mk.release_at_site(v, site)
+
+        release.callbacks.append(released)
+        yield from self._seh_visit(p, seh)
+
+    def _planned_ride(self, p: Patient, slow: float) -> Generator[Any, Any, None]:
+        """SimPy process: a B ride planned on its own vehicle (rule ``own_vehicles``).
+
+        The ride is planned for the time of the call; no emergency vehicle is taken and
+        none is logged. A conveyed B patient for the SEH drives without siren to the
+        nearest receiving SEH and enters it; the others end at their planned destination.
+        """
+        env = self.env
+        p.t_assigned = env.now
+        if not (p.conveyed and p.to_seh):
+            p.state = CONVEYED_DIRECT if p.conveyed else NOT_CONVEYED
+            self.recorder.terminal(p)
+            return
+        s, _nearest = self._ambulance_site(p)
+        if s < 0:
+            self._unserved(p, NO_OPEN_SEH)
+            return
+        p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+        yield env.timeout(p.on_scene_minutes + p.leg_transport_minutes)
+        seh = self.sehs[s]
+        seh.walk_in(p)
+        p.t_door = env.now
+        yield from self._seh_visit(p, seh)
+
+    def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
+        """Triage, treatment and leaving; transfers on while the SEH does not receive."""
+        env = self.env
+        while True:
+            if seh.accepts_walk_in:
+                yield env.timeout(p.triage_minutes)
+                p.t_triage = env.now
+            if seh.accepts_walk_in:
+                outcome = yield seh.treat(p)
+            else:  # closed at the door or during triage
+                seh.release(p)
+                outcome = TRANSFER
+            if outcome is None:
+                break
+            if outcome == GAVE_UP:
+                return
+            o = self._transfer_site(seh.index)
+            if o < 0 or p.n_site_transfers >= len(self.sehs):
+                self._unserved(p, NO_OPEN_SEH)
+                return
+            self.recorder.site_transfer(p, seh.index)
+            p.n_site_transfers += 1
+            yield env.timeout(float(self.site_site[seh.index, o]))
+            seh = self.sehs[o]
+            seh.walk_in(p)
+        boarding = seh.leave(p)
+        if boarding is None:
+            return
+        limit = self.region.seh.boarding_transfer_minutes
+        if math.isfinite(limit):
+            yield boarding | env.timeout(limit)
+            if boarding.triggered:
+                return
+            other = self._bed_elsewhere(seh)
+            if other is not None:
+                seh.transfer_to(p, boarding, other)
+                return
+        yield boarding
+
+    def _bed_elsewhere(self, seh: SEH) -> SEH | None:
+        """The hospital with the most free ward beds (ties: site order), if any has one."""
+        best: SEH | None = None
+        for other in self.sehs:
+            if other is not seh and other.free_beds > 0:
+                if best is None or other.free_beds > best.free_beds:
+                    best = other
+        return best
+
+    def _walk_in(self, p: Patient, s: int, drive_minutes: float) -> Generator[Any, Any, None]:
+        if s < 0:
+            self._unserved(p, NO_OPEN_SEH)
+            return
+        if drive_minutes > 0:
+            yield self.env.timeout(drive_minutes)
+        seh = self.sehs[s]
+        seh.walk_in(p)
+        yield from self._seh_visit(p, seh)
+
+    def _car_minutes(self, area: int, s: int) -> float:
+        return float(self.travel.car_area_site[area, s]) if s >= 0 else 0.0
+
+    def _referral(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: a GP or second-line referral travels to the nearest receiving SEH.
+
+        Rule ``gp_referrals_via_hap_when_open``: a GP-referral need that arises while the
+        patient's HAP is open is seen there (telephone triage, consult) and referred on.
+        """
+        if (
+            p.route == "gp"
+            and self.haps
+            and self.region.pathways.gp_referrals_via_hap_when_open
+            and self.haps[self.hap_order[p.area]].is_open
+        ):
+            hap = self.haps[self.hap_order[p.area]]
+            p.hap_referral = True
+            yield self.env.timeout(p.hap_triage_minutes)
+            yield from self._hap_visit(p, hap, consult=True, at_site=hap.site)
+            return
+        s = self._walk_in_site(p.area)
+        yield from self._walk_in(p, s, self._car_minutes(p.area, s))
+
+    def _self_referral(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: a self-referral; a co-located open HAP sees a share of them first."""
+        s = self._walk_in_site(p.area)
+        drive = self._car_minutes(p.area, s)
+        h = int(self.hap_at_site[s]) if s >= 0 else -1
+        if h >= 0 and self.haps[h].is_open and (p.hap_take or self._substitutes(p)):
+            yield self.env.timeout(drive)
+            yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
+        else:
+            yield from self._walk_in(p, s, drive)
+
+    def _substitutes(self, p: Patient) -> bool:
+        """Return whether a spoedplein steers this self-referral to its HAP.
+
+        Under a budget the SEH gains nothing from a low-urgency self-referral, so it
+        sends a share ``behaviour.substitution.rate`` of them to the HAP next door (the
+        caller checks that there is one and that it is open). No draw without a rate
+        or outside a budget regime.
+        """
+        rng = self.substitution_rng
+        if rng is None or p.mts not in self.substitution_mts or self.funding is None:
+            return False
+        if not self.funding.budget_in_force(self.region.calendar.date(self.env.now)):
+            return False
+        return bool(rng.random() < self.funding.substitution.rate)
+
+    def _start_hap_contact(self, p: Patient, t_call: float) -> None:
+        """Start a HAP contact called at ``t_call``; one not referred on runs as callbacks.
+
+        A contact that ends at the HAP (telephone triage, maybe a consult) waits on no
+        shared resource but the GP pool, so it needs no ``Process`` of its own: the same
+        steps as :meth:`_hap_contact` run in the callbacks of the end of its triage and of
+        its consult, with fewer SimPy events per journey. Such a contact reads nothing at
+        its call, so the demand process starts it ahead of ``t_call`` (then ``env.now``
+        is earlier); a contact referred on starts as a journey at ``t_call`` itself.
+        """
+        if p.hap_referral or not self.haps:
+            start_journey(self._hap_contact(p))
+            return
+        event_at(self.env, t_call + p.hap_triage_minutes).callbacks.append(
+            lambda _e, p=p: self._hap_triaged(p)
+        )
+
+    def _hap_triaged(self, p: Patient) -> None:
+        hap = self.haps[self.hap_order[p.area]]
+        p.t_triage = self.env.now
+        if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
+            hap.consult(p).callbacks.append(lambda _e, p=p, hap=hap: self._hap_done(p, hap))
+        else:
+            self._hap_done(p, hap)
+
+    def _hap_done(self, p: Patient, hap: HAPPost) -> None:
+        self.recorder.hap_contact(hap.index, p, p.hap_referral)
+        p.state = HAP_DONE
+        self.recorder.terminal(p)
+
+    def _hap_contact(self, p: Patient) -> Generator[Any, Any, None]:
+        """SimPy process: a HAP contact: telephone triage, maybe a consult, maybe referral."""
+        if not self.haps:
+            p.state = HAP_DONE
+            self.recorder.terminal(p)
+            return
+        yield self.env.timeout(p.hap_triage_minutes)
+        hap = self.haps[self.hap_order[p.area]]
+        # outside opening hours a contact is handled by telephone only
+        consult = p.hap_consult and hap.is_open
+        yield from self._hap_visit(p, hap, consult=consult, at_site=hap.site)
+
+    def _hap_visit(
+        self, p: Patient, hap: HAPPost, *, consult: bool, at_site: int
+    ) -> Generator[Any, Any, None]:
+        env = self.env
+        p.t_triage = env.now
+        if consult:
+            yield hap.consult(p)
+        self.recorder.hap_contact(hap.index, p, p.hap_referral)
+        if not p.hap_referral:
+            p.state = HAP_DONE
+            self.recorder.terminal(p)
+            return
+        p.arrival_route = "gp_hap"
+        if consult and at_site >= 0 and self.sehs[at_site].accepts_walk_in:
+            yield from self._walk_in(p, at_site, 0.0)  # the SEH next door
+        else:
+            s = self._walk_in_site(p.area)
+            yield from self._walk_in(p, s, self._car_minutes(p.area, s))
+
+
+def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
+    # the columns are lists of Python int, float and bool (demand.as_lists)
+    p = Patient(pid, stream, route, b.area[i], b.t_minutes[i])
+    p.mts = p.priority = b.mts[i]
+    p.admitted = b.admitted[i]
+    p.treatment_minutes = b.treatment_minutes[i]
+    p.triage_minutes = b.triage_minutes[i]
+    p.ward_minutes = b.ward_minutes[i]
+    if route == "ambulance":
+        p.urgency = b.urgency[i]
+        p.dispatch_minutes = b.dispatch_minutes[i]
+        p.on_scene_minutes = b.on_scene_minutes[i]
+        p.conveyed = b.conveyed[i]
+        p.handover_minutes = b.handover_minutes[i]
+        p.to_seh = b.to_seh[i]
+        p.specialised = b.specialised[i]
+    p.hap_consult = b.hap_consult[i]
+    p.hap_referral = b.hap_referral[i]
+    p.hap_take = b.hap_take[i]
+    p.hap_triage_minutes = b.hap_triage_minutes[i]
+    p.hap_consult_minutes = b.hap_consult_minutes[i]
+    p.patience_minutes = b.patience_minutes[i]
+    return p

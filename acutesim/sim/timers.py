@@ -1,0 +1,62 @@
+"""Events at an absolute instant on the simulation clock.
+
+A ward bed frees at ``t_ward + ward_minutes``, an instant fixed when the patient goes up
+to the ward. The SEH keeps those instants in a heap and wakes only when a boarding
+patient waits for the earliest of them, so it schedules its wake-up at that stored
+instant. ``env.timeout(t - env.now)`` would fire at ``env.now + (t - env.now)``, which
+can differ from ``t`` in the last bit; :func:`event_at` schedules the event at ``t``
+itself, exactly where a timeout scheduled when the bed was taken would have fired.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+import simpy
+from simpy.events import NORMAL, Event
+
+
+def event_at(env: simpy.Environment, t: float) -> Event:
+    """A triggered event that SimPy processes at instant ``t`` [minutes].
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The environment; ``t`` must not lie before ``env.now``.
+    t : float
+        The instant [minutes since the start of the horizon].
+
+    Returns
+    -------
+    simpy.events.Event
+        An event with value None, scheduled like a timeout (normal priority, next event id).
+    """
+    ev = Event(env)
+    ev._ok = True
+    ev._value = None
+    # Environment.schedule computes now + delay; this is the same heap entry with t itself.
+    heappush(env._queue, (t, NORMAL, next(env._eid), ev))  # type: ignore[attr-defined]
+    return ev
+
+
+def process_now(ev: Event, value: object = None) -> None:
+    """Trigger ``ev`` and run its callbacks at once, as if SimPy processed it now.
+
+    ``ev.succeed()`` schedules the event at the current instant, behind everything already
+    scheduled. Callers use this instead only where nothing else can be scheduled at the
+    current instant ahead of the event (the callback of a timeout, after every other
+    change the callback makes), so the waiting journey continues exactly as it would one
+    event later, and the event costs no trip through the queue.
+
+    Parameters
+    ----------
+    ev : simpy.events.Event
+        An untriggered event; afterwards it is processed (``ev.processed`` is True).
+    value : object, default None
+        The event's value, sent into the waiting journey.
+    """
+    ev._ok = True
+    ev._value = value
+    callbacks, ev.callbacks = ev.callbacks, None  # type: ignore[assignment]
+    for callback in callbacks:  # type: ignore[union-attr]
+        callback(ev)
