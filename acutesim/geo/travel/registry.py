@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -248,23 +249,45 @@ def build_travel_model(region: Region, profile: str = "ambulance") -> TravelTime
     if problems:
         raise GeoError("; ".join(problems))
     model = travel.get("model", "straight_line")
-    params = _profile_params(travel, profile)
-    if model == "straight_line":
-        return StraightLineModel.for_profile(
-            profile,
-            region.ferries,
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in params.items()},
-        )
-    if model == "matrix":
-        found = MatrixModel.from_file(pack_dir / params["matrix"], profile=profile)
-        if profile == "ambulance_no_siren" and not found.minutes_by_pair:
-            return MatrixModel.from_file(pack_dir / params["matrix"], profile="car")
-        return found
-    if model == "routed":
-        return CachedRoutedModel(routed_matrices(pack_dir / travel["matrices"]), profile)
+    build = TRAVEL_BUILDERS[model]  # validate_travel_config refused unknown models
+    return build(_BuildContext(region, travel, _profile_params(travel, profile), pack_dir, profile))
+
+
+@dataclass(frozen=True)
+class _BuildContext:
+    """What a travel model's builder reads: the region, its table, the profile's settings."""
+
+    region: Region
+    travel: Mapping[str, Any]
+    params: Mapping[str, Any]
+    pack_dir: Path
+    profile: str
+
+
+def _straight_line(c: _BuildContext) -> TravelTimeModel:
+    return StraightLineModel.for_profile(
+        c.profile,
+        c.region.ferries,
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in c.params.items()},
+    )
+
+
+def _matrix(c: _BuildContext) -> TravelTimeModel:
+    found = MatrixModel.from_file(c.pack_dir / c.params["matrix"], profile=c.profile)
+    if c.profile == "ambulance_no_siren" and not found.minutes_by_pair:
+        return MatrixModel.from_file(c.pack_dir / c.params["matrix"], profile="car")
+    return found
+
+
+def _routed(c: _BuildContext) -> TravelTimeModel:
+    return CachedRoutedModel(routed_matrices(c.pack_dir / c.travel["matrices"]), c.profile)
+
+
+def _road_network(c: _BuildContext) -> TravelTimeModel:
+    params = c.params
     network = read_road_network(
-        pack_dir / params["network"],
-        profile=profile,
+        c.pack_dir / params["network"],
+        profile=c.profile,
         speed_column=params.get("speed_column"),
         road_class_column=params.get("road_class_column"),
         speed_by_road_class_km_per_hour=params.get("speed_by_road_class_km_per_hour"),
@@ -274,7 +297,17 @@ def build_travel_model(region: Region, profile: str = "ambulance") -> TravelTime
     )
     return RoadNetworkModel(
         network,
-        region.ferries,
+        c.region.ferries,
         access_speed_km_per_hour=params.get("access_speed_km_per_hour", ACCESS_SPEED_KM_PER_HOUR),
         access_detour_factor=params.get("access_detour_factor", DEFAULT_DETOUR_FACTOR),
     )
+
+
+# The travel models by the name a pack's ``[travel] model`` gives: a new model is its
+# module, its keys in _PROFILE_KEYS_BY_MODEL and one entry here.
+TRAVEL_BUILDERS: dict[str, Callable[[_BuildContext], TravelTimeModel]] = {
+    "straight_line": _straight_line,
+    "road_network": _road_network,
+    "matrix": _matrix,
+    "routed": _routed,
+}
