@@ -12,7 +12,7 @@ one in ``report.html`` and in ``acutesim summary`` (the same :class:`Summary` an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -122,20 +122,25 @@ def kpi_tables(data: ResultsData) -> tuple[Table, Table | None]:
 
 
 def build_content(data: ResultsData) -> ReportContent:
-    """Assemble the report's sections (summary, KPIs, figures, maps, method) as strings."""
+    """Assemble the report's sections (:func:`report_sections`, in order) as strings."""
     m = data.manifest
     name = m.get("experiment") or (m.get("config") or {}).get("name") or data.results_dir.name
     return ReportContent(
         title=f"acutesim report: {name}",
         subtitle=str(m.get("description") or ""),
-        sections=[
-            _summary_section(data),
-            _kpi_section(data),
-            figure_section(data),
-            map_section(data),
-            explorer_section(data),
-            method_section(data),
-        ],
+        sections=[make(data) for make in report_sections()],
+    )
+
+
+def report_sections() -> tuple[Callable[[ResultsData], Section], ...]:
+    """The report's sections in order: a new section is one function and one entry here."""
+    return (
+        _summary_section,
+        _kpi_section,
+        figure_section,
+        map_section,
+        explorer_section,
+        method_section,
     )
 
 
