@@ -271,6 +271,9 @@ def site_kpi_intervals(kpis: pd.DataFrame, kpi: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["scenario", "site_id", "n", "mean", "ci_low", "ci_high"])
 
 
+MANY_SITES = 30  # sites from which per-site bars are labelled by upright site ids
+
+
 def plot_site_kpi(
     frame: pd.DataFrame,
     *,
@@ -335,7 +338,11 @@ def plot_site_kpi(
         )
     if norm_value is not None:
         ax.axhline(norm_value, color=NORM_COLOUR, linestyle="--", linewidth=1.5, label=norm_label)
-    ax.set_xticks(x, [_site_label(s, site_names, wrap=14) for s in sites], fontsize=7)
+    if len(sites) > MANY_SITES:  # a national run: upright site ids (names would fill the page)
+        ax.set_xticks(x, [str(s) for s in sites], fontsize=5, rotation=90)
+        ax.set_xlim(-0.6, len(sites) - 0.4)
+    else:
+        ax.set_xticks(x, [_site_label(s, site_names, wrap=14) for s in sites], fontsize=7)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("site")
     ax.set_title(title or kpi, fontsize=10)
@@ -504,6 +511,7 @@ __all__ = [
     "CLOSING_ACTIONS",
     "EVENT_COLOUR",
     "FINANCE_ROWS_MAX",
+    "MANY_SITES",
     "MONEY_COLUMNS",
     "NORM_COLOUR",
     "PALETTE",

@@ -204,7 +204,7 @@ class Journeys:
         while True:
             if seh.accepts_walk_in:
                 outcome = yield seh.handoff(p)
-                if outcome is None:
+                if outcome != TRANSFER:  # accepted: the value is the end of the handover
                     break
             # closed on arrival or while the crew waited at the door: drive on
             o = self._transfer_site(seh.index)
@@ -222,7 +222,9 @@ class Journeys:
             seh = self.sehs[o]
         rec.ambulance_at_door(p)
         log.add(v, TRANSPORT, t_leave, p.t_door)
-        release = env.timeout(p.handover_minutes)
+        # The crew is free when the nurse is (both after the handover): the nurse's timer
+        # serves both, the nurse first, as when each had its own timer.
+        release = outcome if outcome.callbacks is not None else env.timeout(p.handover_minutes)
         site = seh.index
 
         def released(_e: Any) -> None:

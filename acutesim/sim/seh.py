@@ -281,7 +281,11 @@ class SEH:
         self._update_full()
 
     def handoff(self, p: Patient) -> simpy.Event:
-        """An ambulance patient at the door; the event fires when a bay takes them."""
+        """An ambulance patient at the door; the event fires when a bay takes them.
+
+        Its value is the event that ends the handover (the nurse and the crew are free
+        then), or :data:`TRANSFER` when the SEH closed while the crew waited.
+        """
         now = self.env.now
         p.t_door = now
         if p.t_arrival != p.t_arrival:
@@ -309,7 +313,7 @@ class SEH:
             self.nurses_busy += 1
             done = self.env.timeout(p.handover_minutes)
             done.callbacks.append(self._nurse_free)
-            ev.succeed()
+            ev.succeed(done)  # the crew's release hangs on the same event (no second timer)
 
     def _nurse_free(self, _ev: Any) -> None:
         self.nurses_busy -= 1

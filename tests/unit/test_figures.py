@@ -347,3 +347,18 @@ def test_finance_figure_of_many_organisations_shows_totals_and_margins():
     # org i's margin in b over two months: -(i - 6) * 0.2 EUR million; a's are all 0, so
     # the stable sort keeps the organisations in order
     assert np.allclose(margins, [-(i - 6) * 0.2 for i in range(n)])
+
+
+def test_per_site_bars_of_a_national_run_are_labelled_by_upright_site_ids():
+    sites = [f"s{i:02d}" for i in range(fg.MANY_SITES + 1)]
+    rows = [
+        ("a", r, "volmelding_hours", float(i + r), s) for r in range(2) for i, s in enumerate(sites)
+    ]
+    kpis = pd.DataFrame(rows, columns=["scenario", "replication", "kpi", "value", "site_id"])
+    names = {s: f"Ziekenhuis {s}" for s in sites}
+    ax = fg.plot_volmelding_by_site(kpis, site_names=names)
+    labels = ax.get_xticklabels()
+    assert [t.get_text() for t in labels] == sites  # ids, not names: 31 names fill the page
+    assert {t.get_rotation() for t in labels} == {90.0}
+    few = fg.plot_volmelding_by_site(kpis[kpis["site_id"].isin(sites[:2])], site_names=names)
+    assert few.get_xticklabels()[0].get_text().startswith("Ziekenhuis s00")

@@ -136,3 +136,23 @@ def test_no_deadline_event_for_patients_treated_in_time():
     assert [v for *_x, v in log] == [None] * 10
     # 10 arrivals and 10 treatment ends: no wake-up for a deadline of a treated patient
     assert next(env._eid) == 20
+
+
+def test_a_handoff_gives_the_end_of_the_handover_to_the_crew():
+    env, records = simpy.Environment(), _Records()
+    seh = _seh(env, 0, records)
+    q = Patient(1, "a1", "ambulance", 0, 0.0)
+    q.urgency, q.handover_minutes = 0, 12.5
+    accepted: list[tuple[float, object]] = []
+
+    def arrive(_ev):
+        seh.handoff(q).callbacks.append(lambda e: accepted.append((env.now, e.value)))
+
+    event_at(env, 3.0).callbacks.append(arrive)
+    env.run()
+    ((t_accept, end),) = accepted
+    assert t_accept == 3.0
+    assert end.processed  # the nurse's timer: it ended the handover
+    assert seh.nurses_busy == 0
+    assert env.now == 3.0 + 12.5
+    assert next(env._eid) == 3  # the arrival, the acceptance and the one handover timer
