@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from acutesim.atomic import temporary_sibling
 from acutesim.config.load import load_experiment, load_region
 from acutesim.domain.region import Region
 from acutesim.domain.scenario import Experiment, Scenario
@@ -141,7 +142,7 @@ class PatientWriter:
 
     def __init__(self, path: Path, scenario: str, replication: int) -> None:
         self.path = path
-        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.tmp = temporary_sibling(path)
         self.scenario, self.replication = scenario, replication
         self.rows: list[tuple[Any, ...]] = []
         self.writer: pq.ParquetWriter | None = None

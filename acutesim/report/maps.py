@@ -14,11 +14,12 @@ functions so that the CLI starts fast.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from acutesim.atomic import atomic_path
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -442,7 +443,6 @@ def write_reachability_map(
 
     with matplotlib.rc_context({"text.parse_math": False}):  # names are text, not mathtext
         ax = plot_reachability_map(result, region, named=named)
-        tmp = path.with_name(f".{path.stem}.partial.{fmt}")
-        ax.figure.savefig(tmp, dpi=dpi, format=fmt, bbox_inches="tight", pad_inches=0.15)
-    os.replace(tmp, path)
+        with atomic_path(path) as tmp:  # the format is explicit: the name's suffix is free
+            ax.figure.savefig(tmp, dpi=dpi, format=fmt, bbox_inches="tight", pad_inches=0.15)
     return path
