@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from acutesim.config.funding import parse_scenario_tables
+from acutesim.config.textfile import read_toml
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError, did_you_mean
 
@@ -110,11 +110,8 @@ class RobustnessSpec:
 
 def is_robustness_file(path: str | Path) -> bool:
     """True for a TOML file with ``[design]`` or ``[knobs]`` tables (not a plain experiment)."""
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    return "knobs" in raw and ("design" in raw or "base" in raw)
+    raw = read_toml(Path(path), [])  # a file that does not parse is the loader's to report
+    return raw is not None and "knobs" in raw and ("design" in raw or "base" in raw)
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -136,16 +133,10 @@ def load_robustness(path: str | Path) -> RobustnessSpec:
 
     path = Path(path)
     subject = f"robustness experiment '{path}'"
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(subject, [f"cannot be read ({exc.strerror or exc})"]) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(subject, [f"is not UTF-8 text (byte {exc.start})"]) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(subject, [f"is not valid TOML: {exc}"]) from None
+    problems: list[str] = []
+    raw = read_toml(path, problems)
+    if raw is None:
+        raise ConfigError(subject, problems)
     try:
         spec = RobustnessToml.model_validate(raw)
     except ValidationError as err:
@@ -155,7 +146,6 @@ def load_robustness(path: str | Path) -> RobustnessSpec:
             for e in err.errors()
         ]
         raise ConfigError(subject, found) from None
-    problems: list[str] = []
     for name in spec.knobs:
         head = name.split(".")[0]
         if head not in ("funding", "behaviour") or "." not in name:

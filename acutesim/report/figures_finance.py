@@ -7,7 +7,7 @@ month and averaged over replications; amounts are scaled to EUR thousand or mill
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -104,18 +104,7 @@ def plot_finance(
     pos = {m: i for i, m in enumerate(months)}
     divisor, unit = money_scale(rows[column]) if column in rows else (1.0, "EUR")
     cmap = _colours(rows, colours)
-    for scenario in _scenario_order(rows, cmap):
-        sub = rows[rows["scenario"] == scenario].sort_values("month")
-        ax.plot(
-            [pos[str(m)] for m in sub["month"]],
-            sub[column].to_numpy(dtype=float) / divisor,
-            color=cmap[scenario],
-            marker="o",
-            markersize=3,
-            label=scenario,
-        )
-    if column == "margin_eur":
-        ax.axhline(0.0, color="black", linewidth=0.8)
+    _monthly_lines(ax, rows, column, pos, divisor, cmap, _scenario_order(rows, cmap))
     step = max(1, math.ceil(len(months) / 8))
     ax.set_xticks(range(0, len(months), step), months[::step], fontsize=7)
     what = MONEY_COLUMNS.get(column, column)
@@ -198,18 +187,7 @@ def finance_overview_figure(
     for k, (column, what) in enumerate(MONEY_COLUMNS.items()):
         ax = fig.add_subplot(grid[0, k])
         divisor, unit = money_scale(totals[column])
-        for scenario in order:
-            sub = totals[totals["scenario"] == scenario].sort_values("month")
-            ax.plot(
-                [pos[str(m)] for m in sub["month"]],
-                sub[column].to_numpy(dtype=float) / divisor,
-                color=cmap[scenario],
-                marker="o",
-                markersize=3,
-                label=scenario,
-            )
-        if column == "margin_eur":
-            ax.axhline(0.0, color="black", linewidth=0.8)
+        _monthly_lines(ax, totals, column, pos, divisor, cmap, order)
         ax.set_xticks(range(0, len(months), step), months[::step], fontsize=7)
         ax.set_xlabel("month")
         ax.set_ylabel(f"{what} [{unit} per month]")
@@ -234,3 +212,27 @@ def finance_overview_figure(
     ax.set_title(f"margin of each organisation ({len(wide)}) over the horizon", fontsize=10)
     ax.grid(axis="y", linewidth=0.3)
     return fig
+
+
+def _monthly_lines(
+    ax: Axes,
+    rows: pd.DataFrame,
+    column: str,
+    pos: Mapping[str, int],
+    divisor: float,
+    cmap: Mapping[str, str],
+    order: Sequence[str],
+) -> None:
+    """One line per scenario of a money column by month (a zero line for margins)."""
+    for scenario in order:
+        sub = rows[rows["scenario"] == scenario].sort_values("month")
+        ax.plot(
+            [pos[str(m)] for m in sub["month"]],
+            sub[column].to_numpy(dtype=float) / divisor,
+            color=cmap[scenario],
+            marker="o",
+            markersize=3,
+            label=scenario,
+        )
+    if column == "margin_eur":
+        ax.axhline(0.0, color="black", linewidth=0.8)

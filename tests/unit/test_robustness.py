@@ -247,3 +247,14 @@ def test_summary_and_report_state_each_verdict_with_its_share(sweep):
     assert share in md
     assert "depends most on" in md or "no knob moves it" in md
     assert (result.out_dir / "report.html").stat().st_size > 1000
+
+
+def test_unreadable_files_are_located_errors(tmp_path):
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('name = "caf\xe9"\n'.encode("cp1252"))
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 200 + "]" * 200 + "\n", encoding="utf-8")
+    for path, expected in ((latin, "UTF-8"), (deep, "nested"), (tmp_path / "gone.toml", "gone")):
+        with pytest.raises(ConfigError, match=expected):
+            load_robustness(path)
+        assert not is_robustness_file(path)
