@@ -114,15 +114,7 @@ def run(
     ] = False,
 ) -> None:
     """Run every scenario x replication of an experiment and write results/<name>/."""
-    from acutesim.config.robustness import is_robustness_file
     from acutesim.experiment.runner import run_experiment
-
-    if is_robustness_file(experiment):
-        _err(
-            f"acutesim: {experiment} is a robustness experiment ([design] and [knobs]); run "
-            f"it with: acutesim robustness {experiment}"
-        )
-        raise typer.Exit(2)
 
     try:
         result = run_experiment(

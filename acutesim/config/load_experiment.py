@@ -20,6 +20,7 @@ from acutesim.config import schema as sc
 from acutesim.config.funding import parse_scenario_tables
 from acutesim.config.load_region import load_region, resolve_region_path
 from acutesim.config.merge import deep_merge
+from acutesim.config.robustness import is_robustness_table
 from acutesim.config.validation import NONFINITE_ECHO, read_toml_checked, validate
 from acutesim.domain.region import (
     Region,
@@ -150,6 +151,14 @@ def load_experiment(path: str | Path, *, check_region: bool = True) -> tuple[Exp
     raw = read_toml_checked(path, problems)
     if raw is None:
         raise ConfigError(subject, problems)
+    if is_robustness_table(raw):
+        raise ConfigError(
+            subject,
+            [
+                f"{where}: a robustness experiment ([design] and [knobs]); run it with: "
+                f"acutesim robustness {path}"
+            ],
+        )
     spec = validate(sc.ExperimentToml, raw, where, problems)
     if spec is None:
         raise ConfigError(subject, problems)

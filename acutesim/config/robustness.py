@@ -20,20 +20,17 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from acutesim.config.funding import parse_scenario_tables
+from acutesim.config.located import StrictModel, parse_model
 from acutesim.config.textfile import read_toml
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError, did_you_mean
 
 
 # --- the file -----------------------------------------------------------------------------
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
-
-
-class DesignToml(_Strict):
+class DesignToml(StrictModel):
     """``[design]``: which space-filling design and how many points."""
 
     method: Literal["lhs", "sobol"] = "lhs"
@@ -47,7 +44,7 @@ class DesignToml(_Strict):
         return self
 
 
-class KnobToml(_Strict):
+class KnobToml(StrictModel):
     """One ``[knobs."<table>.<key>"]`` entry: ``values`` (levels) or ``range`` [low, high]."""
 
     values: list[bool | int | float | str] | None = Field(default=None, min_length=2)
@@ -65,14 +62,14 @@ class KnobToml(_Strict):
         return self
 
 
-class BaseToml(_Strict):
+class BaseToml(StrictModel):
     """``[base]``: the scenario every design point starts from."""
 
     funding: dict[str, Any] = Field(default_factory=dict)
     behaviour: dict[str, Any] = Field(default_factory=dict)
 
 
-class RobustnessToml(_Strict):
+class RobustnessToml(StrictModel):
     """A robustness experiment file."""
 
     name: str
@@ -111,14 +108,12 @@ class RobustnessSpec:
 def is_robustness_file(path: str | Path) -> bool:
     """True for a TOML file with ``[design]`` or ``[knobs]`` tables (not a plain experiment)."""
     raw = read_toml(Path(path), [])  # a file that does not parse is the loader's to report
-    return raw is not None and "knobs" in raw and ("design" in raw or "base" in raw)
+    return raw is not None and is_robustness_table(raw)
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+def is_robustness_table(raw: Mapping[str, Any]) -> bool:
+    """True for a parsed TOML file in this format (``[knobs]`` with ``[design]`` or ``[base]``)."""
+    return "knobs" in raw and ("design" in raw or "base" in raw)
 
 
 def load_robustness(path: str | Path) -> RobustnessSpec:
@@ -137,15 +132,9 @@ def load_robustness(path: str | Path) -> RobustnessSpec:
     raw = read_toml(path, problems)
     if raw is None:
         raise ConfigError(subject, problems)
-    try:
-        spec = RobustnessToml.model_validate(raw)
-    except ValidationError as err:
-        found = [
-            f"{path.name} {_where(e['loc'])}: {e['msg']}"
-            + (f" (got {e['input']!r})" if e["type"] != "missing" else "")
-            for e in err.errors()
-        ]
-        raise ConfigError(subject, found) from None
+    spec = parse_model(RobustnessToml, raw, path.name, problems, in_file=True)
+    if spec is None:
+        raise ConfigError(subject, problems)
     for name in spec.knobs:
         head = name.split(".")[0]
         if head not in ("funding", "behaviour") or "." not in name:
@@ -260,6 +249,7 @@ __all__ = [
     "RobustnessSpec",
     "design",
     "is_robustness_file",
+    "is_robustness_table",
     "load_robustness",
     "point_scenario",
     "scenario_tables",

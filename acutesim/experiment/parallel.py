@@ -14,25 +14,29 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from acutesim.errors import ResultsError
 from acutesim.experiment import spec as sp
 from acutesim.experiment.workers import pool_initializer
 
 DASK_CONNECT_SECONDS = 10
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def run_processes(
-    run: Callable[[sp.Task], dict[str, Any]],
-    todo: list[sp.Task],
+    run: Callable[[T], R],
+    todo: list[T],
     n_workers: int,
-    done: Callable[[dict[str, Any]], None],
+    done: Callable[[R], None],
 ) -> None:
     """Run tasks on a spawn-context pool, at most two per worker in flight.
 
     Workers watch this process (``workers.pool_initializer``) and end when it dies;
-    on an interrupt or a failed task the workers are terminated here at once.
+    on an interrupt or a failed task the workers are terminated here at once. ``run``
+    must be picklable (a module-level function or a partial of one); experiment tasks
+    and robustness sweeps both run through here.
     """
     import multiprocessing
 
@@ -44,7 +48,7 @@ def run_processes(
     )
     queue = list(reversed(todo))
     try:
-        pending: set[Future[dict[str, Any]]] = set()
+        pending: set[Future[R]] = set()
         while queue or pending:
             while queue and len(pending) < 2 * n_workers:
                 pending.add(pool.submit(run, queue.pop()))

@@ -33,10 +33,11 @@ from typing import Any
 
 import pandas as pd
 
-from acutesim.atomic import atomic_write_bytes
+from acutesim.atomic import atomic_path, atomic_write_bytes
 from acutesim.config.robustness import design, load_robustness, point_scenario, scenario_tables
 from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment.names import name_problem
+from acutesim.experiment.parallel import run_processes
 from acutesim.experiment.robustness_results import KIND, MANIFEST, read_manifest
 from acutesim.experiment.store import ResultsLock
 
@@ -228,11 +229,8 @@ class RobustnessResult:
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    import io
-
-    buf = io.BytesIO()
-    frame.to_parquet(buf, index=False)
-    atomic_write_bytes(path, buf.getvalue())
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
 
 
 def _write_manifest(out: Path, manifest: Mapping[str, Any]) -> None:
@@ -404,36 +402,12 @@ def _map(
     workers: int,
     done: Callable[[list[dict[str, Any]]], None],
 ) -> None:
-    """Run tasks serially or on a spawn pool whose workers die with this process."""
-    if not tasks:
-        return
-    if workers <= 1 or len(tasks) == 1:
+    """Run tasks in this process, or on the experiment runner's process pool."""
+    if workers <= 1 or len(tasks) <= 1:
         for t in tasks:
             done(fn(t))
         return
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    from acutesim.experiment.workers import pool_initializer
-
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=pool_initializer,
-        initargs=(os.getpid(),),
-    )
-    try:
-        pending = {pool.submit(fn, t) for t in tasks}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                done(fut.result())
-    except BaseException:
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    run_processes(fn, tasks, min(workers, len(tasks)), done)
 
 
 def _clear(out_dir: Path) -> None:
