@@ -20,55 +20,15 @@ import pandas as pd
 
 from acutesim.analysis.closures import CLOSURES_KPI, SiteClosure, site_closures
 from acutesim.analysis.stats import Summary, fmt
+from acutesim.kpi import Wording, headline_wordings
 from acutesim.units import DAYS_PER_YEAR, MINUTES_PER_DAY
 
 POPULATION_KPI = "population_beyond_norm_mean"
 VOLMELDING_KPI = "volmelding_hours"
 
 
-@dataclass(frozen=True)
-class Wording:
-    """How to say a difference in one KPI: words for up and down, and a noun phrase."""
-
-    more: str
-    less: str
-    what: str
-    plain: str
-    summed: bool = False
-
-
-# The KPIs the headline speaks about, in this order; the first three lead.
-WORDINGS: dict[str, Wording] = {
-    CLOSURES_KPI: Wording("more", "fewer", "SEH closures", "SEH closures", summed=True),
-    POPULATION_KPI: Wording(
-        "more",
-        "fewer",
-        "inhabitants beyond the 45-minute norm on time-weighted average",
-        "inhabitants beyond the 45-minute norm",
-    ),
-    VOLMELDING_KPI: Wording(
-        "more", "fewer", "hours of volmelding (all SEHs)", "hours of volmelding", summed=True
-    ),
-    "diversions": Wording(
-        "more", "fewer", "diverted ambulance patients", "diverted ambulance patients", True
-    ),
-    "closed_shift_hours": Wording(
-        "more",
-        "fewer",
-        "hours of SEHs closed for a shift",
-        "hours of SEHs closed for a shift",
-        summed=True,
-    ),
-    "ambulance_call_to_door_over_45_share": Wording(
-        "higher",
-        "lower",
-        "share of ambulance patients taking over 45 minutes from call to SEH door",
-        "the share of ambulance patients over 45 minutes from call to door",
-    ),
-    "seh_los_mean_minutes": Wording(
-        "minutes longer", "minutes shorter", "mean SEH length of stay", "mean SEH length of stay"
-    ),
-}
+# The KPIs the headline speaks about, in this order, and their wordings: from the catalogue.
+WORDINGS: dict[str, Wording] = headline_wordings()
 LEAD_KPIS: tuple[str, ...] = (POPULATION_KPI, VOLMELDING_KPI)
 
 

@@ -22,33 +22,26 @@ import math
 
 import numpy as np
 
-CONFIDENCE = 0.95
+from acutesim.kpi import find_kpi
 
-# KPIs that count events per replication (whole numbers). Names starting with ``n_`` are
-# counts too.
-COUNT_KPIS: frozenset[str] = frozenset(
-    {"seh_visits", "diversions", "bed_transfers", "hap_contacts", "journeys"}
-)
-# Unit suffixes (and names) of KPIs that cannot be negative.
-NON_NEGATIVE_SUFFIXES: tuple[str, ...] = ("_minutes", "_hours", "_per_year", "_mean")
+CONFIDENCE = 0.95
 
 
 def kpi_range(kpi: str) -> tuple[float, float]:
-    """The range a KPI's values can take -> ``(low, high)``.
+    """The range a KPI's t-interval is clipped to -> ``(low, high)``.
 
-    Shares (``*_share``) lie in [0, 1]; counts, hours, minutes and persons in
-    [0, inf); anything else is unbounded.
+    From the KPI catalogue (:attr:`acutesim.kpi.Kpi.bounds`): shares in [0, 1]; hours,
+    minutes, rates and persons in [0, inf). A name the catalogue does not know (a KPI of
+    another version) is unbounded.
     """
-    if kpi.endswith("_share"):
-        return 0.0, 1.0
-    if is_count_kpi(kpi) or kpi.endswith(NON_NEGATIVE_SUFFIXES):
-        return 0.0, math.inf
-    return -math.inf, math.inf
+    k = find_kpi(kpi)
+    return k.bounds if k is not None else (-math.inf, math.inf)
 
 
 def is_count_kpi(kpi: str) -> bool:
-    """True for KPIs that count events per replication (``n_*`` and :data:`COUNT_KPIS`)."""
-    return kpi.startswith("n_") or kpi in COUNT_KPIS
+    """True for KPIs that count events per replication (:attr:`acutesim.kpi.Kpi.count`)."""
+    k = find_kpi(kpi)
+    return k is not None and k.count
 
 
 def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:

@@ -19,17 +19,16 @@ import numpy as np
 
 from acutesim.analysis.closures import CLOSURES_KPI, site_closures
 from acutesim.analysis.headline import (
-    WORDINGS,
     ScenarioHeadline,
-    Wording,
     about_region,
     difference_sentence,
     robustness_sentences,
     scenario_headlines,
 )
 from acutesim.analysis.stats import fmt
+from acutesim.kpi import Wording, headline_wordings, unit_of
 from acutesim.report.blocks import Block, Bullets, Paragraph, ReportContent, Section, Table
-from acutesim.report.data import KPI_INFO, ResultsData, measured_period, scenario_norm
+from acutesim.report.data import ResultsData, measured_period, scenario_norm
 from acutesim.report.sections import (
     explorer_section,
     figure_section,
@@ -39,7 +38,7 @@ from acutesim.report.sections import (
 from acutesim.units import MINUTES_PER_DAY
 
 Headline = Wording  # the name this module used before the headline moved to analysis
-HEADLINES = WORDINGS
+HEADLINES = headline_wordings()  # from the KPI catalogue, in headline order
 
 
 headline_sentence = difference_sentence
@@ -62,8 +61,7 @@ def headlines(data: ResultsData) -> dict[str, list[str]]:
     return out
 
 
-def _unit(kpi: str) -> str:
-    return KPI_INFO.get(kpi, ("", ""))[1]
+_unit = unit_of  # "" for a KPI of another version that the catalogue does not know
 
 
 def kpi_tables(data: ResultsData) -> tuple[Table, Table | None]:

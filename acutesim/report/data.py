@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from acutesim.analysis.closures import CLOSING_ACTIONS, CLOSURES_KPI
+from acutesim.analysis.closures import CLOSING_ACTIONS
 from acutesim.analysis.headline import find_region_pack, long_date
 from acutesim.analysis.headline import measured_period as period_words
 from acutesim.analysis.stats import Summary, summarise
@@ -31,38 +31,6 @@ if TYPE_CHECKING:
     from acutesim.geo.reachability import ReachabilityResult
 
 from acutesim.geo.norm import NORM_MINUTES, NormParameters, norm_parameters
-
-# KPI -> (what it is, unit); units as in docs/formats.md.
-KPI_INFO: dict[str, tuple[str, str]] = {
-    "seh_visits": ("patients who left the SEH", "visits"),
-    "seh_visits_per_1000_per_year": ("SEH visits per 1,000 inhabitants", "per 1,000 per year"),
-    "share_arrival_ambulance": ("arrivals by ambulance", "share"),
-    "share_arrival_gp_hap": ("arrivals referred by GP or HAP", "share"),
-    "share_arrival_self": ("self-referred arrivals", "share"),
-    "share_arrival_other": ("other arrivals", "share"),
-    "admission_share": ("admitted to a ward bed", "share"),
-    "seh_los_mean_minutes": ("mean SEH length of stay", "min"),
-    "seh_los_over_4h_share": ("SEH length of stay over 4 hours", "share"),
-    "door_to_doctor_p50_minutes": ("arrival to treatment, median", "min"),
-    "ambulance_call_to_door_p95_minutes": ("112 call to SEH door, 95th percentile", "min"),
-    "ambulance_call_to_door_over_45_share": ("call to SEH door over 45 minutes", "share"),
-    "a1_response_within_15_share": ("A1 calls on scene within 15 minutes", "share"),
-    "handoff_delay_p90_minutes": ("door to acceptance, 90th percentile", "min"),
-    "volmelding_hours": ("hours volgemeld, all SEHs", "h"),
-    "diversions": ("ambulance patients diverted", "patients"),
-    "closed_shift_hours": ("hours closed for a shift, all SEHs", "h"),
-    "boarding_hours": ("hours admitted patients waited for a bed", "h"),
-    "bed_transfers": ("admitted patients transferred for a bed", "patients"),
-    "hap_contacts": ("HAP contacts", "contacts"),
-    "hap_referral_share": ("HAP contacts referred to the SEH", "share"),
-    "population_beyond_norm_mean": ("inhabitants beyond the 45-minute norm (A1)", "persons"),
-    "population_beyond_norm_rivm_mean": (
-        "inhabitants beyond the 45-minute norm (RIVM definition)",
-        "persons",
-    ),
-    "journeys": ("patient journeys started", "patients"),
-    CLOSURES_KPI: ("SEH closures decided during the run", "closures"),
-}
 
 
 # -- results data ---------------------------------------------------------------------------

@@ -20,7 +20,8 @@ import pandas as pd
 from acutesim.analysis.closures import site_closures
 from acutesim.atomic import atomic_write_bytes
 from acutesim.errors import ConfigError
-from acutesim.report.data import KPI_INFO, ResultsData
+from acutesim.kpi import unit_of
+from acutesim.report.data import ResultsData
 from acutesim.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ XLSX_SHEETS: tuple[str, ...] = ("summary", "means", "differences", "closures", "
 def summary_frame(data: ResultsData) -> pd.DataFrame:
     """The comparison table with ``unit`` and ``baseline`` columns (as in summary.csv)."""
     table = data.table.copy()
-    table.insert(2, "unit", [KPI_INFO.get(k, ("", ""))[1] for k in table["kpi"]])
+    table.insert(2, "unit", [unit_of(k) for k in table["kpi"]])
     table.insert(3, "baseline", data.baseline)
     return table
 
@@ -83,7 +84,7 @@ def check_csv_locale(locale: str) -> tuple[str, str]:
 
 
 def _kpi_header(kpi: str) -> str:
-    unit = KPI_INFO.get(kpi, ("", ""))[1]
+    unit = unit_of(kpi)
     return f"{kpi} [{unit}]" if unit else kpi
 
 

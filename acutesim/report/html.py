@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from acutesim.analysis.stats import Summary, summarise
 from acutesim.atomic import atomic_write_bytes
+from acutesim.kpi import headline_kpis
 from acutesim.report.blocks import Bullets, FigureSlot, Paragraph, ReportContent, Table
-from acutesim.report.content import HEADLINES, build_content
-from acutesim.report.data import KPI_INFO, ResultsData, load_results
+from acutesim.report.content import build_content
+from acutesim.report.data import ResultsData, load_results
 from acutesim.report.exports import check_csv_locale, summary_csv, summary_xlsx, write_reach_gpkgs
 from acutesim.report.markdown import render_markdown
 from acutesim.report.sections import EXPLORER_FILE
@@ -88,7 +89,8 @@ def _draw(slot: FigureSlot, data: ResultsData) -> Figure | None:
     names = data.site_names
     key = slot.key
     if key == "differences":
-        kpis = [k for k in HEADLINES if k in set(data.table["kpi"])]
+        present = set(data.table["kpi"])
+        kpis = [k for k in headline_kpis() if k.name in present]
         if not kpis:
             return None
         n_cols = min(4, len(kpis))
@@ -97,9 +99,8 @@ def _draw(slot: FigureSlot, data: ResultsData) -> Figure | None:
         fig = fg.new_figure((12.0, n_rows * (0.35 * n_scen + 1.3)))
         axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
         for ax, kpi in zip(axes, kpis, strict=False):
-            what, unit = KPI_INFO.get(kpi, (kpi, ""))
             fg.plot_paired_difference(
-                data.table, kpi=kpi, xlabel=f"difference [{unit}]", title=what,
+                data.table, kpi=kpi.name, xlabel=f"difference [{kpi.unit}]", title=kpi.label,
                 colours=colours, ax=ax,
             )  # fmt: skip
         for ax in axes[len(kpis) :]:

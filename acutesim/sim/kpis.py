@@ -3,7 +3,9 @@
 Journey KPIs count journeys that started after the warm-up; time KPIs (volmelding,
 closed-shift and boarding hours, population beyond the norm) cover the measured window
 from the end of the warm-up to the horizon. Each KPI has a region-wide row (``site_id``
-None) and, where it makes sense, one row per SEH site (or HAP).
+None) and, where it makes sense, one row per SEH site (or HAP). This module says only
+how each KPI is computed: names, units, labels, per-site rows and how rows combine are
+in the catalogue ``acutesim/kpi.py``, and a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -20,47 +22,6 @@ if TYPE_CHECKING:
     from acutesim.sim.model import Model, ReplicationResult
 
 FOUR_HOURS_MINUTES = 4 * MINUTES_PER_HOUR
-STATS = ("mean", "p50", "p90", "p95")
-
-KPI_NAMES = (
-    "seh_visits",
-    "seh_visits_per_1000_per_year",
-    "share_arrival_ambulance",
-    "share_arrival_gp_hap",
-    "share_arrival_self",
-    "share_arrival_other",
-    "admission_share",
-    "seh_los_mean_minutes",
-    "seh_los_over_4h_share",
-    "door_to_doctor_p50_minutes",
-    "ambulance_call_to_door_p95_minutes",
-    "ambulance_call_to_door_over_45_share",
-    "a1_response_within_15_share",
-    "handoff_delay_p50_minutes",
-    "handoff_delay_p90_minutes",
-    "handoff_hours_lost",
-    "wait_for_treatment_max_minutes",
-    "wait_for_treatment_p95_minutes",
-    "left_without_being_seen",
-    "left_without_being_seen_share",
-    "closing_transfers",
-    "unserved",
-    *(f"unserved_{r}" for r in UNSERVED_REASONS),
-    *(f"response_{u.lower()}_{s}_minutes" for u in URGENCY_BY_INDEX for s in STATS),
-    *(f"call_to_door_{u.lower()}_{s}_minutes" for u in URGENCY_BY_INDEX for s in STATS),
-    "volmelding_hours",
-    "diversions",
-    "closed_shift_hours",
-    "boarding_hours",
-    "bed_transfers",
-    "hap_contacts",
-    "hap_referral_share",
-    "ambulance_deployments_per_1000_per_year",
-    "ambulance_utilisation_share",
-    "population_beyond_norm_mean",
-    "population_beyond_norm_rivm_mean",
-    "journeys",
-)
 
 
 def _q(values: np.ndarray, q: float) -> float:
