@@ -86,13 +86,30 @@ DEMO_INHABITANTS_PER_HAP = 83_000.0
 NO_SEH_ROSTER = "seh_small"  # a site without an SEH still names a roster; it is never used
 
 
-def _nearest(points: np.ndarray, targets: np.ndarray, chunk: int = 2048) -> np.ndarray:
-    """Index of the nearest target of every point (straight line, RD metres)."""
-    out = np.zeros(len(points), dtype=np.int64)
-    for start in range(0, len(points), chunk):
-        p = points[start : start + chunk]
-        d2 = (p[:, 0, None] - targets[None, :, 0]) ** 2 + (p[:, 1, None] - targets[None, :, 1]) ** 2
-        out[start : start + chunk] = np.argmin(d2, axis=1)
+# Two targets whose distances to a point differ by less than this share count as tied.
+NEAREST_TIE_RTOL = 1e-9
+
+
+def _nearest(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Index of the nearest target of every point (straight line, RD metres).
+
+    A k-d tree finds the two nearest targets of every point. Where their distances tie
+    (within :data:`NEAREST_TIE_RTOL`: equidistant, or two targets at one spot) the point
+    is settled by comparing squared distances to every target, and the lowest index wins
+    among equals, as ``np.argmin`` would have it.
+    """
+    from scipy.spatial import cKDTree
+
+    points = np.asarray(points, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    if len(targets) == 1 or len(points) == 0:
+        return np.zeros(len(points), dtype=np.int64)
+    dist, idx = cKDTree(targets).query(points, k=2)
+    out = idx[:, 0].astype(np.int64)
+    tied = np.flatnonzero(dist[:, 1] - dist[:, 0] <= NEAREST_TIE_RTOL * dist[:, 1])
+    for i in tied:
+        d2 = (targets[:, 0] - points[i, 0]) ** 2 + (targets[:, 1] - points[i, 1]) ** 2
+        out[i] = int(np.argmin(d2))
     return out
 
 
