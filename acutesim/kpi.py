@@ -42,8 +42,11 @@ Source = Literal["replication", "closures"]
 
 SHARE = (0.0, 1.0)
 NON_NEGATIVE = (0.0, math.inf)
-# Not clipped: the t-interval of these KPIs was never clipped to their range, and this
-# catalogue keeps every reported interval as it was (see docs/architecture.md).
+# Not clipped: the name-suffix rule that came before this catalogue never clipped the
+# t-interval of these KPIs (the arrival-route shares, crew hours lost, and the counts of
+# patients who left, were moved on or were unserved), and the catalogue keeps every
+# reported interval as it was. Clipping them (and treating those counts as counts) would
+# change summary.csv and the report: a change of its own, not of this catalogue.
 UNCLIPPED = (-math.inf, math.inf)
 
 # The urgency classes and unserved reasons the KPI families are written for; the names

@@ -7,7 +7,8 @@ happily reaches below zero (``12.7 [-7.41, 32.7]``). Counts therefore get an exa
 observed overdispersion (quasi-Poisson), and every other KPI gets the t-interval
 clipped to the KPI's range: ``[0, inf)`` for hours, minutes and persons, ``[0, 1]``
 for shares. Paired differences keep the plain t-interval: a difference may take
-either sign.
+either sign. Which KPIs are counts, and the range of each, is in the KPI catalogue
+(``acutesim/kpi.py``).
 
 References
 ----------
