@@ -164,6 +164,16 @@ def test_headline_wordings_come_from_the_catalogue():
     assert {k.name for k in KPIS if k.headline is not None} == set(HEADLINE_ORDER)
 
 
+def test_report_units_come_from_the_catalogue():
+    from acutesim.report.exports import _kpi_header
+
+    for k in KPIS:
+        assert content._unit(k.name) == k.unit, k.name
+        assert _kpi_header(k.name) == f"{k.name} [{k.unit}]", k.name
+    assert content._unit("margin_eur") == ""
+    assert _kpi_header("margin_eur") == "margin_eur"
+
+
 def test_intervals_read_count_and_range_from_the_catalogue():
     for k in KPIS:
         assert is_count_kpi(k.name) == k.count, k.name
