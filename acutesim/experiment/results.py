@@ -48,9 +48,16 @@ class RunRegion:
 
 
 def rerun_command(manifest: Mapping[str, Any], results_dir: Path) -> str:
-    """The command that runs these results again into the same folder."""
-    experiment = manifest.get("experiment_file") or "EXPERIMENT.toml"
-    return f"acutesim run {experiment} --out {results_dir}"
+    """The command that runs these results again into the same folder, quoted.
+
+    The experiment file is named as the run recorded it; a relative name is relative to
+    the folder the run was started in, and the text says so.
+    """
+    experiment = str(manifest.get("experiment_file") or "EXPERIMENT.toml")
+    command = f"'acutesim run {experiment} --out {results_dir}'"
+    if Path(experiment).is_absolute():
+        return command
+    return f"{command} (from the folder the experiment was run in)"
 
 
 def run_region(results_dir: str | Path, manifest: Mapping[str, Any] | None = None) -> RunRegion:
@@ -79,8 +86,8 @@ def run_region(results_dir: str | Path, manifest: Mapping[str, Any] | None = Non
             note=(
                 f"These results predate region snapshots: {d} holds no copy of the region "
                 f"pack '{manifest.get('region', '?')}', so there are no maps, reachability, "
-                f"site names or dates. Run them again with '{rerun}' (finished tasks are "
-                "reused when nothing changed) to add it."
+                f"site names or dates. Run them again with {rerun} to add it "
+                "(finished tasks are reused when nothing changed)."
             )
         )
     problem = snapshot_problem(d, record)
@@ -88,8 +95,8 @@ def run_region(results_dir: str | Path, manifest: Mapping[str, Any] | None = Non
         return RunRegion(
             note=(
                 f"The copy of the region pack in the results cannot be used ({problem}), so "
-                f"there are no maps, reachability, site names or dates. Run '{rerun}' again "
-                "to write it afresh."
+                f"there are no maps, reachability, site names or dates. Run {rerun} "
+                "again to write it afresh."
             )
         )
     pack = snapshot_pack_dir(d, record)

@@ -218,7 +218,7 @@ def write_region_snapshot(
         "format": SNAPSHOT_FORMAT,
         "path": SNAPSHOT_DIR,
         "pack": plan.pack_in_snapshot,
-        "source": str(pack),
+        "source": os.path.abspath(pack),
         "sha256": tree_sha256(wanted),
         "files": wanted,
         "bytes": sum((target / name).stat().st_size for name in wanted),
