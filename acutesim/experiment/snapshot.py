@@ -96,6 +96,11 @@ def _named(value: Any, base: Path, files: set[Path], outside: set[str]) -> None:
         files.add(path)
 
 
+def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = raw.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
 def _pack_sources(pack: Path, files: set[Path], outside: set[str], chain: tuple[Path, ...]) -> None:
     """Collect what the loader reads from ``pack`` (and from the pack it extends)."""
     toml = pack / "region.toml"
@@ -104,10 +109,10 @@ def _pack_sources(pack: Path, files: set[Path], outside: set[str], chain: tuple[
     files.update(
         p for p in pack.iterdir() if p.is_file() and p.name.lower().startswith(DOC_PREFIXES)
     )
-    own = raw.get("files") if isinstance(raw.get("files"), Mapping) else {}
+    own = _table(raw, "files")
     for key in FILE_KEYS:
         _named(own.get(key, FILE_DEFAULTS.get(key)), pack, files, outside)
-    travel = raw.get("travel") if isinstance(raw.get("travel"), Mapping) else {}
+    travel = _table(raw, "travel")
     tables = [travel, *(travel.get(p) for p in TRAVEL_PROFILES)]
     routed = travel.get("model") == "routed"
     for table in (t for t in tables if isinstance(t, Mapping)):
