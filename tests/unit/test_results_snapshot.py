@@ -181,7 +181,8 @@ def test_results_without_their_snapshot_say_so_without_crashing(tiny_run, tmp_pa
     assert "acutesim run experiments/snap.toml --out" in res.output
 
 
-def test_results_that_predate_snapshots_name_the_rerun_command(tiny_run, tmp_path):
+def test_results_that_predate_snapshots_name_the_rerun_command(tiny_run, tmp_path, monkeypatch):
+    base, _, _ = tiny_run
     old = _copy_results(tiny_run, tmp_path / "old")
     shutil.rmtree(old / "region")
     store = ResultsStore(old)
@@ -195,6 +196,11 @@ def test_results_that_predate_snapshots_name_the_rerun_command(tiny_run, tmp_pat
     assert "These results predate region snapshots" in md
     assert f"'acutesim run experiments/snap.toml --out {old}'" in md
     assert "(from the folder the experiment was run in)" in md
+    # the named command adds the copy and reuses every finished task
+    monkeypatch.chdir(base)
+    result = run_experiment("experiments/snap.toml", out=old, workers=1)
+    assert result.n_run == 0
+    assert run_region(old).region is not None
 
 
 def test_a_changed_snapshot_file_is_not_read(tiny_run, tmp_path):
