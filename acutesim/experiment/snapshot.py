@@ -207,6 +207,11 @@ def write_region_snapshot(
     plan = plan_snapshot(pack)
     wanted = {name: file_sha256(src) for name, src in plan.sources.items()}
     target = snapshot_dir(out)
+    if target.exists() and not target.is_dir():
+        raise ResultsError(
+            f"{target}: a file acutesim did not write, where the run keeps its copy of the "
+            "region pack: move it, or pass another --out"
+        )
     present = _files_on_disk(target)
     rewritten = present != wanted
     if rewritten:
@@ -237,8 +242,7 @@ def _copy(plan: SnapshotPlan, out: Path) -> dict[str, str]:
     tmp, old, target = out / _TMP, out / _OLD, snapshot_dir(out)
     try:
         for leftover in (tmp, old):  # of an interrupted write: never renamed into place
-            if leftover.exists():
-                shutil.rmtree(leftover)
+            _remove(leftover)
         copied: dict[str, str] = {}
         for name, src in plan.sources.items():
             dst = tmp / PurePosixPath(name)
@@ -294,8 +298,7 @@ def remove_snapshot(results_dir: str | Path, record: Mapping[str, Any] | None) -
     folder = snapshot_dir(out)
     removed: list[str] = []
     for leftover in (out / _TMP, out / _OLD):
-        if leftover.is_dir():
-            shutil.rmtree(leftover)
+        _remove(leftover)
     files = (record or {}).get("files")
     if not isinstance(files, Mapping) or not folder.is_dir():
         return removed
@@ -308,6 +311,14 @@ def remove_snapshot(results_dir: str | Path, record: Mapping[str, Any] | None) -
         removed.append(f"{SNAPSHOT_DIR}/{name}")
     _remove_empty_dirs(folder)
     return removed
+
+
+def _remove(path: Path) -> None:
+    """Remove a leftover temporary folder (or file) of an interrupted snapshot write."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def _remove_empty_dirs(folder: Path) -> None:

@@ -308,6 +308,28 @@ def test_foreign_files_in_the_snapshot_folder_are_refused_and_kept(tmp_path):
     assert (out / "region" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
+def test_a_file_named_region_is_refused_and_kept(tmp_path):
+    pack = _demo_copy(tmp_path)
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "region").write_text("mine", encoding="utf-8")
+    with pytest.raises(ResultsError, match=r"region: a file acutesim did not write"):
+        write_region_snapshot(out, pack)
+    assert (out / "region").read_text(encoding="utf-8") == "mine"
+
+
+def test_leftovers_of_an_interrupted_write_are_replaced(tmp_path):
+    pack = _demo_copy(tmp_path)
+    out = tmp_path / "results"
+    (out / ".region.tmp").mkdir(parents=True)
+    (out / ".region.tmp" / "half.csv").write_text("x", encoding="utf-8")
+    (out / ".region.old").write_text("x", encoding="utf-8")
+    record, rewritten = write_region_snapshot(out, pack)
+    assert rewritten
+    assert sorted(p.name for p in out.iterdir()) == ["region"]
+    assert snapshot_problem(out, record) is None
+
+
 def test_force_removes_the_snapshot_but_nothing_else(tmp_path):
     pack = _demo_copy(tmp_path)
     out = tmp_path / "results"
