@@ -88,7 +88,7 @@ def _named(value: Any, base: Path, files: set[Path], outside: set[str]) -> None:
     """Add the file a ``region.toml`` string names (relative to ``base``), when it exists."""
     if not isinstance(value, str) or not value:
         return
-    if Path(value).expanduser().is_absolute():
+    if Path(value).is_absolute():
         outside.add(value)
         return
     path = Path(os.path.normpath(base / value))
