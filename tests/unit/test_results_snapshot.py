@@ -274,6 +274,25 @@ def test_files_outside_the_pack_keep_their_places(tmp_path):
     assert [s.name for s in found.region.sites] == [s.name for s in expected.sites]
 
 
+def test_absolute_names_are_listed_as_outside_and_not_copied(tmp_path):
+    pack = _demo_copy(tmp_path)
+    elsewhere = tmp_path / "elsewhere" / "sites.csv"
+    elsewhere.parent.mkdir()
+    (pack / "sites.csv").rename(elsewhere)
+    text = (pack / "region.toml").read_text(encoding="utf-8")
+    absolute = elsewhere.as_posix()
+    (pack / "region.toml").write_text(
+        text.replace('sites = "sites.csv"', f'sites = "{absolute}"'), encoding="utf-8"
+    )
+    out = tmp_path / "results"
+    out.mkdir()
+    record, _ = write_region_snapshot(out, pack)
+    assert record["outside"] == [absolute]
+    assert record["pack"] == "."
+    assert "sites.csv" not in record["files"]
+    assert run_region(out, {SNAPSHOT_KEY: record}).region is not None  # read from its place
+
+
 def test_a_pack_that_extends_another_is_copied_with_its_parent(tmp_path, monkeypatch):
     monkeypatch.setenv("ACUTESIM_CACHE_DIR", str(tmp_path / "cache"))
     _demo_copy(tmp_path)
