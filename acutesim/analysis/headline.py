@@ -20,6 +20,7 @@ import pandas as pd
 
 from acutesim.analysis.closures import CLOSURES_KPI, SiteClosure, site_closures
 from acutesim.analysis.stats import Summary, fmt
+from acutesim.experiment.results import run_region
 from acutesim.kpi import Wording, headline_wordings
 from acutesim.units import DAYS_PER_YEAR, MINUTES_PER_DAY
 
@@ -332,29 +333,6 @@ def headline_text(headlines: Sequence[ScenarioHeadline], about: str = "") -> str
     return "\n".join(lines)
 
 
-def find_region_pack(manifest: Mapping[str, Any], results_dir: Path) -> Path | None:
-    """Find the run's region pack: the manifest's path, tried from a few likely places."""
-    region = manifest.get("region")
-    if not region:
-        return None
-    p = Path(str(region))
-    if p.is_absolute():
-        candidates = [p]
-    else:
-        here = Path.cwd()
-        candidates = [here / p, results_dir / p, results_dir.parent / p]
-        candidates += [results_dir.parent.parent / p]
-        config_region = (manifest.get("config") or {}).get("region")
-        experiment_file = manifest.get("experiment_file")
-        if config_region and experiment_file:
-            for base in (here, results_dir.parent, results_dir.parent.parent):
-                candidates.append(base / Path(str(experiment_file)).parent / str(config_region))
-    for c in candidates:
-        if (c / "region.toml").exists():
-            return c.resolve()
-    return None
-
-
 def results_headline(summary: Summary, results_dir: Path) -> tuple[str, list[ScenarioHeadline]]:
     """The about-sentence and the headlines of a results directory.
 
@@ -363,13 +341,14 @@ def results_headline(summary: Summary, results_dir: Path) -> tuple[str, list[Sce
     summary : Summary
         From :func:`~acutesim.analysis.stats.summarise` (with ``n_closures``).
     results_dir : Path
-        The results directory (``closures.parquet``; the region pack named in the
-        manifest gives site names and dates when it can be found).
+        The results directory (``closures.parquet``; the copy of the region pack in it
+        gives site names and dates).
 
     Returns
     -------
     tuple
-        ``(about, headlines)``; ``about`` is '' without the region pack.
+        ``(about, headlines)``; ``about`` is the note saying why there is no region when
+        the results hold no usable copy of the pack.
     """
     manifest = summary.manifest
     path = results_dir / "closures.parquet"
@@ -379,25 +358,13 @@ def results_headline(summary: Summary, results_dir: Path) -> tuple[str, list[Sce
     horizon_days = float(manifest.get("horizon_days") or 0.0)
     by_scenario = site_closures(closures, reps, warmup_days * MINUTES_PER_DAY)
     names: dict[str, str] = {}
-    about = ""
-    pack = find_region_pack(manifest, results_dir)
-    if pack is not None:
-        from acutesim.config.load import load_region
-        from acutesim.errors import AcutesimError
-
-        try:
-            region = load_region(pack)
-        except AcutesimError:
-            region = None
-        if region is not None:
-            names = {s.site_id: s.name for s in region.sites}
-            about = about_region(
-                region.name,
-                region.description,
-                region.sources,
-                region.calendar.start_date,
-                horizon_days,
-            )
+    found = run_region(results_dir, manifest)
+    about = found.note or ""
+    if found.region is not None:
+        region = found.region
+        names = {s.site_id: s.name for s in region.sites}
+        start = region.calendar.start_date
+        about = about_region(region.name, region.description, region.sources, start, horizon_days)
     heads = scenario_headlines(
         summary.table,
         summary.scenarios,

@@ -42,6 +42,7 @@ from acutesim.experiment.journeys import (
 )
 from acutesim.experiment.names import name_problems
 from acutesim.experiment.parallel import run_dask, run_processes
+from acutesim.experiment.snapshot import SNAPSHOT_DIR, SNAPSHOT_KEY, write_region_snapshot
 from acutesim.experiment.store import (
     STORE_FORMAT,
     TABLES,
@@ -487,7 +488,11 @@ def _run_locked(
     for note in notes:
         say(note)
 
-    written = set((old or {}).get("written") or [])
+    # the copy of the region pack the report reads (rewritten only when a file differs)
+    snapshot, _ = write_region_snapshot(
+        store.out_dir, experiment.region_path, (old or {}).get(SNAPSHOT_KEY)
+    )
+    written = set((old or {}).get("written") or []) | {SNAPSHOT_DIR}
     written.update(f"parts/{t.key}" for t in tasks)
     written.update(f"{name}.parquet" for name in (*merged_tables(), "patients"))
     manifest = _manifest(experiment, store, old, new_plan, written)
@@ -495,6 +500,7 @@ def _run_locked(
         manifest["pathways"] = pathways
     if norm is not None:  # each scenario's norm minutes, travel model and closed sites
         manifest["norm"] = norm
+    manifest[SNAPSHOT_KEY] = snapshot
     store.write_manifest(manifest)
 
     run = partial(

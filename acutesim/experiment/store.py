@@ -2,7 +2,8 @@
 
 ``results/<experiment>/`` holds ``manifest.json``, a ``parts/`` folder with one folder
 per finished task, and the merged tidy tables (``kpis.parquet``, ``status.parquet``,
-``closures.parquet``, ``finance.parquet``, ``timeseries.parquet``).
+``closures.parquet``, ``finance.parquet``, ``timeseries.parquet``), and ``region/``, a
+copy of the region pack the run read (:mod:`acutesim.experiment.snapshot`).
 
 - **Lock.** A run holds an exclusive ``flock`` on ``.acutesim.lock`` for its whole life;
   a second run into the same folder is refused with the holder's pid, host and start
@@ -258,14 +259,17 @@ class ResultsStore:
         """Remove every file acutesim wrote here (``--force``); return what was removed.
 
         Only the merged tables, the task folders and the manifest listed in the
-        manifest's ``written`` are touched, and in a task folder only the files its
-        writer makes (Parquet parts, ``done.json`` and their temporary names). Anything
+        manifest's ``written`` are touched, in a task folder only the files its writer
+        makes (Parquet parts, ``done.json`` and their temporary names), and in
+        ``region/`` only the files of the region snapshot the manifest records. Anything
         else in the folder stays.
         """
         manifest = self.read_manifest_or_none()
         if manifest is None:
             return []
-        removed: list[str] = []
+        from acutesim.experiment.snapshot import SNAPSHOT_KEY, remove_snapshot
+
+        removed = remove_snapshot(self.out_dir, manifest.get(SNAPSHOT_KEY))
         for rel in manifest.get("written") or []:
             if not isinstance(rel, str):
                 continue

@@ -1,8 +1,9 @@
 """The tables of a results directory, its comparison, region and norm maps, for the report.
 
 Everything the report reads comes through :func:`load_results`: the results store's
-tables, the :class:`~acutesim.analysis.stats.Summary`, and the region pack and its
-reachability when the pack can be found.
+tables, the :class:`~acutesim.analysis.stats.Summary`, and the region and its
+reachability from the copy of the region pack inside the results directory
+(:func:`~acutesim.experiment.results.run_region`; never the working directory).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from acutesim.analysis.closures import CLOSING_ACTIONS
-from acutesim.analysis.headline import find_region_pack, long_date
+from acutesim.analysis.headline import long_date
 from acutesim.analysis.headline import measured_period as period_words
 from acutesim.analysis.stats import Summary, summarise
-from acutesim.errors import AcutesimError, ResultsError
+from acutesim.errors import ResultsError
+from acutesim.experiment.results import run_region
 from acutesim.experiment.store import ResultsStore
 
 if TYPE_CHECKING:
@@ -233,7 +235,8 @@ def load_results(results_dir: str | Path, summary: Summary | None = None) -> Res
     Returns
     -------
     ResultsData
-        Missing tables are empty frames; a missing region or geo module leaves a note.
+        Missing tables are empty frames; a missing region snapshot or geo module
+        leaves a note.
     """
     d = Path(results_dir)
     summary = summary if summary is not None else summarise(d)
@@ -259,21 +262,10 @@ def load_results(results_dir: str | Path, summary: Summary | None = None) -> Res
 
 
 def _load_region(data: ResultsData) -> None:
-    pack = find_region_pack(data.manifest, data.results_dir)
-    if pack is None:
-        data.region_note = (
-            f"The region pack '{data.manifest.get('region', '?')}' named in manifest.json was "
-            "not found from here; run 'acutesim report' from the directory the experiment "
-            "was run in."
-        )
-        return
-    try:
-        from acutesim.config.load import load_region_with_areas
-
-        data.region, data.areas = load_region_with_areas(pack)
-        data.region_path = pack
-    except (ImportError, AcutesimError) as exc:
-        data.region_note = f"The region pack '{pack}' could not be loaded: {exc}"
+    """The run's region from the results' own copy of the pack (never the cwd)."""
+    found = run_region(data.results_dir, data.manifest)
+    data.region, data.areas = found.region, found.areas
+    data.region_path, data.region_note = found.path, found.note
 
 
 def _load_reachability(data: ResultsData) -> None:

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from acutesim.analysis.closures import closures_kpi_rows
 from acutesim.analysis.stats import fmt, summarise
 from acutesim.cli import app
+from acutesim.experiment.snapshot import SNAPSHOT_KEY, write_region_snapshot
 from acutesim.experiment.store import ResultsStore
 from acutesim.report import content as rc
 from acutesim.report import data as rd
@@ -148,6 +149,8 @@ def _synthetic_results(d: Path, *, region: str | None) -> Path:
         "start_time": "2026-01-01T00:00:00+00:00",
         "end_time": "2026-01-01T00:01:00+00:00",
     }
+    if region is not None and (Path(region) / "region.toml").exists():
+        manifest[SNAPSHOT_KEY], _ = write_region_snapshot(d, region)
     ResultsStore(d).seal(manifest)
     return d
 
@@ -421,9 +424,11 @@ def test_missing_region_and_tables_degrade_to_notes(tmp_path):
     write_report(d)
     md = (d / "report.md").read_text(encoding="utf-8")
     assert "finance.parquet is empty or absent" in md
-    assert "The region pack 'no/such/region' named in manifest.json was not found" in md
+    assert "These results predate region snapshots" in md
+    assert "no copy of the region pack 'no/such/region'" in md
+    assert f"'acutesim run experiments/funding-test.toml --out {d}'" in md
     html_text = (d / "report.html").read_text(encoding="utf-8")
-    assert "not found from here" in html_text
+    assert "These results predate region snapshots" in html_text
 
 
 def test_missing_map_and_geo_modules_degrade_to_notes(tmp_path, monkeypatch):
