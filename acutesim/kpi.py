@@ -42,12 +42,6 @@ Source = Literal["replication", "closures"]
 
 SHARE = (0.0, 1.0)
 NON_NEGATIVE = (0.0, math.inf)
-# Not clipped: the name-suffix rule that came before this catalogue never clipped the
-# t-interval of these KPIs (the arrival-route shares, crew hours lost, and the counts of
-# patients who left, were moved on or were unserved), and the catalogue keeps every
-# reported interval as it was. Clipping them (and treating those counts as counts) would
-# change summary.csv and the report: a change of its own, not of this catalogue.
-UNCLIPPED = (-math.inf, math.inf)
 
 # The urgency classes and unserved reasons the KPI families are written for; the names
 # must match sim/patient.py (URGENCY_BY_INDEX, UNSERVED_REASONS), which the catalogue
@@ -176,7 +170,7 @@ KPIS: tuple[Kpi, ...] = (
     *(
         _seh(
             f"share_arrival_{route}", "share", label, description,
-            region_rule="pooled", bounds=UNCLIPPED,
+            region_rule="pooled", bounds=SHARE,
         )
         for route, (label, description) in _ROUTE_WORDS.items()
     ),
@@ -230,7 +224,7 @@ KPIS: tuple[Kpi, ...] = (
     ),
     _seh(
         "handoff_hours_lost", "h", "crew hours waiting at the SEH door",
-        "total crew time waiting at the door", region_rule="sum", bounds=UNCLIPPED,
+        "total crew time waiting at the door", region_rule="sum",
     ),
     _seh(
         "wait_for_treatment_max_minutes", "min", "first SEH arrival to treatment, longest",
@@ -245,7 +239,7 @@ KPIS: tuple[Kpi, ...] = (
     ),
     _seh(
         "left_without_being_seen", "patients", "walk-ins who left before treatment",
-        "walk-ins who left before treatment", region_rule="sum", bounds=UNCLIPPED,
+        "walk-ins who left before treatment", region_rule="sum", count=True,
     ),
     _seh(
         "left_without_being_seen_share", "share", "left before treatment",
@@ -256,16 +250,16 @@ KPIS: tuple[Kpi, ...] = (
         "closing_transfers", "patients", "patients moved on from a closing SEH",
         "waiting patients moved on when the SEH stopped receiving (counted at the SEH "
         "they left)",
-        region_rule="sum", bounds=UNCLIPPED,
+        region_rule="sum", count=True,
     ),
     Kpi(
         "unserved", "patients", "journeys no SEH took", "journeys no SEH took, every reason",
-        bounds=UNCLIPPED,
+        count=True,
     ),
     *(
         Kpi(
             f"unserved_{reason}", "patients", f"journeys no SEH took: {words}",
-            f"journeys no SEH took: {words}", bounds=UNCLIPPED,
+            f"journeys no SEH took: {words}", count=True,
         )
         for reason, words in _UNSERVED_WORDS.items()
     ),

@@ -134,7 +134,12 @@ def test_every_entry_has_a_unit_label_and_description():
             assert k.unit == "h", k.name
         if k.name.endswith("_share"):
             assert k.unit == "share", k.name
+        if k.unit == "share":  # every share's interval stays within 0..1
             assert k.bounds == (0.0, 1.0), k.name
+        # no KPI can be negative: every interval is clipped at zero
+        assert k.bounds[0] == 0.0, k.name
+        if k.unit in ("patients", "visits", "contacts", "closures"):
+            assert k.count, k.name  # whole events: the Poisson interval, never below 0
 
 
 def test_the_family_names_follow_the_simulation():
