@@ -31,6 +31,7 @@ from acutesim.domain.pathways import (
     SEH_SHARE_OF_CONVEYED,
     PathwayParameters,
 )
+from acutesim.domain.routes import Route
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_YEAR
 
 ID_PATTERN = r"^[A-Za-z0-9_\-.]+$"
@@ -303,7 +304,7 @@ class ProfileSpec(Strict):
 class StreamSpec(Strict):
     """A demand stream: route, rate per 1,000 inhabitants per year and profile name."""
 
-    route: Literal["ambulance", "hap", "gp", "self", "other"]
+    route: Route
     rate_per_1000_per_year: float = Field(ge=0, le=1000)
     profile: str
     source: str = "assumption"

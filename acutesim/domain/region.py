@@ -20,10 +20,10 @@ from acutesim.domain.calendar import Calendar
 from acutesim.domain.distributions import Duration
 from acutesim.domain.pathways import PathwayParameters
 from acutesim.domain.roster import RosterTemplate
+from acutesim.domain.routes import Route
 from acutesim.domain.specs import FinanceSpec, StraightLineTravel, TravelSpec
 
 SEHHours = Literal["24/7", "day", "none"]
-Route = Literal["ambulance", "hap", "gp", "self", "other"]
 MTS_COLOURS: tuple[str, ...] = ("red", "orange", "yellow", "green", "blue")
 URGENCIES: tuple[str, ...] = ("A1", "A2", "B")
 MAINLAND = "mainland"

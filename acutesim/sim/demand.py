@@ -27,14 +27,6 @@ from acutesim.units import (
     PER_THOUSAND,
 )
 
-ROUTE_SHARES_KEY = {
-    "ambulance": "ambulance",
-    "hap": "hap",
-    "gp": "gp",
-    "self": "self",
-    "other": "other",
-}
-
 
 @dataclass
 class IncidentBatch:

@@ -12,9 +12,11 @@ meldkamer, routing tables and the recorder.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from functools import partial
 from typing import Any
 
+from acutesim.domain.routes import Route
 from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
@@ -56,11 +58,7 @@ class Journeys:
         env, rec = self.env, self.recorder
         route = gen.stream.route
         name = gen.stream.name
-        journey = {
-            "ambulance": self._ambulance,
-            "hap": self._hap_contact,
-            "self": self._self_referral,
-        }.get(route, self._referral)
+        journey = partial(JOURNEYS[route], self)
         is_hap = route == "hap"
         # A HAP contact not referred on reads no state at its call (see _start_hap_contact):
         # it is started ahead, without waking this process at its call instant.
@@ -426,6 +424,17 @@ class Journeys:
         else:
             s = self._walk_in_site(p.area)
             yield from self._walk_in(p, s, self._car_minutes(p.area, s))
+
+
+# The journey of each arrival route (acutesim.domain.routes). A HAP contact that is not
+# referred on takes a shortcut of the same steps as callbacks (Journeys._start_hap_contact).
+JOURNEYS: dict[Route, Callable[[Journeys, Patient], Generator[Any, Any, None]]] = {
+    "ambulance": Journeys._ambulance,
+    "hap": Journeys._hap_contact,
+    "gp": Journeys._referral,
+    "self": Journeys._self_referral,
+    "other": Journeys._referral,
+}
 
 
 def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from acutesim.domain.routes import ARRIVAL_GROUPS
 from acutesim.geo.norm import NORM_MINUTES
 from acutesim.sim.patient import UNSERVED_REASONS, URGENCY_BY_INDEX
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_YEAR, PER_THOUSAND
@@ -89,7 +90,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
         wait = np.frombuffer(sr.wait_for_treatment_minutes, dtype=float)
         per_site.append((sid, sr, visits, los, d2d, hand, c2d, wait))
         add("seh_visits", visits, sid)
-        for route in ("ambulance", "gp_hap", "self", "other"):
+        for route in ARRIVAL_GROUPS:
             add(f"share_arrival_{route}", _share(sr.visits_by_route[route], visits), sid)
         add("admission_share", _share(sr.admitted, visits), sid)
         add("seh_los_mean_minutes", float(los.mean()) if len(los) else float("nan"), sid)
@@ -125,7 +126,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
     pop = model.region.population
     add("seh_visits", visits_all)
     add("seh_visits_per_1000_per_year", _share(visits_all, pop / PER_THOUSAND * years))
-    for route in ("ambulance", "gp_hap", "self", "other"):
+    for route in ARRIVAL_GROUPS:
         n = sum(sr.visits_by_route[route] for _, sr, *_ in per_site)
         add(f"share_arrival_{route}", _share(n, visits_all))
     add("admission_share", _share(sum(sr.admitted for _, sr, *_ in per_site), visits_all))

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from acutesim.domain.routes import ARRIVAL_GROUPS, ARRIVAL_ROUTES
 from acutesim.sim.patient import LEFT_UNSEEN, MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
@@ -50,13 +51,10 @@ PATIENT_COLUMNS = (
     "n_site_transfers",
 )
 
-ROUTE_GROUP = {
-    "ambulance": "ambulance",
-    "hap": "gp_hap",
-    "gp": "gp_hap",
-    "self": "self",
-    "other": "other",
-    "gp_hap": "gp_hap",
+# the arrival group of a patient's arrival route (a HAP referral arrives as "gp_hap")
+ROUTE_GROUP: dict[str, str] = {
+    **{g: g for g in ARRIVAL_GROUPS},
+    **{name: r.arrival_group for name, r in ARRIVAL_ROUTES.items()},
 }
 
 
@@ -64,7 +62,7 @@ class SiteRecords:
     """Accumulators of one SEH site."""
 
     def __init__(self) -> None:
-        self.visits_by_route: dict[str, int] = {"ambulance": 0, "gp_hap": 0, "self": 0, "other": 0}
+        self.visits_by_route: dict[str, int] = dict.fromkeys(ARRIVAL_GROUPS, 0)
         self.admitted = 0
         self.los_minutes = array("d")
         self.door_to_doctor_minutes = array("d")
