@@ -165,8 +165,8 @@ def run_replay(task: ReplayTask) -> list[dict[str, Any]]:
     def evaluate(board: Any, regime: Any, params: Any, shares: Any, quarter: Any) -> dict:
         out = {}
         for i, s in enumerate(board.sites):
-            full, night = board._effects(i, regime, shares, quarter, params)
-            st = board._state(i, full, night, quarter, board.quarters_since_change[i] + 1, [])
+            full, night = board.effects(i, regime, shares, quarter, params)
+            st = board.state(i, full, night, quarter, board.seh[i].quarters_since_change + 1, [])
             decision = board_decision(st, params)
             out[s.site_id] = (decision.action, decision.reason) if decision else ("none", "")
         return out

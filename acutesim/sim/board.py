@@ -18,11 +18,13 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import simpy
 
+from acutesim.domain.calendar import Calendar
 from acutesim.domain.region import MTS_COLOURS, Site
 from acutesim.domain.roster import CapacitySchedule
 from acutesim.funding.behaviour import (
@@ -35,10 +37,9 @@ from acutesim.funding.behaviour import (
 from acutesim.funding.books import FundingSetup
 from acutesim.funding.regimes import periodic_forfeit_eur_per_year
 from acutesim.sim.patient import Patient
+from acutesim.sim.recorder import Recorder
+from acutesim.sim.seh import SEH
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR
-
-if TYPE_CHECKING:
-    from acutesim.sim.model import Model
 
 # A night closure keeps the SEH open from 08:00 to 23:00, like the day-only SEHs that
 # were 24/7 before (Stadskanaal, Hoogeveen: basisspoedpost 08:00-23:00).
@@ -76,37 +77,76 @@ class StaffMeter:
         return out
 
 
+@dataclass(slots=True)
+class SEHRecord:
+    """What the board knows and keeps of one SEH between reviews."""
+
+    site: Site
+    seh: SEH
+    schedule: CapacitySchedule
+    meter: StaffMeter
+    status: str = "open"  # open | night_closed | closed (by a board or the scenario)
+    reason: str | None = None
+    quarters_since_change: int = 1_000_000
+    reopen_history: list[float] = field(default_factory=list)
+    frozen_figures: Any = None  # the year figures of the last review it was open
+    # minutes of the current month: planned opening, in operation, open around the clock
+    minutes_planned: float = 0.0
+    minutes_in_operation: float = 0.0
+    minutes_round_the_clock: float = 0.0
+    visits: float = 0.0  # this quarter
+    night_visits: float = 0.0  # this quarter, 23:00-08:00
+    night_closed: bool = False
+    hours_process: simpy.Process | None = None
+
+
 class Board:
     """Books and board decisions of every organisation in one replication.
 
     Parameters
     ----------
-    model : Model
-        The replication's model (SEHs, schedules, recorder, calendar).
+    env : simpy.Environment
+        The replication's environment.
     setup : FundingSetup
         Regimes, costs, reserves and behaviour of this scenario.
+    calendar : SimCalendar
+        Dates of simulated minutes.
+    sites, sehs, schedules : sequence
+        The SEH sites, their SEHs and their capacity schedules, index for index.
+    recorder : Recorder
+        Receives the finance rows, closures and counterfactual decisions.
+    horizon : float
+        End of the run [min].
+    on_night_closure : callable
+        Called with ``(index, night_closed)`` when a board closes SEH ``index`` at night or
+        reopens it around the clock (routing and the norm KPI follow).
     """
 
-    def __init__(self, model: Model, setup: FundingSetup) -> None:
-        self.model = model
-        self.env: simpy.Environment = model.env
+    def __init__(
+        self,
+        env: simpy.Environment,
+        setup: FundingSetup,
+        *,
+        calendar: Calendar,
+        sites: tuple[Site, ...],
+        sehs: list[SEH],
+        schedules: list[CapacitySchedule],
+        recorder: Recorder,
+        horizon: float,
+        on_night_closure: Callable[[int, bool], None],
+    ) -> None:
+        self.env = env
         self.setup = setup
         self.books = setup.new_books()
-        self.calendar = model.region.calendar
-        self.sites: tuple[Site, ...] = model.sites
-        n = len(self.sites)
-        self.status = ["open"] * n
-        self.reason: list[str | None] = [None] * n
-        self.quarters_since_change = [1_000_000] * n
-        self.reopen_history: list[list[float]] = [[] for _ in range(n)]
-        self.frozen_figures: list[Any] = [None] * n
-        self.meters = [StaffMeter(len(s.roles)) for s in model.schedules]
-        self.minutes_in_operation = np.zeros(n)
-        self.minutes_planned = np.zeros(n)
-        self.minutes_round_the_clock = np.zeros(n)
-        self.night_visits = np.zeros(n)
-        self.visits = np.zeros(n)
-        self.hours_process: list[simpy.Process | None] = [None] * n
+        self.calendar = calendar
+        self.sites = sites
+        self.recorder = recorder
+        self.horizon = horizon
+        self.on_night_closure = on_night_closure
+        self.seh = [
+            SEHRecord(site, seh, schedule, StaffMeter(len(schedule.roles)))
+            for site, seh, schedule in zip(sites, sehs, schedules, strict=True)
+        ]
         # Called at every review before the board decides, with (board, date, shares,
         # quarter): lets a study evaluate other board parameters on the same books.
         self.observer: (
@@ -114,23 +154,23 @@ class Board:
         ) = None
         self._last_close = 0.0
         self._month_start = 0.0
-        for i, seh in enumerate(model.sehs):
-            if seh.is_closed_permanent:  # closed by the scenario from the start
-                self.status[i], self.reason[i] = "closed", "policy"
-                self.meters[i].update(0.0, operating=False)
+        for r in self.seh:
+            if r.seh.is_closed_permanent:  # closed by the scenario from the start
+                r.status, r.reason = "closed", "policy"
+                r.meter.update(0.0, operating=False)
 
     # -- events from the model ---------------------------------------------------------
     def visit(self, p: Patient) -> None:
         """Book an SEH visit (and its admission) at the site that treated the patient."""
-        i = p.site
-        self.books.add_visit(self.sites[i].site_id, MTS_COLOURS[p.mts], p.admitted)
-        self.visits[i] += 1
+        r = self.seh[p.site]
+        self.books.add_visit(r.site.site_id, MTS_COLOURS[p.mts], p.admitted)
+        r.visits += 1
         if _is_night(p.t_arrival):
-            self.night_visits[i] += 1
+            r.night_visits += 1
 
     def staff_changed(self, i: int, staff: np.ndarray) -> None:
         """The roster of SEH ``i`` changed its staff present."""
-        self.meters[i].update(self.env.now, staff=staff)
+        self.seh[i].meter.update(self.env.now, staff=staff)
 
     # -- processes -----------------------------------------------------------------------
     def start(self) -> None:
@@ -141,7 +181,7 @@ class Board:
     def _monthly_process(self) -> Generator[Any, Any, None]:
         """SimPy process: close the books each month; review every quarter."""
         env = self.env
-        for t in self.calendar.month_starts(self.model.horizon):
+        for t in self.calendar.month_starts(self.horizon):
             yield env.timeout(t - env.now)
             month_key = self.calendar.month_key(t - 1.0)
             self._close_month(month_key, t)
@@ -163,9 +203,9 @@ class Board:
         month_end = self.calendar.minutes_at(_next_month(self.calendar.date(self._month_start)))
         simulated = now - self._month_start
         month_share = min(1.0, max(0.0, simulated / (month_end - month_start)))
-        for i, site in enumerate(self.sites):
-            hours = self.meters[i].take_hours(now)
-            schedule = self.model.schedules[i]
+        for r in self.seh:
+            site, schedule = r.site, r.schedule
+            hours = r.meter.take_hours(now)
             for role, h in zip(schedule.roles, hours, strict=True):
                 if role in self.setup.costs.staff_eur_per_hour_by_role and h > 0:
                     self.books.add_staff_hours(
@@ -174,44 +214,41 @@ class Board:
                         float(h),
                         locum_share=schedule.locum_share_by_role.get(role, 0.0),
                     )
-            planned = self.minutes_planned[i]
+            planned = r.minutes_planned
             shares[site.site_id] = (
-                min(1.0, float(self.minutes_in_operation[i] / planned)) if planned > 0 else 0.0
+                min(1.0, float(r.minutes_in_operation / planned)) if planned > 0 else 0.0
             )
             round_the_clock[site.site_id] = (
-                min(1.0, float(self.minutes_round_the_clock[i] / simulated))
-                if simulated > 0
-                else 0.0
+                min(1.0, float(r.minutes_round_the_clock / simulated)) if simulated > 0 else 0.0
             )
-        self.minutes_in_operation[:] = 0.0
-        self.minutes_planned[:] = 0.0
-        self.minutes_round_the_clock[:] = 0.0
+            r.minutes_in_operation = r.minutes_planned = r.minutes_round_the_clock = 0.0
         rows = self.books.close_month(
             month_key,
             open_hours_share_by_site=shares,
             month_share=month_share,
             round_the_clock_share_by_site=round_the_clock,
         )
-        self.model.recorder.finance_rows.extend(r.as_dict() for r in rows)
+        self.recorder.finance_rows.extend(r.as_dict() for r in rows)
 
     def _account_operation(self, now: float) -> None:
         """Add planned and in-operation minutes since the last call (per site)."""
         t0 = self._last_close
         if now <= t0:
             return
-        for i, site in enumerate(self.sites):
+        for r in self.seh:
+            site = r.site
             planned = _open_minutes(site.open_hour, site.close_hour, site.is_24_7, t0, now)
-            self.minutes_planned[i] += planned
-            if self.status[i] == "closed":
+            r.minutes_planned += planned
+            if r.status == "closed":
                 continue
-            if self.status[i] == "open" and site.is_24_7:
-                self.minutes_round_the_clock[i] += now - t0
-            if self.status[i] == "night_closed":
-                self.minutes_in_operation[i] += _open_minutes(
+            if r.status == "open" and site.is_24_7:
+                r.minutes_round_the_clock += now - t0
+            if r.status == "night_closed":
+                r.minutes_in_operation += _open_minutes(
                     NIGHT_CLOSURE_OPEN_HOUR, NIGHT_CLOSURE_CLOSE_HOUR, False, t0, now
                 )
             else:
-                self.minutes_in_operation[i] += planned
+                r.minutes_in_operation += planned
         self._last_close = now
 
     def finish(self) -> None:
@@ -223,12 +260,12 @@ class Board:
     # -- volmelding ----------------------------------------------------------------------
     def _apply_thresholds(self, date: dt.date) -> None:
         regime = self.setup.schedule.regime_at(date)
-        for i, site in enumerate(self.sites):
-            behaviour = self.setup.volmelding_by_site.get(site.site_id)
+        for r in self.seh:
+            behaviour = self.setup.volmelding_by_site.get(r.site.site_id)
             if behaviour is None:
                 continue
-            on, off = volmelding_thresholds(regime.marginal_revenue_eur(site.site_id), behaviour)
-            self.model.sehs[i].set_thresholds(on, off)
+            on, off = volmelding_thresholds(regime.marginal_revenue_eur(r.site.site_id), behaviour)
+            r.seh.set_thresholds(on, off)
 
     # -- board reviews ---------------------------------------------------------------------
     def _review(self, date: dt.date) -> None:
@@ -238,30 +275,27 @@ class Board:
         quarter = (max(0.0, self.calendar.minutes_at(_quarter_start(date))), self.env.now)
         night_share = (NIGHT_CLOSURE_CLOSE_HOUR - NIGHT_CLOSURE_OPEN_HOUR) / HOURS_PER_DAY
         shares = {
-            s.site_id: {"closed": 0.0, "night_closed": night_share}.get(self.status[i], 1.0)
-            for i, s in enumerate(self.sites)
+            r.site.site_id: {"closed": 0.0, "night_closed": night_share}.get(r.status, 1.0)
+            for r in self.seh
         }
         if previous is not regime:
             self._shadow_review(previous, shares, quarter)
         if self.observer is not None:
-            for i, site in enumerate(self.sites):
-                if self.status[i] == "open":
-                    self.frozen_figures[i] = self.books.year_figures(site.site_id)
+            for r in self.seh:
+                if r.status == "open":
+                    r.frozen_figures = self.books.year_figures(r.site.site_id)
             self.observer(self, date, shares, quarter)
-        for i, site in enumerate(self.sites):
-            self.quarters_since_change[i] += 1
-            figures = self.books.year_figures(site.site_id) if self.status[i] == "open" else None
-            if figures is not None:
-                self.frozen_figures[i] = figures
-            full, night = self._effects(i, regime, shares, quarter)
-            closed_part = night if self.status[i] == "night_closed" else full
-            if self.status[i] != "open" and closed_part is not None:
+        for i, r in enumerate(self.seh):
+            r.quarters_since_change += 1
+            if r.status == "open":
+                r.frozen_figures = self.books.year_figures(r.site.site_id)
+            full, night = self.effects(i, regime, shares, quarter)
+            closed_part = night if r.status == "night_closed" else full
+            if r.status != "open" and closed_part is not None:
                 # projected margin of reopening the closed part this quarter
-                self.reopen_history[i].append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
-            state = self._state(
-                i, full, night, quarter, self.quarters_since_change[i], self.reopen_history[i]
-            )
-            self.night_visits[i] = self.visits[i] = 0.0
+                r.reopen_history.append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
+            state = self.state(i, full, night, quarter, r.quarters_since_change, r.reopen_history)
+            r.night_visits = r.visits = 0.0
             decision = board_decision(state, params)
             if decision is not None:
                 self.apply(i, decision.action, decision.reason)
@@ -274,27 +308,27 @@ class Board:
         Up to the switch both regimes saw the same patients (the old regime was in force),
         so these decisions are the counterfactual of the same run; nothing is applied.
         """
-        for i, site in enumerate(self.sites):
-            if self.status[i] == "open":
-                self.frozen_figures[i] = self.books.year_figures(site.site_id)
-            full, night = self._effects(i, previous, shares, quarter)
-            closed_part = night if self.status[i] == "night_closed" else full
-            history = list(self.reopen_history[i])
-            if self.status[i] != "open" and closed_part is not None:
+        for i, r in enumerate(self.seh):
+            if r.status == "open":
+                r.frozen_figures = self.books.year_figures(r.site.site_id)
+            full, night = self.effects(i, previous, shares, quarter)
+            closed_part = night if r.status == "night_closed" else full
+            history = list(r.reopen_history)
+            if r.status != "open" and closed_part is not None:
                 history.append(-closed_part.net_eur_per_year / QUARTERS_PER_YEAR)
-            state = self._state(i, full, night, quarter, self.quarters_since_change[i] + 1, history)
+            state = self.state(i, full, night, quarter, r.quarters_since_change + 1, history)
             decision = board_decision(state, self.setup.board)
-            self.model.recorder.shadow_decisions.append(
+            self.recorder.shadow_decisions.append(
                 (
                     self.env.now,
-                    site.site_id,
+                    r.site.site_id,
                     previous.name,
                     decision.action if decision else "none",
                     decision.reason if decision else "",
                 )
             )
 
-    def _effects(
+    def effects(
         self,
         i: int,
         regime: Any,
@@ -302,11 +336,16 @@ class Board:
         quarter: tuple[float, float],
         params: BoardBehaviour | None = None,
     ) -> tuple[Any, Any]:
-        """What closing SEH ``i``, or closing it at night, saves and forfeits under a regime."""
-        fig = self.frozen_figures[i]
+        """What closing SEH ``i``, or closing it at night, saves and forfeits under a regime.
+
+        Also the observer's view (:attr:`observer`): ``params`` other than the scenario's
+        evaluate another board on the same books.
+        """
+        r = self.seh[i]
+        fig = r.frozen_figures
         if fig is None:
             return None, None
-        site = self.sites[i]
+        site = r.site
         sid, org = site.site_id, site.organisation
         # The quarter's DBC revenue was booked at the prices of the regime then in force;
         # value it at the prices of the regime under review (at a switch they differ).
@@ -321,8 +360,8 @@ class Board:
                     / before,
                 )
         others_open = any(
-            self.status[j] == "open" and s.organisation == org and j != i
-            for j, s in enumerate(self.sites)
+            o.status == "open" and o.site.organisation == org and j != i
+            for j, o in enumerate(self.seh)
         )
         params = params or self.setup.board
         retained = params.retained_patient_share if others_open else 0.0
@@ -333,7 +372,7 @@ class Board:
             ),
             retained_patient_share=retained,
         )
-        night_patients = self.night_visits[i] / self.visits[i] if self.visits[i] else 0.0
+        night_patients = r.night_visits / r.visits if r.visits else 0.0
         night = closure_effect(
             fig,
             periodic_forfeit_eur_per_year=periodic_forfeit_eur_per_year(
@@ -344,15 +383,13 @@ class Board:
                 open_hours_share_by_site=shares,
             ),
             patient_share=night_patients,
-            staff_share=_night_staff_share(
-                self.model.schedules[i], quarter[0], quarter[1], self.model.horizon
-            ),
+            staff_share=_night_staff_share(r.schedule, quarter[0], quarter[1], self.horizon),
             fixed_share=0.0,
             retained_patient_share=retained,
         )
         return full, night
 
-    def _state(
+    def state(
         self,
         i: int,
         full: Any,
@@ -362,11 +399,12 @@ class Board:
         reopen_history: list[float],
     ) -> SEHBoardState:
         """The board's view of SEH ``i`` at this review."""
-        site = self.sites[i]
+        r = self.seh[i]
+        site = r.site
         sid, org = site.site_id, site.organisation
         return SEHBoardState(
             site_id=sid,
-            status=self.status[i],  # type: ignore[arg-type]
+            status=r.status,  # type: ignore[arg-type]
             is_24_7=site.is_24_7,
             margin_history_eur=self.books.quarterly_margins_eur(sid),
             reserves_eur=self.books.reserves_eur(org),
@@ -375,10 +413,10 @@ class Board:
             night_closure_saves_eur_per_year=night.saves_eur_per_year if night else 0.0,
             night_closure_forfeits_eur_per_year=night.forfeits_eur_per_year if night else 0.0,
             closed_shift_share=_closed_shift_share(
-                self.model.schedules[i], site, quarter[0], quarter[1], self.model.horizon
+                r.schedule, site, quarter[0], quarter[1], self.horizon
             ),
             is_sensitive=sid in self.setup.sensitive_site_ids,
-            closure_reason=self.reason[i],  # type: ignore[arg-type]
+            closure_reason=r.reason,  # type: ignore[arg-type]
             quarters_since_change=quarters_since_change,
             reopen_margin_history_eur=tuple(reopen_history),
             organisation_margin_history_eur=self.books.organisation_quarterly_margins_eur(org),
@@ -387,39 +425,42 @@ class Board:
     def apply(self, i: int, action: str, reason: str) -> None:
         """Carry out a decision on SEH ``i`` at once (routing, norm KPI, staff cost)."""
         now = self.env.now
-        seh = self.model.sehs[i]
+        r = self.seh[i]
+        seh = r.seh
         self._account_operation(now)
-        self.model.recorder.closure(now, self.sites[i].site_id, action, reason)
-        self.quarters_since_change[i] = 0
+        self.recorder.closure(now, r.site.site_id, action, reason)
+        r.quarters_since_change = 0
         if action == "closure":
-            self.status[i], self.reason[i] = "closed", reason
-            self.meters[i].update(now, operating=False)
+            r.status, r.reason = "closed", reason
+            r.meter.update(now, operating=False)
             self._stop_hours(i)
             seh.set_closed_permanent(True)
         elif action == "night_closure":
-            self.status[i], self.reason[i] = "night_closed", reason
+            r.status, r.reason = "night_closed", reason
             self._start_hours(i, NIGHT_CLOSURE_OPEN_HOUR, NIGHT_CLOSURE_CLOSE_HOUR)
-            self.model.night_closure_changed(i, True)
+            r.night_closed = True
+            self.on_night_closure(i, True)
         elif action == "reopen":
-            self.status[i], self.reason[i] = "open", None
-            self.reopen_history[i] = []
-            if i in self.model.night_closed:
-                self.model.night_closure_changed(i, False)
+            r.status, r.reason = "open", None
+            r.reopen_history = []
+            if r.night_closed:
+                r.night_closed = False
+                self.on_night_closure(i, False)
             self._stop_hours(i)
             seh.set_closed_permanent(False)
-            if self.sites[i].is_24_7:
+            if r.site.is_24_7:
                 seh.set_outside_hours(False)
-            self.meters[i].update(now, operating=True)
+            r.meter.update(now, operating=True)
 
     def _stop_hours(self, i: int) -> None:
-        proc = self.hours_process[i]
-        if proc is not None and proc.is_alive:
-            proc.interrupt()
-        self.hours_process[i] = None
+        r = self.seh[i]
+        if r.hours_process is not None and r.hours_process.is_alive:
+            r.hours_process.interrupt()
+        r.hours_process = None
 
     def _start_hours(self, i: int, open_hour: float, close_hour: float) -> None:
         self._stop_hours(i)
-        self.hours_process[i] = self.env.process(
+        self.seh[i].hours_process = self.env.process(
             self._night_closure_process(i, open_hour, close_hour)
         )
 
@@ -427,7 +468,7 @@ class Board:
         self, i: int, open_hour: float, close_hour: float
     ) -> Generator[Any, Any, None]:
         """SimPy process: a night-closed SEH opens and closes daily; staff is not paid at night."""
-        env, seh, meter = self.env, self.model.sehs[i], self.meters[i]
+        env, seh, meter = self.env, self.seh[i].seh, self.seh[i].meter
         open_m, close_m = open_hour * MINUTES_PER_HOUR, close_hour * MINUTES_PER_HOUR
         try:
             while True:

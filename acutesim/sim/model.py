@@ -105,7 +105,17 @@ class Model(Journeys):
         self._build_specialised()
         self._build_norm()
         if funding is not None:
-            self.board = Board(self, funding)
+            self.board = Board(
+                self.env,
+                funding,
+                calendar=self.region.calendar,
+                sites=self.sites,
+                sehs=self.sehs,
+                schedules=self.schedules,
+                recorder=self.recorder,
+                horizon=self.horizon,
+                on_night_closure=self.night_closure_changed,
+            )
             self.recorder.on_visit = self.board.visit
         # Substitution at a spoedplein (behaviour.substitution): only with a rate > 0,
         # so the neutral setting draws nothing and leaves every other stream alone.
