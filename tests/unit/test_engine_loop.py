@@ -1,0 +1,86 @@
+"""The inlined event loop and the other speed changes give SimPy's results exactly."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+
+import acutesim.sim.model as model_module
+from acutesim.domain.scenario import Scenario
+from acutesim.rng import RandomStreams
+from acutesim.sim.loop import run_until
+from acutesim.sim.model import Model
+
+
+def _simpy_run(env: simpy.Environment, until: float) -> None:
+    env.run(until=until)
+
+
+def _outcome(model: Model) -> tuple:
+    rec = model.recorder
+    return (
+        model.env.now,
+        next(model.env._eid),
+        rec.n_created,
+        sorted(rec.n_terminal.items()),
+        [list(s.los_minutes) for s in rec.sites],
+        [list(s.door_to_doctor_minutes) for s in rec.sites],
+        list(rec.a1_response_minutes),
+        rec.hap_contacts,
+        [s.status for s in rec.sites],
+        model.vehicle_log.minutes.tolist(),
+    )
+
+
+@pytest.mark.parametrize("vacancy", [0.0, 0.4])
+def test_run_until_processes_what_env_run_processes(demo_region, demo_travel, monkeypatch, vacancy):
+    outcomes = []
+    for loop in (run_until, _simpy_run):
+        monkeypatch.setattr(model_module, "run_until", loop)
+        model = Model(
+            demo_region,
+            Scenario("s", staff_vacancy_share=vacancy),
+            RandomStreams(20260105, 0),
+            horizon_minutes=5 * 1440.0,
+            warmup_minutes=1440.0,
+            travel=demo_travel,
+        )
+        model.run()
+        outcomes.append(_outcome(model))
+    assert outcomes[0][2] > 500
+    assert outcomes[0] == outcomes[1]
+
+
+def _events(env: simpy.Environment, log: list) -> simpy.events.Event:
+    def proc():
+        yield env.timeout(1.0)
+        log.append(("a", env.now))
+        yield env.timeout(2.0)  # at 3.0: the horizon, not processed
+        log.append(("b", env.now))
+
+    env.process(proc())
+    urgent = env.event()
+    urgent._ok, urgent._value = True, None
+    urgent.callbacks.append(lambda _e: log.append(("urgent", env.now)))
+    env.schedule(urgent, simpy.events.URGENT, 3.0)  # before the stop event: processed
+    return urgent
+
+
+def test_run_until_stops_where_simpy_stops():
+    logs = []
+    for loop in (run_until, _simpy_run):
+        env, log = simpy.Environment(), []
+        _events(env, log)
+        loop(env, 3.0)
+        logs.append((log, env.now))
+    assert logs[0] == logs[1] == ([("a", 1.0), ("urgent", 3.0)], 3.0)
+
+
+def test_run_until_raises_failures_and_bad_horizons():
+    env = simpy.Environment()
+    failing = env.event()
+    failing.fail(KeyError("x"))
+    with pytest.raises(KeyError):
+        run_until(env, 5.0)
+    with pytest.raises(ValueError, match="greater than"):
+        run_until(env, env.now)
