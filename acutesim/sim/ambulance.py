@@ -138,7 +138,7 @@ class Meldkamer:
         at_post.discard(v)
         self._away.discard(v)
         state = self.state[v]
-        if state == IDLE or state == RETURNING:
+        if state in (IDLE, RETURNING):
             if self.loc_kind[v] == AT_SITE:
                 self._away.add(v)
             else:
