@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,8 +99,10 @@ class Meldkamer:
         self._post_of: list[int] = self.vehicle_post.tolist()
         self._at_post: list[set[int]] = [set() for _ in range(post_to_area.shape[0])]
         self._away: set[int] = set()
-        self._area_posts: dict[int, list[tuple[int, float]]] = {}
-        self._area_sites: dict[int, list[float]] = {}
+        # (compact: post indices as a list of small ints, minutes as arrays of doubles; a
+        # national pack has thousands of areas and hundreds of posts)
+        self._area_posts: dict[int, tuple[list[int], array[float]]] = {}
+        self._area_sites: dict[int, array[float]] = {}
         self._post_vehicles: list[list[int]] = [[] for _ in range(post_to_area.shape[0])]
         for v, post in enumerate(self._post_of):
             self._post_vehicles[post].append(v)
@@ -144,15 +147,14 @@ class Meldkamer:
             else:
                 at_post.add(v)
 
-    def _posts_by_time(self, area: int) -> list[tuple[int, float]]:
-        """Posts that reach ``area``, by travel time (ties: post order), with the minutes."""
+    def _posts_by_time(self, area: int) -> tuple[list[int], array[float]]:
+        """Posts that reach ``area``, by travel time (ties: post order), and their minutes."""
         posts = self._area_posts.get(area)
         if posts is None:
             column = self.post_to_area[:, area]
             order = np.argsort(column, kind="stable")
-            pairs = zip(order.tolist(), column[order].tolist(), strict=True)
-            posts = [(k, t) for k, t in pairs if t < math.inf]
-            self._area_posts[area] = posts
+            order = order[column[order] < math.inf]
+            posts = self._area_posts[area] = (order.tolist(), array("d", column[order].tolist()))
         return posts
 
     def nearest(self, area: int) -> tuple[int, float]:
@@ -162,7 +164,7 @@ class Meldkamer:
         (minutes, index) would (:meth:`nearest_by_scan`).
         """
         best_t, best_v = math.inf, -1
-        for post, minutes in self._posts_by_time(area):
+        for post, minutes in zip(*self._posts_by_time(area), strict=True):
             if minutes > best_t:
                 break
             vehicles = self._at_post[post]
@@ -173,7 +175,7 @@ class Meldkamer:
         if self._away:
             sites = self._area_sites.get(area)
             if sites is None:
-                sites = self._area_sites[area] = self.site_to_area[:, area].tolist()
+                sites = self._area_sites[area] = array("d", self.site_to_area[:, area].tolist())
             loc_site = self.loc_site
             for v in self._away:
                 minutes = sites[loc_site[v]]

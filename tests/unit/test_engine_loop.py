@@ -84,3 +84,23 @@ def test_run_until_raises_failures_and_bad_horizons():
         run_until(env, 5.0)
     with pytest.raises(ValueError, match="greater than"):
         run_until(env, env.now)
+
+
+def test_travel_matrices_release_the_routed_cache_and_read_it_again():
+    from dataclasses import fields
+    from pathlib import Path
+
+    from acutesim.config.load import load_region
+    from acutesim.geo.travel import matrix
+    from acutesim.sim.travel import travel_matrices
+
+    pack = Path(__file__).resolve().parents[2] / "regions" / "nl"
+    region = load_region(pack)
+    assert region.travel["model"] == "routed"
+    first = travel_matrices(region)
+    assert matrix._ROUTED_CACHE == {}  # not kept for the run
+    second = travel_matrices(region)  # read from the file again: the same minutes
+    for f in fields(first):
+        assert getattr(first, f.name).shape == getattr(second, f.name).shape
+        assert (getattr(first, f.name) == getattr(second, f.name)).all(), f.name
+    assert first.amb_post_area.shape == (len(region.posts), len(region.areas))
