@@ -15,6 +15,8 @@ import math
 from collections.abc import Generator, Iterator
 from typing import Any
 
+from simpy.events import URGENT, Event
+
 from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
@@ -49,42 +51,13 @@ class Journeys:
     horizon: float
 
     # -- demand ----------------------------------------------------------------------------
-    def _demand_process(
-        self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]
-    ) -> Generator[Any, Any, None]:
-        """SimPy process: release the incidents of one stream and start their journeys."""
-        env, rec = self.env, self.recorder
-        route = gen.stream.route
-        name = gen.stream.name
-        journey = {
-            "ambulance": self._ambulance,
-            "hap": self._hap_contact,
-            "self": self._self_referral,
-        }.get(route, self._referral)
-        is_hap = route == "hap"
-        # A HAP contact not referred on reads no state at its call (see _start_hap_contact):
-        # it is started ahead, without waking this process at its call instant.
-        may_skip = is_hap and bool(self.haps)
-        horizon = self.horizon
-        seq = k * STREAM_ID_STRIDE
-        now = env.now  # the instant of the current call, as waking at each call would give
-        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
-        for batch in (chunk for b in batches for chunk in as_lists(b)):
-            for i in range(len(batch.t_minutes)):
-                t = batch.t_minutes[i]
-                if t > now:
-                    now += t - now  # where a timeout of t - now from now fires
-                if now != env.now and not (
-                    may_skip and not batch.hap_referral[i] and now < horizon
-                ):
-                    yield event_at(env, now)
-                p = _patient(batch, i, seq, name, route)
-                seq += 1
-                rec.created()
-                if is_hap:
-                    self._start_hap_contact(p, now)
-                else:
-                    start_journey(journey(p))  # no start and end events of a Process
+    def _start_demand(self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]) -> None:
+        """Release the incidents of stream ``k`` from the start of the run (:class:`_Release`)."""
+        release = _Release(self, k, gen, batches)
+        start = Event(self.env)  # as a process's Initialize: urgent, now
+        start._ok, start._value = True, None
+        start.callbacks.append(release.resume)  # type: ignore[union-attr]
+        self.env.schedule(start, URGENT)
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
@@ -451,3 +424,82 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
     p.hap_consult_minutes = b.hap_consult_minutes[i]
     p.patience_minutes = b.patience_minutes[i]
     return p
+
+
+class _Release:
+    """The incidents of one stream, released at their call instants as callbacks.
+
+    Each incident wakes the release at its call (an event at that instant), builds the
+    patient and starts its journey; then the release schedules its wake-up at the next
+    call. A SimPy process would do the same with a generator, a ``Process`` and its end
+    event; these callbacks schedule the same wake-ups in the same order, without them.
+    A HAP contact not referred on reads no state at its call (see
+    :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up.
+    """
+
+    __slots__ = (
+        "batch",
+        "chunks",
+        "env",
+        "horizon",
+        "i",
+        "is_hap",
+        "journey",
+        "may_skip",
+        "model",
+        "name",
+        "now",
+        "rec",
+        "route",
+        "seq",
+    )
+
+    def __init__(
+        self, model: Journeys, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]
+    ) -> None:
+        self.model = model
+        self.env, self.rec = model.env, model.recorder
+        self.route = route = gen.stream.route
+        self.name = gen.stream.name
+        self.journey = {
+            "ambulance": model._ambulance,
+            "hap": model._hap_contact,
+            "self": model._self_referral,
+        }.get(route, model._referral)
+        self.is_hap = route == "hap"
+        self.may_skip = self.is_hap and bool(model.haps)
+        self.horizon = model.horizon
+        self.seq = k * STREAM_ID_STRIDE
+        self.now = self.env.now  # the instant of the current call, as a wake-up at each gives
+        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
+        self.chunks = (chunk for b in batches for chunk in as_lists(b))
+        self.batch: IncidentBatch | None = None
+        self.i = 0
+
+    def resume(self, _event: Event) -> None:
+        """Release every incident up to the next one that needs a wake-up of its own."""
+        env, rec, model = self.env, self.rec, self.model
+        batch, i, now = self.batch, self.i, self.now
+        while True:
+            if batch is None or i >= len(batch.t_minutes):
+                batch = next(self.chunks, None)
+                if batch is None:
+                    return
+                i = 0
+            t = batch.t_minutes[i]
+            if t > now:
+                now += t - now  # where a timeout of t - now from now fires
+            if now != env.now and not (
+                self.may_skip and not batch.hap_referral[i] and now < self.horizon
+            ):
+                self.batch, self.i, self.now = batch, i, now
+                event_at(env, now).callbacks.append(self.resume)
+                return
+            p = _patient(batch, i, self.seq, self.name, self.route)
+            self.seq += 1
+            i += 1
+            rec.created()
+            if self.is_hap:
+                model._start_hap_contact(p, now)
+            else:
+                start_journey(self.journey(p))  # no start and end events of a Process

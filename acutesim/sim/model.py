@@ -446,7 +446,7 @@ class Model(Journeys):
                 batches, replayed = gen.replay(self.call_log), True
             else:
                 batches = gen.weeks()
-            self.env.process(self._demand_process(k, gen, batches))
+            self._start_demand(k, gen, batches)
         with tuned_gc():  # the model is built: freeze it, collect less often
             run_until(self.env, self.horizon)
         for seh in self.sehs:
