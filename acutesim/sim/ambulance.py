@@ -95,13 +95,13 @@ class Meldkamer:
         self.return_since: list[float] = [math.nan] * n  # start of the current drive back
         # Dispatch index (kept in step with state/loc_kind by _sync): the available
         # vehicles at (or counted at) their post, per post, and those away (returning from
-        # an SEH, counted at that site); per area, posts by travel time (lazily).
+        # an SEH, counted at that site); per area, posts by travel time.
         self._post_of: list[int] = self.vehicle_post.tolist()
         self._at_post: list[set[int]] = [set() for _ in range(post_to_area.shape[0])]
         self._away: set[int] = set()
         # (compact: post indices as a list of small ints, minutes as arrays of doubles; a
         # national pack has thousands of areas and hundreds of posts)
-        self._area_posts: dict[int, tuple[list[int], array[float]]] = {}
+        self._area_posts = _posts_by_area(post_to_area)
         self._area_sites: dict[int, array[float]] = {}
         self._post_vehicles: list[list[int]] = [[] for _ in range(post_to_area.shape[0])]
         for v, post in enumerate(self._post_of):
@@ -149,13 +149,7 @@ class Meldkamer:
 
     def _posts_by_time(self, area: int) -> tuple[list[int], array[float]]:
         """Posts that reach ``area``, by travel time (ties: post order), and their minutes."""
-        posts = self._area_posts.get(area)
-        if posts is None:
-            column = self.post_to_area[:, area]
-            order = np.argsort(column, kind="stable")
-            order = order[column[order] < math.inf]
-            posts = self._area_posts[area] = (order.tolist(), array("d", column[order].tolist()))
-        return posts
+        return self._area_posts[area]
 
     def nearest(self, area: int) -> tuple[int, float]:
         """The available vehicle nearest to ``area`` and its minutes; ``(-1, inf)`` if none.
@@ -334,3 +328,19 @@ class Meldkamer:
                 self._off_duty(v)
                 drop -= 1
             self.pending_off[post] += drop
+
+
+def _posts_by_area(post_to_area: np.ndarray) -> list[tuple[list[int], array[float]]]:
+    """Per area, the posts that reach it by travel time (ties: post order) and the minutes.
+
+    One sort of the whole matrix when the meldkamer is built, instead of one per area
+    on its first call.
+    """
+    order = np.argsort(post_to_area, axis=0, kind="stable")
+    minutes = np.take_along_axis(np.asarray(post_to_area, dtype=np.float64), order, axis=0)
+    n_reach = (minutes < math.inf).sum(axis=0).tolist()  # unreachable ones sort last
+    order_t, minutes_t = np.ascontiguousarray(order.T), np.ascontiguousarray(minutes.T)
+    return [
+        (order_t[area, :n].tolist(), array("d", minutes_t[area, :n].tobytes()))
+        for area, n in enumerate(n_reach)
+    ]

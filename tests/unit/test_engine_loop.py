@@ -104,3 +104,25 @@ def test_travel_matrices_release_the_routed_cache_and_read_it_again():
         assert getattr(first, f.name).shape == getattr(second, f.name).shape
         assert (getattr(first, f.name) == getattr(second, f.name)).all(), f.name
     assert first.amb_post_area.shape == (len(region.posts), len(region.areas))
+
+
+def test_posts_by_area_sorts_each_area_as_a_stable_sort_of_its_column():
+    import math
+    from array import array
+
+    import numpy as np
+
+    from acutesim.sim.ambulance import _posts_by_area
+
+    rng = np.random.default_rng(1)
+    minutes = rng.integers(0, 5, (30, 50)).astype(float)  # many ties
+    minutes[rng.random(minutes.shape) < 0.2] = np.inf
+    minutes[:, 7] = np.inf  # an area no post reaches
+    got = _posts_by_area(minutes)
+    assert len(got) == 50
+    assert got[7] == ([], array("d"))
+    for area in range(50):
+        column = minutes[:, area]
+        order = np.argsort(column, kind="stable")
+        order = order[column[order] < math.inf]
+        assert got[area] == (order.tolist(), array("d", column[order].tolist()))
