@@ -401,14 +401,33 @@ class Journeys:
             yield from self._walk_in(p, s, self._car_minutes(p.area, s))
 
 
+_new_patient = Patient.__new__
+_NAN = math.nan
+
+
 def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
-    # the columns are lists of Python int, float and bool (demand.as_lists)
-    p = Patient(pid, stream, route, b.area[i], b.t_minutes[i])
+    """A new patient of incident ``i``: every slot set once, as ``Patient(...)`` and the draws.
+
+    The columns are lists of Python int, float and bool (demand.as_lists). The slots not
+    drawn get :meth:`Patient.__init__`'s defaults (``test_patient_from_incident`` keeps
+    the two in step); an ambulance patient gets its ambulance draws, others the defaults.
+    """
+    p = _new_patient(Patient)
+    p.patient_id = p.seq = pid
+    p.stream = stream
+    p.route = p.arrival_route = route
+    p.area = b.area[i]
+    p.t_call = b.t_minutes[i]
+    p.t_arrival = p.t_door = p.t_accept = p.t_on_scene = p.t_assigned = _NAN
+    p.t_first_arrival = p.t_release = p.t_triage = p.t_treatment_start = _NAN
+    p.t_treatment_end = p.t_ward = p.t_departure = _NAN
+    p.state = p.reason = ""
+    p.vehicle = p.site = -1
+    p.leg_scene_minutes = p.leg_transport_minutes = _NAN
+    p.n_site_transfers = 0
+    p.patience_minutes = b.patience_minutes[i]
     p.mts = p.priority = b.mts[i]
     p.admitted = b.admitted[i]
-    p.treatment_minutes = b.treatment_minutes[i]
-    p.triage_minutes = b.triage_minutes[i]
-    p.ward_minutes = b.ward_minutes[i]
     if route == "ambulance":
         p.urgency = b.urgency[i]
         p.dispatch_minutes = b.dispatch_minutes[i]
@@ -417,12 +436,22 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
         p.handover_minutes = b.handover_minutes[i]
         p.to_seh = b.to_seh[i]
         p.specialised = b.specialised[i]
+    else:
+        p.urgency = -1
+        p.conveyed = p.specialised = False
+        p.to_seh = True
+        p.dispatch_minutes = p.on_scene_minutes = p.handover_minutes = 0.0
     p.hap_consult = b.hap_consult[i]
     p.hap_referral = b.hap_referral[i]
     p.hap_take = b.hap_take[i]
+    p.treatment_minutes = b.treatment_minutes[i]
+    p.triage_minutes = b.triage_minutes[i]
+    p.ward_minutes = b.ward_minutes[i]
     p.hap_triage_minutes = b.hap_triage_minutes[i]
     p.hap_consult_minutes = b.hap_consult_minutes[i]
-    p.patience_minutes = b.patience_minutes[i]
+    p.remaining_minutes = 0.0
+    p.token = p.done = None
+    p.has_bay = p.transferred = False
     return p
 
 

@@ -126,3 +126,64 @@ def test_posts_by_area_sorts_each_area_as_a_stable_sort_of_its_column():
         order = np.argsort(column, kind="stable")
         order = order[column[order] < math.inf]
         assert got[area] == (order.tolist(), array("d", column[order].tolist()))
+
+
+def _reference_patient(b, i, pid, stream, route):
+    """A patient built as before: ``Patient(...)`` with its defaults, then the draws."""
+    from acutesim.sim.patient import Patient
+
+    p = Patient(pid, stream, route, b.area[i], b.t_minutes[i])
+    p.mts = p.priority = b.mts[i]
+    p.admitted = b.admitted[i]
+    p.treatment_minutes = b.treatment_minutes[i]
+    p.triage_minutes = b.triage_minutes[i]
+    p.ward_minutes = b.ward_minutes[i]
+    if route == "ambulance":
+        p.urgency = b.urgency[i]
+        p.dispatch_minutes = b.dispatch_minutes[i]
+        p.on_scene_minutes = b.on_scene_minutes[i]
+        p.conveyed = b.conveyed[i]
+        p.handover_minutes = b.handover_minutes[i]
+        p.to_seh = b.to_seh[i]
+        p.specialised = b.specialised[i]
+    p.hap_consult = b.hap_consult[i]
+    p.hap_referral = b.hap_referral[i]
+    p.hap_take = b.hap_take[i]
+    p.hap_triage_minutes = b.hap_triage_minutes[i]
+    p.hap_consult_minutes = b.hap_consult_minutes[i]
+    p.patience_minutes = b.patience_minutes[i]
+    return p
+
+
+@pytest.mark.parametrize("route", ["ambulance", "hap", "self", "gp"])
+def test_patient_from_incident(route):
+    """Every slot of a new patient as Patient.__init__ and the draws set it, and no other."""
+    import math
+    from dataclasses import fields
+
+    import numpy as np
+
+    from acutesim.sim.demand import IncidentBatch, as_lists
+    from acutesim.sim.journeys import _patient
+    from acutesim.sim.patient import Patient
+
+    rng = np.random.default_rng(5)
+    n = 40
+    cols = {}
+    for f in fields(IncidentBatch):
+        if f.name in ("area", "mts", "urgency"):
+            cols[f.name] = rng.integers(0, 3, n)
+        elif f.name.endswith("minutes"):
+            cols[f.name] = np.sort(rng.random(n) * 100) + 1.0
+        else:
+            cols[f.name] = rng.random(n) < 0.5
+    cols["patience_minutes"][::3] = np.inf
+    (chunk,) = as_lists(IncidentBatch(**cols))
+    for i in range(n):
+        got = _patient(chunk, i, 7 + i, "stream", route)
+        want = _reference_patient(chunk, i, 7 + i, "stream", route)
+        for slot in Patient.__slots__:
+            a, b = getattr(got, slot), getattr(want, slot)  # AttributeError: slot never set
+            same = a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+            assert same, (slot, a, b)
+            assert type(a) is type(b), (slot, a, b)
