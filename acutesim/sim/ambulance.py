@@ -24,6 +24,7 @@ import numpy as np
 import simpy
 
 from acutesim.sim.patient import Patient
+from acutesim.sim.timers import timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder, VehicleLog
@@ -282,7 +283,7 @@ class Meldkamer:
             return
         token = object()
         self.tokens[v] = token
-        ev = self.env.timeout(return_minutes if math.isfinite(return_minutes) else 0.0)
+        ev = timeout(self.env, return_minutes if math.isfinite(return_minutes) else 0.0)
         ev.callbacks.append(lambda _e, v=v, token=token: self._arrive_post(v, token))
 
     def _arrive_post(self, v: int, token: object) -> None:

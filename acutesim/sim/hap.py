@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from acutesim.sim.patient import Patient
-from acutesim.sim.timers import process_now
+from acutesim.sim.timers import process_now, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -68,7 +68,7 @@ class HAPPost:
         while self.queue and self.busy < self.gps:
             p, ev = self.queue.popleft()
             self.busy += 1
-            t = self.env.timeout(p.hap_consult_minutes)
+            t = timeout(self.env, p.hap_consult_minutes)
             t.callbacks.append(lambda _t, ev=ev: self._done(ev))
 
     def _done(self, ev: simpy.Event) -> None:

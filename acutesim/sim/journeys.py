@@ -30,7 +30,7 @@ from acutesim.sim.patient import (
     Patient,
 )
 from acutesim.sim.seh import GAVE_UP, SEH, TRANSFER, SEHStatus
-from acutesim.sim.timers import event_at
+from acutesim.sim.timers import event_at, timeout
 
 TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
 B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
@@ -134,12 +134,12 @@ class Journeys:
         v, drive = mk.assign_now(p) or (yield mk.request(p))
         drive *= slow
         p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
-        yield env.timeout(p.dispatch_minutes + drive)
+        yield timeout(env, p.dispatch_minutes + drive)
         p.t_on_scene = env.now
         log = self.vehicle_log
         log.add(v, TO_SCENE, p.t_assigned, env.now)
         rec.response(p)
-        yield env.timeout(p.on_scene_minutes)
+        yield timeout(env, p.on_scene_minutes)
         log.add(v, ON_SCENE, p.t_on_scene, env.now)
         t_leave = env.now
         if not p.conveyed:
@@ -151,10 +151,10 @@ class Journeys:
         if not p.to_seh:  # handed over past the SEH at the nearest hospital
             s = int(self.amb_order[p.area][0])
             p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
-            yield env.timeout(p.leg_transport_minutes)
+            yield timeout(env, p.leg_transport_minutes)
             p.t_door = env.now
             log.add(v, TRANSPORT, t_leave, env.now)
-            yield env.timeout(p.handover_minutes)
+            yield timeout(env, p.handover_minutes)
             log.add(v, HANDOFF, p.t_door, env.now)
             mk.release_at_site(v, s)
             p.t_release = env.now
@@ -172,7 +172,7 @@ class Journeys:
             rec.diversion(p, nearest)
         transport = float(self.travel.amb_area_site[p.area, s]) * slow
         p.leg_transport_minutes = transport
-        yield env.timeout(transport)
+        yield timeout(env, transport)
         seh = self.sehs[s]
         while True:
             if seh.accepts_walk_in:
@@ -191,13 +191,13 @@ class Journeys:
             p.n_site_transfers += 1
             leg = float(self.site_site[seh.index, o]) * slow
             p.leg_transport_minutes += leg
-            yield env.timeout(leg)
+            yield timeout(env, leg)
             seh = self.sehs[o]
         rec.ambulance_at_door(p)
         log.add(v, TRANSPORT, t_leave, p.t_door)
         # The crew is free when the nurse is (both after the handover): the nurse's timer
         # serves both, the nurse first, as when each had its own timer.
-        release = outcome if outcome.callbacks is not None else env.timeout(p.handover_minutes)
+        release = outcome if outcome.callbacks is not None else timeout(env, p.handover_minutes)
         site = seh.index
 
         def released(_e: Any) -> None:
@@ -226,7 +226,7 @@ class Journeys:
             self._unserved(p, NO_OPEN_SEH)
             return
         p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
-        yield env.timeout(p.on_scene_minutes + p.leg_transport_minutes)
+        yield timeout(env, p.on_scene_minutes + p.leg_transport_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
         p.t_door = env.now
@@ -237,7 +237,7 @@ class Journeys:
         env = self.env
         while True:
             if seh.accepts_walk_in:
-                yield env.timeout(p.triage_minutes)
+                yield timeout(env, p.triage_minutes)
                 p.t_triage = env.now
             if seh.accepts_walk_in:
                 outcome = yield seh.treat(p)
@@ -254,7 +254,7 @@ class Journeys:
                 return
             self.recorder.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            yield env.timeout(float(self.site_site[seh.index, o]))
+            yield timeout(env, float(self.site_site[seh.index, o]))
             seh = self.sehs[o]
             seh.walk_in(p)
         boarding = seh.leave(p)
@@ -262,7 +262,7 @@ class Journeys:
             return
         limit = self.region.seh.boarding_transfer_minutes
         if math.isfinite(limit):
-            yield boarding | env.timeout(limit)
+            yield boarding | timeout(env, limit)
             if boarding.triggered:
                 return
             other = self._bed_elsewhere(seh)
@@ -285,7 +285,7 @@ class Journeys:
             self._unserved(p, NO_OPEN_SEH)
             return
         if drive_minutes > 0:
-            yield self.env.timeout(drive_minutes)
+            yield timeout(self.env, drive_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
         yield from self._seh_visit(p, seh)
@@ -307,7 +307,7 @@ class Journeys:
         ):
             hap = self.haps[self.hap_order[p.area]]
             p.hap_referral = True
-            yield self.env.timeout(p.hap_triage_minutes)
+            yield timeout(self.env, p.hap_triage_minutes)
             yield from self._hap_visit(p, hap, consult=True, at_site=hap.site)
             return
         s = self._walk_in_site(p.area)
@@ -319,7 +319,7 @@ class Journeys:
         drive = self._car_minutes(p.area, s)
         h = int(self.hap_at_site[s]) if s >= 0 else -1
         if h >= 0 and self.haps[h].is_open and (p.hap_take or self._substitutes(p)):
-            yield self.env.timeout(drive)
+            yield timeout(self.env, drive)
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
         else:
             yield from self._walk_in(p, s, drive)
@@ -375,7 +375,7 @@ class Journeys:
             p.state = HAP_DONE
             self.recorder.terminal(p)
             return
-        yield self.env.timeout(p.hap_triage_minutes)
+        yield timeout(self.env, p.hap_triage_minutes)
         hap = self.haps[self.hap_order[p.area]]
         # outside opening hours a contact is handled by telephone only
         consult = p.hap_consult and hap.is_open

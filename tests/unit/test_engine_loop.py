@@ -187,3 +187,18 @@ def test_patient_from_incident(route):
             same = a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
             assert same, (slot, a, b)
             assert type(a) is type(b), (slot, a, b)
+
+
+def test_timeout_is_scheduled_as_env_timeout():
+    from acutesim.sim.timers import timeout
+
+    env = simpy.Environment()
+    env.timeout(1.5)
+    ours, theirs = timeout(env, 2.25), env.timeout(2.25)
+    assert type(ours) is type(theirs)
+    entries = sorted(env._queue)
+    assert [(t, prio) for t, prio, _eid, _ev in entries] == [(1.5, 1), (2.25, 1), (2.25, 1)]
+    assert entries[1][3] is ours  # scheduled first, processed first
+    assert (ours._ok, ours._value, ours._delay, ours.callbacks) == (True, None, 2.25, [])
+    with pytest.raises(ValueError, match="Negative delay"):
+        timeout(env, -1.0)
