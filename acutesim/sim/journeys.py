@@ -360,7 +360,7 @@ class Journeys:
         hap = self.haps[self.hap_order[p.area]]
         p.t_triage = self.env.now
         if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
-            hap.consult(p).callbacks.append(lambda _e, p=p, hap=hap: self._hap_done(p, hap))
+            hap.consult_then(p, lambda p=p, hap=hap: self._hap_done(p, hap))
         else:
             self._hap_done(p, hap)
 

@@ -202,3 +202,25 @@ def test_timeout_is_scheduled_as_env_timeout():
     assert (ours._ok, ours._value, ours._delay, ours.callbacks) == (True, None, 2.25, [])
     with pytest.raises(ValueError, match="Negative delay"):
         timeout(env, -1.0)
+
+
+def test_consult_then_calls_back_where_the_consult_event_is_processed():
+    from acutesim.sim.hap import HAPPost
+    from acutesim.sim.patient import Patient
+
+    env = simpy.Environment()
+    hap = HAPPost(env, 0, "h", -1, None)
+    hap.set_gps(1)
+    log = []
+    patients = []
+    for k, minutes in enumerate((5.0, 3.0, 2.0)):
+        p = Patient(k, "hap", "hap", 0, 0.0)
+        p.hap_consult_minutes = minutes
+        patients.append(p)
+    ev = hap.consult(patients[0])
+    ev.callbacks.append(lambda _e: log.append(("event", env.now, hap.busy)))
+    hap.consult_then(patients[1], lambda: log.append(("then", env.now, hap.busy)))
+    hap.consult_then(patients[2], lambda: log.append(("last", env.now, hap.busy)))
+    env.run()
+    # one GP: in queue order; the next consult has started when the callback runs
+    assert log == [("event", 5.0, 1), ("then", 8.0, 1), ("last", 10.0, 0)]
