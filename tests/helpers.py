@@ -400,18 +400,24 @@ def build_model(
 def run_stepwise(model: Model, check: Callable[[Model], None]) -> None:
     """Run a model through :meth:`Model.run`, calling ``check(model)`` after every event.
 
-    Only the event loop is replaced: ``env.run(until)`` becomes a loop of ``env.step()``
-    over the same events (those before ``until``), so whatever ``Model.run`` starts and
-    finishes stays as it is. ``test_sim_invariants`` checks that both loops give the same
-    patients.
+    Only the event loop is replaced: ``run_until(env, until)`` becomes a loop of
+    ``env.step()`` over the same events (those before ``until``), so whatever
+    ``Model.run`` starts and finishes stays as it is. ``test_sim_invariants`` checks that
+    both loops give the same patients.
     """
+    import acutesim.sim.model as model_module
+
     env = model.env
 
-    def run_checked(until: float) -> None:
+    def run_checked(_env: simpy.Environment, until: float) -> None:
         while env.peek() < until:
             env.step()
             check(model)
         simpy.Environment.run(env, until=until)
 
-    env.run = run_checked  # type: ignore[method-assign]
-    model.run()
+    saved = model_module.run_until
+    model_module.run_until = run_checked  # type: ignore[assignment]
+    try:
+        model.run()
+    finally:
+        model_module.run_until = saved

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
 from acutesim.sim.patient import Patient
+from acutesim.sim.timers import timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder, VehicleLog
@@ -77,9 +79,11 @@ class Meldkamer:
         self.b_reserve = int(b_reserve_vehicles)
         self.vehicle_post = vehicle_post.astype(np.int64)
         n = len(vehicle_post)
-        self.state = np.full(n, OFF, dtype=np.int8)
-        self.loc_kind = np.full(n, AT_POST, dtype=np.int8)
-        self.loc_site = np.zeros(n, dtype=np.int64)
+        # Per-vehicle state as Python lists: read and written on every dispatch and
+        # release, where a numpy element costs several times a list item.
+        self.state: list[int] = [OFF] * n
+        self.loc_kind: list[int] = [AT_POST] * n
+        self.loc_site: list[int] = [0] * n
         self.tokens: list[object | None] = [None] * n
         self.post_to_area = post_to_area
         self.site_to_area = site_to_area
@@ -87,17 +91,22 @@ class Meldkamer:
         self.area_to_post = post_to_area.T if area_to_post is None else area_to_post
         self.recorder = recorder
         self.queue: list[tuple[int, int, Patient, simpy.Event]] = []
-        self.pending_off = np.zeros(post_to_area.shape[0], dtype=np.int64)
-        self.on_since = np.full(n, np.nan)  # start of the current time on duty
-        self.return_since = np.full(n, np.nan)  # start of the current drive back
+        self.pending_off: list[int] = [0] * post_to_area.shape[0]
+        self.on_since: list[float] = [math.nan] * n  # start of the current time on duty
+        self.return_since: list[float] = [math.nan] * n  # start of the current drive back
         # Dispatch index (kept in step with state/loc_kind by _sync): the available
         # vehicles at (or counted at) their post, per post, and those away (returning from
-        # an SEH, counted at that site); per area, posts by travel time (lazily).
+        # an SEH, counted at that site); per area, posts by travel time.
         self._post_of: list[int] = self.vehicle_post.tolist()
         self._at_post: list[set[int]] = [set() for _ in range(post_to_area.shape[0])]
         self._away: set[int] = set()
-        self._area_posts: dict[int, list[tuple[int, float]]] = {}
-        self._area_sites: dict[int, list[float]] = {}
+        # (compact: post indices as a list of small ints, minutes as arrays of doubles; a
+        # national pack has thousands of areas and hundreds of posts)
+        self._area_posts = _posts_by_area(post_to_area)
+        self._area_sites: dict[int, array[float]] = {}
+        self._post_vehicles: list[list[int]] = [[] for _ in range(post_to_area.shape[0])]
+        for v, post in enumerate(self._post_of):
+            self._post_vehicles[post].append(v)
 
     # -- vehicle log ------------------------------------------------------------------------
     def _on_duty(self, v: int) -> None:
@@ -105,13 +114,13 @@ class Meldkamer:
 
     def _off_duty(self, v: int) -> None:
         if self.log is not None and self.on_since[v] == self.on_since[v]:
-            self.log.add(v, ON_DUTY, float(self.on_since[v]), self.env.now)
-        self.on_since[v] = np.nan
+            self.log.add(v, ON_DUTY, self.on_since[v], self.env.now)
+        self.on_since[v] = math.nan
 
     def _end_return(self, v: int) -> None:
         if self.log is not None and self.return_since[v] == self.return_since[v]:
-            self.log.add(v, RETURN, float(self.return_since[v]), self.env.now)
-        self.return_since[v] = np.nan
+            self.log.add(v, RETURN, self.return_since[v], self.env.now)
+        self.return_since[v] = math.nan
 
     def finish(self) -> None:
         """Close the open on-duty and return intervals at the horizon."""
@@ -122,8 +131,8 @@ class Meldkamer:
     # -- dispatch -------------------------------------------------------------------------
     def _travel_from(self, v: np.ndarray, area: int) -> np.ndarray:
         return np.where(
-            self.loc_kind[v] == AT_SITE,
-            self.site_to_area[self.loc_site[v], area],
+            np.asarray(self.loc_kind)[v] == AT_SITE,
+            self.site_to_area[np.asarray(self.loc_site)[v], area],
             self.post_to_area[self.vehicle_post[v], area],
         )
 
@@ -132,22 +141,16 @@ class Meldkamer:
         at_post = self._at_post[self._post_of[v]]
         at_post.discard(v)
         self._away.discard(v)
-        if self.state[v] == IDLE or self.state[v] == RETURNING:
+        state = self.state[v]
+        if state in (IDLE, RETURNING):
             if self.loc_kind[v] == AT_SITE:
                 self._away.add(v)
             else:
                 at_post.add(v)
 
-    def _posts_by_time(self, area: int) -> list[tuple[int, float]]:
-        """Posts that reach ``area``, by travel time (ties: post order), with the minutes."""
-        posts = self._area_posts.get(area)
-        if posts is None:
-            column = self.post_to_area[:, area]
-            order = np.argsort(column, kind="stable")
-            pairs = zip(order.tolist(), column[order].tolist(), strict=True)
-            posts = [(k, t) for k, t in pairs if t < math.inf]
-            self._area_posts[area] = posts
-        return posts
+    def _posts_by_time(self, area: int) -> tuple[list[int], array[float]]:
+        """Posts that reach ``area``, by travel time (ties: post order), and their minutes."""
+        return self._area_posts[area]
 
     def nearest(self, area: int) -> tuple[int, float]:
         """The available vehicle nearest to ``area`` and its minutes; ``(-1, inf)`` if none.
@@ -156,7 +159,7 @@ class Meldkamer:
         (minutes, index) would (:meth:`nearest_by_scan`).
         """
         best_t, best_v = math.inf, -1
-        for post, minutes in self._posts_by_time(area):
+        for post, minutes in zip(*self._posts_by_time(area), strict=True):
             if minutes > best_t:
                 break
             vehicles = self._at_post[post]
@@ -167,16 +170,18 @@ class Meldkamer:
         if self._away:
             sites = self._area_sites.get(area)
             if sites is None:
-                sites = self._area_sites[area] = self.site_to_area[:, area].tolist()
+                sites = self._area_sites[area] = array("d", self.site_to_area[:, area].tolist())
+            loc_site = self.loc_site
             for v in self._away:
-                minutes = sites[int(self.loc_site[v])]
+                minutes = sites[loc_site[v]]
                 if minutes < best_t or (minutes == best_t and v < best_v):
                     best_t, best_v = minutes, v
         return (best_v, best_t) if best_t < math.inf else (-1, math.inf)
 
     def nearest_by_scan(self, area: int) -> tuple[int, float]:
         """Reference for :meth:`nearest`: scan every vehicle with numpy."""
-        available = np.flatnonzero((self.state == IDLE) | (self.state == RETURNING))
+        state = np.asarray(self.state)
+        available = np.flatnonzero((state == IDLE) | (state == RETURNING))
         if len(available):
             times = self._travel_from(available, area)
             k = int(np.argmin(times))  # ties: the lowest vehicle index (post order)
@@ -221,7 +226,7 @@ class Meldkamer:
 
     def _n_available(self) -> int:
         """Vehicles idle at their post or returning (free for a call)."""
-        return int(((self.state == IDLE) | (self.state == RETURNING)).sum())
+        return self.state.count(IDLE) + self.state.count(RETURNING)
 
     def _serve_queue(self, v: int) -> bool:
         """Give vehicle ``v`` to the most urgent waiting call; True when it was taken."""
@@ -253,17 +258,17 @@ class Meldkamer:
     def release_at_site(self, v: int, site: int) -> None:
         """The crew's handover at SEH ``site`` is done."""
         self.loc_kind[v], self.loc_site[v] = AT_SITE, site
-        post = self.vehicle_post[v]
+        post = self._post_of[v]
         self._free(v, float(self.site_to_post[site, post]))
 
     def release_at_scene(self, v: int, area: int) -> None:
         """The patient was not conveyed; the vehicle heads back from the scene."""
         self.loc_kind[v] = AT_POST
-        post = self.vehicle_post[v]
+        post = self._post_of[v]
         self._free(v, float(self.area_to_post[area, post]))
 
     def _free(self, v: int, return_minutes: float) -> None:
-        post = self.vehicle_post[v]
+        post = self._post_of[v]
         if self.pending_off[post] > 0:
             self.pending_off[post] -= 1
             self.state[v] = OFF
@@ -278,7 +283,7 @@ class Meldkamer:
             return
         token = object()
         self.tokens[v] = token
-        ev = self.env.timeout(return_minutes if math.isfinite(return_minutes) else 0.0)
+        ev = timeout(self.env, return_minutes if math.isfinite(return_minutes) else 0.0)
         ev.callbacks.append(lambda _e, v=v, token=token: self._arrive_post(v, token))
 
     def _arrive_post(self, v: int, token: object) -> None:
@@ -287,7 +292,7 @@ class Meldkamer:
         self.tokens[v] = None
         self.loc_kind[v] = AT_POST
         self._end_return(v)
-        post = self.vehicle_post[v]
+        post = self._post_of[v]
         if self.pending_off[post] > 0:  # the shift dropped while it was on its way back
             self.pending_off[post] -= 1
             self.state[v] = OFF
@@ -302,24 +307,41 @@ class Meldkamer:
     # -- shifts ---------------------------------------------------------------------------
     def set_post_vehicles(self, post: int, target: int) -> None:
         """Set the number of vehicles on duty at a post (a shift boundary)."""
-        mine = np.flatnonzero(self.vehicle_post == post)
-        on_duty = mine[self.state[mine] != OFF]
-        n_on = len(on_duty) - int(self.pending_off[post])
+        mine = self._post_vehicles[post]  # by vehicle index
+        state = self.state
+        on_duty = [v for v in mine if state[v] != OFF]
+        n_on = len(on_duty) - self.pending_off[post]
         if target > n_on:
-            cancel = min(int(self.pending_off[post]), target - n_on)
+            cancel = min(self.pending_off[post], target - n_on)
             self.pending_off[post] -= cancel
             n_on += cancel
-            for v in mine[self.state[mine] == OFF][: target - n_on]:
-                self.state[v] = IDLE
+            for v in [v for v in mine if state[v] == OFF][: target - n_on]:
+                state[v] = IDLE
                 self.loc_kind[v] = AT_POST
-                self._sync(int(v))
-                self._on_duty(int(v))
-                self._serve_queue(int(v))
+                self._sync(v)
+                self._on_duty(v)
+                self._serve_queue(v)
         elif target < n_on:
             drop = n_on - target
-            for v in on_duty[self.state[on_duty] == IDLE][:drop]:
-                self.state[v] = OFF
-                self._sync(int(v))
-                self._off_duty(int(v))
+            for v in [v for v in on_duty if state[v] == IDLE][:drop]:
+                state[v] = OFF
+                self._sync(v)
+                self._off_duty(v)
                 drop -= 1
             self.pending_off[post] += drop
+
+
+def _posts_by_area(post_to_area: np.ndarray) -> list[tuple[list[int], array[float]]]:
+    """Per area, the posts that reach it by travel time (ties: post order) and the minutes.
+
+    One sort of the whole matrix when the meldkamer is built, instead of one per area
+    on its first call.
+    """
+    order = np.argsort(post_to_area, axis=0, kind="stable")
+    minutes = np.take_along_axis(np.asarray(post_to_area, dtype=np.float64), order, axis=0)
+    n_reach = (minutes < math.inf).sum(axis=0).tolist()  # unreachable ones sort last
+    order_t, minutes_t = np.ascontiguousarray(order.T), np.ascontiguousarray(minutes.T)
+    return [
+        (order_t[area, :n].tolist(), array("d", minutes_t[area, :n].tobytes()))
+        for area, n in enumerate(n_reach)
+    ]

@@ -11,12 +11,13 @@ hospital site also sees a share of the SEH's self-referrals while it is open.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import simpy
 
 from acutesim.sim.patient import Patient
-from acutesim.sim.timers import process_now
+from acutesim.sim.timers import process_now, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -50,7 +51,9 @@ class HAPPost:
         self.is_open = False
         self.gps = 0
         self.busy = 0
-        self.queue: deque[tuple[Patient, simpy.Event]] = deque()
+        # waiting consults: the patient, and the event to trigger or the function to call
+        # when the consult ends
+        self.queue: deque[tuple[Patient, simpy.Event | Callable[[], None]]] = deque()
 
     def set_gps(self, n: int) -> None:
         """Set the GPs on duty (shift boundary)."""
@@ -64,14 +67,26 @@ class HAPPost:
         self._dispatch()
         return ev
 
+    def consult_then(self, p: Patient, then: Callable[[], None]) -> None:
+        """Queue a consult; call ``then()`` when it ends, where its event would be processed.
+
+        For a contact that runs as callbacks: the consult needs no event of its own.
+        """
+        self.queue.append((p, then))
+        self._dispatch()
+
     def _dispatch(self) -> None:
         while self.queue and self.busy < self.gps:
-            p, ev = self.queue.popleft()
+            p, done = self.queue.popleft()
             self.busy += 1
-            t = self.env.timeout(p.hap_consult_minutes)
-            t.callbacks.append(lambda _t, ev=ev: self._done(ev))
+            t = timeout(self.env, p.hap_consult_minutes)
+            t.callbacks.append(lambda _t, done=done: self._done(done))
 
-    def _done(self, ev: simpy.Event) -> None:
+    def _done(self, done: simpy.Event | Callable[[], None]) -> None:
         self.busy -= 1
         self._dispatch()
-        process_now(ev)  # after the next consult starts, as when this was an event of its own
+        # after the next consult starts, as when this was an event of its own
+        if isinstance(done, simpy.Event):
+            process_now(done)
+        else:
+            done()

@@ -16,6 +16,8 @@ from collections.abc import Callable, Generator, Iterator
 from functools import partial
 from typing import Any
 
+from simpy.events import URGENT, Event
+
 from acutesim.domain.routes import Route
 from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
 from acutesim.sim.hap import HAPPost
@@ -30,7 +32,7 @@ from acutesim.sim.patient import (
     Patient,
 )
 from acutesim.sim.seh import GAVE_UP, SEH, TRANSFER, SEHStatus
-from acutesim.sim.timers import event_at
+from acutesim.sim.timers import event_at, timeout
 
 TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
 B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
@@ -51,38 +53,13 @@ class Journeys:
     horizon: float
 
     # -- demand ----------------------------------------------------------------------------
-    def _demand_process(
-        self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]
-    ) -> Generator[Any, Any, None]:
-        """SimPy process: release the incidents of one stream and start their journeys."""
-        env, rec = self.env, self.recorder
-        route = gen.stream.route
-        name = gen.stream.name
-        journey = partial(JOURNEYS[route], self)
-        is_hap = route == "hap"
-        # A HAP contact not referred on reads no state at its call (see _start_hap_contact):
-        # it is started ahead, without waking this process at its call instant.
-        may_skip = is_hap and bool(self.haps)
-        horizon = self.horizon
-        seq = k * STREAM_ID_STRIDE
-        now = env.now  # the instant of the current call, as waking at each call would give
-        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
-        for batch in (chunk for b in batches for chunk in as_lists(b)):
-            for i in range(len(batch.t_minutes)):
-                t = batch.t_minutes[i]
-                if t > now:
-                    now += t - now  # where a timeout of t - now from now fires
-                if now != env.now and not (
-                    may_skip and not batch.hap_referral[i] and now < horizon
-                ):
-                    yield event_at(env, now)
-                p = _patient(batch, i, seq, name, route)
-                seq += 1
-                rec.created()
-                if is_hap:
-                    self._start_hap_contact(p, now)
-                else:
-                    start_journey(journey(p))  # no start and end events of a Process
+    def _start_demand(self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]) -> None:
+        """Release the incidents of stream ``k`` from the start of the run (:class:`_Release`)."""
+        release = _Release(self, k, gen, batches)
+        start = Event(self.env)  # as a process's Initialize: urgent, now
+        start._ok, start._value = True, None
+        start.callbacks.append(release.resume)  # type: ignore[union-attr]
+        self.env.schedule(start, URGENT)
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
@@ -159,12 +136,12 @@ class Journeys:
         v, drive = mk.assign_now(p) or (yield mk.request(p))
         drive *= slow
         p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
-        yield env.timeout(p.dispatch_minutes + drive)
+        yield timeout(env, p.dispatch_minutes + drive)
         p.t_on_scene = env.now
         log = self.vehicle_log
         log.add(v, TO_SCENE, p.t_assigned, env.now)
         rec.response(p)
-        yield env.timeout(p.on_scene_minutes)
+        yield timeout(env, p.on_scene_minutes)
         log.add(v, ON_SCENE, p.t_on_scene, env.now)
         t_leave = env.now
         if not p.conveyed:
@@ -176,10 +153,10 @@ class Journeys:
         if not p.to_seh:  # handed over past the SEH at the nearest hospital
             s = int(self.amb_order[p.area][0])
             p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
-            yield env.timeout(p.leg_transport_minutes)
+            yield timeout(env, p.leg_transport_minutes)
             p.t_door = env.now
             log.add(v, TRANSPORT, t_leave, env.now)
-            yield env.timeout(p.handover_minutes)
+            yield timeout(env, p.handover_minutes)
             log.add(v, HANDOFF, p.t_door, env.now)
             mk.release_at_site(v, s)
             p.t_release = env.now
@@ -197,7 +174,7 @@ class Journeys:
             rec.diversion(p, nearest)
         transport = float(self.travel.amb_area_site[p.area, s]) * slow
         p.leg_transport_minutes = transport
-        yield env.timeout(transport)
+        yield timeout(env, transport)
         seh = self.sehs[s]
         while True:
             if seh.accepts_walk_in:
@@ -216,13 +193,13 @@ class Journeys:
             p.n_site_transfers += 1
             leg = float(self.site_site[seh.index, o]) * slow
             p.leg_transport_minutes += leg
-            yield env.timeout(leg)
+            yield timeout(env, leg)
             seh = self.sehs[o]
         rec.ambulance_at_door(p)
         log.add(v, TRANSPORT, t_leave, p.t_door)
         # The crew is free when the nurse is (both after the handover): the nurse's timer
         # serves both, the nurse first, as when each had its own timer.
-        release = outcome if outcome.callbacks is not None else env.timeout(p.handover_minutes)
+        release = outcome if outcome.callbacks is not None else timeout(env, p.handover_minutes)
         site = seh.index
 
         def released(_e: Any) -> None:
@@ -251,7 +228,7 @@ class Journeys:
             self._unserved(p, NO_OPEN_SEH)
             return
         p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
-        yield env.timeout(p.on_scene_minutes + p.leg_transport_minutes)
+        yield timeout(env, p.on_scene_minutes + p.leg_transport_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
         p.t_door = env.now
@@ -262,7 +239,7 @@ class Journeys:
         env = self.env
         while True:
             if seh.accepts_walk_in:
-                yield env.timeout(p.triage_minutes)
+                yield timeout(env, p.triage_minutes)
                 p.t_triage = env.now
             if seh.accepts_walk_in:
                 outcome = yield seh.treat(p)
@@ -279,7 +256,7 @@ class Journeys:
                 return
             self.recorder.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            yield env.timeout(float(self.site_site[seh.index, o]))
+            yield timeout(env, float(self.site_site[seh.index, o]))
             seh = self.sehs[o]
             seh.walk_in(p)
         boarding = seh.leave(p)
@@ -287,7 +264,7 @@ class Journeys:
             return
         limit = self.region.seh.boarding_transfer_minutes
         if math.isfinite(limit):
-            yield boarding | env.timeout(limit)
+            yield boarding | timeout(env, limit)
             if boarding.triggered:
                 return
             other = self._bed_elsewhere(seh)
@@ -310,7 +287,7 @@ class Journeys:
             self._unserved(p, NO_OPEN_SEH)
             return
         if drive_minutes > 0:
-            yield self.env.timeout(drive_minutes)
+            yield timeout(self.env, drive_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
         yield from self._seh_visit(p, seh)
@@ -332,7 +309,7 @@ class Journeys:
         ):
             hap = self.haps[self.hap_order[p.area]]
             p.hap_referral = True
-            yield self.env.timeout(p.hap_triage_minutes)
+            yield timeout(self.env, p.hap_triage_minutes)
             yield from self._hap_visit(p, hap, consult=True, at_site=hap.site)
             return
         s = self._walk_in_site(p.area)
@@ -344,7 +321,7 @@ class Journeys:
         drive = self._car_minutes(p.area, s)
         h = int(self.hap_at_site[s]) if s >= 0 else -1
         if h >= 0 and self.haps[h].is_open and (p.hap_take or self._substitutes(p)):
-            yield self.env.timeout(drive)
+            yield timeout(self.env, drive)
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
         else:
             yield from self._walk_in(p, s, drive)
@@ -385,7 +362,7 @@ class Journeys:
         hap = self.haps[self.hap_order[p.area]]
         p.t_triage = self.env.now
         if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
-            hap.consult(p).callbacks.append(lambda _e, p=p, hap=hap: self._hap_done(p, hap))
+            hap.consult_then(p, lambda p=p, hap=hap: self._hap_done(p, hap))
         else:
             self._hap_done(p, hap)
 
@@ -400,7 +377,7 @@ class Journeys:
             p.state = HAP_DONE
             self.recorder.terminal(p)
             return
-        yield self.env.timeout(p.hap_triage_minutes)
+        yield timeout(self.env, p.hap_triage_minutes)
         hap = self.haps[self.hap_order[p.area]]
         # outside opening hours a contact is handled by telephone only
         consult = p.hap_consult and hap.is_open
@@ -436,15 +413,33 @@ JOURNEYS: dict[Route, Callable[[Journeys, Patient], Generator[Any, Any, None]]] 
     "other": Journeys._referral,
 }
 
+_new_patient = Patient.__new__
+_NAN = math.nan
+
 
 def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
-    # the columns are lists of Python int, float and bool (demand.as_lists)
-    p = Patient(pid, stream, route, b.area[i], b.t_minutes[i])
+    """A new patient of incident ``i``: every slot set once, as ``Patient(...)`` and the draws.
+
+    The columns are lists of Python int, float and bool (demand.as_lists). The slots not
+    drawn get :meth:`Patient.__init__`'s defaults (``test_patient_from_incident`` keeps
+    the two in step); an ambulance patient gets its ambulance draws, others the defaults.
+    """
+    p = _new_patient(Patient)
+    p.patient_id = p.seq = pid
+    p.stream = stream
+    p.route = p.arrival_route = route
+    p.area = b.area[i]
+    p.t_call = b.t_minutes[i]
+    p.t_arrival = p.t_door = p.t_accept = p.t_on_scene = p.t_assigned = _NAN
+    p.t_first_arrival = p.t_release = p.t_triage = p.t_treatment_start = _NAN
+    p.t_treatment_end = p.t_ward = p.t_departure = _NAN
+    p.state = p.reason = ""
+    p.vehicle = p.site = -1
+    p.leg_scene_minutes = p.leg_transport_minutes = _NAN
+    p.n_site_transfers = 0
+    p.patience_minutes = b.patience_minutes[i]
     p.mts = p.priority = b.mts[i]
     p.admitted = b.admitted[i]
-    p.treatment_minutes = b.treatment_minutes[i]
-    p.triage_minutes = b.triage_minutes[i]
-    p.ward_minutes = b.ward_minutes[i]
     if route == "ambulance":
         p.urgency = b.urgency[i]
         p.dispatch_minutes = b.dispatch_minutes[i]
@@ -453,10 +448,95 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
         p.handover_minutes = b.handover_minutes[i]
         p.to_seh = b.to_seh[i]
         p.specialised = b.specialised[i]
+    else:
+        p.urgency = -1
+        p.conveyed = p.specialised = False
+        p.to_seh = True
+        p.dispatch_minutes = p.on_scene_minutes = p.handover_minutes = 0.0
     p.hap_consult = b.hap_consult[i]
     p.hap_referral = b.hap_referral[i]
     p.hap_take = b.hap_take[i]
+    p.treatment_minutes = b.treatment_minutes[i]
+    p.triage_minutes = b.triage_minutes[i]
+    p.ward_minutes = b.ward_minutes[i]
     p.hap_triage_minutes = b.hap_triage_minutes[i]
     p.hap_consult_minutes = b.hap_consult_minutes[i]
-    p.patience_minutes = b.patience_minutes[i]
+    p.remaining_minutes = 0.0
+    p.token = p.done = None
+    p.has_bay = p.transferred = False
     return p
+
+
+class _Release:
+    """The incidents of one stream, released at their call instants as callbacks.
+
+    Each incident wakes the release at its call (an event at that instant), builds the
+    patient and starts its journey; then the release schedules its wake-up at the next
+    call. A SimPy process would do the same with a generator, a ``Process`` and its end
+    event; these callbacks schedule the same wake-ups in the same order, without them.
+    A HAP contact not referred on reads no state at its call (see
+    :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up.
+    """
+
+    __slots__ = (
+        "batch",
+        "chunks",
+        "env",
+        "horizon",
+        "i",
+        "is_hap",
+        "journey",
+        "may_skip",
+        "model",
+        "name",
+        "now",
+        "rec",
+        "route",
+        "seq",
+    )
+
+    def __init__(
+        self, model: Journeys, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]
+    ) -> None:
+        self.model = model
+        self.env, self.rec = model.env, model.recorder
+        self.route = route = gen.stream.route
+        self.name = gen.stream.name
+        self.journey = partial(JOURNEYS[route], model)
+        self.is_hap = route == "hap"
+        self.may_skip = self.is_hap and bool(model.haps)
+        self.horizon = model.horizon
+        self.seq = k * STREAM_ID_STRIDE
+        self.now = self.env.now  # the instant of the current call, as a wake-up at each gives
+        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
+        self.chunks = (chunk for b in batches for chunk in as_lists(b))
+        self.batch: IncidentBatch | None = None
+        self.i = 0
+
+    def resume(self, _event: Event) -> None:
+        """Release every incident up to the next one that needs a wake-up of its own."""
+        env, rec, model = self.env, self.rec, self.model
+        batch, i, now = self.batch, self.i, self.now
+        while True:
+            if batch is None or i >= len(batch.t_minutes):
+                batch = next(self.chunks, None)
+                if batch is None:
+                    return
+                i = 0
+            t = batch.t_minutes[i]
+            if t > now:
+                now += t - now  # where a timeout of t - now from now fires
+            if now != env.now and not (
+                self.may_skip and not batch.hap_referral[i] and now < self.horizon
+            ):
+                self.batch, self.i, self.now = batch, i, now
+                event_at(env, now).callbacks.append(self.resume)
+                return
+            p = _patient(batch, i, self.seq, self.name, self.route)
+            self.seq += 1
+            i += 1
+            rec.created()
+            if self.is_hap:
+                model._start_hap_contact(p, now)
+            else:
+                start_journey(self.journey(p))  # no start and end events of a Process

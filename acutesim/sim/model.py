@@ -31,6 +31,7 @@ from acutesim.sim.demand import StreamGenerator
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journeys import STREAM_ID_STRIDE as STREAM_ID_STRIDE
 from acutesim.sim.journeys import Journeys
+from acutesim.sim.loop import run_until
 from acutesim.sim.recorder import Recorder, VehicleLog
 from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.sim.travel import TravelMatrices as TravelMatrices
@@ -455,9 +456,9 @@ class Model(Journeys):
                 batches, replayed = gen.replay(self.call_log), True
             else:
                 batches = gen.weeks()
-            self.env.process(self._demand_process(k, gen, batches))
+            self._start_demand(k, gen, batches)
         with tuned_gc():  # the model is built: freeze it, collect less often
-            self.env.run(until=self.horizon)
+            run_until(self.env, self.horizon)
         for seh in self.sehs:
             seh.finish()
         self.meldkamer.finish()

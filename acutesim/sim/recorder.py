@@ -126,9 +126,10 @@ class Recorder:
         self.finance_rows: list[dict[str, Any]] = []
         self.on_visit: Callable[[Patient], None] | None = None  # the books, when funded
         # Daily sums for the warm-up analysis (all journeys, by departure day).
+        # (an array of doubles and a list: Python floats and ints per departure, no numpy)
         n_days = int(horizon_minutes // MINUTES_PER_DAY) + 1
-        self.daily_los_sum = np.zeros(n_days)
-        self.daily_departures = np.zeros(n_days, dtype=np.int64)
+        self.daily_los_sum = array("d", bytes(8 * n_days))
+        self.daily_departures = [0] * n_days
 
     def measured(self, p: Patient) -> bool:
         """True when the journey started inside the measured window."""
@@ -155,7 +156,7 @@ class Recorder:
         if day < len(self.daily_departures):
             self.daily_los_sum[day] += los
             self.daily_departures[day] += 1
-        if not self.measured(p):
+        if p.t_call < self.warmup:  # not measured
             return
         rec = self.sites[p.site]
         rec.visits_by_route[ROUTE_GROUP[p.arrival_route]] += 1
@@ -218,7 +219,7 @@ class Recorder:
 
     def hap_contact(self, hap: int, p: Patient, referred: bool) -> None:
         """A HAP contact ended (referred to the SEH or not)."""
-        if self.measured(p):
+        if p.t_call >= self.warmup:  # measured
             self.hap_contacts[hap] += 1
             self.hap_referrals[hap] += int(referred)
 

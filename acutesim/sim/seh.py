@@ -42,7 +42,7 @@ from acutesim.sim.patient import (
     UNSERVED,
     Patient,
 )
-from acutesim.sim.timers import event_at, process_now
+from acutesim.sim.timers import event_at, process_now, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -256,7 +256,7 @@ class SEH:
         token = object()
         p.token = token
         self.treating[p] = now + p.remaining_minutes
-        ev = self.env.timeout(p.remaining_minutes)
+        ev = timeout(self.env, p.remaining_minutes)
         ev.callbacks.append(lambda _ev, p=p, token=token: self._finish(p, token))
 
     def _finish(self, p: Patient, token: object) -> None:
@@ -311,7 +311,7 @@ class SEH:
             p.has_bay = True
             p.t_accept = self.env.now
             self.nurses_busy += 1
-            done = self.env.timeout(p.handover_minutes)
+            done = timeout(self.env, p.handover_minutes)
             done.callbacks.append(self._nurse_free)
             ev.succeed(done)  # the crew's release hangs on the same event (no second timer)
 

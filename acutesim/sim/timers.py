@@ -13,7 +13,7 @@ from __future__ import annotations
 from heapq import heappush
 
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL, Event, Timeout
 
 
 def event_at(env: simpy.Environment, t: float) -> Event:
@@ -60,3 +60,34 @@ def process_now(ev: Event, value: object = None) -> None:
     callbacks, ev.callbacks = ev.callbacks, None  # type: ignore[assignment]
     for callback in callbacks:  # type: ignore[union-attr]
         callback(ev)
+
+
+def timeout(env: simpy.Environment, delay: float) -> Timeout:
+    """``env.timeout(delay)`` without its bound-class call: the same Timeout, scheduled alike.
+
+    ``env.timeout`` builds a bound method and runs ``Timeout.__init__`` for every call;
+    this sets the same attributes and schedules the event the same way (normal priority,
+    at ``env.now + delay``, the next event id).
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The environment.
+    delay : float
+        Minutes from now; must not be negative.
+
+    Returns
+    -------
+    simpy.events.Timeout
+        The scheduled timeout, with value None.
+    """
+    if delay < 0:
+        raise ValueError(f"Negative delay {delay}")
+    ev = Timeout.__new__(Timeout)
+    ev.env = env
+    ev.callbacks = []
+    ev._value = None
+    ev._delay = delay  # type: ignore[attr-defined]
+    ev._ok = True
+    env.schedule(ev, NORMAL, delay)
+    return ev

@@ -69,6 +69,7 @@ def site_site_through_areas(amb_area_site: np.ndarray) -> np.ndarray:
 def travel_matrices(region: Region) -> TravelMatrices:
     """Compute the model's travel matrices with the region's travel-time models [min]."""
     from acutesim.geo.travel import Locations, build_travel_model
+    from acutesim.geo.travel.matrix import release_routed_matrices
 
     amb = build_travel_model(region, profile="ambulance")
     amb2 = build_travel_model(region, profile="ambulance_no_siren")
@@ -82,7 +83,7 @@ def travel_matrices(region: Region) -> TravelMatrices:
         zones=tuple(h.zone for h in region.haps),
         kind="hap",
     )
-    return TravelMatrices(
+    matrices = TravelMatrices(
         amb_post_area=amb.minutes(posts, areas),
         amb_area_site=amb.minutes(areas, sites),
         amb_site_post=amb.minutes(sites, posts),
@@ -94,3 +95,8 @@ def travel_matrices(region: Region) -> TravelMatrices:
         amb2_post_area=amb2.minutes(posts, areas),
         amb2_area_site=amb2.minutes(areas, sites),
     )
+    # the model reads these copies only: drop the routed cache (its long table and dense
+    # blocks are as large again) before the run, so it does not add to a worker's peak
+    del amb, amb2, car
+    release_routed_matrices()
+    return matrices

@@ -121,6 +121,15 @@ def routed_matrices(path: str | Path) -> Any:
     return _ROUTED_CACHE[key]
 
 
+def release_routed_matrices() -> None:
+    """Forget the cached routed matrices (the next :func:`routed_matrices` reads the file).
+
+    A simulation worker calls this once its travel matrices are built: it needs the
+    dense copies only, and the cache's tables and blocks are tens of MB.
+    """
+    _ROUTED_CACHE.clear()
+
+
 @dataclass(frozen=True)
 class CachedRoutedModel:
     """Travel minutes from the routed matrices cached in a pack, for one profile.

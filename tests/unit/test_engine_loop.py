@@ -1,0 +1,226 @@
+"""The inlined event loop and the other speed changes give SimPy's results exactly."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+
+import acutesim.sim.model as model_module
+from acutesim.domain.scenario import Scenario
+from acutesim.rng import RandomStreams
+from acutesim.sim.loop import run_until
+from acutesim.sim.model import Model
+
+
+def _simpy_run(env: simpy.Environment, until: float) -> None:
+    env.run(until=until)
+
+
+def _outcome(model: Model) -> tuple:
+    rec = model.recorder
+    return (
+        model.env.now,
+        next(model.env._eid),
+        rec.n_created,
+        sorted(rec.n_terminal.items()),
+        [list(s.los_minutes) for s in rec.sites],
+        [list(s.door_to_doctor_minutes) for s in rec.sites],
+        list(rec.a1_response_minutes),
+        rec.hap_contacts,
+        [s.status for s in rec.sites],
+        model.vehicle_log.minutes.tolist(),
+    )
+
+
+@pytest.mark.parametrize("vacancy", [0.0, 0.4])
+def test_run_until_processes_what_env_run_processes(demo_region, demo_travel, monkeypatch, vacancy):
+    outcomes = []
+    for loop in (run_until, _simpy_run):
+        monkeypatch.setattr(model_module, "run_until", loop)
+        model = Model(
+            demo_region,
+            Scenario("s", staff_vacancy_share=vacancy),
+            RandomStreams(20260105, 0),
+            horizon_minutes=5 * 1440.0,
+            warmup_minutes=1440.0,
+            travel=demo_travel,
+        )
+        model.run()
+        outcomes.append(_outcome(model))
+    assert outcomes[0][2] > 500
+    assert outcomes[0] == outcomes[1]
+
+
+def _events(env: simpy.Environment, log: list) -> simpy.events.Event:
+    def proc():
+        yield env.timeout(1.0)
+        log.append(("a", env.now))
+        yield env.timeout(2.0)  # at 3.0: the horizon, not processed
+        log.append(("b", env.now))
+
+    env.process(proc())
+    urgent = env.event()
+    urgent._ok, urgent._value = True, None
+    urgent.callbacks.append(lambda _e: log.append(("urgent", env.now)))
+    env.schedule(urgent, simpy.events.URGENT, 3.0)  # before the stop event: processed
+    return urgent
+
+
+def test_run_until_stops_where_simpy_stops():
+    logs = []
+    for loop in (run_until, _simpy_run):
+        env, log = simpy.Environment(), []
+        _events(env, log)
+        loop(env, 3.0)
+        logs.append((log, env.now))
+    assert logs[0] == logs[1] == ([("a", 1.0), ("urgent", 3.0)], 3.0)
+
+
+def test_run_until_raises_failures_and_bad_horizons():
+    env = simpy.Environment()
+    failing = env.event()
+    failing.fail(KeyError("x"))
+    with pytest.raises(KeyError):
+        run_until(env, 5.0)
+    with pytest.raises(ValueError, match="greater than"):
+        run_until(env, env.now)
+
+
+def test_travel_matrices_release_the_routed_cache_and_read_it_again():
+    from dataclasses import fields
+    from pathlib import Path
+
+    from acutesim.config.load import load_region
+    from acutesim.geo.travel import matrix
+    from acutesim.sim.travel import travel_matrices
+
+    pack = Path(__file__).resolve().parents[2] / "regions" / "nl"
+    region = load_region(pack)
+    assert region.travel["model"] == "routed"
+    first = travel_matrices(region)
+    assert matrix._ROUTED_CACHE == {}  # not kept for the run
+    second = travel_matrices(region)  # read from the file again: the same minutes
+    for f in fields(first):
+        assert getattr(first, f.name).shape == getattr(second, f.name).shape
+        assert (getattr(first, f.name) == getattr(second, f.name)).all(), f.name
+    assert first.amb_post_area.shape == (len(region.posts), len(region.areas))
+
+
+def test_posts_by_area_sorts_each_area_as_a_stable_sort_of_its_column():
+    import math
+    from array import array
+
+    import numpy as np
+
+    from acutesim.sim.ambulance import _posts_by_area
+
+    rng = np.random.default_rng(1)
+    minutes = rng.integers(0, 5, (30, 50)).astype(float)  # many ties
+    minutes[rng.random(minutes.shape) < 0.2] = np.inf
+    minutes[:, 7] = np.inf  # an area no post reaches
+    got = _posts_by_area(minutes)
+    assert len(got) == 50
+    assert got[7] == ([], array("d"))
+    for area in range(50):
+        column = minutes[:, area]
+        order = np.argsort(column, kind="stable")
+        order = order[column[order] < math.inf]
+        assert got[area] == (order.tolist(), array("d", column[order].tolist()))
+
+
+def _reference_patient(b, i, pid, stream, route):
+    """A patient built as before: ``Patient(...)`` with its defaults, then the draws."""
+    from acutesim.sim.patient import Patient
+
+    p = Patient(pid, stream, route, b.area[i], b.t_minutes[i])
+    p.mts = p.priority = b.mts[i]
+    p.admitted = b.admitted[i]
+    p.treatment_minutes = b.treatment_minutes[i]
+    p.triage_minutes = b.triage_minutes[i]
+    p.ward_minutes = b.ward_minutes[i]
+    if route == "ambulance":
+        p.urgency = b.urgency[i]
+        p.dispatch_minutes = b.dispatch_minutes[i]
+        p.on_scene_minutes = b.on_scene_minutes[i]
+        p.conveyed = b.conveyed[i]
+        p.handover_minutes = b.handover_minutes[i]
+        p.to_seh = b.to_seh[i]
+        p.specialised = b.specialised[i]
+    p.hap_consult = b.hap_consult[i]
+    p.hap_referral = b.hap_referral[i]
+    p.hap_take = b.hap_take[i]
+    p.hap_triage_minutes = b.hap_triage_minutes[i]
+    p.hap_consult_minutes = b.hap_consult_minutes[i]
+    p.patience_minutes = b.patience_minutes[i]
+    return p
+
+
+@pytest.mark.parametrize("route", ["ambulance", "hap", "self", "gp"])
+def test_patient_from_incident(route):
+    """Every slot of a new patient as Patient.__init__ and the draws set it, and no other."""
+    import math
+    from dataclasses import fields
+
+    import numpy as np
+
+    from acutesim.sim.demand import IncidentBatch, as_lists
+    from acutesim.sim.journeys import _patient
+    from acutesim.sim.patient import Patient
+
+    rng = np.random.default_rng(5)
+    n = 40
+    cols = {}
+    for f in fields(IncidentBatch):
+        if f.name in ("area", "mts", "urgency"):
+            cols[f.name] = rng.integers(0, 3, n)
+        elif f.name.endswith("minutes"):
+            cols[f.name] = np.sort(rng.random(n) * 100) + 1.0
+        else:
+            cols[f.name] = rng.random(n) < 0.5
+    cols["patience_minutes"][::3] = np.inf
+    (chunk,) = as_lists(IncidentBatch(**cols))
+    for i in range(n):
+        got = _patient(chunk, i, 7 + i, "stream", route)
+        want = _reference_patient(chunk, i, 7 + i, "stream", route)
+        for slot in Patient.__slots__:
+            a, b = getattr(got, slot), getattr(want, slot)  # AttributeError: slot never set
+            same = a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+            assert same, (slot, a, b)
+            assert type(a) is type(b), (slot, a, b)
+
+
+def test_timeout_is_scheduled_as_env_timeout():
+    from acutesim.sim.timers import timeout
+
+    env = simpy.Environment()
+    env.timeout(1.5)
+    ours, theirs = timeout(env, 2.25), env.timeout(2.25)
+    assert type(ours) is type(theirs)
+    entries = sorted(env._queue)
+    assert [(t, prio) for t, prio, _eid, _ev in entries] == [(1.5, 1), (2.25, 1), (2.25, 1)]
+    assert entries[1][3] is ours  # scheduled first, processed first
+    assert (ours._ok, ours._value, ours._delay, ours.callbacks) == (True, None, 2.25, [])
+    with pytest.raises(ValueError, match="Negative delay"):
+        timeout(env, -1.0)
+
+
+def test_consult_then_calls_back_where_the_consult_event_is_processed():
+    from acutesim.sim.hap import HAPPost
+    from acutesim.sim.patient import Patient
+
+    env = simpy.Environment()
+    hap = HAPPost(env, 0, "h", -1, None)
+    hap.set_gps(1)
+    log = []
+    patients = []
+    for k, minutes in enumerate((5.0, 3.0, 2.0)):
+        p = Patient(k, "hap", "hap", 0, 0.0)
+        p.hap_consult_minutes = minutes
+        patients.append(p)
+    ev = hap.consult(patients[0])
+    ev.callbacks.append(lambda _e: log.append(("event", env.now, hap.busy)))
+    hap.consult_then(patients[1], lambda: log.append(("then", env.now, hap.busy)))
+    hap.consult_then(patients[2], lambda: log.append(("last", env.now, hap.busy)))
+    env.run()
+    # one GP: in queue order; the next consult has started when the callback runs
+    assert log == [("event", 5.0, 1), ("then", 8.0, 1), ("last", 10.0, 0)]
