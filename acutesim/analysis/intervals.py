@@ -45,12 +45,18 @@ def is_count_kpi(kpi: str) -> bool:
     return k is not None and k.count
 
 
+def _finite(values: np.ndarray) -> np.ndarray:
+    """The finite values as floats (NaN and infinities dropped)."""
+    x = np.asarray(values, dtype=float)
+    out: np.ndarray = x[np.isfinite(x)]
+    return out
+
+
 def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
     """Return ``(mean, low, high)`` of a Student-t interval; NaN bounds for n < 2."""
     from scipy import stats
 
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
+    x = _finite(values)
     n = len(x)
     if n == 0:
         return math.nan, math.nan, math.nan
@@ -87,8 +93,7 @@ def poisson_mean_interval(
     """
     from scipy import stats
 
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
+    x = _finite(values)
     n = len(x)
     if n == 0:
         return math.nan, math.nan, math.nan
