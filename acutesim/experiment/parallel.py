@@ -89,15 +89,25 @@ def start_local_cluster(n_workers: int) -> Any:
 
     The settings are read when the scheduler, the nannies and the workers start (the
     nannies hand them to their workers), so they hold for the cluster's lifetime without
-    changing this process's Dask settings afterwards.
+    changing this process's Dask settings afterwards. The nannies run in this process
+    and set their workers' environment (``MALLOC_TRIM_THRESHOLD_``, ``OMP_NUM_THREADS``,
+    ``PYTHONHASHSEED``) in ours before spawning them; it is put back once they have
+    started, so that a process pool started later here gets the environment it would
+    have had.
     """
     import dask
     from dask.distributed import LocalCluster
 
-    with dask.config.set(LOCAL_CLUSTER_CONFIG):
-        return LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+    environ = dict(os.environ)
+    try:
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):
+            return LocalCluster(
+                n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+    finally:
+        for name in set(os.environ) - set(environ):
+            del os.environ[name]
+        os.environ.update(environ)
 
 
 def run_dask(

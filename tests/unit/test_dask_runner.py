@@ -61,12 +61,16 @@ def test_serial_processes_and_dask_agree(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_local_cluster_workers_run_without_the_sampling_diagnostics() -> None:
+    import os
+
     import dask
     from dask.distributed import Client
 
     from acutesim.experiment.parallel import LOCAL_CLUSTER_CONFIG, start_local_cluster
 
+    environ = dict(os.environ)
     cluster = start_local_cluster(1)
+    assert dict(os.environ) == environ  # the nannies' worker environment is not left here
     try:
         with Client(cluster) as client:
             for key, value in LOCAL_CLUSTER_CONFIG.items():
