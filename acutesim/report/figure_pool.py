@@ -128,12 +128,16 @@ def figure_workers(requested: int | None = None) -> int:
 class FigurePool:
     """Spawned chart workers, started early so their imports overlap the loading.
 
-    ``FigurePool(0)`` draws everything in the calling process. Use as a context
-    manager; leaving it ends the workers.
+    A worker gets a chart only once it has started and has nothing else to draw, so a
+    small report never waits for a worker: this process draws whatever is left. ``FigurePool(0)``
+    draws everything in the calling process. Use as a context manager; leaving it ends
+    the workers (at once when one is still starting).
     """
 
     def __init__(self, n_workers: int) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._n_workers = n_workers
+        self._started: list[Future[None]] = []
         if n_workers > 0:
             import multiprocessing
 
@@ -144,8 +148,7 @@ class FigurePool:
                     initializer=pool_initializer,  # ends with this process, ignores Ctrl-C
                     initargs=(os.getpid(),),
                 )
-                for _ in range(n_workers):
-                    self._pool.submit(_warm_up)
+                self._started = [self._pool.submit(_warm_up) for _ in range(n_workers)]
             except OSError:  # no processes to be had here: draw serially
                 self._pool = None
 
@@ -155,34 +158,59 @@ class FigurePool:
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._pool is None:
             return
-        if exc_type is not None:  # failed or interrupted: do not wait for a worker's figure
-            for proc in list(getattr(self._pool, "_processes", {}).values()):
-                proc.terminate()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if exc_type is None and self._ready():
+            self._pool.shutdown(wait=True)
+            return
+        # failed, interrupted, or a worker still importing: end the workers, do not wait
+        procs = list(getattr(self._pool, "_processes", {}).values())
+        for proc in procs:
+            proc.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+    def _ready(self) -> bool:
+        """True once every worker has started without error."""
+        return all(f.done() and f.exception() is None for f in self._started)
 
     def draw(
         self, slots: list[FigureSlot], data: ResultsData, meanwhile: Callable[[], None]
     ) -> None:
         """Draw ``slots`` into ``slot.png`` (or ``slot.note``), calling ``meanwhile`` on the way.
 
-        Charts of :data:`POOL_KEYS` go to the workers, largest first; this process
-        draws the other slots, then runs ``meanwhile`` (the companion files), then
-        draws every chart no worker has started yet.
+        This process draws the slots outside :data:`POOL_KEYS` (the maps), then runs
+        ``meanwhile`` (the companion files), then the charts no worker has taken. A
+        started, idle worker takes the next chart, largest first, whenever this process
+        looks between two of its own figures.
         """
-        mine = [s for s in slots if self._pool is None or s.key not in POOL_KEYS]
-        futures: list[tuple[FigureSlot, Future[Drawn]]] = []
-        if self._pool is not None:
-            chart = ChartData.of(data)
-            pooled = sorted(
-                (s for s in slots if s.key in POOL_KEYS), key=lambda s: POOL_ORDER.index(s.key)
-            )
-            futures = [(s, self._pool.submit(draw_slot, s, chart)) for s in pooled]
+        pool = self._pool
+        mine = [s for s in slots if pool is None or s.key not in POOL_KEYS]
+        queue = sorted(
+            (s for s in slots if pool is not None and s.key in POOL_KEYS),
+            key=lambda s: POOL_ORDER.index(s.key),
+        )
+        chart = ChartData.of(data) if queue else None
+        taken: list[tuple[FigureSlot, Future[Drawn]]] = []
+
+        def feed() -> None:
+            if pool is None or not self._ready():
+                return
+            while queue and sum(not f.done() for _, f in taken) < self._n_workers:
+                slot = queue.pop(0)
+                taken.append((slot, pool.submit(draw_slot, slot, chart)))
+
         for slot in mine:
+            feed()
             slot.png, slot.note = draw_slot(slot, data)
+        feed()
         meanwhile()
-        for slot, future in reversed(futures):  # the last submitted is the least likely started
-            if future.cancel():
+        while queue:
+            feed()
+            if queue:
+                slot = queue.pop()  # the smallest chart left
                 slot.png, slot.note = draw_slot(slot, data)
-        for slot, future in futures:
-            if not future.cancelled():
-                slot.png, slot.note = future.result()
+        for slot, future in taken:
+            slot.png, slot.note = future.result()

@@ -64,3 +64,15 @@ def test_figure_workers_explicit_and_default():
     assert fp.figure_workers(3) == 3
     assert fp.figure_workers(-2) == 0
     assert 0 <= fp.figure_workers() <= fp.MAX_FIGURE_WORKERS
+
+
+def test_a_worker_still_starting_gets_no_chart_and_is_ended(results, monkeypatch):
+    data = load_results(results)
+    slots = [s for s in build_content(data).figures() if s.note is None]
+    monkeypatch.setattr(fp.FigurePool, "_ready", lambda self: False)
+    with fp.FigurePool(1) as pool:
+        procs = list(pool._pool._processes.values())
+        pool.draw(slots, data, lambda: None)
+    assert all(s.png or s.note for s in slots)
+    assert procs
+    assert not any(p.is_alive() for p in procs)
