@@ -21,6 +21,20 @@ from acutesim.experiment import spec as sp
 from acutesim.experiment.workers import pool_initializer
 
 DASK_CONNECT_SECONDS = 10
+# Settings of the LocalCluster that ``--scheduler local`` starts. Its workers run our
+# tasks and nothing else, so the diagnostics that wake every few milliseconds are off or
+# slowed: the statistical profiler (a stack sample of the running task every 10 ms),
+# the event-loop health tick (20 ms, in the scheduler, each nanny and each worker), the
+# system monitor (500 ms) and the memory monitor (100 ms). With defaults an idle
+# two-worker cluster burns about 16% of a core and each task's process about 6% beyond
+# the task itself, all taken from the tasks on a machine whose cores the workers fill;
+# with these about 2% (benchmarks/bench_batch.py). Results do not depend on them.
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -70,6 +84,32 @@ def run_processes(
     pool.shutdown(wait=True)
 
 
+def start_local_cluster(n_workers: int) -> Any:
+    """A Dask ``LocalCluster``: ``n_workers`` one-thread processes, :data:`LOCAL_CLUSTER_CONFIG`.
+
+    The settings are read when the scheduler, the nannies and the workers start (the
+    nannies hand them to their workers), so they hold for the cluster's lifetime without
+    changing this process's Dask settings afterwards. The nannies run in this process
+    and set their workers' environment (``MALLOC_TRIM_THRESHOLD_``, ``OMP_NUM_THREADS``,
+    ``PYTHONHASHSEED``) in ours before spawning them; it is put back once they have
+    started, so that a process pool started later here gets the environment it would
+    have had.
+    """
+    import dask
+    from dask.distributed import LocalCluster
+
+    environ = dict(os.environ)
+    try:
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):
+            return LocalCluster(
+                n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+    finally:
+        for name in set(os.environ) - set(environ):
+            del os.environ[name]
+        os.environ.update(environ)
+
+
 def run_dask(
     run: Callable[[sp.Task], dict[str, Any]],
     todo: list[sp.Task],
@@ -79,16 +119,14 @@ def run_dask(
 ) -> None:
     """Run tasks on Dask: a ``LocalCluster`` of ``n_workers`` processes or a scheduler address."""
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, as_completed
     except ImportError as exc:
         raise ResultsError(
             "--scheduler needs dask[distributed]: pip install 'acutesim[dask]'"
         ) from exc
     cluster = None
     if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        cluster = start_local_cluster(n_workers)
         client = Client(cluster)
         # Local workers end themselves when this process is gone.
         run = partial(run, watch_pid=os.getpid())  # type: ignore[call-arg]

@@ -48,19 +48,34 @@ def _b64(values: np.ndarray) -> str:
 
 def _path(geom: Any, transform: Any) -> str:
     """SVG path data of a (multi)polygon, rings closed, in page units (one decimal)."""
+    return _paths([geom], transform)[0]
+
+
+def _paths(geoms: Any, transform: Any) -> list[str]:
+    """:func:`_path` of each geometry, with the coordinates of all of them taken at once.
+
+    Each polygon gives its exterior ring, then its holes, each as ``M x,y x,y ... Z``
+    without the closing point; rings of fewer than three points and parts that are
+    empty or not polygons are left out.
+    """
     import shapely
 
-    out = []
-    for poly in shapely.get_parts(geom):
-        if poly.is_empty or poly.geom_type != "Polygon":
-            continue
-        for ring in (poly.exterior, *poly.interiors):
-            xy = transform(np.asarray(ring.coords))
-            if len(xy) < 3:
-                continue
-            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy[:-1])
-            out.append(f"M{pts}Z")
-    return "".join(out)
+    arr = np.asarray(geoms, dtype=object)
+    polys, poly_of = shapely.get_parts(arr, return_index=True)
+    keep = ~shapely.is_empty(polys) & (shapely.get_type_id(polys) == 3)  # 3: Polygon
+    polys, poly_of = polys[keep], poly_of[keep]
+    rings, ring_poly = shapely.get_rings(polys, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    xy = transform(coords).tolist()
+    points = [f"{x:.1f},{y:.1f}" for x, y in xy]
+    ends = np.cumsum(np.bincount(coord_ring, minlength=len(rings))).tolist()
+    out = [""] * len(arr)
+    start = 0
+    for ring, end in enumerate(ends):
+        if end - start >= 3:
+            out[poly_of[ring_poly[ring]]] += "M" + " ".join(points[start : end - 1]) + "Z"
+        start = end
+    return out
 
 
 def explorer_payload(
@@ -115,6 +130,7 @@ def explorer_payload(
     post = inputs.post_to_area_minutes
     post_drive = post.min(axis=0) if post.shape[0] else np.full(len(inputs.area_ids), np.inf)
     column = {site_id: j for j, site_id in enumerate(inputs.site_ids)}
+    paths = _paths(cells, transform)
     return {
         "region": region.name,
         "description": region.description,
@@ -124,9 +140,9 @@ def explorer_payload(
                 "id": a.area_id,
                 "name": a.name,
                 "population": float(a.population),
-                "d": _path(cell, transform),
+                "d": d,
             }
-            for a, cell in zip(region.areas, cells, strict=True)
+            for a, d in zip(region.areas, paths, strict=True)
         ],
         "sites": [
             {

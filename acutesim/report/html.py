@@ -275,6 +275,7 @@ def write_report(
     *,
     summary: Summary | None = None,
     csv_locale: str = "en",
+    figure_processes: int | None = None,
 ) -> Path:
     """Write the HTML report of a results directory, with its companions beside it.
 
@@ -292,6 +293,10 @@ def write_report(
         computed when omitted. The same object feeds the HTML, the Markdown and the CSV.
     csv_locale : {"en", "nl"}
         ``nl`` writes summary.csv with semicolons and decimal commas (Dutch Excel).
+    figure_processes : int, optional
+        Extra processes that draw the charts meanwhile (0: all in this one); default
+        one per core beyond the first, at most two
+        (:mod:`acutesim.report.figure_pool`). The report is the same either way.
 
     Returns
     -------
@@ -303,33 +308,36 @@ def write_report(
     ResultsError
         When ``results_dir`` is not a finished results directory.
     """
+    from acutesim.report.figure_pool import FigurePool, figure_workers
+
     results_dir = Path(results_dir)
     check_csv_locale(csv_locale)  # before the slow part
-    summary = summary if summary is not None else summarise(results_dir)
     out_path = Path(out) if out is not None else results_dir / "report.html"
-    data = load_results(results_dir, summary)
-    content = build_content(data)
-    import matplotlib
+    md_path, csv_path = companion_paths(out_path)
+    with FigurePool(figure_workers(figure_processes)) as pool:  # starts while we load
+        summary = summary if summary is not None else summarise(results_dir)
+        data = load_results(results_dir, summary)
+        content = build_content(data)
 
-    with matplotlib.rc_context({"text.parse_math": False}):  # names are text, not mathtext
-        draw_figures(content, data)
+        def companions() -> None:  # written while the chart workers draw
+            out_path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
+            atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
+            write_reach_gpkgs(data, results_dir / "reach")
+            if data.region is not None and data.reach:  # the explorer needs the geo modules
+                try:
+                    from acutesim.report.explorer import write_explorer
+                except ImportError:
+                    pass
+                else:
+                    write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
+
+        pool.draw([s for s in content.figures() if s.note is None], data, companions)
     versions: dict[str, Any] = data.manifest.get("versions") or {}
     footer = (
         f"Written by acutesim {versions.get('acutesim', '')} from the results in "
         f"'{results_dir.name}'. Figures and maps are embedded; the file needs no network."
     )
-    md_path, csv_path = companion_paths(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
-    atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
-    write_reach_gpkgs(data, results_dir / "reach")
-    if data.region is not None and data.reach:  # the explorer needs the geo modules too
-        try:
-            from acutesim.report.explorer import write_explorer
-        except ImportError:
-            pass
-        else:
-            write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
     atomic_write_bytes(md_path, render_markdown(content).encode("utf-8"))
     atomic_write_bytes(out_path, render_html(content, footer).encode("utf-8"))
     return out_path

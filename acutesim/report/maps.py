@@ -206,7 +206,9 @@ def _place_labels(ax: Axes, points: list[tuple[float, float, str]], fontsize: fl
     fig = ax.figure
     if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas
         FigureCanvasAgg(fig)
-    fig.canvas.draw()  # fixes the layout, so display coordinates are final
+    # Fixes the layout, so display coordinates are final, without rasterising the
+    # thousands of area polygons that the saved file draws again anyway.
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     placed: list[Any] = []

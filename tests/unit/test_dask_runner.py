@@ -57,3 +57,26 @@ def test_serial_processes_and_dask_agree(tmp_path: Path) -> None:
         for label in ("serial", "processes", "dask")
     }
     assert digests["serial"] == digests["processes"] == digests["dask"]
+
+
+@pytest.mark.slow
+def test_local_cluster_workers_run_without_the_sampling_diagnostics() -> None:
+    import os
+
+    import dask
+    from dask.distributed import Client
+
+    from acutesim.experiment.parallel import LOCAL_CLUSTER_CONFIG, start_local_cluster
+
+    environ = dict(os.environ)
+    cluster = start_local_cluster(1)
+    assert dict(os.environ) == environ  # the nannies' worker environment is not left here
+    try:
+        with Client(cluster) as client:
+            for key, value in LOCAL_CLUSTER_CONFIG.items():
+                seen = set(client.run(dask.config.get, key).values())
+                assert seen == {value}, key
+    finally:
+        cluster.close()
+    # this process keeps its own settings
+    assert dask.config.get("distributed.worker.profile.enabled") is True

@@ -1,0 +1,216 @@
+"""Draw the report's charts in a second process while this one draws the maps.
+
+A national report spends most of its time in matplotlib: the charts (status per site,
+per-site bars, the differences) and the maps. The charts need only the result tables,
+so :class:`ChartData` (those tables and a few names and dates, no region) goes to one
+spawned worker per extra core, while the calling process draws the maps, writes the
+companion files and then draws the charts no worker has started. PNG bytes are the
+same whichever process draws a chart (same matplotlib, same settings), so the report
+is the same as a serial one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from acutesim.experiment.workers import pool_initializer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from acutesim.report.blocks import FigureSlot
+    from acutesim.report.data import ResultsData
+
+# Charts that need the result tables alone (see ChartData), the slowest to draw first;
+# every other slot (maps, the per-patient ECDF, slots added later) is drawn here.
+POOL_ORDER = ("status", "call_to_door", "differences", "finance", "volmelding", "population")
+POOL_KEYS = frozenset(POOL_ORDER)
+# Extra processes drawing charts: one per further core, at most this many.
+MAX_FIGURE_WORKERS = 2
+# The rc settings every report figure is drawn with, here and in a worker.
+RC_SETTINGS: dict[str, Any] = {"text.parse_math": False}  # names are text, not mathtext
+
+
+@dataclass
+class ChartData:
+    """What the charts of :data:`POOL_KEYS` read from :class:`ResultsData`, picklable.
+
+    The attribute names are those of ``ResultsData``, so the same drawing code reads
+    either; ``events_by_scenario`` is kept as computed in the calling process.
+    """
+
+    table: pd.DataFrame
+    kpis: pd.DataFrame
+    status: pd.DataFrame
+    closures: pd.DataFrame
+    finance: pd.DataFrame
+    timeseries: pd.DataFrame
+    scenarios: list[str]
+    baseline: str
+    site_names: dict[str, str]
+    warmup_days: float
+    start_date: dt.date | None
+    events: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, data: ResultsData) -> ChartData:
+        """The chart inputs of loaded results."""
+        return cls(
+            table=data.table,
+            kpis=data.kpis,
+            status=data.status,
+            closures=data.closures,
+            finance=data.finance,
+            timeseries=data.timeseries,
+            scenarios=list(data.scenarios),
+            baseline=data.baseline,
+            site_names=dict(data.site_names),
+            warmup_days=data.warmup_days,
+            start_date=data.start_date,
+            events=data.events_by_scenario(),
+        )
+
+    def events_by_scenario(self) -> dict[str, list[tuple[float, str]]]:
+        """Scenario -> dated funding switches, as in ``ResultsData``."""
+        return self.events
+
+
+# What drawing one slot gives: PNG bytes, or a note saying why there is no figure.
+Drawn = tuple[bytes | None, str | None]
+
+
+def draw_slot(slot: FigureSlot, data: Any) -> Drawn:
+    """Draw one slot to PNG bytes, or say why it cannot be drawn (as the serial report)."""
+    import matplotlib
+
+    from acutesim.report.html import _draw, figure_png
+
+    with matplotlib.rc_context(RC_SETTINGS):
+        try:
+            fig = _draw(slot, data)
+        except ImportError as exc:
+            return None, f"This figure needs a module that is not available here ({exc})."
+        if fig is None:
+            return None, "Nothing to draw."
+        return figure_png(fig), None
+
+
+def _warm_up() -> None:
+    """Import the drawing modules in a worker while the caller loads the results."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+
+    import acutesim.report.figures
+    import acutesim.report.html  # noqa: F401
+
+
+def figure_workers(requested: int | None = None) -> int:
+    """Extra processes for charts: ``requested``, else one per idle core beyond the first.
+
+    A worker costs about 2 s of CPU to start (its imports) and gains only on a core
+    that would otherwise idle, so the default counts the cores less the load average
+    (the processes already running), at most :data:`MAX_FIGURE_WORKERS`.
+    """
+    if requested is not None:
+        return max(0, int(requested))
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here (Windows)
+        busy = 0.0
+    idle = (os.cpu_count() or 1) - 1 - round(busy)
+    return max(0, min(MAX_FIGURE_WORKERS, idle))
+
+
+class FigurePool:
+    """Spawned chart workers, started early so their imports overlap the loading.
+
+    A worker gets a chart only once it has started and has nothing else to draw, so a
+    small report never waits for a worker: this process draws whatever is left. ``FigurePool(0)``
+    draws everything in the calling process. Use as a context manager; leaving it ends
+    the workers (at once when one is still starting).
+    """
+
+    def __init__(self, n_workers: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._n_workers = n_workers
+        self._started: list[Future[None]] = []
+        if n_workers > 0:
+            import multiprocessing
+
+            try:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=n_workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=pool_initializer,  # ends with this process, ignores Ctrl-C
+                    initargs=(os.getpid(),),
+                )
+                self._started = [self._pool.submit(_warm_up) for _ in range(n_workers)]
+            except OSError:  # no processes to be had here: draw serially
+                self._pool = None
+
+    def __enter__(self) -> FigurePool:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if self._pool is None:
+            return
+        if exc_type is None and self._ready():
+            self._pool.shutdown(wait=True)
+            return
+        # failed, interrupted, or a worker still importing: end the workers, do not wait
+        procs = list(getattr(self._pool, "_processes", {}).values())
+        for proc in procs:
+            proc.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+    def _ready(self) -> bool:
+        """True once every worker has started without error."""
+        return all(f.done() and f.exception() is None for f in self._started)
+
+    def draw(
+        self, slots: list[FigureSlot], data: ResultsData, meanwhile: Callable[[], None]
+    ) -> None:
+        """Draw ``slots`` into ``slot.png`` (or ``slot.note``), calling ``meanwhile`` on the way.
+
+        This process draws the slots outside :data:`POOL_KEYS` (the maps), then runs
+        ``meanwhile`` (the companion files), then the charts no worker has taken. A
+        started, idle worker takes the next chart, largest first, whenever this process
+        looks between two of its own figures.
+        """
+        pool = self._pool
+        mine = [s for s in slots if pool is None or s.key not in POOL_KEYS]
+        queue = sorted(
+            (s for s in slots if pool is not None and s.key in POOL_KEYS),
+            key=lambda s: POOL_ORDER.index(s.key),
+        )
+        chart = ChartData.of(data) if queue else None
+        taken: list[tuple[FigureSlot, Future[Drawn]]] = []
+
+        def feed() -> None:
+            if pool is None or not self._ready():
+                return
+            while queue and sum(not f.done() for _, f in taken) < self._n_workers:
+                slot = queue.pop(0)
+                taken.append((slot, pool.submit(draw_slot, slot, chart)))
+
+        for slot in mine:
+            feed()
+            slot.png, slot.note = draw_slot(slot, data)
+        feed()
+        meanwhile()
+        while queue:
+            feed()
+            if queue:
+                slot = queue.pop()  # the smallest chart left
+                slot.png, slot.note = draw_slot(slot, data)
+        for slot, future in taken:
+            slot.png, slot.note = future.result()

@@ -1,0 +1,78 @@
+"""Charts drawn in a worker process give the same report as charts drawn in this one."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from acutesim.report import figure_pool as fp
+from acutesim.report.content import build_content
+from acutesim.report.data import load_results
+from acutesim.report.html import write_report
+
+PROJECT = Path(__file__).resolve().parents[2]
+QUICKSTART = PROJECT / "experiments" / "quickstart.toml"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    if not (PROJECT / "regions" / "demo" / "region.toml").exists():
+        pytest.skip("regions/demo is not present")
+    from acutesim.experiment.runner import run_experiment
+
+    out = tmp_path_factory.mktemp("pool") / "results"
+    run_experiment(QUICKSTART, out=out, horizon_days=14, replications=2, workers=1)
+    return out
+
+
+def test_pooled_charts_give_the_same_report_bytes(results, tmp_path):
+    serial = write_report(results, tmp_path / "serial.html", figure_processes=0)
+    pooled = write_report(results, tmp_path / "pooled.html", figure_processes=1)
+    assert serial.read_bytes() == pooled.read_bytes()
+    assert serial.with_suffix(".md").read_bytes() == pooled.with_suffix(".md").read_bytes()
+    # every chart of the pool was drawn: one embedded PNG per drawn slot
+    content = build_content(load_results(results))
+    pool_slots = [s for s in content.figures() if s.key in fp.POOL_KEYS and s.note is None]
+    assert len(pool_slots) >= 4
+    assert serial.read_text(encoding="utf-8").count("data:image/png;base64,") >= len(pool_slots)
+
+
+def test_chart_data_pickles_and_draws_like_the_results(results):
+    data = load_results(results)
+    chart = pickle.loads(pickle.dumps(fp.ChartData.of(data)))
+    assert chart.events_by_scenario() == data.events_by_scenario()
+    assert chart.site_names == data.site_names
+    slots = [s for s in build_content(data).figures() if s.key in fp.POOL_KEYS]
+    for slot in slots:
+        assert fp.draw_slot(slot, chart) == fp.draw_slot(slot, data), slot.key
+
+
+def test_serial_pool_draws_every_slot_and_runs_meanwhile(results):
+    data = load_results(results)
+    slots = [s for s in build_content(data).figures() if s.note is None]
+    calls = []
+    with fp.FigurePool(0) as pool:
+        pool.draw(slots, data, lambda: calls.append(len([s for s in slots if s.png])))
+    assert calls == [len(slots) - sum(s.note is not None for s in slots)]
+    assert all(s.png or s.note for s in slots)
+
+
+def test_figure_workers_explicit_and_default():
+    assert fp.figure_workers(0) == 0
+    assert fp.figure_workers(3) == 3
+    assert fp.figure_workers(-2) == 0
+    assert 0 <= fp.figure_workers() <= fp.MAX_FIGURE_WORKERS
+
+
+def test_a_worker_still_starting_gets_no_chart_and_is_ended(results, monkeypatch):
+    data = load_results(results)
+    slots = [s for s in build_content(data).figures() if s.note is None]
+    monkeypatch.setattr(fp.FigurePool, "_ready", lambda self: False)
+    with fp.FigurePool(1) as pool:
+        procs = list(pool._pool._processes.values())
+        pool.draw(slots, data, lambda: None)
+    assert all(s.png or s.note for s in slots)
+    assert procs
+    assert not any(p.is_alive() for p in procs)
