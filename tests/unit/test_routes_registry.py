@@ -22,7 +22,8 @@ def test_every_route_has_a_journey_and_an_arrival_group():
 
 
 def test_every_arrival_group_has_its_share_kpi():
-    shares = {n.removeprefix("share_arrival_") for n in kpi_names() if n.startswith("share_arrival_")}
+    prefix = "share_arrival_"
+    shares = {n.removeprefix(prefix) for n in kpi_names() if n.startswith(prefix)}
     assert shares == set(ARRIVAL_GROUPS)
 
 
