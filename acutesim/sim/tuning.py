@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 from collections.abc import Iterator
 
 GEN0_THRESHOLD = 50_000  # allocations between generation-0 collections during a run
@@ -35,3 +36,16 @@ def tuned_gc(gen0_threshold: int = GEN0_THRESHOLD) -> Iterator[None]:
     finally:
         gc.set_threshold(*saved)
         gc.unfreeze()
+
+
+def release_arrow_memory() -> None:
+    """Give the pages Arrow's allocator keeps after a table is freed back to the system.
+
+    Arrow's default pool (mimalloc or jemalloc) keeps freed memory for reuse; after the
+    routed matrix cache's Parquet table is read and dropped, that is tens of MB that the
+    model's own arrays (allocated by numpy, elsewhere) never reuse, on top of a worker's
+    peak. Does nothing when pyarrow was not imported.
+    """
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()

@@ -224,3 +224,21 @@ def test_consult_then_calls_back_where_the_consult_event_is_processed():
     env.run()
     # one GP: in queue order; the next consult has started when the callback runs
     assert log == [("event", 5.0, 1), ("then", 8.0, 1), ("last", 10.0, 0)]
+
+
+def test_release_arrow_memory_asks_the_pool_only_when_pyarrow_is_loaded(monkeypatch):
+    import sys
+    import types
+
+    from acutesim.sim.tuning import release_arrow_memory
+
+    calls = []
+    pool = types.SimpleNamespace(release_unused=lambda: calls.append("released"))
+    fake = types.SimpleNamespace(default_memory_pool=lambda: pool)
+    monkeypatch.setitem(sys.modules, "pyarrow", fake)
+    release_arrow_memory()
+    assert calls == ["released"]
+    monkeypatch.delitem(sys.modules, "pyarrow")
+    release_arrow_memory()  # not imported: nothing to release, nothing imported
+    assert calls == ["released"]
+    assert "pyarrow" not in sys.modules
