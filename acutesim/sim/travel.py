@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from acutesim.domain.region import Region
-from acutesim.sim.tuning import release_arrow_memory
+from acutesim.sim.tuning import release_arrow_memory, trim_heap
 
 _UNSET = np.empty((0, 0))  # marks a TravelMatrices field left out
 
@@ -104,4 +104,5 @@ def travel_matrices(region: Region) -> TravelMatrices:
     # blocks are as large again) before the run, so it does not add to a worker's peak
     del amb, amb2, car
     release_routed_matrices()
+    trim_heap()  # the freed cache and loading temporaries: back to the system
     return matrices

@@ -12,6 +12,8 @@ model computes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import sys
 from collections.abc import Iterator
@@ -49,3 +51,18 @@ def release_arrow_memory() -> None:
     pa = sys.modules.get("pyarrow")
     if pa is not None:
         pa.default_memory_pool().release_unused()
+
+
+def trim_heap() -> bool:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``), if it can.
+
+    Loading a pack and building its travel matrices frees many mid-sized blocks that the
+    heap keeps; a worker calls this once they are built, so the run's accumulators grow
+    from what is in use rather than on top of that. Returns whether anything was
+    trimmed; False on a C library without ``malloc_trim`` (not glibc).
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
