@@ -10,11 +10,15 @@ and prints journeys/s and their ratio to the reference, SimPy events per journey
 seconds per national replication-year (extrapolated linearly from ``--nl-days``; a year
 is 365 days), and the peak resident memory of each worker. Speeds are CPU seconds of
 the worker (``time.process_time``), so a machine loaded by other jobs distorts them less
-than wall time; wall seconds are printed beside them. Goals (issue 17): national
-journeys/s at least 0.6 x the reference, a national replication-year at most 100 s,
-peak memory per worker at most 400 MB.
+than wall time; wall seconds are printed beside them. On a shared machine the load
+still moves between measurements: ``--repeat N`` runs the reference and each region N
+times, alternating, and keeps the fastest run of each (every run does the same work, so
+the fastest is the least disturbed); the ratios are taken between those. Goals (issue
+17): national journeys/s at least 0.6 x the reference, a national replication-year at
+most 100 s, peak memory per worker at most 400 MB.
 
     python benchmarks/bench_sim.py [--demo-days 28] [--nl-days 14] [--customers 300000]
+                                   [--repeat 1]
 """
 
 from __future__ import annotations
@@ -125,16 +129,29 @@ def main() -> None:
     parser.add_argument("--demo-days", type=float, default=28.0)
     parser.add_argument("--nl-days", type=float, default=14.0)
     parser.add_argument("--customers", type=int, default=300_000)
+    parser.add_argument("--repeat", type=int, default=1, help="keep the fastest of N runs")
     args = parser.parse_args()
 
-    ref = _in_worker(mmc_reference, args.customers)
+    best: dict[str, dict[str, Any]] = {}
+    for _ in range(max(args.repeat, 1)):  # alternate, so load spikes hit each alike
+        for key, fn, fargs in (
+            ("ref", mmc_reference, (args.customers,)),
+            ("demo", simulate, ("demo", args.demo_days)),
+            ("nl", simulate, ("nl", args.nl_days)),
+        ):
+            r = _in_worker(fn, *fargs)
+            if key not in best or r["cpu"] < best[key]["cpu"]:
+                best[key] = r
+    ref = best["ref"]
+    if args.repeat > 1:
+        print(f"fastest of {args.repeat} runs of each (machine load varies between runs)")
     print(
         f"SimPy M/M/5 reference, {args.customers:,} customers at utilisation 0.85: "
         f"{ref['per_s']:,.0f} customers/s ({ref['cpu']:.2f} s CPU, {ref['wall']:.2f} s wall, "
         f"{ref['events']:.2f} events/customer, peak {ref['peak_mb']:.0f} MB)"
     )
     for region_dir, d in (("demo", args.demo_days), ("nl", args.nl_days)):
-        r = _in_worker(simulate, region_dir, d)
+        r = best[region_dir]
         print(
             f"regions/{region_dir}, {d:g} days: {r['journeys']:,} journeys in {r['cpu']:.2f} s CPU "
             f"({r['wall']:.2f} s wall incl. build {r['build_cpu']:.2f} s CPU) = "

@@ -32,30 +32,29 @@ class _Journey:
             event = send(value)
         except StopIteration:
             return
-        self._wait(event)
+        self._resume(event, first=True)
 
-    def _wait(self, event: Event) -> None:
-        while event.callbacks is None:  # already processed: continue at once, as SimPy does
-            event = self._next(event)
-            if event is None:
+    def _resume(self, event: Event, first: bool = False) -> None:
+        """Send each processed event's value in (or throw its failure) until one is pending."""
+        gen = self._generator
+        if first and event.callbacks is not None:  # the first wait: not yet processed
+            event.callbacks.append(self._resume)
+            return
+        while True:
+            try:
+                if event._ok:
+                    event = gen.send(event._value)
+                else:
+                    event._defused = True
+                    exc = type(event._value)(*event._value.args)
+                    exc.__cause__ = event._value
+                    event = gen.throw(exc)
+            except StopIteration:
                 return
-        event.callbacks.append(self._resume)
-
-    def _next(self, event: Event) -> Event | None:
-        try:
-            if event._ok:
-                return self._generator.send(event._value)
-            event._defused = True
-            exc = type(event._value)(*event._value.args)
-            exc.__cause__ = event._value
-            return self._generator.throw(exc)
-        except StopIteration:
-            return None
-
-    def _resume(self, event: Event) -> None:
-        nxt = self._next(event)
-        if nxt is not None:
-            self._wait(nxt)
+            if event.callbacks is not None:  # pending: continue when SimPy processes it
+                event.callbacks.append(self._resume)
+                return
+            # already processed: continue at once, as SimPy does
 
 
 def start_journey(generator: Generator[Event, Any, Any]) -> None:

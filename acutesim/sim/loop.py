@@ -5,8 +5,8 @@ and attribute look-ups on the environment for every one of millions of events.
 :func:`run_until` processes the same queue in the same order with the step's body in
 its own loop. It schedules the same stop event as ``env.run(until=t)`` (urgent, at
 ``t``) and stops where SimPy stops, so the events processed, their order, the clock and
-the queue at the end are SimPy's. A failed event that
-no one defused raises a copy of its exception, as SimPy's step does.
+the queue at the end are SimPy's. A failed event that no one defused raises a copy of
+its exception, as SimPy's step does.
 """
 
 from __future__ import annotations

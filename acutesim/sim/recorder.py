@@ -327,7 +327,9 @@ class VehicleLog:
         # a flat array of doubles the run adds to with Python floats (no numpy per call)
         self._starts = [float(t) for t in starts]
         self._shape = (n_vehicles, len(starts), ON_DUTY + 1)
-        self._flat = array("d", bytes(8 * n_vehicles * len(starts) * (ON_DUTY + 1)))
+        # zeros by repetition: no temporary buffer of the same size (a national year is
+        # tens of MB)
+        self._flat = array("d", [0.0]) * (n_vehicles * len(starts) * (ON_DUTY + 1))
 
     @property
     def minutes(self) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from acutesim.domain.region import Region
+from acutesim.sim.tuning import release_arrow_memory, trim_heap
 
 _UNSET = np.empty((0, 0))  # marks a TravelMatrices field left out
 
@@ -71,9 +72,13 @@ def travel_matrices(region: Region) -> TravelMatrices:
     from acutesim.geo.travel import Locations, build_travel_model
     from acutesim.geo.travel.matrix import release_routed_matrices
 
+    # a routed pack's models read its matrix cache (a Parquet table) on first use: hand
+    # the table's pages back at once, before the dense matrices are built beside them
     amb = build_travel_model(region, profile="ambulance")
+    release_arrow_memory()
     amb2 = build_travel_model(region, profile="ambulance_no_siren")
     car = build_travel_model(region, profile="car")
+    release_arrow_memory()
     areas = Locations.from_areas(region)
     sites = Locations.from_sites(region, region.seh_sites)
     posts = Locations.from_posts(region)
@@ -99,4 +104,5 @@ def travel_matrices(region: Region) -> TravelMatrices:
     # blocks are as large again) before the run, so it does not add to a worker's peak
     del amb, amb2, car
     release_routed_matrices()
+    trim_heap()  # the freed cache and loading temporaries: back to the system
     return matrices

@@ -12,7 +12,10 @@ model computes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
+import sys
 from collections.abc import Iterator
 
 GEN0_THRESHOLD = 50_000  # allocations between generation-0 collections during a run
@@ -35,3 +38,31 @@ def tuned_gc(gen0_threshold: int = GEN0_THRESHOLD) -> Iterator[None]:
     finally:
         gc.set_threshold(*saved)
         gc.unfreeze()
+
+
+def release_arrow_memory() -> None:
+    """Give the pages Arrow's allocator keeps after a table is freed back to the system.
+
+    Arrow's default pool (mimalloc or jemalloc) keeps freed memory for reuse; after the
+    routed matrix cache's Parquet table is read and dropped, that is tens of MB that the
+    model's own arrays (allocated by numpy, elsewhere) never reuse, on top of a worker's
+    peak. Does nothing when pyarrow was not imported.
+    """
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
+
+
+def trim_heap() -> bool:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``), if it can.
+
+    Loading a pack and building its travel matrices frees many mid-sized blocks that the
+    heap keeps; a worker calls this once they are built, so the run's accumulators grow
+    from what is in use rather than on top of that. Returns whether anything was
+    trimmed; False on a C library without ``malloc_trim`` (not glibc).
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False

@@ -224,3 +224,46 @@ def test_consult_then_calls_back_where_the_consult_event_is_processed():
     env.run()
     # one GP: in queue order; the next consult has started when the callback runs
     assert log == [("event", 5.0, 1), ("then", 8.0, 1), ("last", 10.0, 0)]
+
+
+def test_release_arrow_memory_asks_the_pool_only_when_pyarrow_is_loaded(monkeypatch):
+    import sys
+    import types
+
+    from acutesim.sim.tuning import release_arrow_memory
+
+    calls = []
+    pool = types.SimpleNamespace(release_unused=lambda: calls.append("released"))
+    fake = types.SimpleNamespace(default_memory_pool=lambda: pool)
+    monkeypatch.setitem(sys.modules, "pyarrow", fake)
+    release_arrow_memory()
+    assert calls == ["released"]
+    monkeypatch.delitem(sys.modules, "pyarrow")
+    release_arrow_memory()  # not imported: nothing to release, nothing imported
+    assert calls == ["released"]
+    assert "pyarrow" not in sys.modules
+
+
+def test_trim_heap_is_a_no_op_without_malloc_trim(monkeypatch):
+    import ctypes
+
+    from acutesim.sim import tuning
+
+    assert isinstance(tuning.trim_heap(), bool)
+
+    def no_libc(*_args, **_kwargs):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    assert tuning.trim_heap() is False
+
+
+def test_vehicle_log_starts_at_zero_for_every_vehicle_window_and_activity():
+    from acutesim.sim.recorder import ON_DUTY, VehicleLog
+
+    log = VehicleLog(3, {"day": 8.0, "night": 20.0}, 0.0, 2 * 1440.0)
+    minutes = log.minutes
+    assert minutes.shape == (3, len(log.starts), ON_DUTY + 1)
+    assert not minutes.any()
+    log.add(1, 0, 60.0, 90.0)
+    assert log.minutes.sum() == 30.0
