@@ -105,7 +105,7 @@ def _nearest(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
     if len(targets) == 1 or len(points) == 0:
         return np.zeros(len(points), dtype=np.int64)
     dist, idx = cKDTree(targets).query(points, k=2)
-    out = idx[:, 0].astype(np.int64)
+    out: np.ndarray = idx[:, 0].astype(np.int64)
     tied = np.flatnonzero(dist[:, 1] - dist[:, 0] <= NEAREST_TIE_RTOL * dist[:, 1])
     for i in tied:
         d2 = (targets[:, 0] - points[i, 0]) ** 2 + (targets[:, 1] - points[i, 1]) ** 2
