@@ -78,7 +78,7 @@ def main() -> None:
         type=int,
         nargs="+",
         default=[-1],
-        help="chart processes to try; -1 is the default for this machine",
+        help="chart processes to try; -1 is the default (none)",
     )
     args = parser.parse_args()
 

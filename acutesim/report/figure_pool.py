@@ -2,11 +2,11 @@
 
 A national report spends most of its time in matplotlib: the charts (status per site,
 per-site bars, the differences) and the maps. The charts need only the result tables,
-so :class:`ChartData` (those tables and a few names and dates, no region) goes to one
-spawned worker per extra core, while the calling process draws the maps, writes the
-companion files and then draws the charts no worker has started. PNG bytes are the
-same whichever process draws a chart (same matplotlib, same settings), so the report
-is the same as a serial one.
+so :class:`ChartData` (those tables and a few names and dates, no region) can go to
+spawned workers, while the calling process draws the maps, writes the companion files
+and then draws the charts no worker has started. PNG bytes are the same whichever
+process draws a chart (same matplotlib, same settings), so the report is the same as a
+serial one. Workers are opt-in (:func:`figure_workers`): on two cores they gained nothing.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 # every other slot (maps, the per-patient ECDF, slots added later) is drawn here.
 POOL_ORDER = ("status", "call_to_door", "differences", "finance", "volmelding", "population")
 POOL_KEYS = frozenset(POOL_ORDER)
-# Extra processes drawing charts: one per further core, at most this many.
-MAX_FIGURE_WORKERS = 2
 # The rc settings every report figure is drawn with, here and in a worker.
 RC_SETTINGS: dict[str, Any] = {"text.parse_math": False}  # names are text, not mathtext
 
@@ -109,20 +107,14 @@ def _warm_up() -> None:
 
 
 def figure_workers(requested: int | None = None) -> int:
-    """Extra processes for charts: ``requested``, else one per idle core beyond the first.
+    """Extra processes for charts: ``requested``; none by default.
 
-    A worker costs about 2 s of CPU to start (its imports) and gains only on a core
-    that would otherwise idle, so the default counts the cores less the load average
-    (the processes already running), at most :data:`MAX_FIGURE_WORKERS`.
+    A worker costs about 2 s of CPU to start (its imports). On the 2-core reference
+    machine, idle, the national report took 7.47 s drawn serially and 7.72 s with one
+    worker (``benchmarks/bench_report.py``), so workers are opt-in, for machines with
+    more cores and larger reports.
     """
-    if requested is not None:
-        return max(0, int(requested))
-    try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average here (Windows)
-        busy = 0.0
-    idle = (os.cpu_count() or 1) - 1 - round(busy)
-    return max(0, min(MAX_FIGURE_WORKERS, idle))
+    return max(0, int(requested)) if requested is not None else 0
 
 
 class FigurePool:

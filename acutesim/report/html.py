@@ -294,9 +294,8 @@ def write_report(
     csv_locale : {"en", "nl"}
         ``nl`` writes summary.csv with semicolons and decimal commas (Dutch Excel).
     figure_processes : int, optional
-        Extra processes that draw the charts meanwhile (0: all in this one); default
-        one per core beyond the first, at most two
-        (:mod:`acutesim.report.figure_pool`). The report is the same either way.
+        Extra processes that draw the charts meanwhile (default 0: all in this one;
+        :mod:`acutesim.report.figure_pool`). The report is the same either way.
 
     Returns
     -------

@@ -63,7 +63,7 @@ def test_figure_workers_explicit_and_default():
     assert fp.figure_workers(0) == 0
     assert fp.figure_workers(3) == 3
     assert fp.figure_workers(-2) == 0
-    assert 0 <= fp.figure_workers() <= fp.MAX_FIGURE_WORKERS
+    assert fp.figure_workers() == 0  # opt-in: no process is started unasked
 
 
 def test_a_worker_still_starting_gets_no_chart_and_is_ended(results, monkeypatch):
