@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from acutesim.errors import ResultsError
 from acutesim.experiment import spec as sp
-from acutesim.experiment.workers import pool_initializer
+from acutesim.experiment.workers import end_pool, pool_initializer
 
 DASK_CONNECT_SECONDS = 10
 # Settings of the LocalCluster that ``--scheduler local`` starts. Its workers run our
@@ -72,14 +72,7 @@ def run_processes(
     except BaseException:
         # Interrupted (Ctrl-C, SIGTERM) or a task failed: stop the workers now. A task cut
         # off mid-way has no done.json, so the next run redoes it; finished tasks stay.
-        procs = list(getattr(pool, "_processes", {}).values())
-        for proc in procs:
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
+        end_pool(pool)
         raise
     pool.shutdown(wait=True)
 

@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 
 WATCH_SECONDS = 0.5
 EXIT_ORPHANED = 75
@@ -80,3 +81,17 @@ def pool_initializer(pid: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_parent(pid)
+
+
+def end_pool(pool: ProcessPoolExecutor) -> None:
+    """End a ``ProcessPoolExecutor`` now: terminate its workers, then wait until reaped.
+
+    Used on an interrupt, a failed task or a worker still importing. Workers keep the
+    default SIGTERM action (``pool_initializer`` ignores only SIGINT), so they die at
+    once. The executor's own thread reaps them; waiting for it (rather than joining the
+    processes here too) avoids racing it for their exit status, which could leave a dead
+    worker looking alive, or signal a pid that had already been reaped.
+    """
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from acutesim.experiment.workers import pool_initializer
+from acutesim.experiment.workers import end_pool, pool_initializer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,16 +153,7 @@ class FigurePool:
         if exc_type is None and self._ready():
             self._pool.shutdown(wait=True)
             return
-        # failed, interrupted, or a worker still importing: end the workers, do not wait
-        procs = list(getattr(self._pool, "_processes", {}).values())
-        for proc in procs:
-            proc.terminate()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for proc in procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
+        end_pool(self._pool)  # failed, interrupted, or a worker still importing
 
     def _ready(self) -> bool:
         """True once every worker has started without error."""
