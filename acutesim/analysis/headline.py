@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from acutesim.analysis.closures import CLOSURES_KPI, SiteClosure, site_closures
+from acutesim.analysis.intervals import beta_quantile
 from acutesim.analysis.stats import Summary, fmt
 from acutesim.experiment.results import run_region
 from acutesim.kpi import Wording, headline_wordings
@@ -113,13 +114,11 @@ def share_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, flo
     Clopper, C. J. and Pearson, E. S. (1934). The use of confidence or fiducial limits
     illustrated in the case of the binomial. Biometrika 26, 404-413.
     """
-    from scipy import stats
-
     if n <= 0:
         return math.nan, math.nan
     alpha = 1.0 - confidence
-    low = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, k, n - k + 1))
-    high = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
+    low = 0.0 if k == 0 else beta_quantile(alpha / 2, k, n - k + 1)
+    high = 1.0 if k == n else beta_quantile(1 - alpha / 2, k + 1, n - k)
     return low, high
 
 

@@ -45,6 +45,30 @@ def is_count_kpi(kpi: str) -> bool:
     return k is not None and k.count
 
 
+# Quantiles straight from scipy.special, the functions scipy.stats' t, chi2 and beta
+# distributions call for their ppf (the same values, bit for bit; a test compares them),
+# without importing scipy.stats (about a second) into every report and summary.
+def t_quantile(q: float, df: float) -> float:
+    """Quantile ``q`` of Student's t with ``df`` degrees of freedom (``stats.t.ppf``)."""
+    from scipy.special import stdtrit
+
+    return float(stdtrit(df, q))
+
+
+def chi2_quantile(q: float, df: float) -> float:
+    """Quantile ``q`` of the chi-squared distribution with ``df`` degrees of freedom."""
+    from scipy.special import gammaincinv
+
+    return float(2 * gammaincinv(df / 2, q))
+
+
+def beta_quantile(q: float, a: float, b: float) -> float:
+    """Quantile ``q`` of the beta distribution with shapes ``a`` and ``b``."""
+    from scipy.special import betaincinv
+
+    return float(betaincinv(a, b, q))
+
+
 def _finite(values: np.ndarray) -> np.ndarray:
     """The finite values as floats (NaN and infinities dropped)."""
     x = np.asarray(values, dtype=float)
@@ -54,8 +78,6 @@ def _finite(values: np.ndarray) -> np.ndarray:
 
 def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
     """Return ``(mean, low, high)`` of a Student-t interval; NaN bounds for n < 2."""
-    from scipy import stats
-
     x = _finite(values)
     n = len(x)
     if n == 0:
@@ -63,7 +85,7 @@ def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[floa
     mean = float(x.mean())
     if n < 2:
         return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    half = float(t_quantile(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return mean, mean - half, mean + half
 
 
@@ -91,8 +113,6 @@ def poisson_mean_interval(
     tuple of float
         ``(mean, low, high)`` [events per replication]; NaN for no values.
     """
-    from scipy import stats
-
     x = _finite(values)
     n = len(x)
     if n == 0:
@@ -103,8 +123,8 @@ def poisson_mean_interval(
         phi = max(1.0, float(x.var(ddof=1)) / mean)
     total = float(x.sum()) / phi
     alpha = 1.0 - confidence
-    low = 0.0 if total <= 0 else float(stats.chi2.ppf(alpha / 2, 2 * total)) / 2
-    high = float(stats.chi2.ppf(1 - alpha / 2, 2 * total + 2)) / 2
+    low = 0.0 if total <= 0 else chi2_quantile(alpha / 2, 2 * total) / 2
+    high = chi2_quantile(1 - alpha / 2, 2 * total + 2) / 2
     return mean, low * phi / n, high * phi / n
 
 

@@ -130,3 +130,42 @@ def test_summarise_errors_name_the_path(tmp_path):
 )
 def test_fmt(value, signed, text):
     assert fmt(value, signed=signed) == text
+
+
+def test_quantiles_equal_scipy_stats_bit_for_bit():
+    # intervals.py takes its quantiles from scipy.special to spare reports the import of
+    # scipy.stats; the values must be those of scipy.stats' ppf, to the last bit
+    from scipy import stats
+
+    from acutesim.analysis.intervals import beta_quantile, chi2_quantile, t_quantile
+
+    for df in [*range(1, 60), 0.5, 2.5, 117.25, 1e4]:
+        for q in (0.005, 0.025, 0.5, 0.975, 0.995):
+            assert t_quantile(q, df) == float(stats.t.ppf(q, df)), (q, df)
+    for df in [*np.linspace(0.02, 400.0, 301), 2.0, 4000.0]:
+        for q in (0.025, 0.975):
+            assert chi2_quantile(q, float(df)) == float(stats.chi2.ppf(q, df)), (q, df)
+    for n in range(1, 41):
+        for k in range(n + 1):
+            for q in (0.025, 0.975):
+                if k > 0:
+                    assert beta_quantile(q, k, n - k + 1) == float(stats.beta.ppf(q, k, n - k + 1))
+                if k < n:
+                    assert beta_quantile(q, k + 1, n - k) == float(stats.beta.ppf(q, k + 1, n - k))
+
+
+def test_a_report_summary_does_not_import_scipy_stats():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from acutesim.analysis.intervals import kpi_interval\n"
+        "from acutesim.analysis.headline import share_interval\n"
+        "kpi_interval('unserved', np.array([3.0, 5.0, 4.0]))\n"
+        "kpi_interval('handoff_hours_lost', np.array([3.5, 5.0, 4.0]))\n"
+        "share_interval(2, 5)\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
