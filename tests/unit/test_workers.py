@@ -123,10 +123,7 @@ def test_kill_9_of_the_parent_leaves_no_worker(tmp_path, runner):
         assert len(workers) >= 2, "expected at least two worker processes"
         os.kill(proc.pid, signal.SIGKILL)  # the parent only, not its process group
         assert proc.wait() == -signal.SIGKILL
-        assert_all_end(workers, "kill -9")
-        written = {p.name for p in out.glob("parts/*/done.json")}
-        time.sleep(0.5)
-        assert {p.name for p in out.glob("parts/*/done.json")} == written
+        assert_all_end(workers, "kill -9")  # so none can write another task folder
     finally:
         cleanup(proc, workers)
 
