@@ -29,7 +29,7 @@ from acutesim.atomic import temporary_sibling
 from acutesim.config.load import load_experiment, load_region
 from acutesim.domain.region import Region
 from acutesim.domain.scenario import Experiment, Scenario
-from acutesim.errors import ConfigError, ResultsError
+from acutesim.errors import AcutesimError, ConfigError, ResultsError
 from acutesim.experiment import plan
 from acutesim.experiment import spec as sp
 from acutesim.experiment.journeys import (
@@ -42,7 +42,13 @@ from acutesim.experiment.journeys import (
 )
 from acutesim.experiment.names import name_problems
 from acutesim.experiment.parallel import run_dask, run_processes
-from acutesim.experiment.snapshot import SNAPSHOT_DIR, SNAPSHOT_KEY, write_region_snapshot
+from acutesim.experiment.snapshot import (
+    SNAPSHOT_DIR,
+    SNAPSHOT_KEY,
+    plan_snapshot,
+    snapshot_pack_dir,
+    write_region_snapshot,
+)
 from acutesim.experiment.store import (
     STORE_FORMAT,
     TABLES,
@@ -80,18 +86,44 @@ PATIENT_BATCH_ROWS = 50_000
 # source: [SAZ-2019] SAZ SEH benchmark 2019 (ambulance ~20%, GP/HAP ~55%, self ~12%, other).
 BASELINE_ROUTE_SHARES = {"ambulance": 0.20, "gp": 0.55, "self": 0.12, "other": 0.13}
 
-_CONTEXT: dict[str, tuple[Region, TravelMatrices, frozenset[str]]] = {}
+_CONTEXT: dict[str, tuple[tuple[Any, ...], tuple[Region, TravelMatrices, frozenset[str]]]] = {}
+
+
+def _pack_fingerprint(region_path: str) -> tuple[Any, ...]:
+    """Name, size and modification time of every file the pack loader reads (stats only)."""
+    try:
+        plan = plan_snapshot(region_path)
+    except AcutesimError:  # unreadable region.toml: the loader says what is wrong
+        return ()
+    out = []
+    for path in sorted({*plan.sources.values(), *map(Path, plan.outside)}):
+        try:
+            st = path.stat()
+        except OSError:
+            out.append((str(path), -1, -1))
+        else:
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def _context(region_path: str) -> tuple[Region, TravelMatrices, frozenset[str]]:
-    """Region, travel matrices and sensitive SEHs, computed once per worker process."""
-    if region_path not in _CONTEXT:
+    """Region, travel matrices and sensitive SEHs, computed once per worker process.
+
+    Kept per pack folder and reused while none of the files the pack loader reads has
+    changed (size and modification time), so a long-lived process (a serial run in a
+    notebook, a robustness sweep) never simulates a pack that was edited since.
+    """
+    where = os.path.abspath(region_path)
+    fingerprint = _pack_fingerprint(where)
+    cached = _CONTEXT.get(where)
+    if cached is None or cached[0] != fingerprint:
         region = load_region(region_path)
         travel = travel_matrices(region)
         # The gevoelig list is data of the pack (sites.csv ``sensitive``), never
         # recomputed from a scenario's own settings.
-        _CONTEXT[region_path] = (region, travel, listed_sensitive_sites(region))
-    return _CONTEXT[region_path]
+        cached = (fingerprint, (region, travel, listed_sensitive_sites(region)))
+        _CONTEXT[where] = cached
+    return cached[1]
 
 
 def listed_sensitive_sites(region: Region) -> frozenset[str]:
@@ -503,9 +535,11 @@ def _run_locked(
     manifest[SNAPSHOT_KEY] = snapshot
     store.write_manifest(manifest)
 
+    # Tasks read the region from that copy, not from the pack: a pack edited while a long
+    # run goes on cannot reach the tasks that start later, and what ran is what is kept.
     run = partial(
         execute_task,
-        region_path=experiment.region_path,
+        region_path=str(snapshot_pack_dir(store.out_dir, snapshot)),
         horizon_days=experiment.horizon_days,
         warmup_days=experiment.warmup_days,
         out_dir=str(store.out_dir),

@@ -13,6 +13,9 @@ Files keep their places relative to each other (their common folder becomes
 An absolute name in ``region.toml`` is not rewritten: the snapshot lists it under
 ``outside`` and it is read from its place.
 
+The run's tasks read the region from this copy too (written before any task starts), so
+a pack edited while a long run goes on does not reach the tasks that start later.
+
 The copy is written into a temporary folder and renamed into place. A resumed run
 rewrites it only when a file differs. The manifest records it (``region_snapshot``): the
 folder, the pack folder within it, every file's SHA-256 and a hash of them all.

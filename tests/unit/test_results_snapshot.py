@@ -228,6 +228,71 @@ def test_resume_with_an_unchanged_pack_does_not_rewrite_the_snapshot(tiny_run):
     assert after == record
 
 
+def test_tasks_read_the_snapshot_not_a_pack_edited_after_the_run_started(
+    tiny_run, tmp_path, monkeypatch
+):
+    from acutesim.experiment import runner
+
+    pack = _demo_copy(tmp_path)
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "snap.toml").write_text(EXPERIMENT, encoding="utf-8")
+    write = runner.write_region_snapshot
+
+    def write_then_edit_the_pack(*args, **kwargs):
+        record = write(*args, **kwargs)
+        (pack / "sites.csv").write_text("not,the,sites\n", encoding="utf-8")  # unreadable
+        return record
+
+    monkeypatch.setattr(runner, "write_region_snapshot", write_then_edit_the_pack)
+    monkeypatch.setattr(runner, "_CONTEXT", {})  # nothing loaded before in this process
+    monkeypatch.chdir(tmp_path)
+    run_experiment("experiments/snap.toml", out="results/snap", workers=1)
+    _, _, original = tiny_run
+    for table in ("kpis", "status", "vehicles"):
+        a = pd.read_parquet(original / f"{table}.parquet")
+        b = pd.read_parquet(tmp_path / "results" / "snap" / f"{table}.parquet")
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_serial_run_after_a_pack_edit_simulates_the_edited_pack(tiny_run, tmp_path):
+    # Same process, same relative names as tiny_run's: the region loaded for that run
+    # must not be reused for a pack whose files have changed since.
+    pack = _demo_copy(tmp_path)
+    sites = pack / "sites.csv"
+    text = sites.read_text(encoding="utf-8")
+    sites.write_text(text.replace(",40,seh_medium,", ",4,seh_medium,", 1), encoding="utf-8")
+    assert sites.read_text(encoding="utf-8") != text
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "snap.toml").write_text(EXPERIMENT, encoding="utf-8")
+    here = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        run_experiment("experiments/snap.toml", out="results/snap", workers=1)
+    finally:
+        os.chdir(here)
+    _, _, original = tiny_run
+    a = pd.read_parquet(original / "kpis.parquet")
+    b = pd.read_parquet(tmp_path / "results" / "snap" / "kpis.parquet")
+    assert not a.equals(b)  # 4 acute beds instead of 40 at noord_hoofd
+
+
+def test_the_worker_context_is_reloaded_when_a_pack_file_changes(tmp_path, monkeypatch):
+    from acutesim.experiment import runner
+
+    monkeypatch.setattr(runner, "_CONTEXT", {})
+    pack = _demo_copy(tmp_path)
+    first = runner._context(str(pack))
+    assert runner._context(str(pack)) is first  # unchanged: loaded once
+    sites = pack / "sites.csv"
+    text = sites.read_text(encoding="utf-8")
+    sites.write_text(text.replace(",40,seh_medium,", ",4,seh_medium,", 1), encoding="utf-8")
+    again = runner._context(str(pack))
+    assert again is not first
+    beds = {s.site_id: s.acute_beds for s in again[0].seh_sites}
+    assert beds["noord_hoofd"] == 4
+    assert {s.site_id: s.acute_beds for s in first[0].seh_sites}["noord_hoofd"] == 40
+
+
 def test_a_changed_pack_rewrites_the_snapshot_whole(tmp_path):
     pack = _demo_copy(tmp_path)
     out = tmp_path / "results"
