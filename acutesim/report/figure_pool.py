@@ -130,6 +130,9 @@ class FigurePool:
         self._pool: ProcessPoolExecutor | None = None
         self._n_workers = n_workers
         self._started: list[Future[None]] = []
+        self._queue: list[FigureSlot] = []  # charts no process has taken, largest first
+        self._chart: ChartData | None = None
+        self._taken: list[tuple[FigureSlot, Future[Drawn]]] = []
         if n_workers > 0:
             import multiprocessing
 
@@ -167,33 +170,38 @@ class FigurePool:
         This process draws the slots outside :data:`POOL_KEYS` (the maps), then runs
         ``meanwhile`` (the companion files), then the charts no worker has taken. A
         started, idle worker takes the next chart, largest first, whenever this process
-        looks between two of its own figures.
+        looks between two of its own figures, or calls :meth:`tick` (``meanwhile`` does,
+        between its files).
         """
         pool = self._pool
         mine = [s for s in slots if pool is None or s.key not in POOL_KEYS]
-        queue = sorted(
+        self._queue = sorted(
             (s for s in slots if pool is not None and s.key in POOL_KEYS),
             key=lambda s: POOL_ORDER.index(s.key),
         )
-        chart = ChartData.of(data) if queue else None
-        taken: list[tuple[FigureSlot, Future[Drawn]]] = []
-
-        def feed() -> None:
-            if pool is None or not self._ready():
-                return
-            while queue and sum(not f.done() for _, f in taken) < self._n_workers:
-                slot = queue.pop(0)
-                taken.append((slot, pool.submit(draw_slot, slot, chart)))
-
+        self._chart = ChartData.of(data) if self._queue else None
+        self._taken = []
         for slot in mine:
-            feed()
+            self.tick()
             slot.png, slot.note = draw_slot(slot, data)
-        feed()
+        self.tick()
         meanwhile()
+        queue = self._queue
         while queue:
-            feed()
+            self.tick()
             if queue:
                 slot = queue.pop()  # the smallest chart left
                 slot.png, slot.note = draw_slot(slot, data)
-        for slot, future in taken:
+        for slot, future in self._taken:
             slot.png, slot.note = future.result()
+        self._taken = []
+
+    def tick(self) -> None:
+        """Give each started, idle worker the largest chart left (nothing without workers)."""
+        pool = self._pool
+        if pool is None or not self._queue or not self._ready():
+            return
+        taken = self._taken
+        while self._queue and sum(not f.done() for _, f in taken) < self._n_workers:
+            slot = self._queue.pop(0)
+            taken.append((slot, pool.submit(draw_slot, slot, self._chart)))

@@ -321,8 +321,11 @@ def write_report(
         def companions() -> None:  # written while the chart workers draw
             out_path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
+            pool.tick()  # an idle worker takes the next chart between the files
             atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
+            pool.tick()
             write_reach_gpkgs(data, results_dir / "reach")
+            pool.tick()
             if data.region is not None and data.reach:  # the explorer needs the geo modules
                 try:
                     from acutesim.report.explorer import write_explorer
