@@ -24,7 +24,7 @@ import numpy as np
 import simpy
 
 from acutesim.sim.patient import Patient
-from acutesim.sim.timers import timeout
+from acutesim.sim.timers import new_event, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder, VehicleLog
@@ -110,16 +110,16 @@ class Meldkamer:
 
     # -- vehicle log ------------------------------------------------------------------------
     def _on_duty(self, v: int) -> None:
-        self.on_since[v] = self.env.now
+        self.on_since[v] = self.env._now
 
     def _off_duty(self, v: int) -> None:
         if self.log is not None and self.on_since[v] == self.on_since[v]:
-            self.log.add(v, ON_DUTY, self.on_since[v], self.env.now)
+            self.log.add(v, ON_DUTY, self.on_since[v], self.env._now)
         self.on_since[v] = math.nan
 
     def _end_return(self, v: int) -> None:
         if self.log is not None and self.return_since[v] == self.return_since[v]:
-            self.log.add(v, RETURN, self.return_since[v], self.env.now)
+            self.log.add(v, RETURN, self.return_since[v], self.env._now)
         self.return_since[v] = math.nan
 
     def finish(self) -> None:
@@ -203,7 +203,7 @@ class Meldkamer:
 
     def request(self, p: Patient) -> simpy.Event:
         """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
-        ev = self.env.event()
+        ev = new_event(self.env)
         v, minutes = self.nearest(p.area)
         if v >= 0 and (p.urgency != B_URGENCY or self._may_take(p, self._n_available() - 1)):
             self._assign(v, minutes, ev)
@@ -278,7 +278,7 @@ class Meldkamer:
             return
         self.state[v] = RETURNING
         self._sync(v)
-        self.return_since[v] = self.env.now
+        self.return_since[v] = self.env._now
         if self._serve_queue(v):
             return
         token = object()

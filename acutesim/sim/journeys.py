@@ -111,7 +111,7 @@ class Journeys:
 
     def _unserved(self, p: Patient, reason: str) -> None:
         p.state, p.reason = UNSERVED, reason
-        p.t_departure = max(self.env.now, p.t_call)  # env.now may sit an ulp below t_call
+        p.t_departure = max(self.env._now, p.t_call)  # env.now may sit an ulp below t_call
         self.recorder.unserved(p)
 
     # -- journeys --------------------------------------------------------------------------
@@ -135,18 +135,18 @@ class Journeys:
             return
         v, drive = mk.assign_now(p) or (yield mk.request(p))
         drive *= slow
-        p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
+        p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env._now, drive
         yield timeout(env, p.dispatch_minutes + drive)
-        p.t_on_scene = env.now
+        p.t_on_scene = env._now
         log = self.vehicle_log
-        log.add(v, TO_SCENE, p.t_assigned, env.now)
+        log.add(v, TO_SCENE, p.t_assigned, env._now)
         rec.response(p)
         yield timeout(env, p.on_scene_minutes)
-        log.add(v, ON_SCENE, p.t_on_scene, env.now)
-        t_leave = env.now
+        log.add(v, ON_SCENE, p.t_on_scene, env._now)
+        t_leave = env._now
         if not p.conveyed:
             mk.release_at_scene(v, p.area)
-            p.t_release = env.now
+            p.t_release = env._now
             p.state = NOT_CONVEYED
             rec.terminal(p)
             return
@@ -154,12 +154,12 @@ class Journeys:
             s = int(self.amb_order[p.area][0])
             p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
             yield timeout(env, p.leg_transport_minutes)
-            p.t_door = env.now
-            log.add(v, TRANSPORT, t_leave, env.now)
+            p.t_door = env._now
+            log.add(v, TRANSPORT, t_leave, env._now)
             yield timeout(env, p.handover_minutes)
-            log.add(v, HANDOFF, p.t_door, env.now)
+            log.add(v, HANDOFF, p.t_door, env._now)
             mk.release_at_site(v, s)
-            p.t_release = env.now
+            p.t_release = env._now
             p.site = s
             p.state = CONVEYED_DIRECT
             rec.terminal(p)
@@ -167,7 +167,7 @@ class Journeys:
         s, nearest = self._ambulance_site(p)
         if s < 0:  # no SEH receives patients: the crew leaves the patient in other care
             mk.release_at_scene(v, p.area)
-            p.t_release = env.now
+            p.t_release = env._now
             self._unserved(p, NO_OPEN_SEH)
             return
         if nearest >= 0 and nearest != s:
@@ -184,9 +184,9 @@ class Journeys:
             # closed on arrival or while the crew waited at the door: drive on
             o = self._transfer_site(seh.index)
             if o < 0 or p.n_site_transfers >= len(self.sehs):
-                log.add(v, TRANSPORT, t_leave, env.now)
+                log.add(v, TRANSPORT, t_leave, env._now)
                 mk.release_at_site(v, seh.index)
-                p.t_release = env.now
+                p.t_release = env._now
                 self._unserved(p, NO_OPEN_SEH)
                 return
             rec.site_transfer(p, seh.index)
@@ -203,8 +203,8 @@ class Journeys:
         site = seh.index
 
         def released(_e: Any) -> None:
-            p.t_release = env.now
-            log.add(v, HANDOFF, p.t_door, env.now)
+            p.t_release = env._now
+            log.add(v, HANDOFF, p.t_door, env._now)
             mk.release_at_site(v, site)
 
         release.callbacks.append(released)
@@ -218,7 +218,7 @@ class Journeys:
         nearest receiving SEH and enters it; the others end at their planned destination.
         """
         env = self.env
-        p.t_assigned = env.now
+        p.t_assigned = env._now
         if not (p.conveyed and p.to_seh):
             p.state = CONVEYED_DIRECT if p.conveyed else NOT_CONVEYED
             self.recorder.terminal(p)
@@ -231,7 +231,7 @@ class Journeys:
         yield timeout(env, p.on_scene_minutes + p.leg_transport_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
-        p.t_door = env.now
+        p.t_door = env._now
         yield from self._seh_visit(p, seh)
 
     def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
@@ -240,7 +240,7 @@ class Journeys:
         while True:
             if seh.accepts_walk_in:
                 yield timeout(env, p.triage_minutes)
-                p.t_triage = env.now
+                p.t_triage = env._now
             if seh.accepts_walk_in:
                 outcome = yield seh.treat(p)
             else:  # closed at the door or during triage
@@ -337,7 +337,7 @@ class Journeys:
         rng = self.substitution_rng
         if rng is None or p.mts not in self.substitution_mts or self.funding is None:
             return False
-        if not self.funding.budget_in_force(self.region.calendar.date(self.env.now)):
+        if not self.funding.budget_in_force(self.region.calendar.date(self.env._now)):
             return False
         return bool(rng.random() < self.funding.substitution.rate)
 
@@ -360,7 +360,7 @@ class Journeys:
 
     def _hap_triaged(self, p: Patient) -> None:
         hap = self.haps[self.hap_order[p.area]]
-        p.t_triage = self.env.now
+        p.t_triage = self.env._now
         if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
             hap.consult_then(p, lambda p=p, hap=hap: self._hap_done(p, hap))
         else:
@@ -387,7 +387,7 @@ class Journeys:
         self, p: Patient, hap: HAPPost, *, consult: bool, at_site: int
     ) -> Generator[Any, Any, None]:
         env = self.env
-        p.t_triage = env.now
+        p.t_triage = env._now
         if consult:
             yield hap.consult(p)
         self.recorder.hap_contact(hap.index, p, p.hap_referral)
@@ -507,7 +507,7 @@ class _Release:
         self.may_skip = self.is_hap and bool(model.haps)
         self.horizon = model.horizon
         self.seq = k * STREAM_ID_STRIDE
-        self.now = self.env.now  # the instant of the current call, as a wake-up at each gives
+        self.now = self.env._now  # the instant of the current call, as a wake-up at each gives
         # chunks with Python lists for columns: Python scalars in the event loop, not numpy
         self.chunks = (chunk for b in batches for chunk in as_lists(b))
         self.batch: IncidentBatch | None = None
@@ -526,7 +526,7 @@ class _Release:
             t = batch.t_minutes[i]
             if t > now:
                 now += t - now  # where a timeout of t - now from now fires
-            if now != env.now and not (
+            if now != env._now and not (
                 self.may_skip and not batch.hap_referral[i] and now < self.horizon
             ):
                 self.batch, self.i, self.now = batch, i, now
