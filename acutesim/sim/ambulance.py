@@ -159,10 +159,12 @@ class Meldkamer:
         (minutes, index) would (:meth:`nearest_by_scan`).
         """
         best_t, best_v = math.inf, -1
-        for post, minutes in zip(*self._posts_by_time(area), strict=True):
+        posts, times = self._area_posts[area]  # as _posts_by_time gives them
+        at_post = self._at_post
+        for post, minutes in zip(posts, times, strict=True):
             if minutes > best_t:
                 break
-            vehicles = self._at_post[post]
+            vehicles = at_post[post]
             if vehicles:
                 v = min(vehicles)
                 if minutes < best_t or v < best_v:

@@ -19,7 +19,7 @@ from typing import Any
 from simpy.events import URGENT, Event
 
 from acutesim.domain.routes import Route
-from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
+from acutesim.sim.demand import ROW_FIELDS, IncidentBatch, StreamGenerator, as_rows
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
 from acutesim.sim.patient import (
@@ -415,21 +415,46 @@ JOURNEYS: dict[Route, Callable[[Journeys, Patient], Generator[Any, Any, None]]] 
 
 _new_patient = Patient.__new__
 _NAN = math.nan
+_T_MINUTES = ROW_FIELDS.index("t_minutes")
+_HAP_REFERRAL = ROW_FIELDS.index("hap_referral")
 
 
-def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
-    """A new patient of incident ``i``: every slot set once, as ``Patient(...)`` and the draws.
+def _patient(row: tuple, pid: int, stream: str, route: str) -> Patient:
+    """A new patient of an incident ``row``: every slot set once, as ``Patient(...)`` and the draws.
 
-    The columns are lists of Python int, float and bool (demand.as_lists). The slots not
-    drawn get :meth:`Patient.__init__`'s defaults (``test_patient_from_incident`` keeps
-    the two in step); an ambulance patient gets its ambulance draws, others the defaults.
+    The row holds Python int, float and bool in ``demand.ROW_FIELDS`` order
+    (demand.as_rows). The slots not drawn get :meth:`Patient.__init__`'s defaults
+    (``test_patient_from_incident`` keeps the two in step); an ambulance patient gets
+    its ambulance draws, others the defaults.
     """
+    (
+        t_call,
+        area,
+        mts,
+        admitted,
+        treatment_minutes,
+        triage_minutes,
+        ward_minutes,
+        urgency,
+        dispatch_minutes,
+        on_scene_minutes,
+        conveyed,
+        handover_minutes,
+        hap_consult,
+        hap_referral,
+        hap_triage_minutes,
+        hap_consult_minutes,
+        hap_take,
+        patience_minutes,
+        to_seh,
+        specialised,
+    ) = row
     p = _new_patient(Patient)
     p.patient_id = p.seq = pid
     p.stream = stream
     p.route = p.arrival_route = route
-    p.area = b.area[i]
-    p.t_call = b.t_minutes[i]
+    p.area = area
+    p.t_call = t_call
     p.t_arrival = p.t_door = p.t_accept = p.t_on_scene = p.t_assigned = _NAN
     p.t_first_arrival = p.t_release = p.t_triage = p.t_treatment_start = _NAN
     p.t_treatment_end = p.t_ward = p.t_departure = _NAN
@@ -437,30 +462,30 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
     p.vehicle = p.site = -1
     p.leg_scene_minutes = p.leg_transport_minutes = _NAN
     p.n_site_transfers = 0
-    p.patience_minutes = b.patience_minutes[i]
-    p.mts = p.priority = b.mts[i]
-    p.admitted = b.admitted[i]
+    p.patience_minutes = patience_minutes
+    p.mts = p.priority = mts
+    p.admitted = admitted
     if route == "ambulance":
-        p.urgency = b.urgency[i]
-        p.dispatch_minutes = b.dispatch_minutes[i]
-        p.on_scene_minutes = b.on_scene_minutes[i]
-        p.conveyed = b.conveyed[i]
-        p.handover_minutes = b.handover_minutes[i]
-        p.to_seh = b.to_seh[i]
-        p.specialised = b.specialised[i]
+        p.urgency = urgency
+        p.dispatch_minutes = dispatch_minutes
+        p.on_scene_minutes = on_scene_minutes
+        p.conveyed = conveyed
+        p.handover_minutes = handover_minutes
+        p.to_seh = to_seh
+        p.specialised = specialised
     else:
         p.urgency = -1
         p.conveyed = p.specialised = False
         p.to_seh = True
         p.dispatch_minutes = p.on_scene_minutes = p.handover_minutes = 0.0
-    p.hap_consult = b.hap_consult[i]
-    p.hap_referral = b.hap_referral[i]
-    p.hap_take = b.hap_take[i]
-    p.treatment_minutes = b.treatment_minutes[i]
-    p.triage_minutes = b.triage_minutes[i]
-    p.ward_minutes = b.ward_minutes[i]
-    p.hap_triage_minutes = b.hap_triage_minutes[i]
-    p.hap_consult_minutes = b.hap_consult_minutes[i]
+    p.hap_consult = hap_consult
+    p.hap_referral = hap_referral
+    p.hap_take = hap_take
+    p.treatment_minutes = treatment_minutes
+    p.triage_minutes = triage_minutes
+    p.ward_minutes = ward_minutes
+    p.hap_triage_minutes = hap_triage_minutes
+    p.hap_consult_minutes = hap_consult_minutes
     p.remaining_minutes = 0.0
     p.token = p.done = None
     p.has_bay = p.transferred = False
@@ -508,9 +533,9 @@ class _Release:
         self.horizon = model.horizon
         self.seq = k * STREAM_ID_STRIDE
         self.now = self.env._now  # the instant of the current call, as a wake-up at each gives
-        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
-        self.chunks = (chunk for b in batches for chunk in as_lists(b))
-        self.batch: IncidentBatch | None = None
+        # chunks of rows of Python scalars: no numpy in the event loop
+        self.chunks = (chunk for b in batches for chunk in as_rows(b))
+        self.batch: list[tuple] | None = None
         self.i = 0
 
     def resume(self, _event: Event) -> None:
@@ -518,24 +543,25 @@ class _Release:
         env, rec, model = self.env, self.rec, self.model
         batch, i, now = self.batch, self.i, self.now
         while True:
-            if batch is None or i >= len(batch.t_minutes):
+            if batch is None or i >= len(batch):
                 batch = next(self.chunks, None)
                 if batch is None:
                     return
                 i = 0
-            t = batch.t_minutes[i]
+            row = batch[i]
+            t = row[_T_MINUTES]
             if t > now:
                 now += t - now  # where a timeout of t - now from now fires
             if now != env._now and not (
-                self.may_skip and not batch.hap_referral[i] and now < self.horizon
+                self.may_skip and not row[_HAP_REFERRAL] and now < self.horizon
             ):
                 self.batch, self.i, self.now = batch, i, now
                 event_at(env, now).callbacks.append(self.resume)
                 return
-            p = _patient(batch, i, self.seq, self.name, self.route)
+            p = _patient(row, self.seq, self.name, self.route)
             self.seq += 1
             i += 1
-            rec.created()
+            rec.n_created += 1  # rec.created(), without the call
             if self.is_hap:
                 model._start_hap_contact(p, now)
             else:

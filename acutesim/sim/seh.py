@@ -137,6 +137,9 @@ class SEH:
         self.is_closed_shift = False
         self.is_full = False
         self.status = SEHStatus.OPEN
+        # True when walk-in patients are received (status open or volgemeld: volmelding
+        # diverts only ambulances); kept with the status, read for every journey
+        self.accepts_walk_in = True
         self.status_since = 0.0
         self._arrivals = itertools.count()  # arrival order at this SEH (queue tie-break)
         # deadlines of waiting patients (patience, maximum wait), a heap of (instant, order,
@@ -167,6 +170,7 @@ class SEH:
             old, now = self.status, self.env._now
             self.recorder.status_interval(self.index, self.status_since, now, old)
             self.status, self.status_since = new, now
+            self.accepts_walk_in = new in ACCEPTING
             self.on_status_change(self.index, old, new)
             if new in ACCEPTING and old not in ACCEPTING and len(self.treating) > self.slots:
                 self.set_slots(self.slots)  # reopened: the closing crew's extra work pauses
@@ -179,11 +183,6 @@ class SEH:
         elif self.is_full and occupancy <= self.off_share:
             self.is_full = False
             self.refresh_status()
-
-    @property
-    def accepts_walk_in(self) -> bool:
-        """True when walk-in patients are received (volmelding diverts only ambulances)."""
-        return self.status in ACCEPTING
 
     def set_thresholds(self, on_share: float, off_share: float) -> None:
         """Change the volmelding thresholds (a funding regime change) [-]."""

@@ -197,3 +197,20 @@ def test_as_lists_casts_columns_to_the_patients_python_types():
     assert type(chunk.admitted[0]) is bool
     assert chunk.ward_minutes == [1.0, 0.0]
     assert type(chunk.ward_minutes[0]) is float
+
+
+def test_as_rows_are_the_chunks_columns_zipped_in_field_order():
+    from dataclasses import fields
+
+    from acutesim.sim.demand import LIST_CHUNK, ROW_FIELDS, IncidentBatch, as_lists, as_rows
+
+    assert tuple(f.name for f in fields(IncidentBatch)) == ROW_FIELDS
+    n = LIST_CHUNK + 3
+    rng = np.random.default_rng(4)
+    cols = {f.name: rng.random(n) * (k + 1) for k, f in enumerate(fields(IncidentBatch))}
+    chunks = list(as_lists(IncidentBatch(**cols)))
+    rows = list(as_rows(IncidentBatch(**cols)))
+    assert [len(r) for r in rows] == [LIST_CHUNK, 3]
+    for chunk, chunk_rows in zip(chunks, rows, strict=True):
+        for i, row in enumerate(chunk_rows):
+            assert row == tuple(getattr(chunk, name)[i] for name in ROW_FIELDS)
