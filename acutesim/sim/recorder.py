@@ -338,7 +338,9 @@ class VehicleLog:
 
     def add(self, v: int, activity: int, t_start: float, t_end: float) -> None:
         """Add ``[t_start, t_end)`` of ``activity`` (or ``ON_DUTY``) for vehicle ``v``."""
-        a, b = max(t_start, self.t0), min(t_end, self.t1)
+        t0, t1 = self.t0, self.t1
+        a = t0 if t0 > t_start else t_start  # max(t_start, t0)
+        b = t1 if t1 < t_end else t_end  # min(t_end, t1)
         if not b > a:
             return
         starts, flat, width = self._starts, self._flat, self._shape[2]

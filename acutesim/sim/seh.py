@@ -59,6 +59,7 @@ class SEHStatus(StrEnum):
 
 
 ACCEPTING = (SEHStatus.OPEN, SEHStatus.VOLGEMELD)
+_INF = math.inf
 PAUSED_FIRST = 2**62  # subtracted from the arrival number of a paused treatment
 # Values of a waiting patient's event other than None (treated / handed off):
 TRANSFER = "transfer"  # the SEH closed while the patient waited: move to another SEH
@@ -328,14 +329,16 @@ class SEH:
         done = p.done = new_event(self.env)
         heapq.heappush(self.queue_bay if p.has_bay else self.queue_walk, (p.priority, p.seq, p))
         self.queued[p] = None
-        limit = min(p.patience_minutes, self.max_wait_minutes)
-        if math.isfinite(limit):
-            delay = p.t_first_arrival + limit - self.env._now
+        patience, max_wait = p.patience_minutes, self.max_wait_minutes
+        limit = max_wait if max_wait < patience else patience  # min(patience, max_wait)
+        if -_INF < limit < _INF:  # math.isfinite(limit)
+            now = self.env._now
+            delay = p.t_first_arrival + limit - now
             if delay <= 0.0:  # already waited (at the door, elsewhere) past the limit
                 self._give_up(p, done)
                 return done
             # the instant a timeout of `delay` would fire; one wake-up serves all deadlines
-            deadline = self.env._now + delay
+            deadline = now + delay
             heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), p, done))
         self._dispatch()
         if self._deadlines:
@@ -499,7 +502,8 @@ class SEH:
     def _after_departure(self) -> None:
         # A freed bay goes to a waiting ambulance first (the crew is blocked), then to the
         # waiting room.
-        self._serve_handoffs()
+        if self.handoff_queue:  # else _serve_handoffs has nothing to do
+            self._serve_handoffs()
         self._dispatch()
         self._update_full()
 

@@ -214,3 +214,29 @@ def test_as_rows_are_the_chunks_columns_zipped_in_field_order():
     for chunk, chunk_rows in zip(chunks, rows, strict=True):
         for i, row in enumerate(chunk_rows):
             assert row == tuple(getattr(chunk, name)[i] for name in ROW_FIELDS)
+
+
+def test_start_journey_first_wait_on_a_processed_event_and_no_wait_at_all():
+    from acutesim.sim.journey import start_journey
+
+    env = simpy.Environment()
+    log: list = []
+    done = env.event()
+    done.succeed("early")
+    env.run()  # processed before the journey waits on it
+
+    def late():
+        log.append((env.now, (yield done)))
+        yield env.timeout(1.0)
+        log.append((env.now, "end"))
+
+    def instant():
+        log.append((env.now, "instant"))
+        return
+        yield  # a generator that never waits
+
+    start_journey(instant())
+    start_journey(late())
+    assert log == [(0, "instant"), (0, "early")]
+    env.run()
+    assert log[-1] == (1.0, "end")
