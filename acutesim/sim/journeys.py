@@ -542,6 +542,7 @@ class _Release:
         """Release every incident up to the next one that needs a wake-up of its own."""
         env, rec, model = self.env, self.rec, self.model
         batch, i, now = self.batch, self.i, self.now
+        may_skip, horizon, name, route = self.may_skip, self.horizon, self.name, self.route
         while True:
             if batch is None or i >= len(batch):
                 batch = next(self.chunks, None)
@@ -552,13 +553,11 @@ class _Release:
             t = row[_T_MINUTES]
             if t > now:
                 now += t - now  # where a timeout of t - now from now fires
-            if now != env._now and not (
-                self.may_skip and not row[_HAP_REFERRAL] and now < self.horizon
-            ):
+            if now != env._now and not (may_skip and not row[_HAP_REFERRAL] and now < horizon):
                 self.batch, self.i, self.now = batch, i, now
                 event_at(env, now).callbacks.append(self.resume)
                 return
-            p = _patient(row, self.seq, self.name, self.route)
+            p = _patient(row, self.seq, name, route)
             self.seq += 1
             i += 1
             rec.n_created += 1  # rec.created(), without the call

@@ -234,19 +234,28 @@ class SEH:
         return queue[0] if queue else None
 
     def _dispatch(self) -> None:
-        while len(self.treating) < self.slots:
-            head_bay = self._head(self.queue_bay)
-            head_walk = self._head(self.queue_walk) if self.free_bays > 0 else None
+        treating, queued = self.treating, self.queued
+        queue_bay, queue_walk = self.queue_bay, self.queue_walk
+        while len(treating) < self.slots:
+            # self._head of each queue, called only when its head is stale
+            if queue_bay:
+                head_bay = queue_bay[0] if queue_bay[0][2] in queued else self._head(queue_bay)
+            else:
+                head_bay = None
+            if queue_walk and self.free_bays > 0:
+                head_walk = queue_walk[0] if queue_walk[0][2] in queued else self._head(queue_walk)
+            else:
+                head_walk = None
             if head_bay is None and head_walk is None:
                 return
             # Tie-break: more urgent first; equal urgency, earlier arrival (lower seq).
             if head_walk is not None and (head_bay is None or head_walk[:2] < head_bay[:2]):
-                p = heapq.heappop(self.queue_walk)[2]
+                p = heapq.heappop(queue_walk)[2]
                 self.free_bays -= 1
                 p.has_bay = True
             else:
-                p = heapq.heappop(self.queue_bay)[2]
-            del self.queued[p]
+                p = heapq.heappop(queue_bay)[2]
+            del queued[p]
             self._start(p)
 
     def _start(self, p: Patient) -> None:
