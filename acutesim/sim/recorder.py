@@ -347,7 +347,9 @@ class VehicleLog:
         i = bisect.bisect_right(starts, a) - 1
         k = (v * self._shape[1] + i) * width + activity
         while a < b:
-            edge = min(b, starts[i + 1])
+            edge = starts[i + 1]
+            if not edge < b:  # min(b, edge)
+                edge = b
             flat[k] += edge - a
             a = edge
             i += 1
