@@ -198,7 +198,12 @@ class Meldkamer:
         same step instead of waiting for a triggered event to be processed.
         """
         v, minutes = self.nearest(p.area)
-        if v < 0 or (p.urgency == B_URGENCY and not self._may_take(p, self._n_available() - 1)):
+        # without a reserve a B ride may take any vehicle (no count of the available ones)
+        if v < 0 or (
+            p.urgency == B_URGENCY
+            and self.b_reserve
+            and not self._may_take(p, self._n_available() - 1)
+        ):
             return None
         self._take(v)
         return v, minutes
@@ -207,7 +212,11 @@ class Meldkamer:
         """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
         ev = new_event(self.env)
         v, minutes = self.nearest(p.area)
-        if v >= 0 and (p.urgency != B_URGENCY or self._may_take(p, self._n_available() - 1)):
+        if v >= 0 and (
+            p.urgency != B_URGENCY
+            or not self.b_reserve
+            or self._may_take(p, self._n_available() - 1)
+        ):
             self._assign(v, minutes, ev)
             return ev
         heapq.heappush(self.queue, (p.urgency, p.seq, p, ev))
@@ -281,7 +290,7 @@ class Meldkamer:
         self.state[v] = RETURNING
         self._sync(v)
         self.return_since[v] = self.env._now
-        if self._serve_queue(v):
+        if self.queue and self._serve_queue(v):  # no call waits: nothing to serve
             return
         token = object()
         self.tokens[v] = token

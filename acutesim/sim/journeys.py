@@ -42,7 +42,7 @@ STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequenc
 class Journeys:
     """The journey steps of :class:`~acutesim.sim.model.Model` (a mixin: no state of its own)."""
 
-    # provided by Model
+    # provided by Model (orders and minutes as Python lists and rows of doubles)
     env: Any
     recorder: Any
     meldkamer: Any
@@ -69,9 +69,10 @@ class Journeys:
         GP, the HAP or the hospital's website tells them), so they never drive to one
         that is closed for good, for the shift or outside its hours.
         """
+        sehs = self.sehs
         for s in self.car_order[area]:
-            if self.sehs[s].accepts_walk_in:
-                return int(s)
+            if sehs[s].accepts_walk_in:
+                return s
         return -1
 
     def _ambulance_site(self, p: Patient) -> tuple[int, int]:
@@ -86,27 +87,28 @@ class Journeys:
         if p.specialised:  # past the nearest SEH to the nearest receiving specialised one
             for s in order:
                 if self.is_specialised[s] and sehs[s].accepts_walk_in:
-                    return int(s), -1
+                    return s, -1
         nearest = -1
         for s in order:
             seh = sehs[s]
             if not (seh.is_closed_permanent or seh.is_outside_hours):
-                nearest = int(s)
+                nearest = s
                 break
         for s in order:
             status = sehs[s].status
             if status is SEHStatus.OPEN or (p.urgency == 0 and status is SEHStatus.VOLGEMELD):
-                return int(s), nearest
+                return s, nearest
         for s in order:  # all volgemeld or closed: the nearest receiving one
             if sehs[s].accepts_walk_in:
-                return int(s), nearest
+                return s, nearest
         return -1, nearest
 
     def _transfer_site(self, s: int) -> int:
         """The nearest other SEH that receives patients, from site ``s``, or -1."""
+        sehs = self.sehs
         for o in self.transfer_order[s]:
-            if self.sehs[o].accepts_walk_in:
-                return int(o)
+            if sehs[o].accepts_walk_in:
+                return o
         return -1
 
     def _unserved(self, p: Patient, reason: str) -> None:
@@ -151,8 +153,8 @@ class Journeys:
             rec.terminal(p)
             return
         if not p.to_seh:  # handed over past the SEH at the nearest hospital
-            s = int(self.amb_order[p.area][0])
-            p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+            s = self.amb_order[p.area][0]
+            p.leg_transport_minutes = self.amb_minutes[p.area][s] * slow
             yield timeout(env, p.leg_transport_minutes)
             p.t_door = env._now
             log.add(v, TRANSPORT, t_leave, env._now)
@@ -172,7 +174,7 @@ class Journeys:
             return
         if nearest >= 0 and nearest != s:
             rec.diversion(p, nearest)
-        transport = float(self.travel.amb_area_site[p.area, s]) * slow
+        transport = self.amb_minutes[p.area][s] * slow
         p.leg_transport_minutes = transport
         yield timeout(env, transport)
         seh = self.sehs[s]
@@ -191,7 +193,7 @@ class Journeys:
                 return
             rec.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            leg = float(self.site_site[seh.index, o]) * slow
+            leg = self.site_site_minutes[seh.index][o] * slow
             p.leg_transport_minutes += leg
             yield timeout(env, leg)
             seh = self.sehs[o]
@@ -227,7 +229,7 @@ class Journeys:
         if s < 0:
             self._unserved(p, NO_OPEN_SEH)
             return
-        p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+        p.leg_transport_minutes = self.amb_minutes[p.area][s] * slow
         yield timeout(env, p.on_scene_minutes + p.leg_transport_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
@@ -256,7 +258,7 @@ class Journeys:
                 return
             self.recorder.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            yield timeout(env, float(self.site_site[seh.index, o]))
+            yield timeout(env, self.site_site_minutes[seh.index][o])
             seh = self.sehs[o]
             seh.walk_in(p)
         boarding = seh.leave(p)
@@ -293,7 +295,7 @@ class Journeys:
         yield from self._seh_visit(p, seh)
 
     def _car_minutes(self, area: int, s: int) -> float:
-        return float(self.travel.car_area_site[area, s]) if s >= 0 else 0.0
+        return self.car_minutes[area][s] if s >= 0 else 0.0
 
     def _referral(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: a GP or second-line referral travels to the nearest receiving SEH.
@@ -319,7 +321,7 @@ class Journeys:
         """SimPy process: a self-referral; a co-located open HAP sees a share of them first."""
         s = self._walk_in_site(p.area)
         drive = self._car_minutes(p.area, s)
-        h = int(self.hap_at_site[s]) if s >= 0 else -1
+        h = self.hap_at_site[s] if s >= 0 else -1
         if h >= 0 and self.haps[h].is_open and (p.hap_take or self._substitutes(p)):
             yield timeout(self.env, drive)
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
