@@ -172,7 +172,8 @@ class Meldkamer:
         if self._away:
             sites = self._area_sites.get(area)
             if sites is None:
-                sites = self._area_sites[area] = array("d", self.site_to_area[:, area].tolist())
+                column = np.ascontiguousarray(self.site_to_area[:, area], dtype=np.float64)
+                sites = self._area_sites[area] = array("d", column.tobytes())  # no per-item parse
             loc_site = self.loc_site
             for v in self._away:
                 minutes = sites[loc_site[v]]

@@ -473,7 +473,8 @@ class Model(Journeys):
 
 def _rows(matrix: np.ndarray) -> list[array[float]]:
     """The rows of a matrix as arrays of doubles (elements read as Python floats)."""
-    return [array("d", row.tolist()) for row in np.asarray(matrix, dtype=np.float64)]
+    rows = np.ascontiguousarray(matrix, dtype=np.float64)
+    return [array("d", row.tobytes()) for row in rows]  # bytes: no conversion per element
 
 
 def _finite_order(minutes: np.ndarray) -> np.ndarray:
