@@ -24,7 +24,7 @@ import numpy as np
 import simpy
 
 from acutesim.sim.patient import Patient
-from acutesim.sim.timers import timeout
+from acutesim.sim.timers import new_event, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder, VehicleLog
@@ -110,16 +110,16 @@ class Meldkamer:
 
     # -- vehicle log ------------------------------------------------------------------------
     def _on_duty(self, v: int) -> None:
-        self.on_since[v] = self.env.now
+        self.on_since[v] = self.env._now
 
     def _off_duty(self, v: int) -> None:
         if self.log is not None and self.on_since[v] == self.on_since[v]:
-            self.log.add(v, ON_DUTY, self.on_since[v], self.env.now)
+            self.log.add(v, ON_DUTY, self.on_since[v], self.env._now)
         self.on_since[v] = math.nan
 
     def _end_return(self, v: int) -> None:
         if self.log is not None and self.return_since[v] == self.return_since[v]:
-            self.log.add(v, RETURN, self.return_since[v], self.env.now)
+            self.log.add(v, RETURN, self.return_since[v], self.env._now)
         self.return_since[v] = math.nan
 
     def finish(self) -> None:
@@ -159,10 +159,12 @@ class Meldkamer:
         (minutes, index) would (:meth:`nearest_by_scan`).
         """
         best_t, best_v = math.inf, -1
-        for post, minutes in zip(*self._posts_by_time(area), strict=True):
+        posts, times = self._area_posts[area]  # as _posts_by_time gives them
+        at_post = self._at_post
+        for post, minutes in zip(posts, times, strict=True):
             if minutes > best_t:
                 break
-            vehicles = self._at_post[post]
+            vehicles = at_post[post]
             if vehicles:
                 v = min(vehicles)
                 if minutes < best_t or v < best_v:
@@ -170,7 +172,8 @@ class Meldkamer:
         if self._away:
             sites = self._area_sites.get(area)
             if sites is None:
-                sites = self._area_sites[area] = array("d", self.site_to_area[:, area].tolist())
+                column = np.ascontiguousarray(self.site_to_area[:, area], dtype=np.float64)
+                sites = self._area_sites[area] = array("d", column.tobytes())  # no per-item parse
             loc_site = self.loc_site
             for v in self._away:
                 minutes = sites[loc_site[v]]
@@ -196,16 +199,25 @@ class Meldkamer:
         same step instead of waiting for a triggered event to be processed.
         """
         v, minutes = self.nearest(p.area)
-        if v < 0 or (p.urgency == B_URGENCY and not self._may_take(p, self._n_available() - 1)):
+        # without a reserve a B ride may take any vehicle (no count of the available ones)
+        if v < 0 or (
+            p.urgency == B_URGENCY
+            and self.b_reserve
+            and not self._may_take(p, self._n_available() - 1)
+        ):
             return None
         self._take(v)
         return v, minutes
 
     def request(self, p: Patient) -> simpy.Event:
         """Ask for a vehicle; the event's value is ``(vehicle, drive_minutes)``."""
-        ev = self.env.event()
+        ev = new_event(self.env)
         v, minutes = self.nearest(p.area)
-        if v >= 0 and (p.urgency != B_URGENCY or self._may_take(p, self._n_available() - 1)):
+        if v >= 0 and (
+            p.urgency != B_URGENCY
+            or not self.b_reserve
+            or self._may_take(p, self._n_available() - 1)
+        ):
             self._assign(v, minutes, ev)
             return ev
         heapq.heappush(self.queue, (p.urgency, p.seq, p, ev))
@@ -278,8 +290,8 @@ class Meldkamer:
             return
         self.state[v] = RETURNING
         self._sync(v)
-        self.return_since[v] = self.env.now
-        if self._serve_queue(v):
+        self.return_since[v] = self.env._now
+        if self.queue and self._serve_queue(v):  # no call waits: nothing to serve
             return
         token = object()
         self.tokens[v] = token

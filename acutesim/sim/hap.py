@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from acutesim.sim.patient import Patient
-from acutesim.sim.timers import process_now, timeout
+from acutesim.sim.timers import new_event, process_now, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -62,7 +62,7 @@ class HAPPost:
 
     def consult(self, p: Patient) -> simpy.Event:
         """Queue a consult; the event fires when it ends."""
-        ev = self.env.event()
+        ev = new_event(self.env)
         self.queue.append((p, ev))
         self._dispatch()
         return ev

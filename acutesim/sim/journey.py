@@ -24,22 +24,9 @@ from simpy.events import Event
 class _Journey:
     __slots__ = ("_generator",)
 
-    def __init__(self, generator: Generator[Event, Any, Any]) -> None:
-        self._generator = generator
-
-    def _advance(self, send: Any, value: Any) -> None:
-        try:
-            event = send(value)
-        except StopIteration:
-            return
-        self._resume(event, first=True)
-
-    def _resume(self, event: Event, first: bool = False) -> None:
+    def _resume(self, event: Event) -> None:
         """Send each processed event's value in (or throw its failure) until one is pending."""
         gen = self._generator
-        if first and event.callbacks is not None:  # the first wait: not yet processed
-            event.callbacks.append(self._resume)
-            return
         while True:
             try:
                 if event._ok:
@@ -57,12 +44,26 @@ class _Journey:
             # already processed: continue at once, as SimPy does
 
 
+_new_journey = _Journey.__new__
+
+
 def start_journey(generator: Generator[Event, Any, Any]) -> None:
     """Run ``generator`` up to its first wait now; resume it as its events are processed.
+
+    A journey that ends before its first wait needs no driver object at all.
 
     Parameters
     ----------
     generator : generator
         A journey: yields SimPy events, as the body of a process would.
     """
-    _Journey(generator)._advance(generator.send, None)
+    try:
+        event = generator.send(None)
+    except StopIteration:
+        return
+    journey = _new_journey(_Journey)
+    journey._generator = generator
+    if event.callbacks is not None:  # the first wait: not yet processed
+        event.callbacks.append(journey._resume)
+    else:
+        journey._resume(event)

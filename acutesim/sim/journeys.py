@@ -19,7 +19,7 @@ from typing import Any
 from simpy.events import URGENT, Event
 
 from acutesim.domain.routes import Route
-from acutesim.sim.demand import IncidentBatch, StreamGenerator, as_lists
+from acutesim.sim.demand import ROW_FIELDS, IncidentBatch, StreamGenerator, as_rows
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
 from acutesim.sim.patient import (
@@ -42,7 +42,7 @@ STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequenc
 class Journeys:
     """The journey steps of :class:`~acutesim.sim.model.Model` (a mixin: no state of its own)."""
 
-    # provided by Model
+    # provided by Model (orders and minutes as Python lists and rows of doubles)
     env: Any
     recorder: Any
     meldkamer: Any
@@ -69,9 +69,10 @@ class Journeys:
         GP, the HAP or the hospital's website tells them), so they never drive to one
         that is closed for good, for the shift or outside its hours.
         """
+        sehs = self.sehs
         for s in self.car_order[area]:
-            if self.sehs[s].accepts_walk_in:
-                return int(s)
+            if sehs[s].accepts_walk_in:
+                return s
         return -1
 
     def _ambulance_site(self, p: Patient) -> tuple[int, int]:
@@ -86,32 +87,33 @@ class Journeys:
         if p.specialised:  # past the nearest SEH to the nearest receiving specialised one
             for s in order:
                 if self.is_specialised[s] and sehs[s].accepts_walk_in:
-                    return int(s), -1
+                    return s, -1
         nearest = -1
         for s in order:
             seh = sehs[s]
             if not (seh.is_closed_permanent or seh.is_outside_hours):
-                nearest = int(s)
+                nearest = s
                 break
         for s in order:
             status = sehs[s].status
             if status is SEHStatus.OPEN or (p.urgency == 0 and status is SEHStatus.VOLGEMELD):
-                return int(s), nearest
+                return s, nearest
         for s in order:  # all volgemeld or closed: the nearest receiving one
             if sehs[s].accepts_walk_in:
-                return int(s), nearest
+                return s, nearest
         return -1, nearest
 
     def _transfer_site(self, s: int) -> int:
         """The nearest other SEH that receives patients, from site ``s``, or -1."""
+        sehs = self.sehs
         for o in self.transfer_order[s]:
-            if self.sehs[o].accepts_walk_in:
-                return int(o)
+            if sehs[o].accepts_walk_in:
+                return o
         return -1
 
     def _unserved(self, p: Patient, reason: str) -> None:
         p.state, p.reason = UNSERVED, reason
-        p.t_departure = max(self.env.now, p.t_call)  # env.now may sit an ulp below t_call
+        p.t_departure = max(self.env._now, p.t_call)  # env.now may sit an ulp below t_call
         self.recorder.unserved(p)
 
     # -- journeys --------------------------------------------------------------------------
@@ -135,31 +137,31 @@ class Journeys:
             return
         v, drive = mk.assign_now(p) or (yield mk.request(p))
         drive *= slow
-        p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env.now, drive
+        p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env._now, drive
         yield timeout(env, p.dispatch_minutes + drive)
-        p.t_on_scene = env.now
+        p.t_on_scene = env._now
         log = self.vehicle_log
-        log.add(v, TO_SCENE, p.t_assigned, env.now)
+        log.add(v, TO_SCENE, p.t_assigned, env._now)
         rec.response(p)
         yield timeout(env, p.on_scene_minutes)
-        log.add(v, ON_SCENE, p.t_on_scene, env.now)
-        t_leave = env.now
+        log.add(v, ON_SCENE, p.t_on_scene, env._now)
+        t_leave = env._now
         if not p.conveyed:
             mk.release_at_scene(v, p.area)
-            p.t_release = env.now
+            p.t_release = env._now
             p.state = NOT_CONVEYED
             rec.terminal(p)
             return
         if not p.to_seh:  # handed over past the SEH at the nearest hospital
-            s = int(self.amb_order[p.area][0])
-            p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+            s = self.amb_order[p.area][0]
+            p.leg_transport_minutes = self.amb_minutes[p.area][s] * slow
             yield timeout(env, p.leg_transport_minutes)
-            p.t_door = env.now
-            log.add(v, TRANSPORT, t_leave, env.now)
+            p.t_door = env._now
+            log.add(v, TRANSPORT, t_leave, env._now)
             yield timeout(env, p.handover_minutes)
-            log.add(v, HANDOFF, p.t_door, env.now)
+            log.add(v, HANDOFF, p.t_door, env._now)
             mk.release_at_site(v, s)
-            p.t_release = env.now
+            p.t_release = env._now
             p.site = s
             p.state = CONVEYED_DIRECT
             rec.terminal(p)
@@ -167,12 +169,12 @@ class Journeys:
         s, nearest = self._ambulance_site(p)
         if s < 0:  # no SEH receives patients: the crew leaves the patient in other care
             mk.release_at_scene(v, p.area)
-            p.t_release = env.now
+            p.t_release = env._now
             self._unserved(p, NO_OPEN_SEH)
             return
         if nearest >= 0 and nearest != s:
             rec.diversion(p, nearest)
-        transport = float(self.travel.amb_area_site[p.area, s]) * slow
+        transport = self.amb_minutes[p.area][s] * slow
         p.leg_transport_minutes = transport
         yield timeout(env, transport)
         seh = self.sehs[s]
@@ -184,14 +186,14 @@ class Journeys:
             # closed on arrival or while the crew waited at the door: drive on
             o = self._transfer_site(seh.index)
             if o < 0 or p.n_site_transfers >= len(self.sehs):
-                log.add(v, TRANSPORT, t_leave, env.now)
+                log.add(v, TRANSPORT, t_leave, env._now)
                 mk.release_at_site(v, seh.index)
-                p.t_release = env.now
+                p.t_release = env._now
                 self._unserved(p, NO_OPEN_SEH)
                 return
             rec.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            leg = float(self.site_site[seh.index, o]) * slow
+            leg = self.site_site_minutes[seh.index][o] * slow
             p.leg_transport_minutes += leg
             yield timeout(env, leg)
             seh = self.sehs[o]
@@ -203,8 +205,8 @@ class Journeys:
         site = seh.index
 
         def released(_e: Any) -> None:
-            p.t_release = env.now
-            log.add(v, HANDOFF, p.t_door, env.now)
+            p.t_release = env._now
+            log.add(v, HANDOFF, p.t_door, env._now)
             mk.release_at_site(v, site)
 
         release.callbacks.append(released)
@@ -218,7 +220,7 @@ class Journeys:
         nearest receiving SEH and enters it; the others end at their planned destination.
         """
         env = self.env
-        p.t_assigned = env.now
+        p.t_assigned = env._now
         if not (p.conveyed and p.to_seh):
             p.state = CONVEYED_DIRECT if p.conveyed else NOT_CONVEYED
             self.recorder.terminal(p)
@@ -227,11 +229,11 @@ class Journeys:
         if s < 0:
             self._unserved(p, NO_OPEN_SEH)
             return
-        p.leg_transport_minutes = float(self.travel.amb_area_site[p.area, s]) * slow
+        p.leg_transport_minutes = self.amb_minutes[p.area][s] * slow
         yield timeout(env, p.on_scene_minutes + p.leg_transport_minutes)
         seh = self.sehs[s]
         seh.walk_in(p)
-        p.t_door = env.now
+        p.t_door = env._now
         yield from self._seh_visit(p, seh)
 
     def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
@@ -240,7 +242,7 @@ class Journeys:
         while True:
             if seh.accepts_walk_in:
                 yield timeout(env, p.triage_minutes)
-                p.t_triage = env.now
+                p.t_triage = env._now
             if seh.accepts_walk_in:
                 outcome = yield seh.treat(p)
             else:  # closed at the door or during triage
@@ -256,7 +258,7 @@ class Journeys:
                 return
             self.recorder.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            yield timeout(env, float(self.site_site[seh.index, o]))
+            yield timeout(env, self.site_site_minutes[seh.index][o])
             seh = self.sehs[o]
             seh.walk_in(p)
         boarding = seh.leave(p)
@@ -293,7 +295,7 @@ class Journeys:
         yield from self._seh_visit(p, seh)
 
     def _car_minutes(self, area: int, s: int) -> float:
-        return float(self.travel.car_area_site[area, s]) if s >= 0 else 0.0
+        return self.car_minutes[area][s] if s >= 0 else 0.0
 
     def _referral(self, p: Patient) -> Generator[Any, Any, None]:
         """SimPy process: a GP or second-line referral travels to the nearest receiving SEH.
@@ -319,7 +321,7 @@ class Journeys:
         """SimPy process: a self-referral; a co-located open HAP sees a share of them first."""
         s = self._walk_in_site(p.area)
         drive = self._car_minutes(p.area, s)
-        h = int(self.hap_at_site[s]) if s >= 0 else -1
+        h = self.hap_at_site[s] if s >= 0 else -1
         if h >= 0 and self.haps[h].is_open and (p.hap_take or self._substitutes(p)):
             yield timeout(self.env, drive)
             yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
@@ -337,7 +339,7 @@ class Journeys:
         rng = self.substitution_rng
         if rng is None or p.mts not in self.substitution_mts or self.funding is None:
             return False
-        if not self.funding.budget_in_force(self.region.calendar.date(self.env.now)):
+        if not self.funding.budget_in_force(self.region.calendar.date(self.env._now)):
             return False
         return bool(rng.random() < self.funding.substitution.rate)
 
@@ -360,7 +362,7 @@ class Journeys:
 
     def _hap_triaged(self, p: Patient) -> None:
         hap = self.haps[self.hap_order[p.area]]
-        p.t_triage = self.env.now
+        p.t_triage = self.env._now
         if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
             hap.consult_then(p, lambda p=p, hap=hap: self._hap_done(p, hap))
         else:
@@ -387,7 +389,7 @@ class Journeys:
         self, p: Patient, hap: HAPPost, *, consult: bool, at_site: int
     ) -> Generator[Any, Any, None]:
         env = self.env
-        p.t_triage = env.now
+        p.t_triage = env._now
         if consult:
             yield hap.consult(p)
         self.recorder.hap_contact(hap.index, p, p.hap_referral)
@@ -415,21 +417,46 @@ JOURNEYS: dict[Route, Callable[[Journeys, Patient], Generator[Any, Any, None]]] 
 
 _new_patient = Patient.__new__
 _NAN = math.nan
+_T_MINUTES = ROW_FIELDS.index("t_minutes")
+_HAP_REFERRAL = ROW_FIELDS.index("hap_referral")
 
 
-def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Patient:
-    """A new patient of incident ``i``: every slot set once, as ``Patient(...)`` and the draws.
+def _patient(row: tuple, pid: int, stream: str, route: str) -> Patient:
+    """A new patient of an incident ``row``: every slot set once, as ``Patient(...)`` and the draws.
 
-    The columns are lists of Python int, float and bool (demand.as_lists). The slots not
-    drawn get :meth:`Patient.__init__`'s defaults (``test_patient_from_incident`` keeps
-    the two in step); an ambulance patient gets its ambulance draws, others the defaults.
+    The row holds Python int, float and bool in ``demand.ROW_FIELDS`` order
+    (demand.as_rows). The slots not drawn get :meth:`Patient.__init__`'s defaults
+    (``test_patient_from_incident`` keeps the two in step); an ambulance patient gets
+    its ambulance draws, others the defaults.
     """
+    (
+        t_call,
+        area,
+        mts,
+        admitted,
+        treatment_minutes,
+        triage_minutes,
+        ward_minutes,
+        urgency,
+        dispatch_minutes,
+        on_scene_minutes,
+        conveyed,
+        handover_minutes,
+        hap_consult,
+        hap_referral,
+        hap_triage_minutes,
+        hap_consult_minutes,
+        hap_take,
+        patience_minutes,
+        to_seh,
+        specialised,
+    ) = row
     p = _new_patient(Patient)
     p.patient_id = p.seq = pid
     p.stream = stream
     p.route = p.arrival_route = route
-    p.area = b.area[i]
-    p.t_call = b.t_minutes[i]
+    p.area = area
+    p.t_call = t_call
     p.t_arrival = p.t_door = p.t_accept = p.t_on_scene = p.t_assigned = _NAN
     p.t_first_arrival = p.t_release = p.t_triage = p.t_treatment_start = _NAN
     p.t_treatment_end = p.t_ward = p.t_departure = _NAN
@@ -437,30 +464,30 @@ def _patient(b: IncidentBatch, i: int, pid: int, stream: str, route: str) -> Pat
     p.vehicle = p.site = -1
     p.leg_scene_minutes = p.leg_transport_minutes = _NAN
     p.n_site_transfers = 0
-    p.patience_minutes = b.patience_minutes[i]
-    p.mts = p.priority = b.mts[i]
-    p.admitted = b.admitted[i]
+    p.patience_minutes = patience_minutes
+    p.mts = p.priority = mts
+    p.admitted = admitted
     if route == "ambulance":
-        p.urgency = b.urgency[i]
-        p.dispatch_minutes = b.dispatch_minutes[i]
-        p.on_scene_minutes = b.on_scene_minutes[i]
-        p.conveyed = b.conveyed[i]
-        p.handover_minutes = b.handover_minutes[i]
-        p.to_seh = b.to_seh[i]
-        p.specialised = b.specialised[i]
+        p.urgency = urgency
+        p.dispatch_minutes = dispatch_minutes
+        p.on_scene_minutes = on_scene_minutes
+        p.conveyed = conveyed
+        p.handover_minutes = handover_minutes
+        p.to_seh = to_seh
+        p.specialised = specialised
     else:
         p.urgency = -1
         p.conveyed = p.specialised = False
         p.to_seh = True
         p.dispatch_minutes = p.on_scene_minutes = p.handover_minutes = 0.0
-    p.hap_consult = b.hap_consult[i]
-    p.hap_referral = b.hap_referral[i]
-    p.hap_take = b.hap_take[i]
-    p.treatment_minutes = b.treatment_minutes[i]
-    p.triage_minutes = b.triage_minutes[i]
-    p.ward_minutes = b.ward_minutes[i]
-    p.hap_triage_minutes = b.hap_triage_minutes[i]
-    p.hap_consult_minutes = b.hap_consult_minutes[i]
+    p.hap_consult = hap_consult
+    p.hap_referral = hap_referral
+    p.hap_take = hap_take
+    p.treatment_minutes = treatment_minutes
+    p.triage_minutes = triage_minutes
+    p.ward_minutes = ward_minutes
+    p.hap_triage_minutes = hap_triage_minutes
+    p.hap_consult_minutes = hap_consult_minutes
     p.remaining_minutes = 0.0
     p.token = p.done = None
     p.has_bay = p.transferred = False
@@ -507,35 +534,35 @@ class _Release:
         self.may_skip = self.is_hap and bool(model.haps)
         self.horizon = model.horizon
         self.seq = k * STREAM_ID_STRIDE
-        self.now = self.env.now  # the instant of the current call, as a wake-up at each gives
-        # chunks with Python lists for columns: Python scalars in the event loop, not numpy
-        self.chunks = (chunk for b in batches for chunk in as_lists(b))
-        self.batch: IncidentBatch | None = None
+        self.now = self.env._now  # the instant of the current call, as a wake-up at each gives
+        # chunks of rows of Python scalars: no numpy in the event loop
+        self.chunks = (chunk for b in batches for chunk in as_rows(b))
+        self.batch: list[tuple] | None = None
         self.i = 0
 
     def resume(self, _event: Event) -> None:
         """Release every incident up to the next one that needs a wake-up of its own."""
         env, rec, model = self.env, self.rec, self.model
         batch, i, now = self.batch, self.i, self.now
+        may_skip, horizon, name, route = self.may_skip, self.horizon, self.name, self.route
         while True:
-            if batch is None or i >= len(batch.t_minutes):
+            if batch is None or i >= len(batch):
                 batch = next(self.chunks, None)
                 if batch is None:
                     return
                 i = 0
-            t = batch.t_minutes[i]
+            row = batch[i]
+            t = row[_T_MINUTES]
             if t > now:
                 now += t - now  # where a timeout of t - now from now fires
-            if now != env.now and not (
-                self.may_skip and not batch.hap_referral[i] and now < self.horizon
-            ):
+            if now != env._now and not (may_skip and not row[_HAP_REFERRAL] and now < horizon):
                 self.batch, self.i, self.now = batch, i, now
                 event_at(env, now).callbacks.append(self.resume)
                 return
-            p = _patient(batch, i, self.seq, self.name, self.route)
+            p = _patient(row, self.seq, name, route)
             self.seq += 1
             i += 1
-            rec.created()
+            rec.n_created += 1  # rec.created(), without the call
             if self.is_hap:
                 model._start_hap_contact(p, now)
             else:

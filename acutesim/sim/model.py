@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from array import array
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,7 +184,7 @@ class Model(Journeys):
 
     def _build_haps(self) -> None:
         self.haps: list[HAPPost] = []
-        self.hap_at_site = np.full(len(self.sites), -1, dtype=np.int64)
+        self.hap_at_site = [-1] * len(self.sites)
         for i, h in enumerate(self.region.haps):
             site = self.site_index.get(h.site_id, -1) if h.site_id else -1
             post = HAPPost(self.env, i, h.hap_id, site, self.recorder)
@@ -233,22 +234,26 @@ class Model(Journeys):
                 else 0
             ),
         )
-        self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0)
+        self.area_reachable = np.isfinite(t.amb_post_area).any(axis=0).tolist()
         self.env.process(self._vehicle_shift_process())
 
     def _build_routing(self) -> None:
+        # What the journeys read per patient is held as Python lists and rows of doubles
+        # (array 'd'): a numpy element costs a scalar object and an index conversion per read.
         t = self.travel
-        self.amb_order = [_finite_order(row) for row in t.amb_area_site]
-        self.car_order = [_finite_order(row) for row in t.car_area_site]
+        self.amb_order = [_finite_order(row).tolist() for row in t.amb_area_site]
+        self.car_order = [_finite_order(row).tolist() for row in t.car_area_site]
+        self.amb_minutes = _rows(t.amb_area_site)  # [area][site], as t.amb_area_site
+        self.car_minutes = _rows(t.car_area_site)  # [area][site], as t.car_area_site
         site_site = (
             t.amb_site_site
             if t.amb_site_site is not None
             else site_site_through_areas(t.amb_area_site)
         )
         self.site_site = site_site
+        self.site_site_minutes = _rows(site_site)
         self.transfer_order = [
-            np.array([j for j in _finite_order(row) if j != i], dtype=np.int64)
-            for i, row in enumerate(site_site)
+            [j for j in _finite_order(row).tolist() if j != i] for i, row in enumerate(site_site)
         ]
         self.hap_order = (
             [int(np.argmin(row)) for row in t.car_area_hap] if t.car_area_hap.shape[1] else []
@@ -263,7 +268,7 @@ class Model(Journeys):
                 f"region {self.region.name} (known: {', '.join(sorted(known))})"
             )
         special = set(self.region.pathways.specialised_sites)
-        self.is_specialised = np.array([s.site_id in special for s in self.sites], dtype=bool)
+        self.is_specialised = [s.site_id in special for s in self.sites]
 
     def _build_norm(self) -> None:
         """Track the population beyond the 45-minute norm as 24/7 SEHs change status."""
@@ -464,6 +469,12 @@ class Model(Journeys):
         self.meldkamer.finish()
         if self.board is not None:
             self.board.finish()
+
+
+def _rows(matrix: np.ndarray) -> list[array[float]]:
+    """The rows of a matrix as arrays of doubles (elements read as Python floats)."""
+    rows = np.ascontiguousarray(matrix, dtype=np.float64)
+    return [array("d", row.tobytes()) for row in rows]  # bytes: no conversion per element
 
 
 def _finite_order(minutes: np.ndarray) -> np.ndarray:

@@ -338,14 +338,18 @@ class VehicleLog:
 
     def add(self, v: int, activity: int, t_start: float, t_end: float) -> None:
         """Add ``[t_start, t_end)`` of ``activity`` (or ``ON_DUTY``) for vehicle ``v``."""
-        a, b = max(t_start, self.t0), min(t_end, self.t1)
+        t0, t1 = self.t0, self.t1
+        a = t0 if t0 > t_start else t_start  # max(t_start, t0)
+        b = t1 if t1 < t_end else t_end  # min(t_end, t1)
         if not b > a:
             return
         starts, flat, width = self._starts, self._flat, self._shape[2]
         i = bisect.bisect_right(starts, a) - 1
         k = (v * self._shape[1] + i) * width + activity
         while a < b:
-            edge = min(b, starts[i + 1])
+            edge = starts[i + 1]
+            if not edge < b:  # min(b, edge)
+                edge = b
             flat[k] += edge - a
             a = edge
             i += 1

@@ -42,7 +42,7 @@ from acutesim.sim.patient import (
     UNSERVED,
     Patient,
 )
-from acutesim.sim.timers import event_at, process_now, timeout
+from acutesim.sim.timers import event_at, new_event, process_now, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -59,6 +59,7 @@ class SEHStatus(StrEnum):
 
 
 ACCEPTING = (SEHStatus.OPEN, SEHStatus.VOLGEMELD)
+_INF = math.inf
 PAUSED_FIRST = 2**62  # subtracted from the arrival number of a paused treatment
 # Values of a waiting patient's event other than None (treated / handed off):
 TRANSFER = "transfer"  # the SEH closed while the patient waited: move to another SEH
@@ -137,6 +138,9 @@ class SEH:
         self.is_closed_shift = False
         self.is_full = False
         self.status = SEHStatus.OPEN
+        # True when walk-in patients are received (status open or volgemeld: volmelding
+        # diverts only ambulances); kept with the status, read for every journey
+        self.accepts_walk_in = True
         self.status_since = 0.0
         self._arrivals = itertools.count()  # arrival order at this SEH (queue tie-break)
         # deadlines of waiting patients (patience, maximum wait), a heap of (instant, order,
@@ -164,9 +168,10 @@ class SEH:
         """Recompute the status from the flags; record and announce a change."""
         new = self._compute_status()
         if new is not self.status:
-            old, now = self.status, self.env.now
+            old, now = self.status, self.env._now
             self.recorder.status_interval(self.index, self.status_since, now, old)
             self.status, self.status_since = new, now
+            self.accepts_walk_in = new in ACCEPTING
             self.on_status_change(self.index, old, new)
             if new in ACCEPTING and old not in ACCEPTING and len(self.treating) > self.slots:
                 self.set_slots(self.slots)  # reopened: the closing crew's extra work pauses
@@ -179,11 +184,6 @@ class SEH:
         elif self.is_full and occupancy <= self.off_share:
             self.is_full = False
             self.refresh_status()
-
-    @property
-    def accepts_walk_in(self) -> bool:
-        """True when walk-in patients are received (volmelding diverts only ambulances)."""
-        return self.status in ACCEPTING
 
     def set_thresholds(self, on_share: float, off_share: float) -> None:
         """Change the volmelding thresholds (a funding regime change) [-]."""
@@ -214,7 +214,7 @@ class SEH:
         self.slots = int(slots)
         excess = len(self.treating) - self.slots
         if excess > 0 and self.accepts_walk_in:  # closed: the closing crew finishes them
-            now = self.env.now
+            now = self.env._now
             # Pause the least urgent first; among equals the most recently started.
             victims = sorted(
                 self.treating, key=lambda p: (p.priority, p.t_treatment_start), reverse=True
@@ -234,23 +234,32 @@ class SEH:
         return queue[0] if queue else None
 
     def _dispatch(self) -> None:
-        while len(self.treating) < self.slots:
-            head_bay = self._head(self.queue_bay)
-            head_walk = self._head(self.queue_walk) if self.free_bays > 0 else None
+        treating, queued = self.treating, self.queued
+        queue_bay, queue_walk = self.queue_bay, self.queue_walk
+        while len(treating) < self.slots:
+            # self._head of each queue, called only when its head is stale
+            if queue_bay:
+                head_bay = queue_bay[0] if queue_bay[0][2] in queued else self._head(queue_bay)
+            else:
+                head_bay = None
+            if queue_walk and self.free_bays > 0:
+                head_walk = queue_walk[0] if queue_walk[0][2] in queued else self._head(queue_walk)
+            else:
+                head_walk = None
             if head_bay is None and head_walk is None:
                 return
             # Tie-break: more urgent first; equal urgency, earlier arrival (lower seq).
             if head_walk is not None and (head_bay is None or head_walk[:2] < head_bay[:2]):
-                p = heapq.heappop(self.queue_walk)[2]
+                p = heapq.heappop(queue_walk)[2]
                 self.free_bays -= 1
                 p.has_bay = True
             else:
-                p = heapq.heappop(self.queue_bay)[2]
-            del self.queued[p]
+                p = heapq.heappop(queue_bay)[2]
+            del queued[p]
             self._start(p)
 
     def _start(self, p: Patient) -> None:
-        now = self.env.now
+        now = self.env._now
         if p.t_treatment_start != p.t_treatment_start:  # NaN: first start
             p.t_treatment_start = now
         token = object()
@@ -264,7 +273,7 @@ class SEH:
             return
         del self.treating[p]
         p.token = None
-        p.t_treatment_end = self.env.now
+        p.t_treatment_end = self.env._now
         self._dispatch()
         # the freed slot is taken first, then the patient moves on (leaves or boards), in
         # the same order as when the end of treatment was an event of its own
@@ -274,7 +283,7 @@ class SEH:
     def walk_in(self, p: Patient) -> None:
         """Register a walk-in arrival at the door (``t_arrival``: the first SEH's door)."""
         if p.t_arrival != p.t_arrival:
-            p.t_arrival = p.t_first_arrival = self.env.now
+            p.t_arrival = p.t_first_arrival = self.env._now
         p.site = self.index
         p.seq = next(self._arrivals)
         self.n_present += 1
@@ -286,14 +295,14 @@ class SEH:
         Its value is the event that ends the handover (the nurse and the crew are free
         then), or :data:`TRANSFER` when the SEH closed while the crew waited.
         """
-        now = self.env.now
+        now = self.env._now
         p.t_door = now
         if p.t_arrival != p.t_arrival:
             p.t_arrival = p.t_first_arrival = now
         p.site = self.index
         p.seq = next(self._arrivals)
         self.n_present += 1
-        ev = self.env.event()
+        ev = new_event(self.env)
         heapq.heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
         self._serve_handoffs()
         self._update_full()
@@ -309,7 +318,7 @@ class SEH:
             _urgency, _seq, p, ev = heapq.heappop(self.handoff_queue)
             self.free_bays -= 1
             p.has_bay = True
-            p.t_accept = self.env.now
+            p.t_accept = self.env._now
             self.nurses_busy += 1
             done = timeout(self.env, p.handover_minutes)
             done.callbacks.append(self._nurse_free)
@@ -326,17 +335,19 @@ class SEH:
         patient left untreated, or with :data:`TRANSFER` when the SEH closed meanwhile.
         """
         p.remaining_minutes = p.treatment_minutes
-        done = p.done = self.env.event()
+        done = p.done = new_event(self.env)
         heapq.heappush(self.queue_bay if p.has_bay else self.queue_walk, (p.priority, p.seq, p))
         self.queued[p] = None
-        limit = min(p.patience_minutes, self.max_wait_minutes)
-        if math.isfinite(limit):
-            delay = p.t_first_arrival + limit - self.env.now
+        patience, max_wait = p.patience_minutes, self.max_wait_minutes
+        limit = max_wait if max_wait < patience else patience  # min(patience, max_wait)
+        if -_INF < limit < _INF:  # math.isfinite(limit)
+            now = self.env._now
+            delay = p.t_first_arrival + limit - now
             if delay <= 0.0:  # already waited (at the door, elsewhere) past the limit
                 self._give_up(p, done)
                 return done
             # the instant a timeout of `delay` would fire; one wake-up serves all deadlines
-            deadline = self.env.now + delay
+            deadline = now + delay
             heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), p, done))
         self._dispatch()
         if self._deadlines:
@@ -363,7 +374,7 @@ class SEH:
         if token is not self._deadline_wake:  # superseded by an earlier wake-up
             return
         self._deadline_wake, self._deadline_t = None, math.inf
-        d, now = self._deadlines, self.env.now
+        d, now = self._deadlines, self.env._now
         # deadlines at the same instant in the order their patients were queued
         while d and d[0][0] <= now:
             _t, _n, p, done = heapq.heappop(d)
@@ -379,7 +390,7 @@ class SEH:
             p.state = LEFT_UNSEEN
         else:
             p.state, p.reason = UNSERVED, MAX_WAIT
-        p.t_departure = self.env.now
+        p.t_departure = self.env._now
         self._leave_untreated(p)
         self.recorder.gave_up(p)
         done.succeed(GAVE_UP)
@@ -425,7 +436,7 @@ class SEH:
         """Acute ward beds free now [patients]; beds whose stay has ended are counted free."""
         r = self._releases
         if r and not self.bed_queue:  # while patients board, only the wake-up frees beds
-            now = self.env.now
+            now = self.env._now
             while r and r[0] <= now:
                 heapq.heappop(r)
                 self._free_beds += 1
@@ -440,7 +451,7 @@ class SEH:
             self._free_beds -= 1
             self._to_ward(p)
             return None
-        ev = self.env.event()
+        ev = new_event(self.env)
         self.bed_queue.append((p, ev))
         self._schedule_wake()
         return ev
@@ -449,13 +460,13 @@ class SEH:
         """Move a boarding patient to a free ward bed of another hospital."""
         self.bed_queue.remove((p, ev))
         other._free_beds -= 1  # other.free_beds > 0 was checked just before
-        p.t_ward = self.env.now
+        p.t_ward = self.env._now
         p.transferred = True
         self._depart(p, ADMITTED)
-        heapq.heappush(other._releases, self.env.now + p.ward_minutes)
+        heapq.heappush(other._releases, self.env._now + p.ward_minutes)
 
     def _to_ward(self, p: Patient) -> None:
-        p.t_ward = now = self.env.now
+        p.t_ward = now = self.env._now
         self._depart(p, ADMITTED)
         heapq.heappush(self._releases, now + p.ward_minutes)
 
@@ -473,7 +484,7 @@ class SEH:
         self._wake, self._wake_t = None, math.inf
         # Each bed freed at this instant goes to the longest-boarding patient (the order a
         # timeout per bed would give when several beds free at the same instant).
-        r, now = self._releases, self.env.now
+        r, now = self._releases, self.env._now
         while self.bed_queue and r and r[0] <= now:
             heapq.heappop(r)
             p, ev = self.bed_queue.popleft()
@@ -483,7 +494,7 @@ class SEH:
             self._schedule_wake()
 
     def _depart(self, p: Patient, state: str) -> None:
-        p.t_departure = self.env.now
+        p.t_departure = self.env._now
         p.state = state
         if p.has_bay:
             p.has_bay = False
@@ -492,7 +503,7 @@ class SEH:
         if self.n_present < 0 or self.free_bays > self.bays:
             raise SimulationError(
                 f"SEH {self.site_id}: {self.n_present} present, {self.free_bays} free bays of "
-                f"{self.bays} at t={self.env.now:.1f} min"
+                f"{self.bays} at t={self.env._now:.1f} min"
             )
         self.recorder.seh_journey(p)
         self._after_departure()
@@ -500,10 +511,11 @@ class SEH:
     def _after_departure(self) -> None:
         # A freed bay goes to a waiting ambulance first (the crew is blocked), then to the
         # waiting room.
-        self._serve_handoffs()
+        if self.handoff_queue:  # else _serve_handoffs has nothing to do
+            self._serve_handoffs()
         self._dispatch()
         self._update_full()
 
     def finish(self) -> None:
         """Close the last status interval at the horizon."""
-        self.recorder.status_interval(self.index, self.status_since, self.env.now, self.status)
+        self.recorder.status_interval(self.index, self.status_since, self.env._now, self.status)

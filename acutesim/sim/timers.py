@@ -6,6 +6,12 @@ patient waits for the earliest of them, so it schedules its wake-up at that stor
 instant. ``env.timeout(t - env.now)`` would fire at ``env.now + (t - env.now)``, which
 can differ from ``t`` in the last bit; :func:`event_at` schedules the event at ``t``
 itself, exactly where a timeout scheduled when the bed was taken would have fired.
+
+The helpers build SimPy's events without their constructors (``env.timeout``,
+``env.event`` and ``Event(env)`` each cost a bound-class call and ``__init__``) and
+schedule them with the heap entry ``Environment.schedule`` would push. For the same
+reason the model's hot paths read the clock as ``env._now``, the attribute behind
+SimPy's ``env.now`` property (a property is a Python call on every read).
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ from heapq import heappush
 
 import simpy
 from simpy.events import NORMAL, Event, Timeout
+
+_new_event = Event.__new__
+_new_timeout = Timeout.__new__
 
 
 def event_at(env: simpy.Environment, t: float) -> Event:
@@ -31,9 +40,11 @@ def event_at(env: simpy.Environment, t: float) -> Event:
     simpy.events.Event
         An event with value None, scheduled like a timeout (normal priority, next event id).
     """
-    ev = Event(env)
-    ev._ok = True
+    ev = _new_event(Event)
+    ev.env = env
+    ev.callbacks = []
     ev._value = None
+    ev._ok = True
     # Environment.schedule computes now + delay; this is the same heap entry with t itself.
     heappush(env._queue, (t, NORMAL, next(env._eid), ev))  # type: ignore[attr-defined]
     return ev
@@ -83,11 +94,31 @@ def timeout(env: simpy.Environment, delay: float) -> Timeout:
     """
     if delay < 0:
         raise ValueError(f"Negative delay {delay}")
-    ev = Timeout.__new__(Timeout)
+    ev = _new_timeout(Timeout)
     ev.env = env
     ev.callbacks = []
     ev._value = None
     ev._delay = delay  # type: ignore[attr-defined]
     ev._ok = True
-    env.schedule(ev, NORMAL, delay)
+    # Environment.schedule's heap entry, without the method call
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ev))  # type: ignore[attr-defined]
+    return ev
+
+
+def new_event(env: simpy.Environment) -> Event:
+    """``env.event()`` without its bound-class call: the same untriggered Event.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The environment.
+
+    Returns
+    -------
+    simpy.events.Event
+        A pending event (no callbacks yet), with the attributes ``Event(env)`` sets.
+    """
+    ev = _new_event(Event)
+    ev.env = env
+    ev.callbacks = []
     return ev

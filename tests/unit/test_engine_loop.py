@@ -163,7 +163,7 @@ def test_patient_from_incident(route):
 
     import numpy as np
 
-    from acutesim.sim.demand import IncidentBatch, as_lists
+    from acutesim.sim.demand import IncidentBatch, as_lists, as_rows
     from acutesim.sim.journeys import _patient
     from acutesim.sim.patient import Patient
 
@@ -179,8 +179,10 @@ def test_patient_from_incident(route):
             cols[f.name] = rng.random(n) < 0.5
     cols["patience_minutes"][::3] = np.inf
     (chunk,) = as_lists(IncidentBatch(**cols))
+    (rows,) = as_rows(IncidentBatch(**cols))
+    assert len(rows) == n
     for i in range(n):
-        got = _patient(chunk, i, 7 + i, "stream", route)
+        got = _patient(rows[i], 7 + i, "stream", route)
         want = _reference_patient(chunk, i, 7 + i, "stream", route)
         for slot in Patient.__slots__:
             a, b = getattr(got, slot), getattr(want, slot)  # AttributeError: slot never set

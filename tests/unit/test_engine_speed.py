@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import heapq
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import simpy
 
 from acutesim.domain.scenario import Scenario
 from acutesim.rng import RandomStreams
+from acutesim.sim import loop
 from acutesim.sim.ambulance import AT_SITE, BUSY, IDLE, RETURNING, Meldkamer
 from acutesim.sim.model import Model
 from acutesim.sim.tuning import tuned_gc
@@ -70,19 +72,21 @@ def test_dispatch_ties_and_away_vehicles():
 
 
 def test_event_times_are_python_floats(demo_region, demo_travel, monkeypatch):
+    # every event the run loop takes off the queue, however it was scheduled (SimPy's
+    # schedule or the heap entries of acutesim.sim.timers)
     model = _model(demo_region, demo_travel, Scenario("baseline"), days=3.0)
-    env = model.env
     seen: list[type] = []
-    schedule = type(env).schedule
 
-    def check(self, event, priority=1, delay=0):
-        seen.append(type(self.now + delay))
-        return schedule(self, event, priority, delay)
+    def check(queue):
+        entry = heapq.heappop(queue)
+        seen.append(type(entry[0]))
+        return entry
 
-    monkeypatch.setattr(type(env), "schedule", check)
+    monkeypatch.setattr(loop, "heappop", check)
     model.run()
     assert len(seen) > 1000
     assert set(seen) <= {float, int}
+    assert float in seen
 
 
 def test_tuned_gc_restores_threshold_and_unfreezes():
@@ -193,3 +197,46 @@ def test_as_lists_casts_columns_to_the_patients_python_types():
     assert type(chunk.admitted[0]) is bool
     assert chunk.ward_minutes == [1.0, 0.0]
     assert type(chunk.ward_minutes[0]) is float
+
+
+def test_as_rows_are_the_chunks_columns_zipped_in_field_order():
+    from dataclasses import fields
+
+    from acutesim.sim.demand import LIST_CHUNK, ROW_FIELDS, IncidentBatch, as_lists, as_rows
+
+    assert tuple(f.name for f in fields(IncidentBatch)) == ROW_FIELDS
+    n = LIST_CHUNK + 3
+    rng = np.random.default_rng(4)
+    cols = {f.name: rng.random(n) * (k + 1) for k, f in enumerate(fields(IncidentBatch))}
+    chunks = list(as_lists(IncidentBatch(**cols)))
+    rows = list(as_rows(IncidentBatch(**cols)))
+    assert [len(r) for r in rows] == [LIST_CHUNK, 3]
+    for chunk, chunk_rows in zip(chunks, rows, strict=True):
+        for i, row in enumerate(chunk_rows):
+            assert row == tuple(getattr(chunk, name)[i] for name in ROW_FIELDS)
+
+
+def test_start_journey_first_wait_on_a_processed_event_and_no_wait_at_all():
+    from acutesim.sim.journey import start_journey
+
+    env = simpy.Environment()
+    log: list = []
+    done = env.event()
+    done.succeed("early")
+    env.run()  # processed before the journey waits on it
+
+    def late():
+        log.append((env.now, (yield done)))
+        yield env.timeout(1.0)
+        log.append((env.now, "end"))
+
+    def instant():
+        log.append((env.now, "instant"))
+        return
+        yield  # a generator that never waits
+
+    start_journey(instant())
+    start_journey(late())
+    assert log == [(0, "instant"), (0, "early")]
+    env.run()
+    assert log[-1] == (1.0, "end")
