@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from acutesim.config.load import load_region
-from acutesim.experiment.runner import sensitive_sites
+from acutesim.experiment.context import sensitive_sites
 from acutesim.sim.model import travel_matrices
 
 

@@ -80,12 +80,13 @@ class FullTask:
 
 
 def _model(task: ReplayTask | FullTask, scenario: Any) -> Any:
-    from acutesim.experiment.runner import _context, funding_setup
+    from acutesim.experiment.context import worker_context
+    from acutesim.experiment.runner import funding_setup
     from acutesim.rng import RandomStreams
     from acutesim.sim.model import Model
     from acutesim.units import MINUTES_PER_DAY
 
-    region, travel, sensitive = _context(task.region_path)
+    region, travel, sensitive = worker_context(task.region_path)
     return Model(
         region,
         scenario,
@@ -148,10 +149,11 @@ def run_full(task: FullTask) -> list[dict[str, Any]]:
 
 def run_replay(task: ReplayTask) -> list[dict[str, Any]]:
     """Evaluate every design point's board at every review of one shared observed run."""
-    from acutesim.experiment.runner import _context, funding_setup
+    from acutesim.experiment.context import worker_context
+    from acutesim.experiment.runner import funding_setup
     from acutesim.funding.behaviour import board_decision
 
-    region, travel, sensitive = _context(task.region_path)
+    region, travel, sensitive = worker_context(task.region_path)
     setups = [
         funding_setup(region, travel, sensitive, point_scenario(f"p{p:03d}", tables))
         for p, tables in enumerate(task.points)

@@ -21,17 +21,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acutesim.atomic import temporary_sibling
-from acutesim.config.load import load_experiment, load_region
+from acutesim.config.load import load_experiment
 from acutesim.domain.region import Region
 from acutesim.domain.scenario import Experiment, Scenario
-from acutesim.errors import AcutesimError, ConfigError, ResultsError
+from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment import plan
 from acutesim.experiment import spec as sp
+from acutesim.experiment.context import worker_context
 from acutesim.experiment.journeys import (
     PATIENTS_FILE,
     PATIENTS_SCHEMA,
@@ -45,7 +45,6 @@ from acutesim.experiment.parallel import run_dask, run_processes
 from acutesim.experiment.snapshot import (
     SNAPSHOT_DIR,
     SNAPSHOT_KEY,
-    plan_snapshot,
     snapshot_pack_dir,
     write_region_snapshot,
 )
@@ -64,7 +63,6 @@ from acutesim.sim.model import (
     TravelMatrices,
     expected_seh_visits_per_year,
     run_replication,
-    travel_matrices,
 )
 from acutesim.sim.recorder import PATIENT_COLUMNS
 
@@ -85,74 +83,6 @@ PATIENT_BATCH_ROWS = 50_000
 # Arrival-route mix of SEH visits used to value baseline volumes for schoning.
 # source: [SAZ-2019] SAZ SEH benchmark 2019 (ambulance ~20%, GP/HAP ~55%, self ~12%, other).
 BASELINE_ROUTE_SHARES = {"ambulance": 0.20, "gp": 0.55, "self": 0.12, "other": 0.13}
-
-_CONTEXT: dict[str, tuple[tuple[Any, ...], tuple[Region, TravelMatrices, frozenset[str]]]] = {}
-
-
-def _pack_fingerprint(region_path: str) -> tuple[Any, ...]:
-    """Name, size and modification time of every file the pack loader reads (stats only)."""
-    try:
-        plan = plan_snapshot(region_path)
-    except AcutesimError:  # unreadable region.toml: the loader says what is wrong
-        return ()
-    out = []
-    for path in sorted({*plan.sources.values(), *map(Path, plan.outside)}):
-        try:
-            st = path.stat()
-        except OSError:
-            out.append((str(path), -1, -1))
-        else:
-            out.append((str(path), st.st_size, st.st_mtime_ns))
-    return tuple(out)
-
-
-def _context(region_path: str) -> tuple[Region, TravelMatrices, frozenset[str]]:
-    """Region, travel matrices and sensitive SEHs, computed once per worker process.
-
-    Kept per pack folder and reused while none of the files the pack loader reads has
-    changed (size and modification time), so a long-lived process (a serial run in a
-    notebook, a robustness sweep) never simulates a pack that was edited since.
-    """
-    where = os.path.abspath(region_path)
-    fingerprint = _pack_fingerprint(where)
-    cached = _CONTEXT.get(where)
-    if cached is None or cached[0] != fingerprint:
-        region = load_region(region_path)
-        travel = travel_matrices(region)
-        # The gevoelig list is data of the pack (sites.csv ``sensitive``), never
-        # recomputed from a scenario's own settings.
-        cached = (fingerprint, (region, travel, listed_sensitive_sites(region)))
-        _CONTEXT[where] = cached
-    return cached[1]
-
-
-def listed_sensitive_sites(region: Region) -> frozenset[str]:
-    """SEHs marked ``sensitive = true`` in the pack's ``sites.csv`` (RIVM's gevoelig list)."""
-    return frozenset(s.site_id for s in region.seh_sites if s.sensitive)
-
-
-def sensitive_sites(region: Region, travel: TravelMatrices) -> frozenset[str]:
-    """24/7 SEHs whose closure alone puts extra inhabitants beyond the 45-minute norm.
-
-    The RIVM-style derivation a pack's ``sensitive`` column is made from once (see
-    ``scripts/derive_sensitive.py``); runs read the stored column instead.
-    """
-    from acutesim.geo.norm import NormTracker, norm_parameters
-
-    sites = region.seh_sites
-    is_24_7 = np.array([s.is_24_7 for s in sites], dtype=bool)
-    posts_24_7 = np.array([p.is_24_7 for p in region.posts], dtype=bool)
-    if not is_24_7.any() or not posts_24_7.any():
-        return frozenset()
-    tracker = NormTracker(
-        travel.amb_post_area[posts_24_7],
-        travel.amb_area_site[:, is_24_7],
-        region.area_population(),
-        norm_parameters(region),  # the pack's dispatch and on-scene minutes
-    )
-    extra = tracker.sensitivity(np.ones(int(is_24_7.sum()), dtype=bool))
-    ids = [s.site_id for s in sites if s.is_24_7]
-    return frozenset(sid for sid, x in zip(ids, extra, strict=True) if x > 0)
 
 
 def funding_setup(
@@ -287,7 +217,7 @@ def execute_task(
     """
     if watch_pid is not None:
         watch_parent(watch_pid)
-    region, travel, sensitive = _context(region_path)
+    region, travel, sensitive = worker_context(region_path)
     store = ResultsStore(out_dir)
     store.start_task(task.key)
     # staged outside the task folder; write_task moves it in once the task has finished

@@ -8,7 +8,8 @@ import pytest
 
 from acutesim.config.funding import behaviour_spec, funding_spec
 from acutesim.domain.scenario import Scenario
-from acutesim.experiment.runner import _context, funding_setup
+from acutesim.experiment.context import worker_context
+from acutesim.experiment.runner import funding_setup
 from acutesim.sim.model import ReplicationResult, run_replication
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ BOARD_OFF = {"board": {"enabled": False}}
 def _run(
     name: str, funding: dict, behaviour: dict, days: float, replication: int = 0
 ) -> ReplicationResult:
-    region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
+    region, travel, sensitive = worker_context(str(ROOT / "regions" / "demo"))
     scenario = Scenario(
         name,
         funding=funding_spec(funding) if funding else None,
@@ -90,7 +91,7 @@ def test_neutral_behaviour_without_board_makes_the_regime_irrelevant() -> None:
 
 
 def test_a_site_closed_by_the_scenario_books_nothing_and_gets_no_budget() -> None:
-    region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
+    region, travel, sensitive = worker_context(str(ROOT / "regions" / "demo"))
     scenario = Scenario("kust-closed", funding=funding_spec(BUDGET), closed_sites=("kust",))
     result = run_replication(
         region,

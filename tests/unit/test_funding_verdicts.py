@@ -16,7 +16,8 @@ import pytest
 
 from acutesim.config.funding import behaviour_spec, funding_spec, resolved_knobs
 from acutesim.domain.scenario import Scenario
-from acutesim.experiment.runner import _context, funding_setup
+from acutesim.experiment.context import worker_context
+from acutesim.experiment.runner import funding_setup
 from acutesim.funding.behaviour import (
     BoardBehaviour,
     SEHBoardState,
@@ -46,7 +47,7 @@ NIGHT_STAFF_SHARE = 9.0 / 24.0  # the demo's SEH rosters are flat over the day
 
 
 def _setup(funding: dict, behaviour: dict | None = None) -> FundingSetup:
-    region, travel, sensitive = _context(DEMO)
+    region, travel, sensitive = worker_context(DEMO)
     scenario = Scenario(
         "s",
         funding=funding_spec(funding) if funding else None,
@@ -93,7 +94,7 @@ def test_schoning_none_redistributes_but_adds_no_money() -> None:
 # --- the cut-persistence knob decides the demo's closure -----------------------------------
 def _kust_state(regime: FundingRegime, setup: FundingSetup) -> SEHBoardState:
     """Kust's board state with the same margins and costs under any regime."""
-    region, _, _ = _context(DEMO)
+    region, _, _ = worker_context(DEMO)
     kust = next(s for s in region.sites if s.site_id == "kust")
     roster = region.rosters[kust.roster]
     rates = setup.costs.staff_eur_per_hour_by_role
@@ -231,7 +232,7 @@ def test_concentration_separates_location_and_institution_budgets() -> None:
 
 # --- partial months ------------------------------------------------------------------------
 def test_a_partial_month_books_its_share_of_fixed_cost_and_schoning() -> None:
-    region, travel, sensitive = _context(DEMO)
+    region, travel, sensitive = worker_context(DEMO)
     scenario = Scenario(
         "budget",
         funding=funding_spec(BUDGET),
@@ -272,7 +273,7 @@ def test_a_partial_month_books_its_share_of_fixed_cost_and_schoning() -> None:
 # --- the counterfactual review at the switch -------------------------------------------------
 @pytest.mark.slow
 def test_the_shadow_review_at_the_switch_is_what_fee_per_dbc_decides() -> None:
-    region, travel, sensitive = _context(DEMO)
+    region, travel, sensitive = worker_context(DEMO)
     horizon = 362.0  # the demo starts on 5 January 2026: the review of 1 January 2027 is in
     results = {}
     for name, funding in (
@@ -307,7 +308,7 @@ def test_the_shadow_review_at_the_switch_is_what_fee_per_dbc_decides() -> None:
 def test_a_funding_scenario_needs_finance_data_and_warns_without_a_gevoelig_list() -> None:
     from acutesim.config.funding import validate_funding_pack
 
-    region, _, _ = _context(DEMO)
+    region, _, _ = worker_context(DEMO)
     funded = [Scenario("budget", funding=funding_spec(BUDGET))]
     assert validate_funding_pack(region, funded) == ([], [])
     assert validate_funding_pack(region, [Scenario("plain")]) == ([], [])
@@ -329,9 +330,9 @@ def test_a_funding_scenario_needs_finance_data_and_warns_without_a_gevoelig_list
 
 
 def test_the_gevoelig_list_is_read_from_the_pack_not_recomputed() -> None:
-    from acutesim.experiment.runner import listed_sensitive_sites
+    from acutesim.experiment.context import listed_sensitive_sites
 
-    region, _, sensitive = _context(DEMO)
+    region, _, sensitive = worker_context(DEMO)
     assert sensitive == listed_sensitive_sites(region) == {"noord_hoofd", "centraal", "kust"}
     only_kust = dataclasses.replace(
         region,

@@ -15,7 +15,7 @@ from acutesim.analysis import headline
 from acutesim.analysis.closures import CLOSURES_KPI, closures_kpi_rows
 from acutesim.analysis.intervals import is_count_kpi, kpi_range
 from acutesim.domain.scenario import Scenario
-from acutesim.experiment.runner import _context
+from acutesim.experiment.context import worker_context
 from acutesim.kpi import (
     HEADLINE_ORDER,
     KPIS,
@@ -40,7 +40,7 @@ SCRIPT = PROJECT / "scripts" / "kpi_docs.py"
 @pytest.fixture(scope="module")
 def demo_run():
     """KPI rows of one short demo replication, and the region's SEH and HAP ids."""
-    region, travel, _ = _context(DEMO)
+    region, travel, _ = worker_context(DEMO)
     result = run_replication(
         region,
         Scenario("catalogue", staff_vacancy_share=0.3),

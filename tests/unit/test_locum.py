@@ -24,7 +24,8 @@ from acutesim.domain.roster import (
     locum_share,
 )
 from acutesim.domain.scenario import Scenario
-from acutesim.experiment.runner import _context, funding_setup
+from acutesim.experiment.context import worker_context
+from acutesim.experiment.runner import funding_setup
 from acutesim.funding.books import CostRates, FinanceBooks, FundingSetup
 from acutesim.funding.regimes import baseline_volumes
 from acutesim.funding.setup import build_cost_rates, build_funding
@@ -154,7 +155,7 @@ def test_finance_toml_knob_reaches_the_cost_rates(demo: Region) -> None:
 
 
 def _staff_cost_in_sim(fill: float, *, by_scenario: bool = False) -> tuple[float, float]:
-    region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
+    region, travel, sensitive = worker_context(str(ROOT / "regions" / "demo"))
     if not by_scenario:
         rosters = {
             name: dataclasses.replace(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from acutesim.domain.scenario import Scenario
-from acutesim.experiment.runner import _context
+from acutesim.experiment.context import worker_context
 from acutesim.rng import RandomStreams
 from acutesim.sim.model import Model
 from acutesim.sim.seh import SEHStatus
@@ -15,7 +15,7 @@ DEMO = str(Path(__file__).resolve().parents[2] / "regions" / "demo")
 
 
 def _model() -> Model:
-    region, travel, _ = _context(DEMO)
+    region, travel, _ = worker_context(DEMO)
     return Model(
         region,
         Scenario("norm"),

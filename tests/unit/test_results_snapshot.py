@@ -231,7 +231,7 @@ def test_resume_with_an_unchanged_pack_does_not_rewrite_the_snapshot(tiny_run):
 def test_tasks_read_the_snapshot_not_a_pack_edited_after_the_run_started(
     tiny_run, tmp_path, monkeypatch
 ):
-    from acutesim.experiment import runner
+    from acutesim.experiment import context, runner
 
     pack = _demo_copy(tmp_path)
     (tmp_path / "experiments").mkdir()
@@ -244,7 +244,7 @@ def test_tasks_read_the_snapshot_not_a_pack_edited_after_the_run_started(
         return record
 
     monkeypatch.setattr(runner, "write_region_snapshot", write_then_edit_the_pack)
-    monkeypatch.setattr(runner, "_CONTEXT", {})  # nothing loaded before in this process
+    monkeypatch.setattr(context, "_CONTEXT", {})  # nothing loaded before in this process
     monkeypatch.chdir(tmp_path)
     run_experiment("experiments/snap.toml", out="results/snap", workers=1)
     _, _, original = tiny_run
@@ -277,16 +277,16 @@ def test_a_serial_run_after_a_pack_edit_simulates_the_edited_pack(tiny_run, tmp_
 
 
 def test_the_worker_context_is_reloaded_when_a_pack_file_changes(tmp_path, monkeypatch):
-    from acutesim.experiment import runner
+    from acutesim.experiment import context
 
-    monkeypatch.setattr(runner, "_CONTEXT", {})
+    monkeypatch.setattr(context, "_CONTEXT", {})
     pack = _demo_copy(tmp_path)
-    first = runner._context(str(pack))
-    assert runner._context(str(pack)) is first  # unchanged: loaded once
+    first = context.worker_context(str(pack))
+    assert context.worker_context(str(pack)) is first  # unchanged: loaded once
     sites = pack / "sites.csv"
     text = sites.read_text(encoding="utf-8")
     sites.write_text(text.replace(",40,seh_medium,", ",4,seh_medium,", 1), encoding="utf-8")
-    again = runner._context(str(pack))
+    again = context.worker_context(str(pack))
     assert again is not first
     beds = {s.site_id: s.acute_beds for s in again[0].seh_sites}
     assert beds["noord_hoofd"] == 4

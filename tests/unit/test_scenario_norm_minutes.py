@@ -13,7 +13,8 @@ from acutesim.config.load import load_experiment
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError
 from acutesim.experiment import spec as sp
-from acutesim.experiment.runner import _context, norm_settings, run_experiment
+from acutesim.experiment.context import worker_context
+from acutesim.experiment.runner import norm_settings, run_experiment
 from acutesim.geo.norm import norm_parameters
 from acutesim.sim.model import run_replication
 
@@ -101,7 +102,7 @@ def test_the_cli_exits_2_on_a_bad_minute_value_without_a_traceback(tmp_path):
 
 def test_more_minutes_on_scene_put_more_inhabitants_beyond_the_norm():
     """Two scenarios equal but for on_scene_minutes (5 and 20), same seed, on the demo."""
-    region, travel, _ = _context(str(DEMO))
+    region, travel, _ = worker_context(str(DEMO))
     beyond = {}
     for minutes in (5.0, 20.0):
         result = run_replication(

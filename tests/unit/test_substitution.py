@@ -11,7 +11,8 @@ from acutesim.config import checks
 from acutesim.config.funding import behaviour_spec, funding_spec, resolved_knobs
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError
-from acutesim.experiment.runner import _context, funding_setup
+from acutesim.experiment.context import worker_context
+from acutesim.experiment.runner import funding_setup
 from acutesim.funding.behaviour import SubstitutionBehaviour
 from acutesim.sim.model import ReplicationResult, run_replication
 
@@ -23,7 +24,7 @@ NEUTRAL = {"board": {"enabled": False}, "volmelding": {"neutral": True}}
 
 
 def _run(funding: dict, rate: float | None) -> ReplicationResult:
-    region, travel, sensitive = _context(str(ROOT / "regions" / "demo"))
+    region, travel, sensitive = worker_context(str(ROOT / "regions" / "demo"))
     behaviour = dict(NEUTRAL)
     if rate is not None:
         behaviour["substitution"] = {"rate": rate}

@@ -1,0 +1,90 @@
+"""What a worker loads once per region pack: the region, its travel matrices, the sensitive SEHs.
+
+Every task of a run (and every point of a robustness sweep) needs the same region and
+travel matrices; a worker process loads them once per pack folder and keeps them while
+none of the files the pack loader reads has changed. The sensitive SEHs (RIVM's gevoelig
+list) are data of the pack; :func:`sensitive_sites` is the derivation the pack's column
+is made from once (``scripts/derive_sensitive.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from acutesim.config.load import load_region
+from acutesim.domain.region import Region
+from acutesim.errors import AcutesimError
+from acutesim.experiment.snapshot import plan_snapshot
+from acutesim.sim.model import TravelMatrices, travel_matrices
+
+_CONTEXT: dict[str, tuple[tuple[Any, ...], tuple[Region, TravelMatrices, frozenset[str]]]] = {}
+
+
+def _pack_fingerprint(region_path: str) -> tuple[Any, ...]:
+    """Name, size and modification time of every file the pack loader reads (stats only)."""
+    try:
+        plan = plan_snapshot(region_path)
+    except AcutesimError:  # unreadable region.toml: the loader says what is wrong
+        return ()
+    out = []
+    for path in sorted({*plan.sources.values(), *map(Path, plan.outside)}):
+        try:
+            st = path.stat()
+        except OSError:
+            out.append((str(path), -1, -1))
+        else:
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def worker_context(region_path: str) -> tuple[Region, TravelMatrices, frozenset[str]]:
+    """Region, travel matrices and sensitive SEHs, computed once per worker process.
+
+    Kept per pack folder and reused while none of the files the pack loader reads has
+    changed (size and modification time), so a long-lived process (a serial run in a
+    notebook, a robustness sweep) never simulates a pack that was edited since.
+    """
+    where = os.path.abspath(region_path)
+    fingerprint = _pack_fingerprint(where)
+    cached = _CONTEXT.get(where)
+    if cached is None or cached[0] != fingerprint:
+        region = load_region(region_path)
+        travel = travel_matrices(region)
+        # The gevoelig list is data of the pack (sites.csv ``sensitive``), never
+        # recomputed from a scenario's own settings.
+        cached = (fingerprint, (region, travel, listed_sensitive_sites(region)))
+        _CONTEXT[where] = cached
+    return cached[1]
+
+
+def listed_sensitive_sites(region: Region) -> frozenset[str]:
+    """SEHs marked ``sensitive = true`` in the pack's ``sites.csv`` (RIVM's gevoelig list)."""
+    return frozenset(s.site_id for s in region.seh_sites if s.sensitive)
+
+
+def sensitive_sites(region: Region, travel: TravelMatrices) -> frozenset[str]:
+    """24/7 SEHs whose closure alone puts extra inhabitants beyond the 45-minute norm.
+
+    The RIVM-style derivation a pack's ``sensitive`` column is made from once (see
+    ``scripts/derive_sensitive.py``); runs read the stored column instead.
+    """
+    from acutesim.geo.norm import NormTracker, norm_parameters
+
+    sites = region.seh_sites
+    is_24_7 = np.array([s.is_24_7 for s in sites], dtype=bool)
+    posts_24_7 = np.array([p.is_24_7 for p in region.posts], dtype=bool)
+    if not is_24_7.any() or not posts_24_7.any():
+        return frozenset()
+    tracker = NormTracker(
+        travel.amb_post_area[posts_24_7],
+        travel.amb_area_site[:, is_24_7],
+        region.area_population(),
+        norm_parameters(region),  # the pack's dispatch and on-scene minutes
+    )
+    extra = tracker.sensitivity(np.ones(int(is_24_7.sum()), dtype=bool))
+    ids = [s.site_id for s in sites if s.is_24_7]
+    return frozenset(sid for sid, x in zip(ids, extra, strict=True) if x > 0)
