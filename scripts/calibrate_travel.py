@@ -538,7 +538,7 @@ def report(cal: Calibration) -> str:
         "",
         "## Defaults in the code",
         "",
-        "`acutesim/geo/travel/base.py` holds `CAR_BAND_SPEEDS_KM_PER_HOUR` and "
+        "`acutesim/domain/travel_table.py` holds `CAR_BAND_SPEEDS_KM_PER_HOUR` and "
         "`AMBULANCE_BAND_SPEEDS_KM_PER_HOUR`; they "
         + ("match this fit." if in_code else "do NOT match this fit: update them."),
         "",

@@ -41,6 +41,7 @@ from acutesim.domain.region import (
 )
 from acutesim.domain.roster import RoleRule, RosterTemplate, ShiftTemplate
 from acutesim.domain.specs import travel_spec
+from acutesim.domain.travel_table import validate_travel_config
 from acutesim.errors import ConfigError, did_you_mean
 
 if TYPE_CHECKING:
@@ -463,11 +464,7 @@ def _hap_roster(rosters: Mapping[str, RosterTemplate]) -> str:
 
 
 def _check_travel(travel: Mapping[str, Any], pack: Path, problems: list[str]) -> None:
-    """Let the travel-time layer validate its own section, when it offers a validator."""
-    try:
-        from acutesim.geo.travel import validate_travel_config
-    except ImportError:
-        return
+    """Check ``[travel]`` against its models and their parameters (domain.travel_table)."""
     problems.extend(validate_travel_config(dict(travel), pack))
 
 

@@ -86,6 +86,8 @@ class TravelSpec(Mapping[str, Any]):
     """
 
     model: ClassVar[str] = "straight_line"
+    #: The model's parameter names, allowed at the top of ``[travel]`` and per profile.
+    parameters: ClassVar[frozenset[str]] = frozenset()
     table: TomlTable = field(default_factory=dict)
     dispatch_minutes: float | None = None
     on_scene_minutes: float | None = None
@@ -113,6 +115,9 @@ class StraightLineTravel(TravelSpec):
     """Straight-line distance times a detour factor at a profile's speed."""
 
     model: ClassVar[str] = "straight_line"
+    parameters: ClassVar[frozenset[str]] = frozenset(
+        {"detour_factor", "band_edges_km", "band_speeds_km_per_hour"}
+    )
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,19 @@ class RoadNetworkTravel(TravelSpec):
     """Shortest paths over a road network file (``network``, relative to the pack)."""
 
     model: ClassVar[str] = "road_network"
+    parameters: ClassVar[frozenset[str]] = frozenset(
+        {
+            "network",
+            "layer",
+            "speed_column",
+            "road_class_column",
+            "speed_by_road_class_km_per_hour",
+            "speed_factor",
+            "access_speed_km_per_hour",
+            "access_detour_factor",
+            "node_tolerance_m",
+        }
+    )
     network: str | None = None
 
 
@@ -128,6 +146,7 @@ class MatrixTravel(TravelSpec):
     """Minutes read from a matrix file (``matrix``, relative to the pack)."""
 
     model: ClassVar[str] = "matrix"
+    parameters: ClassVar[frozenset[str]] = frozenset({"matrix"})
     matrix: str | None = None
 
 
@@ -136,6 +155,26 @@ class RoutedTravel(TravelSpec):
     """Routed matrices cached by ``acutesim region route`` (``matrices``)."""
 
     model: ClassVar[str] = "routed"
+    # the network and speed keys say what the cache was built from and how to rebuild it
+    parameters: ClassVar[frozenset[str]] = frozenset(
+        {
+            "matrices",
+            "network",
+            "limit_minutes",
+            "speed_by_class_km_per_hour",
+            "unlisted_speed_km_per_hour",
+            "speed_factor",
+            "legal_speed_cap_factor",
+            "ferry_speed_km_per_hour",
+            "ferry_wait_minutes",
+            "access_speed_km_per_hour",
+            "access_detour_factor",
+            "no_snap_classes",
+            "access_only_classes",
+            "keep_near_ferry_m",
+            "max_snap_m",
+        }
+    )
     matrices: str | None = None
     network: str | None = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from acutesim.domain.specs import TRAVEL_SPECS
-from acutesim.geo.travel.base import MODELS
+from acutesim.domain.travel_table import MODELS
 from acutesim.geo.travel.registry import TRAVEL_BUILDERS
 
 

@@ -17,17 +17,20 @@ The calibration of the default speeds is cited in :mod:`.straight_line`.
 
 from __future__ import annotations
 
-from acutesim.geo.travel.base import (
-    ACCESS_SPEED_KM_PER_HOUR,
+from acutesim.domain.travel_table import (
     AMBULANCE_BAND_SPEEDS_KM_PER_HOUR,
     BAND_SPEEDS_BY_PROFILE,
     CAR_BAND_SPEEDS_KM_PER_HOUR,
     DEFAULT_BAND_EDGES_KM,
     DEFAULT_DETOUR_FACTOR,
-    MAINLAND,
     MODELS,
-    NODE_TOLERANCE_M,
     PROFILES,
+    validate_travel_config,
+)
+from acutesim.geo.travel.base import (
+    ACCESS_SPEED_KM_PER_HOUR,
+    MAINLAND,
+    NODE_TOLERANCE_M,
     SPEED_BY_ROAD_CLASS_KM_PER_HOUR,
     SPEED_FACTOR_BY_PROFILE,
     Locations,
@@ -44,7 +47,6 @@ from acutesim.geo.travel.matrix import (
 )
 from acutesim.geo.travel.registry import (
     build_travel_model,
-    validate_travel_config,
 )
 from acutesim.geo.travel.road_network import (
     RoadNetwork,

@@ -22,39 +22,8 @@ if TYPE_CHECKING:
 
 
 Profile = Literal["ambulance", "ambulance_no_siren", "car"]
-# ambulance: with siren (A0/A1); ambulance_no_siren: A2 rides and returns; car: private car
-PROFILES: tuple[str, ...] = ("ambulance", "ambulance_no_siren", "car")
-MODELS: tuple[str, ...] = ("straight_line", "road_network", "matrix", "routed")
 MAINLAND = "mainland"
 RD_NEW_EPSG = 28992
-
-# --- default parameters --------------------------------------------------------------
-# The straight-line model turns a straight-line distance into road kilometres with a
-# detour factor and then into minutes with a marginal speed per distance band: the
-# first kilometres of every trip are driven at the (slow) speed of band 0, the next at
-# the speed of band 1, and so on, so that average speed grows with trip length.
-#
-# Calibrated against Dutch open data by scripts/calibrate_travel.py; the fit, the data,
-# the alternatives and the sensitivity are in docs/calibration-reachability.md.
-# source (car): OpenRouteService driving-car 30-minute isochrones around the RIVM 2019
-#   SEH/AV locations and OSRM 15-minute isochrones around the RIVM 2019 ambulance posts
-#   (TNO "Selectie van ziekenhuizen", 2020; OpenStreetMap), against CBS PC4 population
-#   2021: speeds chosen so that circles of 15 and 30 minutes hold as many inhabitants
-#   as the isochrones. Band edges and relative band speeds: assumption.
-# source (ambulance): RUG Geodienst for RTL Nieuws, "Aanrijtijden ambulances in
-#   Nederland in beeld", 2017: 385,000 inhabitants (about 2.3%) beyond a 12-minute drive
-#   from the nearest post; the car speeds times one factor (1.354) reproduce that share
-#   with the 224 24/7 posts of RIVM 2019.
-# Detour factor: assumption (with straight lines only detour / speed is identified).
-DEFAULT_BAND_EDGES_KM: tuple[float, ...] = (0.0, 2.0, 5.0, 10.0, 20.0)
-DEFAULT_DETOUR_FACTOR = 1.3  # road km per straight-line km
-AMBULANCE_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (31.4, 56.6, 81.7, 92.6, 110.0)
-CAR_BAND_SPEEDS_KM_PER_HOUR: tuple[float, ...] = (23.2, 41.8, 60.3, 68.4, 81.2)
-BAND_SPEEDS_BY_PROFILE: Mapping[str, tuple[float, ...]] = {
-    "ambulance": AMBULANCE_BAND_SPEEDS_KM_PER_HOUR,
-    "ambulance_no_siren": CAR_BAND_SPEEDS_KM_PER_HOUR,  # assumption: no siren, car speeds
-    "car": CAR_BAND_SPEEDS_KM_PER_HOUR,
-}
 
 # Road network defaults. assumption: no source gives Dutch ambulance speeds by road
 # type (RIVM's rijtijdenmodel table is not public); these are legal car speeds, lower in

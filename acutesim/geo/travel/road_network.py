@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from acutesim.domain.travel_table import DEFAULT_DETOUR_FACTOR
 from acutesim.errors import GeoError
 from acutesim.geo.travel.base import (
     ACCESS_SPEED_KM_PER_HOUR,
-    DEFAULT_DETOUR_FACTOR,
     M_PER_MIN_PER_KM_PER_HOUR,
     NODE_TOLERANCE_M,
     Locations,

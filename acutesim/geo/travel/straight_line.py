@@ -19,18 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from acutesim.errors import GeoError, did_you_mean
-from acutesim.geo.travel.base import (
+from acutesim.domain.travel_table import (
     AMBULANCE_BAND_SPEEDS_KM_PER_HOUR,
     BAND_SPEEDS_BY_PROFILE,
     DEFAULT_BAND_EDGES_KM,
     DEFAULT_DETOUR_FACTOR,
-    M_PER_MIN_PER_KM_PER_HOUR,
-    MAINLAND,
     PROFILES,
-    Locations,
-    mask_access,
+    check_bands,
 )
+from acutesim.errors import GeoError, did_you_mean
+from acutesim.geo.travel.base import M_PER_MIN_PER_KM_PER_HOUR, MAINLAND, Locations, mask_access
 from acutesim.units import METRES_PER_KM
 
 if TYPE_CHECKING:
@@ -190,27 +188,3 @@ class StraightLineModel:
         else:
             to_terminal = self.drive_minutes([exit_xy], [terminal])[0, 0] + np.zeros(len(o_xy))
         return np.asarray((start + to_terminal)[:, None] + end[None, :])
-
-
-def check_bands(edges: Sequence[Any], speeds: Sequence[Any]) -> list[str]:
-    """Problems with distance band edges [km] and their speeds [km/h] (empty when valid)."""
-    problems: list[str] = []
-    try:
-        e = np.asarray(edges, dtype=float)
-        v = np.asarray(speeds, dtype=float)
-    except (TypeError, ValueError):
-        return [
-            f"band_edges_km and band_speeds_km_per_hour must be lists of numbers, got "
-            f"{list(edges)!r} and {list(speeds)!r}"
-        ]
-    if e.ndim != 1 or e.size == 0 or e[0] != 0.0 or np.any(np.diff(e) <= 0):
-        problems.append(
-            f"band_edges_km must start at 0 and increase, got {[float(x) for x in e.ravel()]}"
-        )
-    if v.ndim != 1 or v.size != e.size:
-        problems.append(
-            f"band_speeds_km_per_hour needs one speed per band ({e.size}), got {v.size}"
-        )
-    elif not np.all(np.isfinite(v)) or np.any(v <= 0):
-        problems.append(f"band_speeds_km_per_hour must be positive, got {[float(x) for x in v]}")
-    return problems
