@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from acutesim.config.merge import deep_merge
+from acutesim.domain.travel_table import PROFILES
 from acutesim.errors import did_you_mean
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ FILE_DEFAULTS: Mapping[str, str | None] = {
 SELECTED_FILES = ("areas", "sites", "posts", "haps")
 # travel keys that name a file relative to the pack folder
 TRAVEL_FILE_KEYS = ("network", "matrix", "matrices")
-TRAVEL_PROFILES = ("ambulance", "ambulance_no_siren", "car")
+TRAVEL_PROFILES = PROFILES  # the [travel.<profile>] sub-tables
 _CACHE_VERSION = "1"
 WHERE = "region.toml"
 
