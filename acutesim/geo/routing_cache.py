@@ -213,14 +213,16 @@ class RoutedMatrices:
             arr = table[col].combine_chunks()
             if not pa.types.is_dictionary(arr.type):
                 arr = arr.dictionary_encode()
-            codes[col] = arr.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            # int32 dictionary codes as they are read (a national cache has ~800,000 rows)
+            codes[col] = arr.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
             names[col] = [str(v) for v in arr.dictionary.to_pylist()]
         self._minutes = table["minutes"].to_numpy().astype(float)
+        del table, arr
         self._codes = codes
         self._names = names
-        key = (codes["profile"] * len(names["origin_kind"]) + codes["origin_kind"]) * len(
-            names["destination_kind"]
-        ) + codes["destination_kind"]
+        key = (
+            codes["profile"].astype(np.int64) * len(names["origin_kind"]) + codes["origin_kind"]
+        ) * len(names["destination_kind"]) + codes["destination_kind"]
         order = np.argsort(key, kind="stable")
         uniq, start = np.unique(key[order], return_index=True)
         stop = np.append(start[1:], len(order))
