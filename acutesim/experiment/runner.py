@@ -258,7 +258,23 @@ def result_tables(result: ReplicationResult, region: Region) -> dict[str, pa.Tab
             schema=TABLES["timeseries"],
         ),
     }
-    tables["vehicles"] = vehicles_table(result.vehicles, s, r, cal)
+    veh = result.vehicles
+    if veh is None or not len(veh):
+        tables["vehicles"] = vehicles_table([], s, r, cal)
+    else:  # from the columns: a national year has ~400,000 rows, never Python tuples
+        windows, row_window = np.unique(veh.window, return_inverse=True)
+        dates = [cal.date(float(veh.window_starts[w])).isoformat() for w in windows]
+        columns: dict[str, Any] = {
+            "scenario": pa.array([s], pa.string()).take(np.zeros(len(veh), dtype=np.int64)),
+            "replication": np.full(len(veh), r, dtype=np.int64),
+            "date": pa.array(dates, pa.string()).take(row_window.astype(np.int64)),
+            "vehicle_id": pa.array(veh.vehicle_ids, pa.string()).take(veh.vehicle),
+            "post_id": pa.array(veh.vehicle_posts, pa.string()).take(veh.vehicle),
+            "shift": pa.array(veh.window_names, pa.string()).take(veh.window),
+            **veh.numbers(),
+        }
+        schema = TABLES["vehicles"]
+        tables["vehicles"] = pa.table([columns[n] for n in schema.names], schema=schema)
     if result.finance:
         rows = [{"scenario": s, "replication": r, **row} for row in result.finance]
         tables["finance"] = pa.Table.from_pylist(rows)

@@ -33,7 +33,7 @@ from acutesim.sim.hap import HAPPost
 from acutesim.sim.journeys import STREAM_ID_STRIDE as STREAM_ID_STRIDE
 from acutesim.sim.journeys import Journeys
 from acutesim.sim.loop import run_until
-from acutesim.sim.recorder import Recorder, VehicleLog
+from acutesim.sim.recorder import Recorder, VehicleLog, VehicleRows
 from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.sim.travel import TravelMatrices as TravelMatrices
 from acutesim.sim.travel import site_site_through_areas
@@ -55,7 +55,7 @@ class ReplicationResult:
     closures: list[tuple[float, str, str, str]]
     timeseries: list[tuple[float, str, float]]
     finance: list[dict[str, Any]] = field(default_factory=list)
-    vehicles: list[tuple[Any, ...]] = field(default_factory=list)
+    vehicles: VehicleRows | None = None  # one row per vehicle and shift window
     n_created: int = 0
     n_terminal: dict[str, int] = field(default_factory=dict)
     n_in_system: int = 0

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -355,24 +356,76 @@ class VehicleLog:
             i += 1
             k += width
 
-    def rows(self, vehicle_ids: Sequence[str], vehicle_posts: Sequence[str]) -> list[tuple]:
-        """One row per vehicle and shift window with time on duty or busy."""
-        out = []
+    def rows(self, vehicle_ids: Sequence[str], vehicle_posts: Sequence[str]) -> VehicleRows:
+        """One row per vehicle and shift window with time on duty or busy, as columns."""
         minutes = self.minutes
         busy = minutes[:, :, :ON_DUTY].sum(axis=2)
         on = minutes[:, :, ON_DUTY]
-        for v, i in zip(*np.nonzero((on > 0) | (busy > 0)), strict=True):
-            acts = minutes[v, i, :ON_DUTY]
-            out.append(
-                (
-                    vehicle_ids[v],
-                    vehicle_posts[v],
-                    float(self.starts[i]),
-                    self.names[i],
-                    float(on[v, i]),
-                    *(float(x) for x in acts),
-                    float(busy[v, i]),
-                    float(busy[v, i] / on[v, i]) if on[v, i] > 0 else float("nan"),
-                )
-            )
+        v, i = np.nonzero((on > 0) | (busy > 0))
+        return VehicleRows(
+            vehicle=v,
+            window=i,
+            on_duty=on[v, i],
+            activities=minutes[v, i, :ON_DUTY],
+            busy=busy[v, i],
+            vehicle_ids=list(vehicle_ids),
+            vehicle_posts=list(vehicle_posts),
+            window_starts=self.starts,
+            window_names=list(self.names),
+        )
+
+
+@dataclass(frozen=True)
+class VehicleRows:
+    """The vehicle table of one replication (columns :data:`VEHICLE_COLUMNS`) as arrays.
+
+    One entry per vehicle and shift window with time on duty or busy: the ids and
+    window fields are indices into the small lists, so a national year (about 400,000
+    rows) takes tens of bytes per row, not a tuple of Python objects. Iterating gives
+    the rows as tuples.
+    """
+
+    vehicle: np.ndarray  # vehicle index per row
+    window: np.ndarray  # shift-window index per row
+    on_duty: np.ndarray  # [min]
+    activities: np.ndarray  # (rows, len(VEHICLE_ACTIVITIES)) [min]
+    busy: np.ndarray  # [min]
+    vehicle_ids: list[str]
+    vehicle_posts: list[str]
+    window_starts: np.ndarray  # [min]
+    window_names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.vehicle)
+
+    def utilisation(self) -> np.ndarray:
+        """Busy over on-duty minutes per row (NaN when never on duty)."""
+        out = np.full(len(self.busy), np.nan)
+        np.divide(self.busy, self.on_duty, out=out, where=self.on_duty > 0)
         return out
+
+    def numbers(self) -> dict[str, np.ndarray]:
+        """The numeric columns of :data:`VEHICLE_COLUMNS` by name, as float64 arrays."""
+        out = {
+            "shift_start_minutes": self.window_starts[self.window],
+            "on_duty_minutes": self.on_duty,
+        }
+        for j, a in enumerate(VEHICLE_ACTIVITIES):
+            out[f"{a}_minutes"] = np.ascontiguousarray(self.activities[:, j])
+        out["busy_minutes"] = self.busy
+        out["utilisation_share"] = self.utilisation()
+        return out
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        share = self.utilisation()
+        for k, (v, i) in enumerate(zip(self.vehicle.tolist(), self.window.tolist(), strict=True)):
+            yield (
+                self.vehicle_ids[v],
+                self.vehicle_posts[v],
+                float(self.window_starts[i]),
+                self.window_names[i],
+                float(self.on_duty[k]),
+                *self.activities[k].tolist(),
+                float(self.busy[k]),
+                float(share[k]),
+            )
