@@ -9,6 +9,7 @@ the population-beyond-the-norm KPI.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from array import array
@@ -38,7 +39,7 @@ from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.sim.travel import TravelMatrices as TravelMatrices
 from acutesim.sim.travel import site_site_through_areas
 from acutesim.sim.travel import travel_matrices as travel_matrices
-from acutesim.sim.tuning import tuned_gc
+from acutesim.sim.tuning import trim_heap, tuned_gc
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -542,6 +543,12 @@ def run_replication(
     )
     model.run()
     result = compute_kpis(model)
+    # The model's processes and callbacks form reference cycles: collect it now, and hand
+    # the heap's freed pages back, so the caller's tables are not built on top of it (a
+    # national year's accumulators are hundreds of MB).
+    del model
+    gc.collect()
+    trim_heap()
     result.scenario, result.replication = scenario.name, replication
     result.wall_seconds = time.perf_counter() - t0
     return result

@@ -108,8 +108,9 @@ class Recorder:
         self.sites = [SiteRecords() for _ in site_ids]
         self.hap_contacts = [0] * len(hap_ids)
         self.hap_referrals = [0] * len(hap_ids)
-        self.a1_response_minutes = array("d")
         self.response_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
+        # A1 is urgency 0: its response times are that array (kept once, not twice)
+        self.a1_response_minutes = self.response_by_urgency[URGENCY_BY_INDEX.index("A1")]
         self.call_to_door_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
         self.unserved_by_reason: dict[str, int] = {}
         self.ambulance_calls = 0  # measured ambulance deployments (every urgency class)
@@ -180,11 +181,8 @@ class Recorder:
 
     def response(self, p: Patient) -> None:
         """Record the response time (call to on scene) of an ambulance call."""
-        if self.measured(p):
-            if p.urgency == 0:
-                self.a1_response_minutes.append(p.t_on_scene - p.t_call)
-            if p.urgency >= 0:
-                self.response_by_urgency[p.urgency].append(p.t_on_scene - p.t_call)
+        if p.urgency >= 0 and p.t_call >= self.warmup:  # measured (A1 included)
+            self.response_by_urgency[p.urgency].append(p.t_on_scene - p.t_call)
 
     def ambulance_call(self, p: Patient) -> None:
         """Count an ambulance call (a deployment, planned B rides included)."""
