@@ -39,7 +39,7 @@ from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.sim.travel import TravelMatrices as TravelMatrices
 from acutesim.sim.travel import site_site_through_areas
 from acutesim.sim.travel import travel_matrices as travel_matrices
-from acutesim.sim.tuning import trim_heap, tuned_gc
+from acutesim.sim.tuning import fix_mmap_threshold, trim_heap, tuned_gc
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -463,6 +463,7 @@ class Model(Journeys):
             else:
                 batches = gen.weeks()
             self._start_demand(k, gen, batches)
+        fix_mmap_threshold()  # growing accumulators in their own mappings, not the heap
         with tuned_gc():  # the model is built: freeze it, collect less often
             run_until(self.env, self.horizon)
         for seh in self.sehs:
