@@ -87,7 +87,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
         d2d = np.frombuffer(sr.door_to_doctor_minutes, dtype=float)
         hand = np.frombuffer(sr.handoff_delay_minutes, dtype=float)
         c2d = np.frombuffer(sr.call_to_door_minutes, dtype=float)
-        wait = np.frombuffer(sr.wait_for_treatment_minutes, dtype=float)
+        wait = sr.wait_for_treatment_minutes
         per_site.append((sid, sr, visits, los, d2d, hand, c2d, wait))
         add("seh_visits", visits, sid)
         for route in ARRIVAL_GROUPS:

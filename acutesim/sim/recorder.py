@@ -75,8 +75,18 @@ class SiteRecords:
         self.left_unseen = 0
         self.max_wait = 0
         self.closing_transfers = 0
-        self.wait_for_treatment_minutes = array("d")
+        # The wait for treatment equals door to doctor unless the patient first arrived
+        # at another SEH: only those visits keep their own value (index, minutes).
+        self.wait_moved_index = array("q")
+        self.wait_moved_minutes = array("d")
         self.status: list[tuple[float, float, str]] = []
+
+    @property
+    def wait_for_treatment_minutes(self) -> np.ndarray:
+        """Wait from the first SEH arrival to treatment per visit [min] (a new array)."""
+        wait = np.array(self.door_to_doctor_minutes, dtype=np.float64)
+        wait[np.frombuffer(self.wait_moved_index, dtype=np.int64)] = self.wait_moved_minutes
+        return wait
 
 
 class Recorder:
@@ -163,8 +173,11 @@ class Recorder:
         rec = self.sites[p.site]
         rec.visits_by_route[ROUTE_GROUP[p.arrival_route]] += 1
         rec.los_minutes.append(los)
-        rec.door_to_doctor_minutes.append(p.t_treatment_start - p.t_arrival)
-        rec.wait_for_treatment_minutes.append(p.t_treatment_start - p.t_first_arrival)
+        d2d = rec.door_to_doctor_minutes
+        d2d.append(p.t_treatment_start - p.t_arrival)
+        if p.t_first_arrival != p.t_arrival:  # moved on from another SEH (same value else)
+            rec.wait_moved_index.append(len(d2d) - 1)
+            rec.wait_moved_minutes.append(p.t_treatment_start - p.t_first_arrival)
         if p.admitted:
             rec.admitted += 1
             rec.transfers += int(p.transferred)

@@ -45,3 +45,22 @@ def test_fix_mmap_threshold_is_a_no_op_without_a_c_library(monkeypatch):
 
     monkeypatch.setattr(ctypes, "CDLL", no_libc)
     assert tuning.fix_mmap_threshold() is False
+
+
+def test_wait_for_treatment_keeps_only_moved_patients_own_values():
+    """The wait equals door to doctor except after a move from another SEH; both stay exact."""
+    from acutesim.sim.patient import Patient
+
+    rec = Recorder(["a", "b"], [], ["x"], warmup_minutes=0.0, horizon_minutes=1440.0)
+    times = [(10.0, 10.0, 25.3), (20.0, 12.1, 47.9), (30.0, 30.0, 30.7), (41.0, 0.3, 99.1)]
+    for k, (t_arrival, t_first, t_start) in enumerate(times):
+        p = Patient(k, "self", "self", 0, t_call=0.0)
+        p.site, p.t_arrival, p.t_first_arrival = 1, t_arrival, t_first
+        p.t_treatment_start = p.t_treatment_end = t_start
+        p.t_departure, p.state = t_start + 60.0, "discharged"
+        rec.seh_journey(p)
+    site = rec.sites[1]
+    assert list(site.door_to_doctor_minutes) == [s - a for a, _, s in times]
+    assert list(site.wait_moved_index) == [1, 3]
+    assert site.wait_for_treatment_minutes.tolist() == [s - f for _, f, s in times]
+    assert len(rec.sites[0].wait_for_treatment_minutes) == 0
