@@ -213,50 +213,24 @@ def result_tables(result: ReplicationResult, region: Region) -> dict[str, pa.Tab
     """Turn one replication's rows into the tidy Arrow tables of the results store."""
     s, r = result.scenario, result.replication
     cal = region.calendar
+
+    def from_rows(name: str, rows: list, names: tuple[str, ...], **extra: list) -> pa.Table:
+        # the rows' fields by name, after the scenario and replication (schema order)
+        cols = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        data = {"scenario": [s] * len(rows), "replication": [r] * len(rows), **extra}
+        data.update({n: list(c) for n, c in zip(names, cols, strict=True)})
+        return pa.table(data, schema=TABLES[name])
+
     tables = {
-        "kpis": pa.table(
-            {
-                "scenario": [s] * len(result.kpis),
-                "replication": [r] * len(result.kpis),
-                "kpi": [k for k, _, _ in result.kpis],
-                "value": [v for _, v, _ in result.kpis],
-                "site_id": [site for _, _, site in result.kpis],
-            },
-            schema=TABLES["kpis"],
+        "kpis": from_rows("kpis", result.kpis, ("kpi", "value", "site_id")),
+        "status": from_rows("status", result.status, ("site_id", "t_start", "t_end", "status")),
+        "closures": from_rows(
+            "closures",
+            result.closures,
+            ("t_minutes", "site_id", "action", "reason"),
+            date=[cal.date(x[0]).isoformat() for x in result.closures],
         ),
-        "status": pa.table(
-            {
-                "scenario": [s] * len(result.status),
-                "replication": [r] * len(result.status),
-                "site_id": [x[0] for x in result.status],
-                "t_start": [x[1] for x in result.status],
-                "t_end": [x[2] for x in result.status],
-                "status": [x[3] for x in result.status],
-            },
-            schema=TABLES["status"],
-        ),
-        "closures": pa.table(
-            {
-                "scenario": [s] * len(result.closures),
-                "replication": [r] * len(result.closures),
-                "site_id": [x[1] for x in result.closures],
-                "date": [cal.date(x[0]).isoformat() for x in result.closures],
-                "t_minutes": [x[0] for x in result.closures],
-                "action": [x[2] for x in result.closures],
-                "reason": [x[3] for x in result.closures],
-            },
-            schema=TABLES["closures"],
-        ),
-        "timeseries": pa.table(
-            {
-                "scenario": [s] * len(result.timeseries),
-                "replication": [r] * len(result.timeseries),
-                "t_days": [x[0] for x in result.timeseries],
-                "kpi": [x[1] for x in result.timeseries],
-                "value": [x[2] for x in result.timeseries],
-            },
-            schema=TABLES["timeseries"],
-        ),
+        "timeseries": from_rows("timeseries", result.timeseries, ("t_days", "kpi", "value")),
     }
     veh = result.vehicles
     if veh is None or not len(veh):
