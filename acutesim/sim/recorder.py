@@ -377,7 +377,7 @@ class VehicleLog:
             vehicle=v,
             window=i,
             on_duty=on[v, i],
-            activities=minutes[v, i, :ON_DUTY],
+            activities=np.stack([minutes[v, i, a] for a in range(ON_DUTY)]),
             busy=busy[v, i],
             vehicle_ids=list(vehicle_ids),
             vehicle_posts=list(vehicle_posts),
@@ -399,7 +399,7 @@ class VehicleRows:
     vehicle: np.ndarray  # vehicle index per row
     window: np.ndarray  # shift-window index per row
     on_duty: np.ndarray  # [min]
-    activities: np.ndarray  # (rows, len(VEHICLE_ACTIVITIES)) [min]
+    activities: np.ndarray  # (len(VEHICLE_ACTIVITIES), rows): each activity contiguous [min]
     busy: np.ndarray  # [min]
     vehicle_ids: list[str]
     vehicle_posts: list[str]
@@ -422,7 +422,7 @@ class VehicleRows:
             "on_duty_minutes": self.on_duty,
         }
         for j, a in enumerate(VEHICLE_ACTIVITIES):
-            out[f"{a}_minutes"] = np.ascontiguousarray(self.activities[:, j])
+            out[f"{a}_minutes"] = self.activities[j]  # contiguous: Arrow wraps it, no copy
         out["busy_minutes"] = self.busy
         out["utilisation_share"] = self.utilisation()
         return out
@@ -436,7 +436,7 @@ class VehicleRows:
                 float(self.window_starts[i]),
                 self.window_names[i],
                 float(self.on_duty[k]),
-                *self.activities[k].tolist(),
+                *self.activities[:, k].tolist(),
                 float(self.busy[k]),
                 float(share[k]),
             )

@@ -87,3 +87,8 @@ def test_result_tables_vehicles_equal_the_table_built_from_tuples():
         region.calendar.date(0.0).isoformat(),
         region.calendar.date(1440.0).isoformat(),
     ]
+    # the float columns wrap the rows' arrays (no second copy of a national year's table)
+    shared = table.column("on_duty_minutes").chunks[0].buffers()[1].address
+    assert shared == result.vehicles.on_duty.ctypes.data
+    shared = table.column("handoff_minutes").chunks[0].buffers()[1].address
+    assert shared == result.vehicles.activities[3].ctypes.data
