@@ -373,11 +373,14 @@ class VehicleLog:
         busy = minutes[:, :, :ON_DUTY].sum(axis=2)
         on = minutes[:, :, ON_DUTY]
         v, i = np.nonzero((on > 0) | (busy > 0))
+        activities = np.empty((ON_DUTY, len(v)))
+        for a in range(ON_DUTY):  # one row at a time: no second copy of them all
+            activities[a] = minutes[v, i, a]
         return VehicleRows(
             vehicle=v,
             window=i,
             on_duty=on[v, i],
-            activities=np.stack([minutes[v, i, a] for a in range(ON_DUTY)]),
+            activities=activities,
             busy=busy[v, i],
             vehicle_ids=list(vehicle_ids),
             vehicle_posts=list(vehicle_posts),
