@@ -89,7 +89,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
         hand = np.frombuffer(sr.handoff_delay_minutes, dtype=float)
         c2d = np.frombuffer(sr.call_to_door_minutes, dtype=float)
         wait = sr.wait_for_treatment_minutes
-        per_site.append((sid, sr, visits, los, d2d, hand, c2d, wait))
+        per_site.append((sid, sr, visits, los, d2d, hand, c2d))  # views; wait is a copy
         add("seh_visits", visits, sid)
         for route in ARRIVAL_GROUPS:
             add(f"share_arrival_{route}", _share(sr.visits_by_route[route], visits), sid)
@@ -141,7 +141,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
     hand_lost = float(hand.sum()) / MINUTES_PER_HOUR
     hand_p50, hand_p90 = _q(hand, 0.5, reorder=True), _q(hand, 0.9, reorder=True)
     del hand
-    wait = national(7)
+    wait = rec.wait_for_treatment_minutes()
     wait_max, wait_p95 = _max(wait), _q(wait, 0.95, reorder=True)
     del wait
     pop = model.region.population

@@ -147,6 +147,16 @@ class Recorder:
         """True when the journey started inside the measured window."""
         return p.t_call >= self.warmup
 
+    def wait_for_treatment_minutes(self) -> np.ndarray:
+        """Every SEH's waits for treatment, site after site (one array, no per-site copy)."""
+        d2d = [np.frombuffer(sr.door_to_doctor_minutes, dtype=np.float64) for sr in self.sites]
+        wait = np.concatenate(d2d) if d2d else np.zeros(0)
+        at = 0
+        for sr, site in zip(self.sites, d2d, strict=True):
+            wait[at + np.frombuffer(sr.wait_moved_index, dtype=np.int64)] = sr.wait_moved_minutes
+            at += len(site)
+        return wait
+
     # -- journeys ------------------------------------------------------------------------
     def created(self) -> None:
         """Count a new journey."""

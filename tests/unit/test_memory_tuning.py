@@ -64,6 +64,15 @@ def test_wait_for_treatment_keeps_only_moved_patients_own_values():
     assert list(site.wait_moved_index) == [1, 3]
     assert site.wait_for_treatment_minutes.tolist() == [s - f for _, f, s in times]
     assert len(rec.sites[0].wait_for_treatment_minutes) == 0
+    assert rec.wait_for_treatment_minutes().tolist() == [s - f for _, f, s in times]
+    # a visit at the first site shifts the second site's moved indices in the whole
+    p = Patient(9, "self", "self", 0, t_call=0.0)
+    p.site, p.t_arrival, p.t_first_arrival = 0, 5.0, 1.5
+    p.t_treatment_start = p.t_treatment_end = 8.25
+    p.t_departure, p.state = 70.0, "discharged"
+    rec.seh_journey(p)
+    expected = [8.25 - 1.5] + [s - f for _, f, s in times]
+    assert rec.wait_for_treatment_minutes().tolist() == expected
 
 
 def test_quantiles_taken_in_place_equal_those_of_a_copy():
