@@ -143,52 +143,42 @@ def result_tables(result: ReplicationResult, region: Region) -> dict[str, pa.Tab
     """Turn one replication's rows into the tidy Arrow tables of the results store."""
     s, r = result.scenario, result.replication
     cal = region.calendar
+
+    def from_rows(name: str, rows: list, names: tuple[str, ...], **extra: list) -> pa.Table:
+        # the rows' fields by name, after the scenario and replication (schema order)
+        cols = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        data = {"scenario": [s] * len(rows), "replication": [r] * len(rows), **extra}
+        data.update({n: list(c) for n, c in zip(names, cols, strict=True)})
+        return pa.table(data, schema=TABLES[name])
+
     tables = {
-        "kpis": pa.table(
-            {
-                "scenario": [s] * len(result.kpis),
-                "replication": [r] * len(result.kpis),
-                "kpi": [k for k, _, _ in result.kpis],
-                "value": [v for _, v, _ in result.kpis],
-                "site_id": [site for _, _, site in result.kpis],
-            },
-            schema=TABLES["kpis"],
+        "kpis": from_rows("kpis", result.kpis, ("kpi", "value", "site_id")),
+        "status": from_rows("status", result.status, ("site_id", "t_start", "t_end", "status")),
+        "closures": from_rows(
+            "closures",
+            result.closures,
+            ("t_minutes", "site_id", "action", "reason"),
+            date=[cal.date(x[0]).isoformat() for x in result.closures],
         ),
-        "status": pa.table(
-            {
-                "scenario": [s] * len(result.status),
-                "replication": [r] * len(result.status),
-                "site_id": [x[0] for x in result.status],
-                "t_start": [x[1] for x in result.status],
-                "t_end": [x[2] for x in result.status],
-                "status": [x[3] for x in result.status],
-            },
-            schema=TABLES["status"],
-        ),
-        "closures": pa.table(
-            {
-                "scenario": [s] * len(result.closures),
-                "replication": [r] * len(result.closures),
-                "site_id": [x[1] for x in result.closures],
-                "date": [cal.date(x[0]).isoformat() for x in result.closures],
-                "t_minutes": [x[0] for x in result.closures],
-                "action": [x[2] for x in result.closures],
-                "reason": [x[3] for x in result.closures],
-            },
-            schema=TABLES["closures"],
-        ),
-        "timeseries": pa.table(
-            {
-                "scenario": [s] * len(result.timeseries),
-                "replication": [r] * len(result.timeseries),
-                "t_days": [x[0] for x in result.timeseries],
-                "kpi": [x[1] for x in result.timeseries],
-                "value": [x[2] for x in result.timeseries],
-            },
-            schema=TABLES["timeseries"],
-        ),
+        "timeseries": from_rows("timeseries", result.timeseries, ("t_days", "kpi", "value")),
     }
-    tables["vehicles"] = vehicles_table(result.vehicles, s, r, cal)
+    veh = result.vehicles
+    if veh is None or not len(veh):
+        tables["vehicles"] = vehicles_table([], s, r, cal)
+    else:  # from the columns: a national year has ~400,000 rows, never Python tuples
+        windows, row_window = np.unique(veh.window, return_inverse=True)
+        dates = [cal.date(float(veh.window_starts[w])).isoformat() for w in windows]
+        columns: dict[str, Any] = {
+            "scenario": pa.array([s], pa.string()).take(np.zeros(len(veh), dtype=np.int64)),
+            "replication": np.full(len(veh), r, dtype=np.int64),
+            "date": pa.array(dates, pa.string()).take(row_window.astype(np.int64)),
+            "vehicle_id": pa.array(veh.vehicle_ids, pa.string()).take(veh.vehicle),
+            "post_id": pa.array(veh.vehicle_posts, pa.string()).take(veh.vehicle),
+            "shift": pa.array(veh.window_names, pa.string()).take(veh.window),
+            **veh.numbers(),
+        }
+        schema = TABLES["vehicles"]
+        tables["vehicles"] = pa.table([columns[n] for n in schema.names], schema=schema)
     if result.finance:
         rows = [{"scenario": s, "replication": r, **row} for row in result.finance]
         tables["finance"] = pa.Table.from_pylist(rows)

@@ -267,6 +267,7 @@ class StreamGenerator:
         hap_referral = u[:, 6] < self.referral_share
         hap_take = u[:, 7] < self.take_share
         onward = u[:, 8] < self.onward_share
+        del u  # n x 9 doubles: freed before the remaining columns are drawn
         seh = self.region.seh
         treatment = np.empty(n)
         for k, colour in enumerate(MTS_COLOURS):

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 FOUR_HOURS_MINUTES = 4 * MINUTES_PER_HOUR
 
 
-def _q(values: np.ndarray, q: float) -> float:
-    return float(np.quantile(values, q)) if len(values) else float("nan")
+def _q(values: np.ndarray, q: float, *, reorder: bool = False) -> float:
+    # reorder: partition ``values`` in place (an array of our own) rather than a copy
+    return float(np.quantile(values, q, overwrite_input=reorder)) if len(values) else float("nan")
 
 
 def _stats(values: np.ndarray) -> dict[str, float]:
@@ -87,8 +88,8 @@ def compute_kpis(model: Model) -> ReplicationResult:
         d2d = np.frombuffer(sr.door_to_doctor_minutes, dtype=float)
         hand = np.frombuffer(sr.handoff_delay_minutes, dtype=float)
         c2d = np.frombuffer(sr.call_to_door_minutes, dtype=float)
-        wait = np.frombuffer(sr.wait_for_treatment_minutes, dtype=float)
-        per_site.append((sid, sr, visits, los, d2d, hand, c2d, wait))
+        wait = sr.wait_for_treatment_minutes
+        per_site.append((sid, sr, visits, los, d2d, hand, c2d))  # views; wait is a copy
         add("seh_visits", visits, sid)
         for route in ARRIVAL_GROUPS:
             add(f"share_arrival_{route}", _share(sr.visits_by_route[route], visits), sid)
@@ -121,8 +122,28 @@ def compute_kpis(model: Model) -> ReplicationResult:
         add("bed_transfers", sr.transfers, sid)
 
     visits_all = sum(v for _, _, v, *_ in per_site)
-    cat = lambda k: np.concatenate([x[k] for x in per_site]) if per_site else np.zeros(0)  # noqa: E731
-    los, d2d, hand, c2d, wait = cat(3), cat(4), cat(5), cat(6), cat(7)
+
+    def national(k: int) -> np.ndarray:  # one accumulator of every site, in site order
+        return np.concatenate([x[k] for x in per_site]) if per_site else np.zeros(0)
+
+    # One national array at a time (a year's are tens of MB each), its quantiles taken in
+    # place (sums first: they depend on the order); added in catalogue order below.
+    los = national(3)
+    los_mean = float(los.mean()) if len(los) else float("nan")
+    los_over_4h = _share(float((los > FOUR_HOURS_MINUTES).sum()), len(los))
+    del los
+    d2d_p50 = _q(national(4), 0.5, reorder=True)
+    c2d = national(6)
+    c2d_over_45 = _share(float((c2d > NORM_MINUTES).sum()), len(c2d))
+    c2d_p95 = _q(c2d, 0.95, reorder=True)
+    del c2d
+    hand = national(5)
+    hand_lost = float(hand.sum()) / MINUTES_PER_HOUR
+    hand_p50, hand_p90 = _q(hand, 0.5, reorder=True), _q(hand, 0.9, reorder=True)
+    del hand
+    wait = rec.wait_for_treatment_minutes()
+    wait_max, wait_p95 = _max(wait), _q(wait, 0.95, reorder=True)
+    del wait
     pop = model.region.population
     add("seh_visits", visits_all)
     add("seh_visits_per_1000_per_year", _share(visits_all, pop / PER_THOUSAND * years))
@@ -130,18 +151,18 @@ def compute_kpis(model: Model) -> ReplicationResult:
         n = sum(sr.visits_by_route[route] for _, sr, *_ in per_site)
         add(f"share_arrival_{route}", _share(n, visits_all))
     add("admission_share", _share(sum(sr.admitted for _, sr, *_ in per_site), visits_all))
-    add("seh_los_mean_minutes", float(los.mean()) if len(los) else float("nan"))
-    add("seh_los_over_4h_share", _share(float((los > FOUR_HOURS_MINUTES).sum()), len(los)))
-    add("door_to_doctor_p50_minutes", _q(d2d, 0.5))
-    add("ambulance_call_to_door_p95_minutes", _q(c2d, 0.95))
-    add("ambulance_call_to_door_over_45_share", _share(float((c2d > NORM_MINUTES).sum()), len(c2d)))
+    add("seh_los_mean_minutes", los_mean)
+    add("seh_los_over_4h_share", los_over_4h)
+    add("door_to_doctor_p50_minutes", d2d_p50)
+    add("ambulance_call_to_door_p95_minutes", c2d_p95)
+    add("ambulance_call_to_door_over_45_share", c2d_over_45)
     a1 = np.frombuffer(rec.a1_response_minutes, dtype=float)
     add("a1_response_within_15_share", _share(float((a1 <= 15.0).sum()), len(a1)))
-    add("handoff_delay_p50_minutes", _q(hand, 0.5))
-    add("handoff_delay_p90_minutes", _q(hand, 0.9))
-    add("handoff_hours_lost", float(hand.sum()) / MINUTES_PER_HOUR)
-    add("wait_for_treatment_max_minutes", _max(wait))
-    add("wait_for_treatment_p95_minutes", _q(wait, 0.95))
+    add("handoff_delay_p50_minutes", hand_p50)
+    add("handoff_delay_p90_minutes", hand_p90)
+    add("handoff_hours_lost", hand_lost)
+    add("wait_for_treatment_max_minutes", wait_max)
+    add("wait_for_treatment_p95_minutes", wait_p95)
     n_left = sum(sr.left_unseen for _, sr, *_ in per_site)
     n_max_wait = sum(sr.max_wait for _, sr, *_ in per_site)
     add("left_without_being_seen", n_left)

@@ -9,6 +9,7 @@ the population-beyond-the-norm KPI.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from array import array
@@ -33,12 +34,12 @@ from acutesim.sim.hap import HAPPost
 from acutesim.sim.journeys import STREAM_ID_STRIDE as STREAM_ID_STRIDE
 from acutesim.sim.journeys import Journeys
 from acutesim.sim.loop import run_until
-from acutesim.sim.recorder import Recorder, VehicleLog
+from acutesim.sim.recorder import Recorder, VehicleLog, VehicleRows
 from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.sim.travel import TravelMatrices as TravelMatrices
 from acutesim.sim.travel import site_site_through_areas
 from acutesim.sim.travel import travel_matrices as travel_matrices
-from acutesim.sim.tuning import tuned_gc
+from acutesim.sim.tuning import fix_mmap_threshold, trim_heap, tuned_gc
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -55,7 +56,7 @@ class ReplicationResult:
     closures: list[tuple[float, str, str, str]]
     timeseries: list[tuple[float, str, float]]
     finance: list[dict[str, Any]] = field(default_factory=list)
-    vehicles: list[tuple[Any, ...]] = field(default_factory=list)
+    vehicles: VehicleRows | None = None  # one row per vehicle and shift window
     n_created: int = 0
     n_terminal: dict[str, int] = field(default_factory=dict)
     n_in_system: int = 0
@@ -462,6 +463,7 @@ class Model(Journeys):
             else:
                 batches = gen.weeks()
             self._start_demand(k, gen, batches)
+        fix_mmap_threshold()  # growing accumulators in their own mappings, not the heap
         with tuned_gc():  # the model is built: freeze it, collect less often
             run_until(self.env, self.horizon)
         for seh in self.sehs:
@@ -542,6 +544,12 @@ def run_replication(
     )
     model.run()
     result = compute_kpis(model)
+    # The model's processes and callbacks form reference cycles: collect it now, and hand
+    # the heap's freed pages back, so the caller's tables are not built on top of it (a
+    # national year's accumulators are hundreds of MB).
+    del model
+    gc.collect()
+    trim_heap()
     result.scenario, result.replication = scenario.name, replication
     result.wall_seconds = time.perf_counter() - t0
     return result

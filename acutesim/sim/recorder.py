@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -74,8 +75,18 @@ class SiteRecords:
         self.left_unseen = 0
         self.max_wait = 0
         self.closing_transfers = 0
-        self.wait_for_treatment_minutes = array("d")
+        # The wait for treatment equals door to doctor unless the patient first arrived
+        # at another SEH: only those visits keep their own value (index, minutes).
+        self.wait_moved_index = array("q")
+        self.wait_moved_minutes = array("d")
         self.status: list[tuple[float, float, str]] = []
+
+    @property
+    def wait_for_treatment_minutes(self) -> np.ndarray:
+        """Wait from the first SEH arrival to treatment per visit [min] (a new array)."""
+        wait = np.array(self.door_to_doctor_minutes, dtype=np.float64)
+        wait[np.frombuffer(self.wait_moved_index, dtype=np.int64)] = self.wait_moved_minutes
+        return wait
 
 
 class Recorder:
@@ -107,8 +118,9 @@ class Recorder:
         self.sites = [SiteRecords() for _ in site_ids]
         self.hap_contacts = [0] * len(hap_ids)
         self.hap_referrals = [0] * len(hap_ids)
-        self.a1_response_minutes = array("d")
         self.response_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
+        # A1 is urgency 0: its response times are that array (kept once, not twice)
+        self.a1_response_minutes = self.response_by_urgency[URGENCY_BY_INDEX.index("A1")]
         self.call_to_door_by_urgency = [array("d") for _ in URGENCY_BY_INDEX]
         self.unserved_by_reason: dict[str, int] = {}
         self.ambulance_calls = 0  # measured ambulance deployments (every urgency class)
@@ -134,6 +146,16 @@ class Recorder:
     def measured(self, p: Patient) -> bool:
         """True when the journey started inside the measured window."""
         return p.t_call >= self.warmup
+
+    def wait_for_treatment_minutes(self) -> np.ndarray:
+        """Every SEH's waits for treatment, site after site (one array, no per-site copy)."""
+        d2d = [np.frombuffer(sr.door_to_doctor_minutes, dtype=np.float64) for sr in self.sites]
+        wait = np.concatenate(d2d) if d2d else np.zeros(0)
+        at = 0
+        for sr, site in zip(self.sites, d2d, strict=True):
+            wait[at + np.frombuffer(sr.wait_moved_index, dtype=np.int64)] = sr.wait_moved_minutes
+            at += len(site)
+        return wait
 
     # -- journeys ------------------------------------------------------------------------
     def created(self) -> None:
@@ -161,8 +183,11 @@ class Recorder:
         rec = self.sites[p.site]
         rec.visits_by_route[ROUTE_GROUP[p.arrival_route]] += 1
         rec.los_minutes.append(los)
-        rec.door_to_doctor_minutes.append(p.t_treatment_start - p.t_arrival)
-        rec.wait_for_treatment_minutes.append(p.t_treatment_start - p.t_first_arrival)
+        d2d = rec.door_to_doctor_minutes
+        d2d.append(p.t_treatment_start - p.t_arrival)
+        if p.t_first_arrival != p.t_arrival:  # moved on from another SEH (same value else)
+            rec.wait_moved_index.append(len(d2d) - 1)
+            rec.wait_moved_minutes.append(p.t_treatment_start - p.t_first_arrival)
         if p.admitted:
             rec.admitted += 1
             rec.transfers += int(p.transferred)
@@ -179,11 +204,8 @@ class Recorder:
 
     def response(self, p: Patient) -> None:
         """Record the response time (call to on scene) of an ambulance call."""
-        if self.measured(p):
-            if p.urgency == 0:
-                self.a1_response_minutes.append(p.t_on_scene - p.t_call)
-            if p.urgency >= 0:
-                self.response_by_urgency[p.urgency].append(p.t_on_scene - p.t_call)
+        if p.urgency >= 0 and p.t_call >= self.warmup:  # measured (A1 included)
+            self.response_by_urgency[p.urgency].append(p.t_on_scene - p.t_call)
 
     def ambulance_call(self, p: Patient) -> None:
         """Count an ambulance call (a deployment, planned B rides included)."""
@@ -355,24 +377,79 @@ class VehicleLog:
             i += 1
             k += width
 
-    def rows(self, vehicle_ids: Sequence[str], vehicle_posts: Sequence[str]) -> list[tuple]:
-        """One row per vehicle and shift window with time on duty or busy."""
-        out = []
+    def rows(self, vehicle_ids: Sequence[str], vehicle_posts: Sequence[str]) -> VehicleRows:
+        """One row per vehicle and shift window with time on duty or busy, as columns."""
         minutes = self.minutes
         busy = minutes[:, :, :ON_DUTY].sum(axis=2)
         on = minutes[:, :, ON_DUTY]
-        for v, i in zip(*np.nonzero((on > 0) | (busy > 0)), strict=True):
-            acts = minutes[v, i, :ON_DUTY]
-            out.append(
-                (
-                    vehicle_ids[v],
-                    vehicle_posts[v],
-                    float(self.starts[i]),
-                    self.names[i],
-                    float(on[v, i]),
-                    *(float(x) for x in acts),
-                    float(busy[v, i]),
-                    float(busy[v, i] / on[v, i]) if on[v, i] > 0 else float("nan"),
-                )
-            )
+        v, i = np.nonzero((on > 0) | (busy > 0))
+        activities = np.empty((ON_DUTY, len(v)))
+        for a in range(ON_DUTY):  # one row at a time: no second copy of them all
+            activities[a] = minutes[v, i, a]
+        return VehicleRows(
+            vehicle=v,
+            window=i,
+            on_duty=on[v, i],
+            activities=activities,
+            busy=busy[v, i],
+            vehicle_ids=list(vehicle_ids),
+            vehicle_posts=list(vehicle_posts),
+            window_starts=self.starts,
+            window_names=list(self.names),
+        )
+
+
+@dataclass(frozen=True)
+class VehicleRows:
+    """The vehicle table of one replication (columns :data:`VEHICLE_COLUMNS`) as arrays.
+
+    One entry per vehicle and shift window with time on duty or busy: the ids and
+    window fields are indices into the small lists, so a national year (about 400,000
+    rows) takes tens of bytes per row, not a tuple of Python objects. Iterating gives
+    the rows as tuples.
+    """
+
+    vehicle: np.ndarray  # vehicle index per row
+    window: np.ndarray  # shift-window index per row
+    on_duty: np.ndarray  # [min]
+    activities: np.ndarray  # (len(VEHICLE_ACTIVITIES), rows): each activity contiguous [min]
+    busy: np.ndarray  # [min]
+    vehicle_ids: list[str]
+    vehicle_posts: list[str]
+    window_starts: np.ndarray  # [min]
+    window_names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.vehicle)
+
+    def utilisation(self) -> np.ndarray:
+        """Busy over on-duty minutes per row (NaN when never on duty)."""
+        out = np.full(len(self.busy), np.nan)
+        np.divide(self.busy, self.on_duty, out=out, where=self.on_duty > 0)
         return out
+
+    def numbers(self) -> dict[str, np.ndarray]:
+        """The numeric columns of :data:`VEHICLE_COLUMNS` by name, as float64 arrays."""
+        out = {
+            "shift_start_minutes": self.window_starts[self.window],
+            "on_duty_minutes": self.on_duty,
+        }
+        for j, a in enumerate(VEHICLE_ACTIVITIES):
+            out[f"{a}_minutes"] = self.activities[j]  # contiguous: Arrow wraps it, no copy
+        out["busy_minutes"] = self.busy
+        out["utilisation_share"] = self.utilisation()
+        return out
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        share = self.utilisation()
+        for k, (v, i) in enumerate(zip(self.vehicle.tolist(), self.window.tolist(), strict=True)):
+            yield (
+                self.vehicle_ids[v],
+                self.vehicle_posts[v],
+                float(self.window_starts[i]),
+                self.window_names[i],
+                float(self.on_duty[k]),
+                *self.activities[:, k].tolist(),
+                float(self.busy[k]),
+                float(share[k]),
+            )

@@ -19,6 +19,9 @@ import sys
 from collections.abc import Iterator
 
 GEN0_THRESHOLD = 50_000  # allocations between generation-0 collections during a run
+# glibc's M_MMAP_THRESHOLD, and the value a run fixes it at (glibc's initial default)
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD_BYTES = 128 * 1024
 
 
 @contextlib.contextmanager
@@ -64,5 +67,22 @@ def trim_heap() -> bool:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD_BYTES) -> bool:
+    """Serve every C allocation of ``threshold`` bytes or more by its own mapping (glibc).
+
+    glibc raises its mmap threshold each time a mapped block is freed (up to 32 MB), and
+    building a model frees large temporaries: after that, the run's growing accumulators
+    (arrays of doubles per SEH, hundreds of KB each) are reallocated inside the heap,
+    leaving holes behind every move. A fixed threshold keeps them in mappings, which
+    grow in place and give their pages back when freed (national run, 60 days: RSS 349
+    -> 325 MB). Returns whether it was set; False on a C library without ``mallopt``.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, threshold))
     except (OSError, AttributeError):
         return False
