@@ -218,9 +218,19 @@ def report(
             "decimal comma, for Dutch Excel)."
         ),
     ] = "en",
+    figure_processes: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Extra processes that draw the charts while this one draws the maps "
+            "[default: 1 on a machine with two or more cores, else 0]; the report is the "
+            "same either way.",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report, with report.md, summary.csv and .xlsx beside it."""
     from acutesim.experiment.robustness_results import read_manifest
+    from acutesim.report.figure_pool import command_figure_workers
     from acutesim.report.html import companion_paths, write_report
 
     if read_manifest(results_dir) is not None:
@@ -230,7 +240,8 @@ def report(
         _err(f"report written to {path} (and {companion_paths(path)[0].name} beside it)")
         return
 
-    path = write_report(results_dir, out, csv_locale=csv_locale)
+    processes = command_figure_workers() if figure_processes is None else figure_processes
+    path = write_report(results_dir, out, csv_locale=csv_locale, figure_processes=processes)
     md, csv = companion_paths(path)
     _err(
         f"report written to {path} (and {md.name}, {csv.name}, {csv.with_suffix('.xlsx').name} "

@@ -6,7 +6,8 @@ so :class:`ChartData` (those tables and a few names and dates, no region) can go
 spawned workers, while the calling process draws the maps, writes the companion files
 and then draws the charts no worker has started. PNG bytes are the same whichever
 process draws a chart (same matplotlib, same settings), so the report is the same as a
-serial one. Workers are opt-in (:func:`figure_workers`): on two cores they gained nothing.
+serial one. Library calls draw serially unless asked (:func:`figure_workers`); the
+command starts one worker on a machine with two or more cores (:func:`command_figure_workers`).
 """
 
 from __future__ import annotations
@@ -107,14 +108,23 @@ def _warm_up() -> None:
 
 
 def figure_workers(requested: int | None = None) -> int:
-    """Extra processes for charts: ``requested``; none by default.
+    """Extra processes for charts: ``requested``; none by default (library calls).
 
-    A worker costs about 2 s of CPU to start (its imports). On the 2-core reference
-    machine, idle, the national report took 7.47 s drawn serially and 7.72 s with one
-    worker (``benchmarks/bench_report.py``), so workers are opt-in, for machines with
-    more cores and larger reports.
+    A worker costs about 2 s of CPU to start (its imports), so :func:`write_report`
+    starts none unless asked. ``acutesim report`` asks for :func:`command_figure_workers`.
     """
     return max(0, int(requested)) if requested is not None else 0
+
+
+def command_figure_workers() -> int:
+    """Chart workers ``acutesim report`` starts by default: one when the machine has two cores.
+
+    On the 2-core reference machine the national ``write_report`` took 9.62 s drawn in
+    one process and 6.22 s with one chart worker, best of 3 each, and the demo report
+    7.83 and 4.78 s (``benchmarks/bench_report.py --figure-processes 0 1``), once the
+    companion files handed an idle worker its next chart (:meth:`FigurePool.tick`).
+    """
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
 
 
 class FigurePool:

@@ -63,7 +63,16 @@ def test_figure_workers_explicit_and_default():
     assert fp.figure_workers(0) == 0
     assert fp.figure_workers(3) == 3
     assert fp.figure_workers(-2) == 0
-    assert fp.figure_workers() == 0  # opt-in: no process is started unasked
+    assert fp.figure_workers() == 0  # library calls start no process unasked
+
+
+def test_the_command_starts_one_chart_worker_on_two_cores(monkeypatch):
+    monkeypatch.setattr(fp.os, "cpu_count", lambda: 2)
+    assert fp.command_figure_workers() == 1
+    monkeypatch.setattr(fp.os, "cpu_count", lambda: 1)
+    assert fp.command_figure_workers() == 0
+    monkeypatch.setattr(fp.os, "cpu_count", lambda: None)
+    assert fp.command_figure_workers() == 0
 
 
 def test_a_worker_still_starting_gets_no_chart_and_is_ended(results, monkeypatch):
