@@ -251,7 +251,6 @@ class Model(Journeys):
             if t.amb_site_site is not None
             else site_site_through_areas(t.amb_area_site)
         )
-        self.site_site = site_site
         self.site_site_minutes = _rows(site_site)
         self.transfer_order = [
             [j for j in _finite_order(row).tolist() if j != i] for i, row in enumerate(site_site)

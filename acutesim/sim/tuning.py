@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import gc
 import sys
 from collections.abc import Iterator
@@ -64,11 +65,8 @@ def trim_heap() -> bool:
     from what is in use rather than on top of that. Returns whether anything was
     trimmed; False on a C library without ``malloc_trim`` (not glibc).
     """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.malloc_trim(0))
-    except (OSError, AttributeError):
-        return False
+    trim = getattr(_libc(), "malloc_trim", None)
+    return bool(trim(0)) if trim is not None else False
 
 
 def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD_BYTES) -> bool:
@@ -81,8 +79,14 @@ def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD_BYTES) -> bool:
     grow in place and give their pages back when freed (national run, 60 days: RSS 349
     -> 325 MB). Returns whether it was set; False on a C library without ``mallopt``.
     """
+    mallopt = getattr(_libc(), "mallopt", None)
+    return bool(mallopt(M_MMAP_THRESHOLD, threshold)) if mallopt is not None else False
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library, loaded once per process; None where it cannot be loaded."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(M_MMAP_THRESHOLD, threshold))
-    except (OSError, AttributeError):
-        return False
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None

@@ -44,7 +44,11 @@ def test_fix_mmap_threshold_is_a_no_op_without_a_c_library(monkeypatch):
         raise OSError("no C library here")
 
     monkeypatch.setattr(ctypes, "CDLL", no_libc)
-    assert tuning.fix_mmap_threshold() is False
+    tuning._libc.cache_clear()  # the C library is loaded once per process
+    try:
+        assert tuning.fix_mmap_threshold() is False
+    finally:
+        tuning._libc.cache_clear()
 
 
 def test_wait_for_treatment_keeps_only_moved_patients_own_values():
