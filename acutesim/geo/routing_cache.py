@@ -204,27 +204,37 @@ class RoutedMatrices:
         self.path = Path(path)
         if not self.path.exists():
             raise GeoError(f"travel matrix cache '{self.path}' not found; {REBUILD_HINT}")
-        table = pq.read_table(self.path).unify_dictionaries()
-        raw = (table.schema.metadata or {}).get(b"acutesim")
+        # One column at a time, on this thread, without pre-buffering the file: Arrow's
+        # reader then holds one column's pages at a time, not the whole table and a
+        # buffer per thread beside it (reading a national cache: tens of MB less).
+        source = pq.ParquetFile(self.path, pre_buffer=False)
+        raw = (source.schema_arrow.metadata or {}).get(b"acutesim")
         self.info: dict[str, Any] = json.loads(raw) if raw else {}
         codes: dict[str, np.ndarray] = {}
         names: dict[str, list[str]] = {}
         for col in MATRIX_COLUMNS[:-1]:
-            arr = table[col].combine_chunks()
+            arr = source.read(columns=[col], use_threads=False).unify_dictionaries()[0]
+            arr = arr.combine_chunks()
             if not pa.types.is_dictionary(arr.type):
                 arr = arr.dictionary_encode()
             # int32 dictionary codes as they are read (a national cache has ~800,000 rows)
             codes[col] = arr.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
             names[col] = [str(v) for v in arr.dictionary.to_pylist()]
-        self._minutes = table["minutes"].to_numpy().astype(float)
-        del table, arr
-        self._codes = codes
+            del arr
+        minutes = source.read(columns=["minutes"], use_threads=False).column(0)
+        # as stored (float32): a dense block is filled from it, converted exactly as a
+        # float64 copy would be
+        self._minutes = minutes.to_numpy()
+        del minutes, source
         self._names = names
         key = (
-            codes["profile"].astype(np.int64) * len(names["origin_kind"]) + codes["origin_kind"]
-        ) * len(names["destination_kind"]) + codes["destination_kind"]
+            codes.pop("profile").astype(np.int64) * len(names["origin_kind"])
+            + codes.pop("origin_kind")
+        ) * len(names["destination_kind"]) + codes.pop("destination_kind")
+        self._codes = codes  # origin and destination ids; the kinds are in the key
         order = np.argsort(key, kind="stable")
         uniq, start = np.unique(key[order], return_index=True)
+        del key
         stop = np.append(start[1:], len(order))
         self._rows_of: dict[tuple[str, str, str], np.ndarray] = {}
         n_ok, n_dk = len(names["origin_kind"]), len(names["destination_kind"])
@@ -262,6 +272,14 @@ class RoutedMatrices:
                 dense,
             )
         return self._blocks[key]
+
+    def forget_dense(self) -> None:
+        """Drop the dense blocks built so far (rebuilt on the next use).
+
+        A simulation worker takes each block once and keeps its own copy: dropping each
+        block once taken keeps the cache from holding a second copy of every matrix.
+        """
+        self._blocks.clear()
 
     @property
     def profiles(self) -> tuple[str, ...]:
