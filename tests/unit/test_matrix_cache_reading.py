@@ -35,9 +35,9 @@ def test_blocks_equal_the_table_whatever_the_row_groups(tmp_path):
     one = RoutedMatrices(_write(tmp_path / "one.parquet", ROWS, len(ROWS)))
     # three row groups: each holds its own dictionaries, in another order
     many = RoutedMatrices(_write(tmp_path / "many.parquet", ROWS, 3))
-    expect = np.array(
-        [[3.1, 9.05], [1.0 / 3.0, 7.3]], dtype=np.float32
-    ).astype(np.float64)  # stored as float32, read back exactly as a float64 copy would be
+    expect = np.array([[3.1, 9.05], [1.0 / 3.0, 7.3]], dtype=np.float32).astype(
+        np.float64
+    )  # stored as float32, read back exactly as a float64 copy would be
     for cache in (one, many):
         got = cache.block("ambulance", "post", ["P1", "P2"], "area", ["A1", "A2"])
         assert got.dtype == np.float64
