@@ -34,15 +34,17 @@ import socket
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acutesim.atomic import atomic_path, atomic_write_bytes
 from acutesim.errors import ResultsError
 from acutesim.experiment.journeys import VEHICLES_SCHEMA
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLES: dict[str, pa.Schema] = {
     "kpis": pa.schema(
