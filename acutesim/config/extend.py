@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from acutesim.config.merge import deep_merge
 from acutesim.domain.travel_table import PROFILES
@@ -43,6 +42,7 @@ from acutesim.errors import did_you_mean
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 RD_NEW = "EPSG:28992"
 # Sites and posts this far outside the selected areas still belong to the selection, so
@@ -208,6 +208,7 @@ def _select_areas(
 
 def _points_rd(frame: pd.DataFrame) -> np.ndarray:
     """RD New x/y [m] of CSV rows with lon/lat or x/y; NaN where not readable."""
+    import pandas as pd
     from pyproj import Transformer
 
     def num(col: str) -> np.ndarray:
@@ -424,6 +425,7 @@ def _apply_selection(
 ) -> tuple[Path, set[str]] | None:
     """Select areas, then sites/HAPs/posts within the buffer; write them to the cache."""
     import geopandas as gpd
+    import pandas as pd
     import shapely
 
     areas_path = paths.get("areas")

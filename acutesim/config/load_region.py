@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import ValidationError
 
 from acutesim.config import checks
@@ -469,6 +468,8 @@ def _check_travel(travel: Mapping[str, Any], pack: Path, problems: list[str]) ->
 
 
 def _areas(gdf: gpd.GeoDataFrame, age_weights: Mapping[str, float]) -> tuple[Area, ...]:
+    import pandas as pd  # with the areas layer (geopandas) only: not for a worker's imports
+
     pts = gdf.geometry.representative_point()
     pop = gdf["population"].to_numpy(dtype=float)
     bands = [c for c in age_weights if c in gdf.columns]

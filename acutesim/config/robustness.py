@@ -16,10 +16,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import Field, model_validator
 
 from acutesim.config.funding import parse_scenario_tables
@@ -27,6 +26,9 @@ from acutesim.config.located import StrictModel, parse_model
 from acutesim.config.textfile import read_toml
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import ConfigError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 # --- the file -----------------------------------------------------------------------------
@@ -225,6 +227,8 @@ def design(spec: RobustnessSpec) -> pd.DataFrame:
                 columns[name] = [int(min(math.floor(lo + x * (hi - lo + 1)), hi)) for x in u]
             else:
                 columns[name] = [float(lo + x * (hi - lo)) for x in u]
+    import pandas as pd  # not at import: a simulation worker imports this module
+
     frame = pd.DataFrame(columns)
     frame.index.name = "point"
     return frame

@@ -5,10 +5,18 @@ travel matrices; a worker process loads them once per pack folder and keeps them
 none of the files the pack loader reads has changed. The sensitive SEHs (RIVM's gevoelig
 list) are data of the pack; :func:`sensitive_sites` is the derivation the pack's column
 is made from once (``scripts/derive_sensitive.py``).
+
+Reading a pack's areas layer takes GDAL, PROJ and GEOS (pyogrio, pyproj, shapely; tens of
+MB resident in every process that imports them) although a simulation never reads a
+polygon. A run that starts worker processes therefore loads the region once itself and
+hands each worker that Region (:func:`region_for_workers`, without the area polygons
+unless a call log must be placed in them); the worker then only builds the travel
+matrices.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -41,24 +49,51 @@ def _pack_fingerprint(region_path: str) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def worker_context(region_path: str) -> tuple[Region, TravelMatrices, frozenset[str]]:
+def worker_context(
+    region_path: str, region: Region | None = None
+) -> tuple[Region, TravelMatrices, frozenset[str]]:
     """Region, travel matrices and sensitive SEHs, computed once per worker process.
 
     Kept per pack folder and reused while none of the files the pack loader reads has
     changed (size and modification time), so a long-lived process (a serial run in a
     notebook, a robustness sweep) never simulates a pack that was edited since.
+
+    Parameters
+    ----------
+    region_path : str
+        The pack folder.
+    region : Region, optional
+        That pack, already loaded by the run's main process (see
+        :func:`region_for_workers`); used instead of reading the pack again when this
+        process has no context for it yet, so a worker never imports the geometry stack.
     """
     where = os.path.abspath(region_path)
     fingerprint = _pack_fingerprint(where)
     cached = _CONTEXT.get(where)
     if cached is None or cached[0] != fingerprint:
-        region = load_region(region_path)
+        if region is None:
+            region = load_region(region_path)
         travel = travel_matrices(region)
         # The gevoelig list is data of the pack (sites.csv ``sensitive``), never
         # recomputed from a scenario's own settings.
         cached = (fingerprint, (region, travel, listed_sensitive_sites(region)))
         _CONTEXT[where] = cached
     return cached[1]
+
+
+def region_for_workers(region: Region, *, keep_geometry: bool = False) -> Region:
+    """The Region a run hands its workers: the area polygons left out unless asked for.
+
+    A simulation reads an area's representative point, never its polygon; only placing
+    a call log's calls in areas does (``keep_geometry``). Without polygons the Region
+    pickles to a fraction of its size and unpickles without shapely.
+    """
+    if keep_geometry:
+        return region
+    areas = tuple(
+        a if a.geometry is None else dataclasses.replace(a, geometry=None) for a in region.areas
+    )
+    return dataclasses.replace(region, areas=areas)
 
 
 def listed_sensitive_sites(region: Region) -> frozenset[str]:

@@ -26,13 +26,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acutesim.atomic import temporary_sibling
-from acutesim.config.load import load_experiment
+from acutesim.config.load import load_experiment, load_region
 from acutesim.domain.region import Region
 from acutesim.domain.scenario import Experiment, Scenario
 from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment import plan
 from acutesim.experiment import spec as sp
-from acutesim.experiment.context import worker_context
+from acutesim.experiment.context import region_for_workers, worker_context
 from acutesim.experiment.journeys import (
     PATIENTS_FILE,
     PATIENTS_SCHEMA,
@@ -193,6 +193,7 @@ def execute_task(
     warmup_days: float,
     out_dir: str,
     watch_pid: int | None = None,
+    region: Region | None = None,
 ) -> dict[str, Any]:
     """Run one task and write its parts; safe to call in any worker process.
 
@@ -200,6 +201,10 @@ def execute_task(
     ----------
     watch_pid : int, optional
         The run's main process: a worker ends itself when that process is gone.
+    region : Region, optional
+        The pack at ``region_path`` as the main process loaded it
+        (``context.region_for_workers``); a worker without a context for that pack uses
+        it instead of reading the pack (and importing the geometry stack) itself.
 
     Returns
     -------
@@ -208,7 +213,7 @@ def execute_task(
     """
     if watch_pid is not None:
         watch_parent(watch_pid)
-    region, travel, sensitive = worker_context(region_path)
+    region, travel, sensitive = worker_context(region_path, region)
     store = ResultsStore(out_dir)
     store.start_task(task.key)
     # staged outside the task folder; write_task moves it in once the task has finished
@@ -458,14 +463,23 @@ def _run_locked(
 
     # Tasks read the region from that copy, not from the pack: a pack edited while a long
     # run goes on cannot reach the tasks that start later, and what ran is what is kept.
+    region_path = str(snapshot_pack_dir(store.out_dir, snapshot))
+    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1))
+    preloaded = None
+    if todo and (scheduler or n_workers > 1):
+        # Worker processes get the copy loaded here, so none of them reads the areas
+        # layer (GDAL, PROJ and GEOS: tens of MB of a worker's peak) for itself.
+        preloaded = region_for_workers(
+            load_region(region_path), keep_geometry=any(t.scenario.call_log for t in todo)
+        )
     run = partial(
         execute_task,
-        region_path=str(snapshot_pack_dir(store.out_dir, snapshot)),
+        region_path=region_path,
         horizon_days=experiment.horizon_days,
         warmup_days=experiment.warmup_days,
         out_dir=str(store.out_dir),
+        region=preloaded,
     )
-    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1))
     with _Progress(len(tasks), len(tasks) - len(todo), enabled=progress) as bar:
         if scheduler:
             run_dask(run, todo, scheduler, workers or (os.cpu_count() or 1), bar.advance)

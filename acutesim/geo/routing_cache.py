@@ -9,6 +9,7 @@ error with a hint to rebuild it.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -187,6 +188,36 @@ REBUILD_HINT = (
 )
 
 
+def _int32_codes(indices: Any) -> np.ndarray:
+    """A dictionary column's indices as int32, read from Arrow's buffer (no copy).
+
+    Arrow's own ``to_numpy`` imports pandas, which a simulation worker never needs.
+    """
+    import pyarrow as pa
+
+    if indices.null_count:
+        return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    indices = indices.cast(pa.int32())
+    return np.frombuffer(
+        indices.buffers()[1], dtype=np.int32, count=len(indices), offset=4 * indices.offset
+    )
+
+
+def _float_values(values: Any) -> np.ndarray:
+    """A float column's values as stored (float32 or float64), from Arrow's buffer."""
+    import pyarrow as pa
+
+    width = {pa.float32(): np.float32, pa.float64(): np.float64}.get(values.type)
+    if width is None or values.null_count:
+        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float)
+    return np.frombuffer(
+        values.buffers()[1],
+        dtype=width,
+        count=len(values),
+        offset=np.dtype(width).itemsize * values.offset,
+    )
+
+
 class RoutedMatrices:
     """Cached routed matrices of a pack, as dense blocks per profile and direction.
 
@@ -197,34 +228,43 @@ class RoutedMatrices:
     """
 
     def __init__(self, path: str | Path) -> None:
-        import pandas as pd
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.path = Path(path)
         if not self.path.exists():
             raise GeoError(f"travel matrix cache '{self.path}' not found; {REBUILD_HINT}")
-        table = pq.read_table(self.path).unify_dictionaries()
-        raw = (table.schema.metadata or {}).get(b"acutesim")
+        # One column at a time, on this thread, without pre-buffering the file: Arrow's
+        # reader then holds one column's pages at a time, not the whole table and a
+        # buffer per thread beside it (reading a national cache: tens of MB less).
+        source = pq.ParquetFile(self.path, pre_buffer=False)
+        raw = (source.schema_arrow.metadata or {}).get(b"acutesim")
         self.info: dict[str, Any] = json.loads(raw) if raw else {}
         codes: dict[str, np.ndarray] = {}
         names: dict[str, list[str]] = {}
         for col in MATRIX_COLUMNS[:-1]:
-            arr = table[col].combine_chunks()
+            arr = source.read(columns=[col], use_threads=False).unify_dictionaries()[0]
+            arr = arr.combine_chunks()
             if not pa.types.is_dictionary(arr.type):
                 arr = arr.dictionary_encode()
             # int32 dictionary codes as they are read (a national cache has ~800,000 rows)
-            codes[col] = arr.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+            codes[col] = _int32_codes(arr.indices)
             names[col] = [str(v) for v in arr.dictionary.to_pylist()]
-        self._minutes = table["minutes"].to_numpy().astype(float)
-        del table, arr
-        self._codes = codes
+            del arr
+        minutes = source.read(columns=["minutes"], use_threads=False).column(0)
+        # as stored (float32): a dense block is filled from it, converted exactly as a
+        # float64 copy would be
+        self._minutes = _float_values(minutes.combine_chunks())
+        del minutes, source
         self._names = names
         key = (
-            codes["profile"].astype(np.int64) * len(names["origin_kind"]) + codes["origin_kind"]
-        ) * len(names["destination_kind"]) + codes["destination_kind"]
+            codes.pop("profile").astype(np.int64) * len(names["origin_kind"])
+            + codes.pop("origin_kind")
+        ) * len(names["destination_kind"]) + codes.pop("destination_kind")
+        self._codes = codes  # origin and destination ids; the kinds are in the key
         order = np.argsort(key, kind="stable")
         uniq, start = np.unique(key[order], return_index=True)
+        del key
         stop = np.append(start[1:], len(order))
         self._rows_of: dict[tuple[str, str, str], np.ndarray] = {}
         n_ok, n_dk = len(names["origin_kind"]), len(names["destination_kind"])
@@ -236,14 +276,16 @@ class RoutedMatrices:
         self._blocks: dict[
             tuple[str, str, str], tuple[dict[str, int], dict[str, int], np.ndarray]
         ] = {}
+        # the points the cache was built for (kind, id, x_m, y_m; read with the csv
+        # module: a simulation worker never needs pandas)
         pts = points_path(self.path)
-        self.points = pd.read_csv(pts, dtype={"id": str}) if pts.exists() else None
         self._xy: dict[tuple[str, str], tuple[float, float]] = {}
-        if self.points is not None:
-            kinds = self.points["kind"].astype(str).to_numpy()
-            ids = self.points["id"].astype(str).to_numpy()
-            xs, ys = self.points["x_m"].to_numpy(float), self.points["y_m"].to_numpy(float)
-            self._xy = {(k, i): (x, y) for k, i, x, y in zip(kinds, ids, xs, ys, strict=True)}
+        if pts.exists():
+            with pts.open(encoding="utf-8", newline="") as fh:
+                self._xy = {
+                    (row["kind"], row["id"]): (float(row["x_m"]), float(row["y_m"]))
+                    for row in csv.DictReader(fh)
+                }
 
     def _dense(
         self, key: tuple[str, str, str]
@@ -262,6 +304,14 @@ class RoutedMatrices:
                 dense,
             )
         return self._blocks[key]
+
+    def forget_dense(self) -> None:
+        """Drop the dense blocks built so far (rebuilt on the next use).
+
+        A simulation worker takes each block once and keeps its own copy: dropping each
+        block once taken keeps the cache from holding a second copy of every matrix.
+        """
+        self._blocks.clear()
 
     @property
     def profiles(self) -> tuple[str, ...]:

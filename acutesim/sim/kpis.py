@@ -69,8 +69,12 @@ def time_weighted_mean(samples: list[tuple[float, float]], t0: float, t1: float)
     return float((b - a) / (t1 - t0))
 
 
-def compute_kpis(model: Model) -> ReplicationResult:
-    """Turn a finished model's records into KPI rows and tables."""
+def compute_kpis(model: Model, *, vehicles: bool = True) -> ReplicationResult:
+    """Turn a finished model's records into KPI rows and tables.
+
+    With ``vehicles=False`` the result's vehicle table is left out (None), for a caller
+    that builds it from ``model.vehicle_log`` once the rest of the model is freed.
+    """
     from acutesim.sim.model import ReplicationResult
 
     rec = model.recorder
@@ -221,7 +225,7 @@ def compute_kpis(model: Model) -> ReplicationResult:
         closures=list(rec.closures),
         timeseries=timeseries,
         finance=list(rec.finance_rows),
-        vehicles=model.vehicle_log.rows(rec.vehicle_ids, rec.vehicle_posts),
+        vehicles=model.vehicle_log.rows(rec.vehicle_ids, rec.vehicle_posts) if vehicles else None,
         n_created=rec.n_created,
         n_terminal=n_terminal,
         n_in_system=rec.n_created - sum(n_terminal.values()),

@@ -542,13 +542,18 @@ def run_replication(
         call_log=call_log,
     )
     model.run()
-    result = compute_kpis(model)
+    result = compute_kpis(model, vehicles=False)
+    log, recorder = model.vehicle_log, model.recorder
+    vehicle_ids, vehicle_posts = recorder.vehicle_ids, recorder.vehicle_posts
     # The model's processes and callbacks form reference cycles: collect it now, and hand
     # the heap's freed pages back, so the caller's tables are not built on top of it (a
-    # national year's accumulators are hundreds of MB).
-    del model
+    # national year's accumulators are hundreds of MB). The vehicle table is built from
+    # the vehicle log after that: its rows are tens of MB for a national year.
+    del model, recorder
     gc.collect()
     trim_heap()
+    result.vehicles = log.rows(vehicle_ids, vehicle_posts)
+    del log
     result.scenario, result.replication = scenario.name, replication
     result.wall_seconds = time.perf_counter() - t0
     return result

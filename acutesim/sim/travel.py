@@ -70,7 +70,7 @@ def site_site_through_areas(amb_area_site: np.ndarray) -> np.ndarray:
 def travel_matrices(region: Region) -> TravelMatrices:
     """Compute the model's travel matrices with the region's travel-time models [min]."""
     from acutesim.geo.travel import Locations, build_travel_model
-    from acutesim.geo.travel.matrix import release_routed_matrices
+    from acutesim.geo.travel.matrix import release_dense_blocks, release_routed_matrices
 
     # a routed pack's models read its matrix cache (a Parquet table) on first use: hand
     # the table's pages back at once, before the dense matrices are built beside them
@@ -88,17 +88,25 @@ def travel_matrices(region: Region) -> TravelMatrices:
         zones=tuple(h.zone for h in region.haps),
         kind="hap",
     )
+
+    def taken(minutes: np.ndarray) -> np.ndarray:
+        # each routed block is taken once: the cache's dense copy goes at once
+        release_dense_blocks()
+        return minutes
+
     matrices = TravelMatrices(
-        amb_post_area=amb.minutes(posts, areas),
-        amb_area_site=amb.minutes(areas, sites),
-        amb_site_post=amb.minutes(sites, posts),
-        car_area_site=car.minutes(areas, sites),
-        car_area_hap=car.minutes(areas, haps) if region.haps else np.zeros((len(areas.ids), 0)),
-        amb_site_area=amb.minutes(sites, areas),
-        amb_area_post=amb.minutes(areas, posts),
-        amb_site_site=amb.minutes(sites, sites),
-        amb2_post_area=amb2.minutes(posts, areas),
-        amb2_area_site=amb2.minutes(areas, sites),
+        amb_post_area=taken(amb.minutes(posts, areas)),
+        amb_area_site=taken(amb.minutes(areas, sites)),
+        amb_site_post=taken(amb.minutes(sites, posts)),
+        car_area_site=taken(car.minutes(areas, sites)),
+        car_area_hap=(
+            taken(car.minutes(areas, haps)) if region.haps else np.zeros((len(areas.ids), 0))
+        ),
+        amb_site_area=taken(amb.minutes(sites, areas)),
+        amb_area_post=taken(amb.minutes(areas, posts)),
+        amb_site_site=taken(amb.minutes(sites, sites)),
+        amb2_post_area=taken(amb2.minutes(posts, areas)),
+        amb2_area_site=taken(amb2.minutes(areas, sites)),
     )
     # the model reads these copies only: drop the routed cache (its long table and dense
     # blocks are as large again) before the run, so it does not add to a worker's peak

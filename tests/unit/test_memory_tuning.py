@@ -91,3 +91,45 @@ def test_quantiles_taken_in_place_equal_those_of_a_copy():
     assert got == expected  # bit for bit, one partition after another
     assert not np.array_equal(own, values)  # it did work in place
     assert np.array_equal(np.sort(own), np.sort(values))
+
+
+def test_vehicle_table_built_after_the_model_is_freed_equals_the_models_own():
+    from acutesim.rng import RandomStreams
+    from acutesim.sim.kpis import compute_kpis
+    from acutesim.sim.travel import travel_matrices
+    from acutesim.units import days
+
+    region = load_region(DEMO)
+    result = run_replication(
+        region, Scenario("baseline"), horizon_days=3.0, warmup_days=1.0, root_seed=7, replication=0
+    )
+    model = Model(
+        region,
+        Scenario("baseline"),
+        RandomStreams(7, 0),
+        horizon_minutes=days(3.0),
+        warmup_minutes=days(1.0),
+        travel=travel_matrices(region),
+    )
+    model.run()
+    direct = compute_kpis(model)
+    assert compute_kpis(model, vehicles=False).vehicles is None
+    assert result.vehicles is not None
+    assert direct.vehicles is not None
+    assert len(result.vehicles) > 50
+    assert list(result.vehicles) == list(direct.vehicles)
+    assert repr(result.kpis) == repr(direct.kpis)  # NaN rows too (repr: bit for bit)
+
+
+def test_result_tables_are_written_in_row_groups(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from acutesim.experiment import store
+
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 1000)
+    table = pa.table({"x": list(range(2500)), "y": [float(k) / 3 for k in range(2500)]})
+    store.atomic_write_table(table, tmp_path / "t.parquet")
+    meta = pq.ParquetFile(tmp_path / "t.parquet").metadata
+    assert [meta.row_group(k).num_rows for k in range(meta.num_row_groups)] == [1000, 1000, 500]
+    assert pq.read_table(tmp_path / "t.parquet").equals(table)

@@ -130,6 +130,16 @@ def release_routed_matrices() -> None:
     _ROUTED_CACHE.clear()
 
 
+def release_dense_blocks() -> None:
+    """Drop the dense blocks of the cached routed matrices (kept: the table read once).
+
+    :func:`acutesim.sim.travel.travel_matrices` calls this after each matrix it takes,
+    so the cache never holds a second copy of every matrix beside the model's.
+    """
+    for matrices in _ROUTED_CACHE.values():
+        matrices.forget_dense()
+
+
 @dataclass(frozen=True)
 class CachedRoutedModel:
     """Travel minutes from the routed matrices cached in a pack, for one profile.
