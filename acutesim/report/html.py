@@ -77,6 +77,9 @@ def _text(s: str) -> str:
 # -- figures ----------------------------------------------------------------------------------
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     """Render a Figure to PNG bytes [dots per inch: ``dpi``]."""
+    from acutesim.report.fast_text import use_text_canvas
+
+    use_text_canvas(fig)  # text a string at a time (acutesim.report.fast_text)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
