@@ -318,7 +318,7 @@ def write_report(
     md_path, csv_path = companion_paths(out_path)
     with FigurePool(figure_workers(figure_processes)) as pool:  # starts while we load
         summary = summary if summary is not None else summarise(results_dir)
-        data = load_results(results_dir, summary)
+        data = load_results(results_dir, summary, on_region=pool.start_charts)
         content = build_content(data)
 
         def companions() -> None:  # written while the chart workers draw
