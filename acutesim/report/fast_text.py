@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 CACHE_MAX = 4096  # laid-out strings kept per process (a national report draws ~1,000 distinct)
 
-# (text, font file, size [pt], dpi, hinting flags) ->
+# (text, font properties' hash, dpi, hinting flags) ->
 #   (width, height, descent [px]; bitmap offset x, y [px]; the grey bitmap, or None before drawn)
-_Key = tuple[str, str, float, float, str]
+_Key = tuple[str, int, float, str]
 _Entry = tuple[float, float, float, float, float, "np.ndarray | None"]
 _CACHE: OrderedDict[_Key, _Entry] = OrderedDict()
 
@@ -55,13 +55,13 @@ SUPPORTED = _supported()
 def _layout(renderer: RendererAgg, s: str, prop: FontProperties, *, image: bool) -> _Entry:
     """The metrics (and, with ``image``, the bitmap) of plain text ``s``, from the cache."""
     flags = get_hinting_flag()
-    found = fontManager._find_fonts_by_props(prop)  # the same lookup as RendererAgg
-    key = (s, str(found), float(prop.get_size_in_points()), float(renderer.dpi), str(flags))
+    # FontProperties compare by their hash (matplotlib's own text-metrics cache does too)
+    key = (s, hash(prop), float(renderer.dpi), str(flags))
     entry = _CACHE.get(key)
     if entry is not None and (not image or entry[5] is not None):
         _CACHE.move_to_end(key)
         return entry
-    font = get_font(found)
+    font = get_font(fontManager._find_fonts_by_props(prop))  # the lookup RendererAgg makes
     font.clear()
     font.set_size(prop.get_size_in_points(), renderer.dpi)
     font.set_text(s, 0.0, flags=flags)
@@ -80,8 +80,46 @@ def _layout(renderer: RendererAgg, s: str, prop: FontProperties, *, image: bool)
     return entry
 
 
+# (font properties' hash, dpi) -> (ascent, descent, line gap [px]) of the font
+_HEIGHTS: dict[tuple[int, float], tuple[float, float, float] | None] = {}
+
+
+def _font_heights(prop: FontProperties, dpi: float) -> tuple[float, float, float] | None:
+    """The font's line metrics as matplotlib 3.11's ``Text._get_layout`` reads them.
+
+    From the OS/2 table, else hhea, scaled to the size and dpi; None (matplotlib then
+    measures "lp") when the font has neither. Kept per font and size: ``_get_layout``
+    otherwise looks the font and its tables up again for every text it lays out.
+    """
+    key = (hash(prop), float(dpi))
+    if key in _HEIGHTS:
+        return _HEIGHTS[key]
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    found = None
+    for table_name, gap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points()
+        scale = scale * dpi / 72
+        found = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+        break
+    _HEIGHTS[key] = found
+    return found
+
+
 class TextRenderer(RendererAgg):
     """Agg renderer drawing plain text a string at a time (see the module)."""
+
+    def _get_font_height_metrics(
+        self, prop: FontProperties
+    ) -> tuple[float | None, float | None, float | None]:
+        """(ascent, descent, line gap) [px] for ``Text._get_layout`` (matplotlib >= 3.11)."""
+        found = _font_heights(prop, self.dpi)
+        return found if found is not None else (None, None, None)
 
     def get_text_width_height_descent(
         self, s: str, prop: FontProperties, ismath: Any

@@ -84,3 +84,14 @@ def test_math_text_is_drawn_by_matplotlib() -> None:
     assert w > 0
     assert h > 0
     assert not fast_text._CACHE  # math text never enters the plain-text cache
+
+
+@pytest.mark.parametrize("text", [LABEL, "two\nlines", "x"])
+def test_text_boxes_equal_matplotlibs(text: str) -> None:
+    # the font's line metrics, kept per font and size, give the layout matplotlib makes
+    fig = Figure(figsize=(4.0, 3.0), dpi=90)
+    artist = fig.text(0.2, 0.5, text, fontsize=9, rotation=30.0)
+    theirs = artist.get_window_extent(RendererAgg(360, 270, 90)).bounds
+    ours = artist.get_window_extent(TextRenderer(360, 270, 90)).bounds
+    assert ours == pytest.approx(theirs, abs=1e-9)
+    assert fast_text._font_heights(artist.get_fontproperties(), 90.0) is not None
