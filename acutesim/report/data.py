@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,7 +221,12 @@ def sites_closed_at_end(
     return out
 
 
-def load_results(results_dir: str | Path, summary: Summary | None = None) -> ResultsData:
+def load_results(
+    results_dir: str | Path,
+    summary: Summary | None = None,
+    *,
+    on_region: Callable[[ResultsData], None] | None = None,
+) -> ResultsData:
     """Read a results directory and compute everything the report shows.
 
     Parameters
@@ -231,6 +236,9 @@ def load_results(results_dir: str | Path, summary: Summary | None = None) -> Res
     summary : Summary, optional
         The comparison (from :func:`~acutesim.analysis.stats.summarise`); made here
         when omitted.
+    on_region : callable, optional
+        Called with the data once the tables and the region are read, before the
+        reachability maps are computed (the report starts its charts there).
 
     Returns
     -------
@@ -257,6 +265,8 @@ def load_results(results_dir: str | Path, summary: Summary | None = None) -> Res
     )
     data.closed_at_end = sites_closed_at_end(status, closures, summary.scenarios)
     _load_region(data)
+    if on_region is not None:
+        on_region(data)
     _load_reachability(data)
     return data
 

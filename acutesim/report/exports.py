@@ -11,7 +11,9 @@ minutes and the beyond flag, sites with their status, posts) for QGIS.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -214,11 +216,20 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
     region: Region = data.region
     folder.mkdir(parents=True, exist_ok=True)
     out = []
+    written: dict[int, Path] = {}  # scenarios with the same closed SEHs share one result
     for scenario in data.scenarios:
         result = data.reach.get(scenario)
         if result is None:
             continue
-        out.append(write_gpkg(result, region, folder / f"{_safe(scenario)}.gpkg"))
+        path = folder / f"{_safe(scenario)}.gpkg"
+        same = written.get(id(result))
+        if same is None:
+            written[id(result)] = write_gpkg(result, region, path)
+        else:  # the same layers: a copy, renamed into place as write_gpkg does
+            tmp = path.with_name(f".{path.stem}.partial.gpkg")
+            shutil.copyfile(same, tmp)
+            os.replace(tmp, path)
+        out.append(path)
     return out
 
 

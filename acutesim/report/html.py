@@ -77,6 +77,9 @@ def _text(s: str) -> str:
 # -- figures ----------------------------------------------------------------------------------
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     """Render a Figure to PNG bytes [dots per inch: ``dpi``]."""
+    from acutesim.report.fast_text import use_text_canvas
+
+    use_text_canvas(fig)  # text a string at a time (acutesim.report.fast_text)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
@@ -315,7 +318,7 @@ def write_report(
     md_path, csv_path = companion_paths(out_path)
     with FigurePool(figure_workers(figure_processes)) as pool:  # starts while we load
         summary = summary if summary is not None else summarise(results_dir)
-        data = load_results(results_dir, summary)
+        data = load_results(results_dir, summary, on_region=pool.start_charts)
         content = build_content(data)
 
         def companions() -> None:  # written while the chart workers draw

@@ -175,6 +175,38 @@ def add_polygons(ax: Axes, geoms: Any, *, hatch: str | None = None, **style: Any
     return collection
 
 
+def add_lines(ax: Axes, geoms: Any, **style: Any) -> Any:
+    """Draw (multi)line strings as one ``LineCollection``, as ``GeoSeries.plot`` does.
+
+    The same collection ``GeoSeries.plot`` adds for lines, without what it does besides:
+    importing pyplot and redrawing the whole figure (``draw_idle``, thousands of area
+    polygons on a national map) before the map is finished.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes to draw on; the data limits grow to the lines.
+    geoms : GeoSeries or array of shapely geometries
+        Line strings or multi line strings.
+    **style
+        ``LineCollection`` keywords (``color``, ``linewidth``).
+
+    Returns
+    -------
+    matplotlib.collections.LineCollection
+    """
+    import numpy as np
+    import shapely
+    from matplotlib.collections import LineCollection
+
+    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+    segments = [shapely.get_coordinates(line)[:, :2] for line in parts]
+    collection = LineCollection(segments, **style)
+    ax.add_collection(collection, autolim=True)
+    ax.autoscale_view()
+    return collection
+
+
 MAX_SENSITIVE_LABELS = 12  # the most sensitive SEHs that get a label
 
 
@@ -309,7 +341,7 @@ def plot_reachability_map(
                 Patch(facecolor=cmap(colour_norm(norm + 5.0)), edgecolor=NORM_OUTLINE_COLOUR,
                       hatch="///", linewidth=0.6, label=f"beyond the {norm:g}-minute norm")
             )  # fmt: skip
-    layers.outline.boundary.plot(ax=ax, color="#252525", linewidth=0.9)
+    add_lines(ax, layers.outline.boundary, color="#252525", linewidth=0.9)
     handles.append(Line2D([], [], color="#252525", linewidth=0.9, label="outline of the region"))
 
     for ferry in region.ferries:
@@ -373,8 +405,9 @@ def plot_reachability_map(
         f"{result.params.on_scene_minutes:g} min, profile {result.profile}",
         fontsize=11,
     )
-    ax.set_xlabel("easting [m] (EPSG:28992)")
-    ax.set_ylabel("northing [m] (EPSG:28992)")
+    # "small", as GeoSeries.plot (which drew the outline until add_lines) left them
+    ax.set_xlabel("easting [m] (EPSG:28992)", fontsize="small")
+    ax.set_ylabel("northing [m] (EPSG:28992)", fontsize="small")
     ax.set_aspect("equal")
     ax.tick_params(labelsize=7)
     ax.ticklabel_format(style="plain", useOffset=False)

@@ -96,3 +96,35 @@ def test_workers_ended_while_starting_are_reaped_every_time(monkeypatch):
             procs = list(pool._pool._processes.values())
         assert procs
         assert not any(p.is_alive() for p in procs)
+
+
+def test_charts_started_before_the_content_land_in_their_slots(results):
+    serial = load_results(results)
+    expected = {
+        s.key: fp.draw_slot(s, serial)[0]
+        for s in build_content(serial).figures()
+        if s.note is None and s.key in fp.POOL_KEYS
+    }
+    with fp.FigurePool(1) as pool:
+        for started in pool._started:
+            started.result()  # the worker has imported: it can take a chart at once
+        data = load_results(results, on_region=pool.start_charts)
+        early = [s.key for s, _ in pool._taken]
+        assert early == [fp.POOL_ORDER[0]]  # the largest chart, while the maps are computed
+        slots = [s for s in build_content(data).figures() if s.note is None]
+        pool.draw(slots, data, lambda: None)
+    drawn = {s.key: s.png for s in slots if s.key in fp.POOL_KEYS}
+    assert drawn == expected
+
+
+def test_an_early_chart_without_a_slot_is_dropped(results):
+    data = load_results(results)
+    slots = [s for s in build_content(data).figures() if s.note is None]
+    kept = [s for s in slots if s.key != fp.POOL_ORDER[0]]
+    with fp.FigurePool(1) as pool:
+        for started in pool._started:
+            started.result()
+        pool.start_charts(data)
+        pool.draw(kept, data, lambda: None)
+    assert all(s.png or s.note for s in kept)
+    assert fp.POOL_ORDER[0] not in {s.key for s in kept}

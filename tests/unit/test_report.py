@@ -660,6 +660,32 @@ def test_reach_gpkg_per_scenario_for_qgis(synthetic):
     assert dict(zip(base["site_id"], base["status"], strict=True))["kust"] == "open"
 
 
+@pytest.mark.skipif(not (DEMO / "region.toml").exists(), reason="regions/demo is not present")
+def test_scenarios_sharing_a_reach_result_get_the_same_gpkg(tmp_path):
+    import types
+
+    import pyogrio
+
+    from acutesim.config.load import load_region_with_areas
+    from acutesim.geo.reachability import reachability
+    from acutesim.report.exports import write_reach_gpkgs
+
+    region, areas = load_region_with_areas(DEMO)
+    shared = reachability(region, areas=areas)
+    other = reachability(region, areas=areas, closed=(region.sites[0].site_id,))
+    data = types.SimpleNamespace(
+        reach={"a": shared, "b": other, "c": shared}, region=region, scenarios=["a", "b", "c"]
+    )
+    paths = write_reach_gpkgs(data, tmp_path)  # type: ignore[arg-type]
+    assert [p.name for p in paths] == ["a.gpkg", "b.gpkg", "c.gpkg"]
+    for layer in ("areas", "sites", "posts"):
+        a, c = (pyogrio.read_dataframe(tmp_path / f"{s}.gpkg", layer=layer) for s in "ac")
+        pd.testing.assert_frame_equal(a, c)
+    sites_a, sites_b = (pyogrio.read_dataframe(tmp_path / f"{s}.gpkg", layer="sites") for s in "ab")
+    assert not sites_a["status"].equals(sites_b["status"])  # b closed a site: its own file
+    assert not list(tmp_path.glob(".*"))  # no partial file left
+
+
 def test_version_and_help_show_units_and_defaults():
     runner = CliRunner()
     version = runner.invoke(app, ["--version"])
