@@ -374,15 +374,16 @@ class Journeys:
         if p.hap_referral or not self.haps:
             start_journey(self._hap_contact(p))
             return
+        # partial: one Python call at the event, not a lambda's two
         event_at(self.env, t_call + p.hap_triage_minutes).callbacks.append(
-            lambda _e, p=p: self._hap_triaged(p)
+            partial(self._hap_triaged, p)
         )
 
-    def _hap_triaged(self, p: Patient) -> None:
+    def _hap_triaged(self, p: Patient, _e: object = None) -> None:
         hap = self.haps[self.hap_order[p.area]]
         p.t_triage = self.env._now
         if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
-            hap.consult_then(p, lambda p=p, hap=hap: self._hap_done(p, hap))
+            hap.consult_then(p, partial(self._hap_done, p, hap))
         else:
             self._hap_done(p, hap)
 
