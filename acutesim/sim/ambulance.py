@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -296,9 +297,9 @@ class Meldkamer:
         token = object()
         self.tokens[v] = token
         ev = timeout(self.env, return_minutes if math.isfinite(return_minutes) else 0.0)
-        ev.callbacks.append(lambda _e, v=v, token=token: self._arrive_post(v, token))
+        ev.callbacks.append(partial(self._arrive_post, v, token))  # one Python call, not two
 
-    def _arrive_post(self, v: int, token: object) -> None:
+    def _arrive_post(self, v: int, token: object, _ev: object = None) -> None:
         if self.tokens[v] is not token:
             return
         self.tokens[v] = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
@@ -80,9 +81,9 @@ class HAPPost:
             p, done = self.queue.popleft()
             self.busy += 1
             t = timeout(self.env, p.hap_consult_minutes)
-            t.callbacks.append(lambda _t, done=done: self._done(done))
+            t.callbacks.append(partial(self._done, done))  # one Python call, not two
 
-    def _done(self, done: simpy.Event | Callable[[], None]) -> None:
+    def _done(self, done: simpy.Event | Callable[[], None], _t: object = None) -> None:
         self.busy -= 1
         self._dispatch()
         # after the next consult starts, as when this was an event of its own

@@ -37,6 +37,7 @@ from acutesim.sim.timers import event_at, timeout
 TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
 B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
 STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
+Visit = Generator[Any, Any, None]  # a journey, or its steps from some point on
 
 
 class Journeys:
@@ -236,9 +237,18 @@ class Journeys:
         p.t_door = env._now
         yield from self._seh_visit(p, seh)
 
-    def _seh_visit(self, p: Patient, seh: SEH) -> Generator[Any, Any, None]:
-        """Triage, treatment and leaving; transfers on while the SEH does not receive."""
+    def _seh_visit(
+        self, p: Patient, seh: SEH, drive_minutes: float | None = None
+    ) -> Generator[Any, Any, None]:
+        """Triage, treatment and leaving; transfers on while the SEH does not receive.
+
+        A walk-in (``drive_minutes`` given) first drives there and walks in at the door.
+        """
         env = self.env
+        if drive_minutes is not None:
+            if drive_minutes > 0:
+                yield timeout(env, drive_minutes)
+            seh.walk_in(p)
         while True:
             if seh.accepts_walk_in:
                 yield timeout(env, p.triage_minutes)
@@ -284,24 +294,26 @@ class Journeys:
                     best = other
         return best
 
-    def _walk_in(self, p: Patient, s: int, drive_minutes: float) -> Generator[Any, Any, None]:
+    def _walk_in(self, p: Patient, s: int, drive_minutes: float) -> Visit | None:
+        """The visit of a walk-in at SEH ``s`` (a generator), or None: unserved, ``s < 0``.
+
+        Not a generator itself: the caller drives the visit directly, one generator (and
+        one ``yield from`` at every step) fewer than a generator that delegates to it.
+        """
         if s < 0:
             self._unserved(p, NO_OPEN_SEH)
-            return
-        if drive_minutes > 0:
-            yield timeout(self.env, drive_minutes)
-        seh = self.sehs[s]
-        seh.walk_in(p)
-        yield from self._seh_visit(p, seh)
+            return None
+        return self._seh_visit(p, self.sehs[s], drive_minutes)
 
     def _car_minutes(self, area: int, s: int) -> float:
         return self.car_minutes[area][s] if s >= 0 else 0.0
 
-    def _referral(self, p: Patient) -> Generator[Any, Any, None]:
-        """SimPy process: a GP or second-line referral travels to the nearest receiving SEH.
+    def _referral(self, p: Patient) -> Visit | None:
+        """A GP or second-line referral travels to the nearest receiving SEH.
 
         Rule ``gp_referrals_via_hap_when_open``: a GP-referral need that arises while the
         patient's HAP is open is seen there (telephone triage, consult) and referred on.
+        Called when the journey starts; returns the journey to drive (None: it ended).
         """
         if (
             p.route == "gp"
@@ -311,22 +323,28 @@ class Journeys:
         ):
             hap = self.haps[self.hap_order[p.area]]
             p.hap_referral = True
-            yield timeout(self.env, p.hap_triage_minutes)
-            yield from self._hap_visit(p, hap, consult=True, at_site=hap.site)
-            return
+            return self._hap_after(p, hap, p.hap_triage_minutes, hap.site)
         s = self._walk_in_site(p.area)
-        yield from self._walk_in(p, s, self._car_minutes(p.area, s))
+        return self._walk_in(p, s, self._car_minutes(p.area, s))
 
-    def _self_referral(self, p: Patient) -> Generator[Any, Any, None]:
-        """SimPy process: a self-referral; a co-located open HAP sees a share of them first."""
+    def _hap_after(
+        self, p: Patient, hap: HAPPost, delay: float, at_site: int
+    ) -> Generator[Any, Any, None]:
+        """SimPy process: after ``delay`` minutes, a HAP visit with a consult."""
+        yield timeout(self.env, delay)
+        yield from self._hap_visit(p, hap, consult=True, at_site=at_site)
+
+    def _self_referral(self, p: Patient) -> Visit | None:
+        """A self-referral; a co-located open HAP sees a share of them first.
+
+        Called when the journey starts; returns the journey to drive (None: it ended).
+        """
         s = self._walk_in_site(p.area)
         drive = self._car_minutes(p.area, s)
         h = self.hap_at_site[s] if s >= 0 else -1
         if h >= 0 and self.haps[h].is_open and (p.hap_take or self._substitutes(p)):
-            yield timeout(self.env, drive)
-            yield from self._hap_visit(p, self.haps[h], consult=True, at_site=s)
-        else:
-            yield from self._walk_in(p, s, drive)
+            return self._hap_after(p, self.haps[h], drive, s)
+        return self._walk_in(p, s, drive)
 
     def _substitutes(self, p: Patient) -> bool:
         """Return whether a spoedplein steers this self-referral to its HAP.
@@ -356,15 +374,24 @@ class Journeys:
         if p.hap_referral or not self.haps:
             start_journey(self._hap_contact(p))
             return
-        event_at(self.env, t_call + p.hap_triage_minutes).callbacks.append(
-            lambda _e, p=p: self._hap_triaged(p)
-        )
+        t = t_call + p.hap_triage_minutes
+        rec = self.recorder
+        if not p.hap_consult and t < self.horizon and rec.patient_sink is None:
+            if HAP_DONE in rec.n_terminal:
+                # Telephone only: the end of its triage reads no state and only adds to
+                # counts that are read after the run, whose keys are in place (the sink
+                # would take rows in event order), so it is counted now, without an event.
+                p.t_triage = t
+                self._hap_done(p, self.haps[self.hap_order[p.area]])
+                return
+        # partial: one Python call at the event, not a lambda's two
+        event_at(self.env, t).callbacks.append(partial(self._hap_triaged, p))
 
-    def _hap_triaged(self, p: Patient) -> None:
+    def _hap_triaged(self, p: Patient, _e: object = None) -> None:
         hap = self.haps[self.hap_order[p.area]]
         p.t_triage = self.env._now
         if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
-            hap.consult_then(p, lambda p=p, hap=hap: self._hap_done(p, hap))
+            hap.consult_then(p, partial(self._hap_done, p, hap))
         else:
             self._hap_done(p, hap)
 
@@ -399,15 +426,19 @@ class Journeys:
             return
         p.arrival_route = "gp_hap"
         if consult and at_site >= 0 and self.sehs[at_site].accepts_walk_in:
-            yield from self._walk_in(p, at_site, 0.0)  # the SEH next door
+            visit = self._walk_in(p, at_site, 0.0)  # the SEH next door
         else:
             s = self._walk_in_site(p.area)
-            yield from self._walk_in(p, s, self._car_minutes(p.area, s))
+            visit = self._walk_in(p, s, self._car_minutes(p.area, s))
+        if visit is not None:
+            yield from visit
 
 
-# The journey of each arrival route (acutesim.domain.routes). A HAP contact that is not
-# referred on takes a shortcut of the same steps as callbacks (Journeys._start_hap_contact).
-JOURNEYS: dict[Route, Callable[[Journeys, Patient], Generator[Any, Any, None]]] = {
+# The journey of each arrival route (acutesim.domain.routes), called when it starts: a
+# generator to drive, or None when it ended at once (a referral returns its visit's
+# generator, not one of its own). A HAP contact that is not referred on takes a
+# shortcut of the same steps as callbacks (Journeys._start_hap_contact).
+JOURNEYS: dict[Route, Callable[[Journeys, Patient], Visit | None]] = {
     "ambulance": Journeys._ambulance,
     "hap": Journeys._hap_contact,
     "gp": Journeys._referral,
@@ -566,4 +597,6 @@ class _Release:
             if self.is_hap:
                 model._start_hap_contact(p, now)
             else:
-                start_journey(self.journey(p))  # no start and end events of a Process
+                journey = self.journey(p)
+                if journey is not None:  # None: ended at once (unserved)
+                    start_journey(journey)  # no start and end events of a Process

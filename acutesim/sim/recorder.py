@@ -195,7 +195,7 @@ class Recorder:
 
     def ambulance_at_door(self, p: Patient) -> None:
         """An ambulance patient was handed off (the crew's handoff delay is known)."""
-        if self.measured(p):
+        if p.t_call >= self.warmup:  # self.measured(p), without the call
             rec = self.sites[p.site]
             rec.handoff_delay_minutes.append(p.t_accept - p.t_door)
             rec.call_to_door_minutes.append(p.t_door - p.t_call)
@@ -209,13 +209,13 @@ class Recorder:
 
     def ambulance_call(self, p: Patient) -> None:
         """Count an ambulance call (a deployment, planned B rides included)."""
-        if self.measured(p):
+        if p.t_call >= self.warmup:  # self.measured(p), without the call
             self.ambulance_calls += 1
 
     def gave_up(self, p: Patient) -> None:
         """A waiting patient left untreated (without being seen, or at the maximum wait)."""
         self.terminal(p)
-        if self.measured(p):
+        if p.t_call >= self.warmup:  # self.measured(p), without the call
             rec = self.sites[p.site]
             if p.state == LEFT_UNSEEN:
                 rec.left_unseen += 1
@@ -226,17 +226,17 @@ class Recorder:
     def unserved(self, p: Patient) -> None:
         """No SEH could take the patient (``p.reason`` says why)."""
         self.terminal(p)
-        if self.measured(p):
+        if p.t_call >= self.warmup:  # self.measured(p), without the call
             self.unserved_by_reason[p.reason] = self.unserved_by_reason.get(p.reason, 0) + 1
 
     def site_transfer(self, p: Patient, from_site: int) -> None:
         """A patient moved on from an SEH that stopped receiving (closing time)."""
-        if self.measured(p):
+        if p.t_call >= self.warmup:  # self.measured(p), without the call
             self.sites[from_site].closing_transfers += 1
 
     def diversion(self, p: Patient, nearest_site: int) -> None:
         """An ambulance patient was taken past the nearest scheduled-open SEH."""
-        if self.measured(p):
+        if p.t_call >= self.warmup:  # self.measured(p), without the call
             self.sites[nearest_site].diversions += 1
 
     def hap_contact(self, hap: int, p: Patient, referred: bool) -> None:

@@ -29,6 +29,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -266,9 +267,9 @@ class SEH:
         p.token = token
         self.treating[p] = now + p.remaining_minutes
         ev = timeout(self.env, p.remaining_minutes)
-        ev.callbacks.append(lambda _ev, p=p, token=token: self._finish(p, token))
+        ev.callbacks.append(partial(self._finish, p, token))  # one Python call, not two
 
-    def _finish(self, p: Patient, token: object) -> None:
+    def _finish(self, p: Patient, token: object, _ev: Any = None) -> None:
         if p.token is not token:  # paused since; a later run will finish it
             return
         del self.treating[p]

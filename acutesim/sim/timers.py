@@ -12,6 +12,11 @@ The helpers build SimPy's events without their constructors (``env.timeout``,
 schedule them with the heap entry ``Environment.schedule`` would push. For the same
 reason the model's hot paths read the clock as ``env._now``, the attribute behind
 SimPy's ``env.now`` property (a property is a Python call on every read).
+
+The events that :func:`timeout` and :func:`event_at` make are :class:`Timer` objects:
+what SimPy reads of a triggered ``Timeout`` (``env``, ``callbacks``, ``_value``,
+``_ok``, ``_delay``) in slots, without the instance dict and its values array of a
+SimPy event (a national run holds about a thousand pending events at any time).
 """
 
 from __future__ import annotations
@@ -19,13 +24,34 @@ from __future__ import annotations
 from heapq import heappush
 
 import simpy
-from simpy.events import NORMAL, Event, Timeout
+from simpy.events import NORMAL, Event
 
 _new_event = Event.__new__
-_new_timeout = Timeout.__new__
 
 
-def event_at(env: simpy.Environment, t: float) -> Event:
+class Timer:
+    """A triggered event processed at its scheduled instant, like SimPy's ``Timeout``.
+
+    The run loop, a journey or a SimPy process waiting on it, and a SimPy condition
+    (``event | timer``) read the same attributes as on a ``Timeout``; its properties and
+    operators are SimPy's own.
+    """
+
+    __slots__ = ("_defused", "_delay", "_ok", "_value", "callbacks", "env")
+
+    triggered = Event.triggered
+    processed = Event.processed
+    ok = Event.ok
+    value = Event.value
+    defused = Event.defused
+    __and__ = Event.__and__
+    __or__ = Event.__or__
+
+
+_new_timer = Timer.__new__
+
+
+def event_at(env: simpy.Environment, t: float) -> Timer:
     """A triggered event that SimPy processes at instant ``t`` [minutes].
 
     Parameters
@@ -37,10 +63,10 @@ def event_at(env: simpy.Environment, t: float) -> Event:
 
     Returns
     -------
-    simpy.events.Event
+    Timer
         An event with value None, scheduled like a timeout (normal priority, next event id).
     """
-    ev = _new_event(Event)
+    ev = _new_timer(Timer)
     ev.env = env
     ev.callbacks = []
     ev._value = None
@@ -73,12 +99,12 @@ def process_now(ev: Event, value: object = None) -> None:
         callback(ev)
 
 
-def timeout(env: simpy.Environment, delay: float) -> Timeout:
-    """``env.timeout(delay)`` without its bound-class call: the same Timeout, scheduled alike.
+def timeout(env: simpy.Environment, delay: float) -> Timer:
+    """``env.timeout(delay)`` without its bound-class call: a Timer, scheduled alike.
 
     ``env.timeout`` builds a bound method and runs ``Timeout.__init__`` for every call;
-    this sets the same attributes and schedules the event the same way (normal priority,
-    at ``env.now + delay``, the next event id).
+    this sets the same attributes as a ``Timeout`` and schedules the event the same way
+    (normal priority, at ``env.now + delay``, the next event id).
 
     Parameters
     ----------
@@ -89,12 +115,12 @@ def timeout(env: simpy.Environment, delay: float) -> Timeout:
 
     Returns
     -------
-    simpy.events.Timeout
+    Timer
         The scheduled timeout, with value None.
     """
     if delay < 0:
         raise ValueError(f"Negative delay {delay}")
-    ev = _new_timeout(Timeout)
+    ev = _new_timer(Timer)
     ev.env = env
     ev.callbacks = []
     ev._value = None

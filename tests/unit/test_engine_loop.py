@@ -197,7 +197,9 @@ def test_timeout_is_scheduled_as_env_timeout():
     env = simpy.Environment()
     env.timeout(1.5)
     ours, theirs = timeout(env, 2.25), env.timeout(2.25)
-    assert type(ours) is type(theirs)
+    for name in ("_ok", "_value", "_delay", "callbacks", "env", "triggered", "processed"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert not hasattr(ours, "__dict__")  # slots: no instance dict
     entries = sorted(env._queue)
     assert [(t, prio) for t, prio, _eid, _ev in entries] == [(1.5, 1), (2.25, 1), (2.25, 1)]
     assert entries[1][3] is ours  # scheduled first, processed first

@@ -240,3 +240,50 @@ def test_start_journey_first_wait_on_a_processed_event_and_no_wait_at_all():
     assert log == [(0, "instant"), (0, "early")]
     env.run()
     assert log[-1] == (1.0, "end")
+
+
+def test_a_walk_in_journey_is_its_seh_visit_driven_directly(demo_region, demo_travel):
+    from acutesim.sim.journeys import Journeys
+    from acutesim.sim.patient import NO_OPEN_SEH, UNSERVED, Patient
+
+    model = _model(demo_region, demo_travel, Scenario("baseline"), days=1.0)
+    p = Patient(1, "gp_referral", "gp", 0, 0.0)
+    p.triage_minutes = 7.0
+    visit = model._walk_in(p, 0, 12.5)
+    # the SEH visit's own generator: no generator of _walk_in delegating to it
+    assert visit.gi_code is Journeys._seh_visit.__code__
+    drive = visit.send(None)  # first the drive to the SEH
+    assert drive._delay == 12.5
+    assert p.site == -1  # not yet at the door
+    triage = visit.send(None)  # in at the door, then triage
+    assert triage._delay == 7.0
+    assert (p.site, p.t_arrival) == (0, 0.0)
+    # no SEH to drive to: unserved at once, nothing to drive
+    q = Patient(2, "gp_referral", "gp", 0, 0.0)
+    assert model._walk_in(q, -1, 0.0) is None
+    assert (q.state, q.reason) == (UNSERVED, NO_OPEN_SEH)
+
+
+def test_telephone_only_hap_contacts_are_counted_without_an_event(demo_region, demo_travel):
+    def run(sink):
+        model = Model(
+            demo_region,
+            Scenario("baseline"),
+            RandomStreams(20260105, 0),
+            horizon_minutes=3 * 1440.0,
+            warmup_minutes=0.0,
+            travel=demo_travel,
+            patient_sink=sink,
+        )
+        model.run()
+        return model, next(model.env._eid)
+
+    rows: list[tuple] = []
+    quick, quick_events = run(None)
+    slow, slow_events = run(rows.append)  # a sink takes rows in event order: every event
+    assert list(quick.recorder.n_terminal.items()) == list(slow.recorder.n_terminal.items())
+    assert quick.recorder.hap_contacts == slow.recorder.hap_contacts
+    assert quick.recorder.hap_referrals == slow.recorder.hap_referrals
+    hap_done = sum(1 for r in rows if r[2] == "hap" and r[9] == "hap_done")
+    assert hap_done > 50
+    assert quick_events < slow_events - 50
