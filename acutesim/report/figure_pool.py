@@ -12,8 +12,10 @@ command starts one worker on a machine with two or more cores (:func:`command_fi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -147,6 +149,9 @@ class FigurePool:
         self._queue: list[FigureSlot] = []  # charts no process has taken, largest first
         self._chart: ChartData | None = None
         self._taken: list[tuple[FigureSlot, Future[Drawn]]] = []
+        # the queue is shared with the executor's thread, which hands a worker that has
+        # just finished a chart its next one (_next)
+        self._lock = threading.RLock()  # re-entered when a chart is done at once
         if n_workers > 0:
             import multiprocessing
 
@@ -167,10 +172,11 @@ class FigurePool:
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._pool is None:
             return
-        if exc_type is None and self._ready():
-            self._pool.shutdown(wait=True)
-            return
-        end_pool(self._pool)  # failed, interrupted, or a worker still importing
+        # Done, failed, interrupted or still importing: nothing a worker holds is needed
+        # any more (draw() has every chart back), so the workers are ended rather than
+        # left to shut down; a spawned interpreter with matplotlib and pandas loaded
+        # takes about 0.7 s to tear itself down, at the end of every report.
+        end_pool(self._pool)
 
     def _ready(self) -> bool:
         """True once every worker has started without error."""
@@ -183,35 +189,38 @@ class FigurePool:
 
         This process draws the slots outside :data:`POOL_KEYS` (the maps), then runs
         ``meanwhile`` (the companion files), then the charts no worker has taken. A
-        started, idle worker takes the next chart, largest first, whenever this process
-        looks between two of its own figures, or calls :meth:`tick` (``meanwhile`` does,
-        between its files).
+        started, idle worker takes the next chart, largest first, as soon as it has
+        finished one, and whenever this process looks between two of its own figures or
+        calls :meth:`tick`.
         """
         pool = self._pool
         mine = [s for s in slots if pool is None or s.key not in POOL_KEYS]
         pooled = {s.key: s for s in slots if pool is not None and s.key in POOL_KEYS}
         # charts taken by start_charts go to their slots; one the content has no slot for
         # (nothing to draw after all) is dropped
-        taken = [(pooled[s.key], f) for s, f in self._taken if s.key in pooled]
-        self._taken = taken
-        early = {s.key for s, _ in taken}
-        self._queue = sorted(
-            (s for s in pooled.values() if s.key not in early),
-            key=lambda s: POOL_ORDER.index(s.key),
-        )
-        if self._chart is None and self._queue:
-            self._chart = ChartData.of(data)
+        with self._lock:
+            taken = [(pooled[s.key], f) for s, f in self._taken if s.key in pooled]
+            self._taken = taken
+            early = {s.key for s, _ in taken}
+            self._queue = sorted(
+                (s for s in pooled.values() if s.key not in early),
+                key=lambda s: POOL_ORDER.index(s.key),
+            )
+            if self._chart is None and self._queue:
+                self._chart = ChartData.of(data)
         for slot in mine:
             self.tick()
             slot.png, slot.note = draw_slot(slot, data)
         self.tick()
         meanwhile()
         queue = self._queue
-        while queue:
+        while True:
             self.tick()
-            if queue:
+            with self._lock:
+                if not queue:
+                    break
                 slot = queue.pop()  # the smallest chart left
-                slot.png, slot.note = draw_slot(slot, data)
+            slot.png, slot.note = draw_slot(slot, data)
         for slot, future in self._taken:
             slot.png, slot.note = future.result()
         self._taken = []
@@ -233,14 +242,29 @@ class FigurePool:
         self._queue = [FigureSlot(key=key, title=key) for key in POOL_ORDER]
         self._taken = []
         self.tick()
-        self._queue = []  # draw() queues the content's own slots
+        with self._lock:
+            self._queue = []  # draw() queues the content's own slots
 
     def tick(self) -> None:
         """Give each started, idle worker the largest chart left (nothing without workers)."""
         pool = self._pool
         if pool is None or not self._queue or not self._ready():
             return
-        taken = self._taken
-        while self._queue and sum(not f.done() for _, f in taken) < self._n_workers:
-            slot = self._queue.pop(0)
-            taken.append((slot, pool.submit(draw_slot, slot, self._chart)))
+        with self._lock:
+            taken = self._taken
+            while self._queue and sum(not f.done() for _, f in taken) < self._n_workers:
+                future = pool.submit(draw_slot, self._queue[0], self._chart)
+                slot = self._queue.pop(0)  # taken only once submitted
+                taken.append((slot, future))
+                future.add_done_callback(self._next)
+
+    def _next(self, future: Future[Drawn]) -> None:
+        """A worker has finished a chart: hand it the next one at once (the executor's thread).
+
+        Without this a worker that finishes while this process writes a companion file or
+        renders a figure of its own waits until this process looks again.
+        """
+        if future.cancelled() or future.exception() is not None:
+            return  # draw() raises it; the pool is being ended
+        with contextlib.suppress(RuntimeError):  # shut down meanwhile: the chart stays queued
+            self.tick()

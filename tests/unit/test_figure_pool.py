@@ -128,3 +128,35 @@ def test_an_early_chart_without_a_slot_is_dropped(results):
         pool.draw(kept, data, lambda: None)
     assert all(s.png or s.note for s in kept)
     assert fp.POOL_ORDER[0] not in {s.key for s in kept}
+
+
+def test_a_worker_that_finishes_a_chart_takes_the_next_without_being_asked(results):
+    """While this process is busy (``meanwhile`` never ticks), the worker keeps drawing."""
+    import threading
+
+    data = load_results(results)
+    slots = [s for s in build_content(data).figures() if s.note is None]
+    assert sum(s.key in fp.POOL_KEYS for s in slots) >= 3
+    handed_on = threading.Event()
+    handed: list[int] = []  # charts handed over by each finished chart's callback
+    with fp.FigurePool(1) as pool:
+        for started in pool._started:
+            started.result()
+        next_chart = pool._next
+
+        def watched(future):  # the executor's thread, when the worker is done with a chart
+            before = len(pool._taken)
+            next_chart(future)
+            handed.append(len(pool._taken) - before)
+            handed_on.set()
+
+        pool._next = watched
+
+        def busy() -> None:  # a companion file that ticks never, however long it takes
+            assert handed_on.wait(timeout=300), "the worker's first chart never came back"
+            for _, future in list(pool._taken):
+                future.result()
+
+        pool.draw(slots, data, busy)
+    assert handed[0] == 1  # the first chart's end handed the worker the next one at once
+    assert all(s.png or s.note for s in slots)
