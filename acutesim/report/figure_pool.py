@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from acutesim.experiment.workers import end_pool, pool_initializer
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from acutesim.report.blocks import FigureSlot
     from acutesim.report.data import ResultsData
+
+T = TypeVar("T")
 
 # Charts that need the result tables alone (see ChartData), the slowest to draw first;
 # every other slot (maps, the per-patient ECDF, slots added later) is drawn here.
@@ -224,6 +226,17 @@ class FigurePool:
         for slot, future in self._taken:
             slot.png, slot.note = future.result()
         self._taken = []
+
+    def elsewhere(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """Run ``fn(*args)`` in a started worker, after the chart it draws; here without one.
+
+        For work that needs only picklable tables (the Excel companion). Returns a
+        function that gives the result, waiting for the worker if need be.
+        """
+        if self._pool is None or not self._ready():
+            result = fn(*args)
+            return lambda: result
+        return self._pool.submit(fn, *args).result
 
     def start_charts(self, data: ResultsData) -> None:
         """Give an idle, started worker the largest chart before the report's content exists.

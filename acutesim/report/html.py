@@ -15,6 +15,7 @@ import base64
 import html
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,13 @@ from acutesim.kpi import headline_kpis
 from acutesim.report.blocks import Bullets, FigureSlot, Paragraph, ReportContent, Table
 from acutesim.report.content import build_content
 from acutesim.report.data import ResultsData, load_results
-from acutesim.report.exports import check_csv_locale, summary_csv, summary_xlsx, write_reach_gpkgs
+from acutesim.report.exports import (
+    check_csv_locale,
+    summary_csv,
+    summary_sheets,
+    write_reach_gpkgs,
+    xlsx_bytes,
+)
 from acutesim.report.markdown import render_markdown
 from acutesim.report.sections import EXPLORER_FILE
 
@@ -321,12 +328,14 @@ def write_report(
         data = load_results(results_dir, summary, on_region=pool.start_charts)
         content = build_content(data)
 
+        xlsx: list[Callable[[], bytes]] = []
+
         def companions() -> None:  # written while the chart workers draw
             out_path.parent.mkdir(parents=True, exist_ok=True)
+            # the workbook needs only tables: a worker writes it, after its chart
+            xlsx.append(pool.elsewhere(xlsx_bytes, summary_sheets(data)))
             atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
             pool.tick()  # an idle worker takes the next chart between the files
-            atomic_write_bytes(csv_path.with_suffix(".xlsx"), summary_xlsx(data))
-            pool.tick()
             write_reach_gpkgs(data, results_dir / "reach")
             pool.tick()
             if data.region is not None and data.reach:  # the explorer needs the geo modules
@@ -338,6 +347,7 @@ def write_report(
                     write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
 
         pool.draw([s for s in content.figures() if s.note is None], data, companions)
+        atomic_write_bytes(csv_path.with_suffix(".xlsx"), xlsx[0]())
     versions: dict[str, Any] = data.manifest.get("versions") or {}
     footer = (
         f"Written by acutesim {versions.get('acutesim', '')} from the results in "

@@ -32,6 +32,17 @@ def test_pooled_charts_give_the_same_report_bytes(results, tmp_path):
     pooled = write_report(results, tmp_path / "pooled.html", figure_processes=1)
     assert serial.read_bytes() == pooled.read_bytes()
     assert serial.with_suffix(".md").read_bytes() == pooled.with_suffix(".md").read_bytes()
+    # the workbook, written by the chart worker in the pooled run, holds the same tables
+    import pandas as pd
+
+    sheets = [
+        pd.read_excel(p.with_name(p.stem + "-summary.xlsx"), sheet_name=None)
+        for p in (serial, pooled)
+    ]
+    assert list(sheets[0]) == list(sheets[1])
+    assert len(sheets[0]) == 5
+    for name, frame in sheets[0].items():
+        pd.testing.assert_frame_equal(frame, sheets[1][name])
     # every chart of the pool was drawn: one embedded PNG per drawn slot
     content = build_content(load_results(results))
     pool_slots = [s for s in content.figures() if s.key in fp.POOL_KEYS and s.note is None]
