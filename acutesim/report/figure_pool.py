@@ -130,7 +130,10 @@ def command_figure_workers() -> int:
     companion files handed an idle worker its next chart (:meth:`FigurePool.tick`).
     Since text is drawn a string at a time (:mod:`acutesim.report.fast_text`) and the
     worker takes its first chart before the maps are computed (:meth:`FigurePool.start_charts`),
-    the serial national report costs about a quarter less CPU; one worker still pays off.
+    the serial national report costs about a quarter less CPU; one worker still pays off:
+    the command on 7-day national results took 9.75 and 10.46 s with it against 13.04 and
+    15.11 s with ``--figure-processes 0``, alternating, after the worker took the next
+    chart as soon as it finished one and wrote the workbook.
     """
     return 1 if (os.cpu_count() or 1) >= 2 else 0
 
