@@ -248,24 +248,6 @@ def test_release_arrow_memory_asks_the_pool_only_when_pyarrow_is_loaded(monkeypa
     assert "pyarrow" not in sys.modules
 
 
-def test_trim_heap_is_a_no_op_without_malloc_trim(monkeypatch):
-    import ctypes
-
-    from acutesim.sim import tuning
-
-    assert isinstance(tuning.trim_heap(), bool)
-
-    def no_libc(*_args, **_kwargs):
-        raise OSError("no C library here")
-
-    monkeypatch.setattr(ctypes, "CDLL", no_libc)
-    tuning._libc.cache_clear()  # the C library is loaded once per process
-    try:
-        assert tuning.trim_heap() is False
-    finally:
-        tuning._libc.cache_clear()
-
-
 def test_vehicle_log_starts_at_zero_for_every_vehicle_window_and_activity():
     from acutesim.sim.recorder import ON_DUTY, VehicleLog
 

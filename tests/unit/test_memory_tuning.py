@@ -1,5 +1,5 @@
 """Memory of a replication: the model is freed when run_replication returns, and the
-C allocator's mmap threshold can be fixed (a no-op without glibc)."""
+C allocator's mmap threshold can be fixed and its heap trimmed (no-ops without glibc)."""
 
 from __future__ import annotations
 
@@ -39,16 +39,26 @@ def test_fix_mmap_threshold_is_accepted_by_glibc():
     assert tuning.fix_mmap_threshold() is True
 
 
-def test_fix_mmap_threshold_is_a_no_op_without_a_c_library(monkeypatch):
-    def no_libc(*_args, **_kwargs):
+@pytest.fixture
+def no_libc(monkeypatch):
+    """No C library to load, with the per-process loader's cache cleared around the test."""
+
+    def missing(*_args, **_kwargs):
         raise OSError("no C library here")
 
-    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    monkeypatch.setattr(ctypes, "CDLL", missing)
     tuning._libc.cache_clear()  # the C library is loaded once per process
-    try:
-        assert tuning.fix_mmap_threshold() is False
-    finally:
-        tuning._libc.cache_clear()
+    yield
+    tuning._libc.cache_clear()
+
+
+def test_trim_heap_says_whether_it_trimmed():
+    assert isinstance(tuning.trim_heap(), bool)
+
+
+@pytest.mark.parametrize("call", [tuning.fix_mmap_threshold, tuning.trim_heap])
+def test_tuning_is_a_no_op_without_a_c_library(no_libc, call):
+    assert call() is False
 
 
 def test_wait_for_treatment_keeps_only_moved_patients_own_values():
