@@ -15,7 +15,6 @@ import base64
 import html
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -328,12 +327,11 @@ def write_report(
         data = load_results(results_dir, summary, on_region=pool.start_charts)
         content = build_content(data)
 
-        xlsx: list[Callable[[], bytes]] = []
+        # the workbook needs only tables: a started worker writes it, after its chart
+        xlsx = pool.elsewhere(xlsx_bytes, summary_sheets(data))
 
         def companions() -> None:  # written while the chart workers draw
             out_path.parent.mkdir(parents=True, exist_ok=True)
-            # the workbook needs only tables: a worker writes it, after its chart
-            xlsx.append(pool.elsewhere(xlsx_bytes, summary_sheets(data)))
             atomic_write_bytes(csv_path, summary_csv(data, csv_locale).encode("utf-8"))
             pool.tick()  # an idle worker takes the next chart between the files
             write_reach_gpkgs(data, results_dir / "reach")
@@ -347,7 +345,7 @@ def write_report(
                     write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
 
         pool.draw([s for s in content.figures() if s.note is None], data, companions)
-        atomic_write_bytes(csv_path.with_suffix(".xlsx"), xlsx[0]())
+        atomic_write_bytes(csv_path.with_suffix(".xlsx"), xlsx())
     versions: dict[str, Any] = data.manifest.get("versions") or {}
     footer = (
         f"Written by acutesim {versions.get('acutesim', '')} from the results in "

@@ -376,14 +376,18 @@ class Journeys:
             return
         t = t_call + p.hap_triage_minutes
         rec = self.recorder
-        if not p.hap_consult and t < self.horizon and rec.patient_sink is None:
-            if HAP_DONE in rec.n_terminal:
-                # Telephone only: the end of its triage reads no state and only adds to
-                # counts that are read after the run, whose keys are in place (the sink
-                # would take rows in event order), so it is counted now, without an event.
-                p.t_triage = t
-                self._hap_done(p, self.haps[self.hap_order[p.area]])
-                return
+        if (
+            not p.hap_consult
+            and t < self.horizon
+            and rec.patient_sink is None
+            and HAP_DONE in rec.n_terminal
+        ):
+            # Telephone only: the end of its triage reads no state and only adds to
+            # counts that are read after the run, whose keys are in place (the sink
+            # would take rows in event order), so it is counted now, without an event.
+            p.t_triage = t
+            self._hap_done(p, self.haps[self.hap_order[p.area]])
+            return
         # partial: one Python call at the event, not a lambda's two
         event_at(self.env, t).callbacks.append(partial(self._hap_triaged, p))
 
