@@ -28,6 +28,7 @@ import resource
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ import pandas as pd
 
 from acutesim.atomic import atomic_path, atomic_write_bytes
 from acutesim.config.robustness import design, load_robustness, point_scenario, scenario_tables
+from acutesim.domain.region import Region
 from acutesim.errors import ConfigError, ResultsError
 from acutesim.experiment.names import name_problem
 from acutesim.experiment.parallel import run_processes
@@ -79,14 +81,14 @@ class FullTask:
     site: str
 
 
-def _model(task: ReplayTask | FullTask, scenario: Any) -> Any:
+def _model(task: ReplayTask | FullTask, scenario: Any, region: Region | None) -> Any:
     from acutesim.experiment.context import worker_context
     from acutesim.experiment.runner import funding_setup
     from acutesim.rng import RandomStreams
     from acutesim.sim.model import Model
     from acutesim.units import MINUTES_PER_DAY
 
-    region, travel, sensitive = worker_context(task.region_path)
+    region, travel, sensitive = worker_context(task.region_path, region)
     return Model(
         region,
         scenario,
@@ -126,10 +128,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_full(task: FullTask) -> list[dict[str, Any]]:
-    """Simulate one point and replication; return its verdicts (one row)."""
+def run_full(task: FullTask, region: Region | None = None) -> list[dict[str, Any]]:
+    """Simulate one point and replication; return its verdicts (one row).
+
+    ``region`` is the pack as the sweep's main process loaded it (see :func:`_map`).
+    """
     t0 = time.process_time()
-    model = _model(task, point_scenario(f"p{task.point:03d}", task.tables))
+    model = _model(task, point_scenario(f"p{task.point:03d}", task.tables), region)
     model.run()
     rec = model.recorder
     switch_t = max((t for t, *_ in rec.shadow_decisions), default=math.inf)
@@ -147,13 +152,16 @@ def run_full(task: FullTask) -> list[dict[str, Any]]:
     return [row]
 
 
-def run_replay(task: ReplayTask) -> list[dict[str, Any]]:
-    """Evaluate every design point's board at every review of one shared observed run."""
+def run_replay(task: ReplayTask, region: Region | None = None) -> list[dict[str, Any]]:
+    """Evaluate every design point's board at every review of one shared observed run.
+
+    ``region`` is the pack as the sweep's main process loaded it (see :func:`_map`).
+    """
     from acutesim.experiment.context import worker_context
     from acutesim.experiment.runner import funding_setup
     from acutesim.funding.behaviour import board_decision
 
-    region, travel, sensitive = worker_context(task.region_path)
+    region, travel, sensitive = worker_context(task.region_path, region)
     setups = [
         funding_setup(region, travel, sensitive, point_scenario(f"p{p:03d}", tables))
         for p, tables in enumerate(task.points)
@@ -189,7 +197,7 @@ def run_replay(task: ReplayTask) -> list[dict[str, Any]]:
                 rec["before"] = decided
 
     t0 = time.process_time()
-    model = _model(task, observe)
+    model = _model(task, observe, region)
     model.board.observer = observer
     model.run()
     cpu = time.process_time() - t0
@@ -344,7 +352,8 @@ def run_robustness(
                 f"({time.perf_counter() - start:,.0f} s)"
             )
 
-        _map(run_replay, todo_replay, workers, replay_done)
+        preloaded = _Preloaded(str(spec.region_path))
+        _map(run_replay, todo_replay, workers, replay_done, preloaded)
         replayed = pd.concat([replay_parts[r] for r in sorted(replay_parts)], ignore_index=True)
         need = replayed[replayed["needs_full_run"]]
         full_parts: dict[tuple[int, int], pd.DataFrame] = {}
@@ -370,7 +379,7 @@ def run_robustness(
             n_run += 1
             say(f"point {p}, replication {r + 1}: simulated on its own")
 
-        _map(run_full, todo_full, workers, full_done)
+        _map(run_full, todo_full, workers, full_done, preloaded)
         runs = _combine(replayed, full_parts)
         wall = time.perf_counter() - start
         _write_parquet(out_dir / "runs.parquet", runs)
@@ -398,18 +407,43 @@ def _combine(replayed: pd.DataFrame, full: Mapping[tuple[int, int], pd.DataFrame
     return runs.reset_index().sort_values(["point", "replication"], ignore_index=True)
 
 
+class _Preloaded:
+    """The sweep's pack as worker processes get it, loaded here at most once.
+
+    A worker handed the Region never reads the areas layer itself (GDAL, PROJ and GEOS:
+    tens of MB of its peak; see ``context.region_for_workers``), as in experiment runs.
+    """
+
+    def __init__(self, region_path: str) -> None:
+        self.region_path = region_path
+        self._region: Region | None = None
+
+    def region(self) -> Region:
+        if self._region is None:
+            from acutesim.config.load import load_region
+            from acutesim.experiment.context import region_for_workers
+
+            self._region = region_for_workers(load_region(self.region_path))
+        return self._region
+
+
 def _map(
-    fn: Callable[[Any], list[dict[str, Any]]],
+    fn: Callable[..., list[dict[str, Any]]],
     tasks: list[Any],
     workers: int,
     done: Callable[[list[dict[str, Any]]], None],
+    preloaded: _Preloaded,
 ) -> None:
-    """Run tasks in this process, or on the experiment runner's process pool."""
+    """Run tasks in this process, or on the experiment runner's process pool.
+
+    In this process a task loads the pack through ``context.worker_context`` (kept for
+    the next task); worker processes are handed the pack loaded here instead.
+    """
     if workers <= 1 or len(tasks) <= 1:
         for t in tasks:
             done(fn(t))
         return
-    run_processes(fn, tasks, min(workers, len(tasks)), done)
+    run_processes(partial(fn, region=preloaded.region()), tasks, min(workers, len(tasks)), done)
 
 
 def _clear(out_dir: Path) -> None:

@@ -203,6 +203,25 @@ def test_serial_and_parallel_sweeps_agree_and_a_sweep_resumes(sweep, tmp_path):
     pd.testing.assert_frame_equal(again.runs[cols], serial.runs[cols])
 
 
+def test_worker_processes_are_handed_the_pack_without_its_polygons(tmp_path, monkeypatch):
+    import acutesim.experiment.robustness as rb
+
+    handed = []
+
+    def fake_pool(fn, tasks, n_workers, done):
+        handed.append(fn.keywords["region"])
+        for t in tasks:
+            done(fn(t))
+
+    monkeypatch.setattr(rb, "run_processes", fake_pool)
+    path = small(tmp_path, points=2, reps=2)
+    rb.run_robustness(path, out=tmp_path / "out", workers=2)
+    assert handed, "two replications on two workers go to the pool"
+    assert handed[0].areas
+    assert all(a.geometry is None for a in handed[0].areas)
+    assert all(r is handed[0] for r in handed), "the pack is loaded once per sweep"
+
+
 @pytest.mark.slow
 def test_the_replay_gives_what_each_point_simulated_on_its_own_gives(sweep):
     from acutesim.config.robustness import scenario_tables
