@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import resource
 import sys
 import tempfile
 import time
@@ -32,7 +31,10 @@ GOAL_MB = 400.0
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak (VmHWM): ru_maxrss would include the parent's at the fork."""
+    from acutesim.sim.tuning import peak_rss_mb
+
+    return peak_rss_mb()
 
 
 # modules a simulation worker does not need (each is MB resident once imported)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import resource
 import sys
 import time
 from pathlib import Path
@@ -38,7 +37,10 @@ DAYS_PER_YEAR = 365.0
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak (VmHWM): ru_maxrss would include the parent's at the fork."""
+    from acutesim.sim.tuning import peak_rss_mb
+
+    return peak_rss_mb()
 
 
 def mmc_reference(

@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import math
 import os
-import resource
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -125,7 +124,9 @@ def _verdicts(
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    from acutesim.sim.tuning import peak_rss_mb  # this worker's own peak, none of its parent's
+
+    return peak_rss_mb()
 
 
 def run_full(task: FullTask, region: Region | None = None) -> list[dict[str, Any]]:

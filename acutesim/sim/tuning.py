@@ -1,4 +1,4 @@
-"""Interpreter settings for the event loop: garbage collection during a run.
+"""Interpreter settings for the event loop: garbage collection and memory during a run.
 
 A run builds its model (regions, matrices, rosters: long-lived objects) and then creates
 millions of short-lived ones (events, patients) that reference counting frees. Cyclic
@@ -81,6 +81,28 @@ def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD_BYTES) -> bool:
     """
     mallopt = getattr(_libc(), "mallopt", None)
     return bool(mallopt(M_MMAP_THRESHOLD, threshold)) if mallopt is not None else False
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of the calling process [MB], its own and nothing inherited.
+
+    Linux's ``VmHWM`` (``/proc/self/status``). ``getrusage``'s ``ru_maxrss`` is not that in
+    a worker process: it carries over the parent's resident memory at the fork, across
+    the exec of a spawned worker, so every worker of a run whose main process holds
+    240 MB would report at least 240 MB. ``ru_maxrss`` is used where there is no
+    ``/proc`` (it is in kB on Linux, bytes on macOS).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024.0
 
 
 @functools.cache

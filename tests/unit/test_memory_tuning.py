@@ -143,3 +143,23 @@ def test_result_tables_are_written_in_row_groups(tmp_path, monkeypatch):
     meta = pq.ParquetFile(tmp_path / "t.parquet").metadata
     assert [meta.row_group(k).num_rows for k in range(meta.num_row_groups)] == [1000, 1000, 500]
     assert pq.read_table(tmp_path / "t.parquet").equals(table)
+
+
+def _child_peaks(_: object) -> tuple[float, float]:
+    import resource
+
+    return tuning.peak_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="VmHWM and ru_maxrss as Linux keeps them")
+def test_a_spawned_worker_reports_its_own_peak_not_its_parents():
+    import multiprocessing
+
+    held = bytearray(300 * 2**20)
+    held[::4096] = b"\1" * len(held[::4096])  # resident in this process
+    assert tuning.peak_rss_mb() > 300
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        own, inherited = pool.map(_child_peaks, [None])[0]
+    assert inherited > 300, "ru_maxrss carries the parent's resident memory over the fork"
+    assert own < 250, own
+    del held
