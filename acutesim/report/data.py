@@ -23,7 +23,6 @@ from acutesim.analysis.headline import long_date
 from acutesim.analysis.headline import measured_period as period_words
 from acutesim.analysis.stats import Summary, summarise
 from acutesim.errors import ResultsError
-from acutesim.experiment.results import run_region
 from acutesim.experiment.store import ResultsStore
 
 if TYPE_CHECKING:
@@ -272,8 +271,14 @@ def load_results(
 
 
 def _load_region(data: ResultsData) -> None:
-    """The run's region from the results' own copy of the pack (never the cwd)."""
-    found = run_region(data.results_dir, data.manifest)
+    """The run's region from the results' own copy of the pack (never the cwd).
+
+    Loaded once per pack copy and then read from the user's cache
+    (:mod:`acutesim.report.region_cache`).
+    """
+    from acutesim.report.region_cache import cached_run_region
+
+    found = cached_run_region(data.results_dir, data.manifest)
     data.region, data.areas = found.region, found.areas
     data.region_path, data.region_note = found.path, found.note
 

@@ -1,0 +1,184 @@
+"""The run's region for the report, loaded once per snapshot and kept in the user's cache.
+
+A report reads the region a run simulated from the copy of its pack in the results
+folder (:func:`~acutesim.experiment.results.run_region`). For the national pack that is
+the slowest step before drawing: the pack loader, its checks and 4,068 area polygons take
+about 1.1 s here, every time the same results (or another run of the same pack) are
+reported. So the loaded region and its areas are kept, pickled, in the user's cache
+folder (``<user cache>/acutesim/regions``; ``$ACUTESIM_CACHE_DIR`` replaces
+``<user cache>/acutesim``) and read back in about 0.1 s.
+
+A kept region is used only for the same pack copy: the key is the snapshot's hash (the
+SHA-256 of every copied file, checked against the files on disk before each use), the
+pack folder's path, and the source of the code that turns a pack into a region
+(``acutesim.domain`` and ``acutesim.config``) with the versions of the libraries whose
+objects it holds. Reading a pickle runs code, so it is read only from a folder that
+belongs to the user and that nobody else may write to, and never from the results
+folder (which may come from elsewhere). A cache that cannot be read or written only
+costs the time of loading the pack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from acutesim.experiment.results import RunRegion, run_region
+from acutesim.experiment.snapshot import SNAPSHOT_KEY, snapshot_pack_dir, snapshot_problem
+
+CACHE_ENV = "ACUTESIM_CACHE_DIR"
+REGIONS_KEPT = 8  # regions kept in the cache; the least recently used go first
+# Bump when what is kept changes, so regions kept from before are not reused.
+CACHE_VERSION = 1
+# Libraries whose objects a kept region holds (frames, geometries, the CRS).
+_LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "pyproj")
+# Packages whose code decides what a pack loads into (the classes and the loader).
+_CODE = ("acutesim.domain", "acutesim.config")
+
+
+def cache_folder() -> Path | None:
+    """``<user cache>/acutesim/regions`` (None when there is no user cache folder)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env) / "regions"
+    try:
+        import platformdirs
+    except ImportError:
+        return None
+    return Path(platformdirs.user_cache_dir("acutesim", appauthor=False)) / "regions"
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the code that makes a region from a pack, and of the libraries' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256(f"{CACHE_VERSION}\0{sys.version}".encode())
+    for name in _LIBRARIES:
+        with contextlib.suppress(PackageNotFoundError):
+            h.update(f"\0{name}={version(name)}".encode())
+    for package in _CODE:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for path in sorted(Path(folder).rglob("*.py")):
+                h.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def region_key(results_dir: Path, record: Mapping[str, Any]) -> str | None:
+    """The cache key of a results folder's pack copy (None: not to be kept).
+
+    Packs that read files from outside the copy (absolute names in ``region.toml``) are
+    not kept: those files are not covered by the snapshot's hash.
+    """
+    tree = record.get("sha256")
+    if not isinstance(tree, str) or not tree or record.get("outside"):
+        return None
+    pack = snapshot_pack_dir(results_dir, record).resolve()
+    h = hashlib.sha256(f"{tree}\0{pack}\0{code_digest()}".encode())
+    return h.hexdigest()[:32]
+
+
+def _private(folder: Path) -> bool:
+    """True when ``folder`` is a folder of this user that no one else may write to."""
+    try:
+        st = folder.lstat()
+    except OSError:
+        return False
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
+
+
+def read_kept(key: str, folder: Path | None = None) -> tuple[Any, Any] | None:
+    """The kept ``(region, areas)`` of ``key``, or None (not kept, not private, unreadable)."""
+    folder = folder or cache_folder()
+    if folder is None or not _private(folder):
+        return None
+    path = folder / f"{key}.pickle"
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        st = path.stat()
+        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
+            return None
+        kept = pickle.loads(path.read_bytes())  # a private folder (see above)
+        os.utime(path)  # recently used
+    except Exception:  # a damaged or outdated file: the pack is loaded again
+        return None
+    if not (isinstance(kept, tuple) and len(kept) == 2):
+        return None
+    return kept[0], kept[1]
+
+
+def keep(key: str, region: Any, areas: Any, folder: Path | None = None) -> Path | None:
+    """Keep ``(region, areas)`` under ``key`` (atomically); None when it cannot be kept."""
+    folder = folder or cache_folder()
+    if folder is None:
+        return None
+    path = folder / f"{key}.pickle"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder):
+            return None
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((region, areas), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        _prune(folder)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return None
+    return path
+
+
+def _prune(folder: Path, kept: int = REGIONS_KEPT) -> None:
+    """Remove all but the ``kept`` most recently used regions."""
+    files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[kept:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def cached_run_region(results_dir: Path, manifest: Mapping[str, Any]) -> RunRegion:
+    """:func:`~acutesim.experiment.results.run_region`, from the cache when it holds it.
+
+    Parameters
+    ----------
+    results_dir : Path
+        A directory written by ``acutesim run``.
+    manifest : mapping
+        Its manifest.
+
+    Returns
+    -------
+    RunRegion
+        As ``run_region`` returns it (the same region and areas, or the same note).
+    """
+    record = manifest.get(SNAPSHOT_KEY)
+    if not isinstance(record, Mapping) or snapshot_problem(results_dir, record) is not None:
+        return run_region(results_dir, manifest)  # its note says what is wrong
+    key = region_key(results_dir, record)
+    kept = read_kept(key) if key is not None else None
+    if kept is not None:
+        return RunRegion(region=kept[0], areas=kept[1], path=snapshot_pack_dir(results_dir, record))
+    found = run_region(results_dir, manifest)
+    if key is not None and found.region is not None:
+        keep(key, found.region, found.areas)
+    return found
+
+
+__all__ = ["REGIONS_KEPT", "cache_folder", "cached_run_region", "code_digest", "keep", "read_kept"]

@@ -1,0 +1,100 @@
+"""The report's region is loaded once per pack copy and read back from a private cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from acutesim.experiment.snapshot import SNAPSHOT_KEY, write_region_snapshot
+from acutesim.report import region_cache
+
+DEMO = Path(__file__).resolve().parents[2] / "regions" / "demo"
+
+
+@pytest.fixture
+def results(tmp_path, monkeypatch):
+    """A results folder holding a copy of the demo pack, a private cache and a load counter."""
+    if not (DEMO / "region.toml").exists():
+        pytest.skip("regions/demo is not in this checkout")
+    monkeypatch.setenv("ACUTESIM_CACHE_DIR", str(tmp_path / "cache"))
+    d = tmp_path / "results"
+    d.mkdir()
+    record, _ = write_region_snapshot(d, DEMO)
+    loads = []
+    real = region_cache.run_region
+
+    def counted(results_dir, manifest=None):
+        loads.append(results_dir)
+        return real(results_dir, manifest)
+
+    monkeypatch.setattr(region_cache, "run_region", counted)
+    return d, {SNAPSHOT_KEY: record}, loads
+
+
+def test_second_report_reads_the_kept_region(results):
+    d, manifest, loads = results
+    first = region_cache.cached_run_region(d, manifest)
+    again = region_cache.cached_run_region(d, manifest)
+    assert len(loads) == 1
+    assert again.region is not first.region  # read back, not the same object
+    assert again.region == first.region
+    assert again.areas.geometry.equals(first.areas.geometry)
+    assert list(again.areas["area_id"]) == list(first.areas["area_id"])
+    assert again.path == first.path
+    assert again.note is None
+
+
+def test_changed_pack_copy_is_not_read_from_the_cache(results):
+    d, manifest, loads = results
+    region_cache.cached_run_region(d, manifest)
+    sites = d / "region" / "sites.csv"
+    sites.write_text(sites.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = region_cache.cached_run_region(d, manifest)
+    assert len(loads) == 2
+    assert changed.region is None
+    assert "changed since the run" in (changed.note or "")
+
+
+def test_cache_others_may_write_to_is_not_read(results):
+    d, manifest, loads = results
+    region_cache.cached_run_region(d, manifest)
+    folder = region_cache.cache_folder()
+    folder.chmod(0o777)
+    try:
+        found = region_cache.cached_run_region(d, manifest)
+    finally:
+        folder.chmod(0o700)
+    assert len(loads) == 2
+    assert found.region is not None
+
+
+def test_damaged_cache_file_is_made_again(results):
+    d, manifest, loads = results
+    region_cache.cached_run_region(d, manifest)
+    (kept,) = region_cache.cache_folder().glob("*.pickle")
+    kept.write_bytes(b"not a pickle")
+    found = region_cache.cached_run_region(d, manifest)
+    assert len(loads) == 2
+    assert found.region is not None
+    assert region_cache.cached_run_region(d, manifest).region == found.region
+    assert len(loads) == 2  # written afresh and read back
+
+
+def test_cache_keeps_only_the_most_recent_regions(results):
+    d, manifest, _loads = results
+    found = region_cache.cached_run_region(d, manifest)
+    folder = region_cache.cache_folder()
+    for i in range(region_cache.REGIONS_KEPT + 2):  # older regions, the oldest first
+        old = folder / f"old{i:02d}.pickle"
+        old.write_bytes(b"")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    new = region_cache.keep("new", found.region, found.areas)
+    names = sorted(p.stem for p in folder.glob("*.pickle"))
+    assert len(names) == region_cache.REGIONS_KEPT
+    assert "new" in names
+    assert "old00" not in names
+    assert f"old{region_cache.REGIONS_KEPT + 1:02d}" in names
+    assert new.stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o077 == 0
