@@ -52,6 +52,7 @@ class ResultsData:
     areas: gpd.GeoDataFrame | None = None
     region_path: Path | None = None
     region_note: str | None = None
+    region_key: str | None = None  # the pack copy's cache key (report.region_cache)
     closed_at_end: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reach: dict[str, ReachabilityResult] = field(default_factory=dict)
     reach_note: str | None = None
@@ -276,9 +277,10 @@ def _load_region(data: ResultsData) -> None:
     Loaded once per pack copy and then read from the user's cache
     (:mod:`acutesim.report.region_cache`).
     """
-    from acutesim.report.region_cache import cached_run_region
+    from acutesim.report.region_cache import cached_run_region, run_region_key
 
-    found = cached_run_region(data.results_dir, data.manifest)
+    data.region_key = run_region_key(data.results_dir, data.manifest)
+    found = cached_run_region(data.results_dir, data.manifest, data.region_key)
     data.region, data.areas = found.region, found.areas
     data.region_path, data.region_note = found.path, found.note
 

@@ -346,7 +346,12 @@ def write_report(
                 except ImportError:
                     pass
                 else:
-                    write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
+                    write_explorer(
+                        data.region,
+                        out_path.with_name(EXPLORER_FILE),
+                        data.areas,
+                        region_key=data.region_key,  # the page is kept with the region
+                    )
 
         pool.draw([s for s in content.figures() if s.note is None], data, companions)
         atomic_write_bytes(csv_path.with_suffix(".xlsx"), xlsx())

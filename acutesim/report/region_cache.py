@@ -44,16 +44,34 @@ _LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "pyproj")
 _CODE = ("acutesim.domain", "acutesim.config")
 
 
-def cache_folder() -> Path | None:
-    """``<user cache>/acutesim/regions`` (None when there is no user cache folder)."""
+def cache_folder(kind: str = "regions") -> Path | None:
+    """``<user cache>/acutesim/<kind>`` (None when there is no user cache folder)."""
     env = os.environ.get(CACHE_ENV)
     if env:
-        return Path(env) / "regions"
+        return Path(env) / kind
     try:
         import platformdirs
     except ImportError:
         return None
-    return Path(platformdirs.user_cache_dir("acutesim", appauthor=False)) / "regions"
+    return Path(platformdirs.user_cache_dir("acutesim", appauthor=False)) / kind
+
+
+@functools.cache
+def source_digest(*names: str) -> str:
+    """A hash of the source of modules and packages ``names`` (every ``.py`` of a package)."""
+    h = hashlib.sha256()
+    for name in names:
+        spec = importlib.util.find_spec(name)
+        if spec is None:
+            continue
+        folders = list(spec.submodule_search_locations or [])
+        files = [(Path(f), p) for f in folders for p in sorted(Path(f).rglob("*.py"))]
+        if not folders and spec.origin:
+            files = [(Path(spec.origin).parent, Path(spec.origin))]
+        for folder, path in files:
+            h.update(f"\0{name}:{path.relative_to(folder).as_posix()}\0".encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 @functools.cache
@@ -65,12 +83,7 @@ def code_digest() -> str:
     for name in _LIBRARIES:
         with contextlib.suppress(PackageNotFoundError):
             h.update(f"\0{name}={version(name)}".encode())
-    for package in _CODE:
-        spec = importlib.util.find_spec(package)
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            for path in sorted(Path(folder).rglob("*.py")):
-                h.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
-                h.update(path.read_bytes())
+    h.update(source_digest(*_CODE).encode())
     return h.hexdigest()
 
 
@@ -101,20 +114,67 @@ def _private(folder: Path) -> bool:
     return not st.st_mode & 0o022
 
 
-def read_kept(key: str, folder: Path | None = None) -> tuple[Any, Any] | None:
-    """The kept ``(region, areas)`` of ``key``, or None (not kept, not private, unreadable)."""
-    folder = folder or cache_folder()
+def read_kept_bytes(kind: str, name: str) -> bytes | None:
+    """The bytes kept as ``name`` in the private cache folder ``kind`` (None: not kept)."""
+    folder = cache_folder(kind)
     if folder is None or not _private(folder):
         return None
-    path = folder / f"{key}.pickle"
-    if path.is_symlink() or not path.is_file():
-        return None
+    path = folder / name
     try:
+        if path.is_symlink() or not path.is_file():
+            return None
         st = path.stat()
         if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
             return None
-        kept = pickle.loads(path.read_bytes())  # a private folder (see above)
+        data = path.read_bytes()
         os.utime(path)  # recently used
+    except OSError:
+        return None
+    return data
+
+
+def keep_bytes(kind: str, name: str, data: bytes) -> Path | None:
+    """Keep ``data`` as ``name`` in the private cache folder ``kind`` (atomically).
+
+    Only the :data:`REGIONS_KEPT` most recently used files of the folder stay. Returns
+    None when the folder cannot be made private to the user or written.
+    """
+    folder = cache_folder(kind)
+    if folder is None:
+        return None
+    path = folder / name
+    tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder):
+            return None
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        _prune(folder, path.suffix)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return None
+    return path
+
+
+def _prune(folder: Path, suffix: str, kept: int = REGIONS_KEPT) -> None:
+    """Remove all but the ``kept`` most recently used files ending in ``suffix``."""
+    files = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[kept:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def read_kept(key: str) -> tuple[Any, Any] | None:
+    """The kept ``(region, areas)`` of ``key``, or None (not kept, not private, unreadable)."""
+    data = read_kept_bytes("regions", f"{key}.pickle")
+    if data is None:
+        return None
+    try:
+        kept = pickle.loads(data)  # from a private folder only (read_kept_bytes)
     except Exception:  # a damaged or outdated file: the pack is loaded again
         return None
     if not (isinstance(kept, tuple) and len(kept) == 2):
@@ -122,38 +182,26 @@ def read_kept(key: str, folder: Path | None = None) -> tuple[Any, Any] | None:
     return kept[0], kept[1]
 
 
-def keep(key: str, region: Any, areas: Any, folder: Path | None = None) -> Path | None:
-    """Keep ``(region, areas)`` under ``key`` (atomically); None when it cannot be kept."""
-    folder = folder or cache_folder()
-    if folder is None:
-        return None
-    path = folder / f"{key}.pickle"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def keep(key: str, region: Any, areas: Any) -> Path | None:
+    """Keep ``(region, areas)`` under ``key``; None when it cannot be kept."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _private(folder):
-            return None
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((region, areas), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        _prune(folder)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        data = pickle.dumps((region, areas), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return path
+    return keep_bytes("regions", f"{key}.pickle", data)
 
 
-def _prune(folder: Path, kept: int = REGIONS_KEPT) -> None:
-    """Remove all but the ``kept`` most recently used regions."""
-    files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[kept:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+def run_region_key(results_dir: Path, manifest: Mapping[str, Any]) -> str | None:
+    """The cache key of a results folder's region (None: no usable snapshot, not kept)."""
+    record = manifest.get(SNAPSHOT_KEY)
+    if not isinstance(record, Mapping) or snapshot_problem(results_dir, record) is not None:
+        return None
+    return region_key(results_dir, record)
 
 
-def cached_run_region(results_dir: Path, manifest: Mapping[str, Any]) -> RunRegion:
+def cached_run_region(
+    results_dir: Path, manifest: Mapping[str, Any], key: str | None = None
+) -> RunRegion:
     """:func:`~acutesim.experiment.results.run_region`, from the cache when it holds it.
 
     Parameters
@@ -162,18 +210,18 @@ def cached_run_region(results_dir: Path, manifest: Mapping[str, Any]) -> RunRegi
         A directory written by ``acutesim run``.
     manifest : mapping
         Its manifest.
+    key : str, optional
+        Its :func:`run_region_key`, when already known (computed when omitted).
 
     Returns
     -------
     RunRegion
         As ``run_region`` returns it (the same region and areas, or the same note).
     """
-    record = manifest.get(SNAPSHOT_KEY)
-    if not isinstance(record, Mapping) or snapshot_problem(results_dir, record) is not None:
-        return run_region(results_dir, manifest)  # its note says what is wrong
-    key = region_key(results_dir, record)
+    key = key if key is not None else run_region_key(results_dir, manifest)
     kept = read_kept(key) if key is not None else None
     if kept is not None:
+        record = manifest[SNAPSHOT_KEY]
         return RunRegion(region=kept[0], areas=kept[1], path=snapshot_pack_dir(results_dir, record))
     found = run_region(results_dir, manifest)
     if key is not None and found.region is not None:
@@ -181,4 +229,15 @@ def cached_run_region(results_dir: Path, manifest: Mapping[str, Any]) -> RunRegi
     return found
 
 
-__all__ = ["REGIONS_KEPT", "cache_folder", "cached_run_region", "code_digest", "keep", "read_kept"]
+__all__ = [
+    "REGIONS_KEPT",
+    "cache_folder",
+    "cached_run_region",
+    "code_digest",
+    "keep",
+    "keep_bytes",
+    "read_kept",
+    "read_kept_bytes",
+    "run_region_key",
+    "source_digest",
+]

@@ -98,3 +98,29 @@ def test_cache_keeps_only_the_most_recent_regions(results):
     assert f"old{region_cache.REGIONS_KEPT + 1:02d}" in names
     assert new.stat().st_mode & 0o777 == 0o600
     assert folder.stat().st_mode & 0o077 == 0
+
+
+def test_explorer_page_is_kept_with_the_region(results, monkeypatch, tmp_path):
+    from acutesim.geo.norm import NormParameters
+    from acutesim.report import explorer
+
+    d, manifest, _loads = results
+    key = region_cache.run_region_key(d, manifest)
+    found = region_cache.cached_run_region(d, manifest, key)
+    made = []
+    real = explorer.explorer_payload
+    monkeypatch.setattr(
+        explorer, "explorer_payload", lambda *a, **k: made.append(1) or real(*a, **k)
+    )
+    first = explorer.write_explorer(found.region, tmp_path / "a.html", found.areas, region_key=key)
+    again = explorer.write_explorer(found.region, tmp_path / "b.html", found.areas, region_key=key)
+    assert len(made) == 1
+    assert again.read_bytes() == first.read_bytes()
+    uncached = explorer.write_explorer(found.region, tmp_path / "c.html", found.areas)
+    assert uncached.read_bytes() == first.read_bytes()
+    assert len(made) == 2  # without a key the page is always made
+    other = NormParameters(dispatch_minutes=3.0)
+    explorer.write_explorer(
+        found.region, tmp_path / "d.html", found.areas, params=other, region_key=key
+    )
+    assert len(made) == 3  # other default minutes: another page
