@@ -225,6 +225,8 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
     if not data.reach or data.region is None:
         return []
     from acutesim.geo.reachability import write_gpkg
+    from acutesim.report.data import REACH_CACHE
+    from acutesim.report.region_cache import keep_bytes, read_kept_bytes
 
     region: Region = data.region
     folder.mkdir(parents=True, exist_ok=True)
@@ -236,8 +238,14 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
             continue
         path = folder / f"{_safe(scenario)}.gpkg"
         same = written.get(id(result))
-        if same is None:
+        name = data.reach_names.get(scenario)
+        kept = read_kept_bytes(REACH_CACHE, f"{name}.gpkg") if name and same is None else None
+        if kept is not None:  # the file this map gave before (kept in the user's cache)
+            written[id(result)] = write_bytes(path, kept)
+        elif same is None:
             written[id(result)] = write_gpkg(result, region, path)
+            if name:
+                keep_bytes(REACH_CACHE, f"{name}.gpkg", path.read_bytes())
         else:  # the same layers: a copy, renamed into place as write_gpkg does
             tmp = path.with_name(f".{path.stem}.partial.gpkg")
             shutil.copyfile(same, tmp)

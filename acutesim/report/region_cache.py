@@ -168,15 +168,29 @@ def _prune(folder: Path, suffix: str, kept: int = REGIONS_KEPT) -> None:
             old.unlink()
 
 
-def read_kept(key: str) -> tuple[Any, Any] | None:
-    """The kept ``(region, areas)`` of ``key``, or None (not kept, not private, unreadable)."""
-    data = read_kept_bytes("regions", f"{key}.pickle")
+def read_kept_object(kind: str, name: str) -> Any:
+    """The object pickled as ``name`` in the private cache folder ``kind`` (None: not kept)."""
+    data = read_kept_bytes(kind, name)
     if data is None:
         return None
     try:
-        kept = pickle.loads(data)  # from a private folder only (read_kept_bytes)
-    except Exception:  # a damaged or outdated file: the pack is loaded again
+        return pickle.loads(data)  # from a private folder only (read_kept_bytes)
+    except Exception:  # a damaged or outdated file: made again
         return None
+
+
+def keep_object(kind: str, name: str, obj: Any) -> Path | None:
+    """Pickle ``obj`` as ``name`` into the private cache folder ``kind``; None if it cannot."""
+    try:
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return keep_bytes(kind, name, data)
+
+
+def read_kept(key: str) -> tuple[Any, Any] | None:
+    """The kept ``(region, areas)`` of ``key``, or None (not kept, not private, unreadable)."""
+    kept = read_kept_object("regions", f"{key}.pickle")
     if not (isinstance(kept, tuple) and len(kept) == 2):
         return None
     return kept[0], kept[1]
@@ -184,11 +198,7 @@ def read_kept(key: str) -> tuple[Any, Any] | None:
 
 def keep(key: str, region: Any, areas: Any) -> Path | None:
     """Keep ``(region, areas)`` under ``key``; None when it cannot be kept."""
-    try:
-        data = pickle.dumps((region, areas), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return keep_bytes("regions", f"{key}.pickle", data)
+    return keep_object("regions", f"{key}.pickle", (region, areas))
 
 
 def run_region_key(results_dir: Path, manifest: Mapping[str, Any]) -> str | None:
@@ -236,8 +246,10 @@ __all__ = [
     "code_digest",
     "keep",
     "keep_bytes",
+    "keep_object",
     "read_kept",
     "read_kept_bytes",
+    "read_kept_object",
     "run_region_key",
     "source_digest",
 ]

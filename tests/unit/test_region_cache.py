@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -124,3 +125,52 @@ def test_explorer_page_is_kept_with_the_region(results, monkeypatch, tmp_path):
         found.region, tmp_path / "d.html", found.areas, params=other, region_key=key
     )
     assert len(made) == 3  # other default minutes: another page
+
+
+def test_norm_maps_and_their_geopackages_are_kept(results, monkeypatch, tmp_path):
+    import geopandas as gpd
+    import pandas as pd
+
+    import acutesim.geo.reachability as reach_module
+    from acutesim.report import data as rd
+    from acutesim.report.exports import write_reach_gpkgs
+
+    d, manifest, _loads = results
+    summary = SimpleNamespace(manifest=manifest, scenarios=["a", "b"], baseline="a")
+    computed = []
+    real = reach_module.reachability
+    monkeypatch.setattr(
+        reach_module, "reachability", lambda *a, **k: computed.append(1) or real(*a, **k)
+    )
+
+    def load() -> rd.ResultsData:
+        empty = pd.DataFrame()
+        data = rd.ResultsData(d, summary, empty, empty, empty, empty, empty, empty, empty)
+        rd._load_region(data)
+        shut = next(s.site_id for s in data.region.sites if s.is_24_7)
+        data.closed_at_end = {"a": (), "b": (shut,)}
+        rd._load_reachability(data)
+        return data
+
+    first = load()
+    again = load()
+    assert len(computed) == 2  # one map per closed set, computed once
+    assert set(again.reach_names) == {"a", "b"}
+    for s in ("a", "b"):
+        assert again.reach[s].closed == first.reach[s].closed
+        assert again.reach[s].population_beyond_norm == first.reach[s].population_beyond_norm
+        pd.testing.assert_frame_equal(again.reach[s].areas, first.reach[s].areas)
+    gpkgs = []
+    real_write = reach_module.write_gpkg
+    monkeypatch.setattr(
+        reach_module, "write_gpkg", lambda *a, **k: gpkgs.append(1) or real_write(*a, **k)
+    )
+    made = write_reach_gpkgs(first, tmp_path / "one")
+    copied = write_reach_gpkgs(again, tmp_path / "two")
+    assert len(gpkgs) == 2  # the second report copies the kept files
+    assert [p.name for p in made] == [p.name for p in copied] == ["a.gpkg", "b.gpkg"]
+    for x, y in zip(made, copied, strict=True):
+        for layer in ("areas", "sites", "posts"):
+            pd.testing.assert_frame_equal(
+                gpd.read_file(x, layer=layer), gpd.read_file(y, layer=layer)
+            )
