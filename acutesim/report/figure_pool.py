@@ -173,11 +173,17 @@ class FigurePool:
                 self._started = [self._pool.submit(_warm_up) for _ in range(n_workers)]
             except OSError:  # no processes to be had here: draw serially
                 self._pool = None
+            for started in self._started:  # a worker ready meanwhile takes a chart at once
+                started.add_done_callback(self._next)
 
     def __enter__(self) -> FigurePool:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the workers (see the class); the pool then draws nothing more."""
         if self._pool is None:
             return
         # Done, failed, interrupted or still importing: nothing a worker holds is needed
@@ -185,6 +191,7 @@ class FigurePool:
         # left to shut down; a spawned interpreter with matplotlib and pandas loaded
         # takes about 0.7 s to tear itself down, at the end of every report.
         end_pool(self._pool)
+        self._pool = None
 
     def _ready(self) -> bool:
         """True once every worker has started without error."""
@@ -232,6 +239,7 @@ class FigurePool:
         for slot, future in self._taken:
             slot.png, slot.note = future.result()
         self._taken = []
+        self._chart = None  # the pool may draw another report's charts next
 
     def elsewhere(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
         """Run ``fn(*args)`` in a started worker, after the chart it draws; here without one.
@@ -277,8 +285,10 @@ class FigurePool:
                 taken.append((slot, future))
                 future.add_done_callback(self._next)
 
-    def _next(self, future: Future[Drawn]) -> None:
-        """A worker has finished a chart: hand it the next one at once (the executor's thread).
+    def _next(self, future: Future[Any]) -> None:
+        """A worker has started or finished a chart: hand it the next one at once.
+
+        Called in the executor's thread (or here, when the future is already done).
 
         Without this a worker that finishes while this process writes a companion file or
         renders a figure of its own waits until this process looks again.
