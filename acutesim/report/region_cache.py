@@ -8,19 +8,23 @@ reported. So the loaded region and its areas are kept, pickled, in the user's ca
 folder (``<user cache>/acutesim/regions``; ``$ACUTESIM_CACHE_DIR`` replaces
 ``<user cache>/acutesim``) and read back in about 0.1 s.
 
-A kept region is used only for the same pack copy: the key is the snapshot's hash (the
-SHA-256 of every copied file, checked against the files on disk before each use), the
-pack folder's path, and the source of the code that turns a pack into a region
-(``acutesim.domain`` and ``acutesim.config``) with the versions of the libraries whose
-objects it holds. Reading a pickle runs code, so it is read only from a folder that
-belongs to the user and that nobody else may write to, and never from the results
-folder (which may come from elsewhere). A cache that cannot be read or written only
-costs the time of loading the pack.
+A kept region is used only for the same pack files: the key is the snapshot's hash (the
+SHA-256 of every copied file, checked against the files on disk before each use) and
+the source of the code that turns a pack into a region (``acutesim.domain`` and
+``acutesim.config``) with the versions of the libraries whose objects it holds. So every
+results folder of the same pack shares one kept region; it gets its own folder as the
+region's ``pack_path``, as loading its copy would give. Reading a pickle runs code, so
+it is read only from a folder that belongs to the user and that nobody else may write
+to, and never from the results folder (which may come from elsewhere). A cache that
+cannot be read or written only costs the time of loading the pack. The norm maps, their
+GeoPackages and the closure explorer are kept the same way, beside the region (see
+:mod:`acutesim.report.data` and :mod:`acutesim.report.explorer`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -96,8 +100,7 @@ def region_key(results_dir: Path, record: Mapping[str, Any]) -> str | None:
     tree = record.get("sha256")
     if not isinstance(tree, str) or not tree or record.get("outside"):
         return None
-    pack = snapshot_pack_dir(results_dir, record).resolve()
-    h = hashlib.sha256(f"{tree}\0{pack}\0{code_digest()}".encode())
+    h = hashlib.sha256(f"{tree}\0{code_digest()}".encode())
     return h.hexdigest()[:32]
 
 
@@ -231,8 +234,11 @@ def cached_run_region(
     key = key if key is not None else run_region_key(results_dir, manifest)
     kept = read_kept(key) if key is not None else None
     if kept is not None:
-        record = manifest[SNAPSHOT_KEY]
-        return RunRegion(region=kept[0], areas=kept[1], path=snapshot_pack_dir(results_dir, record))
+        pack = snapshot_pack_dir(results_dir, manifest[SNAPSHOT_KEY])
+        region = kept[0]
+        if getattr(region, "pack_path", None) is not None:  # this folder's copy, as loaded
+            region = dataclasses.replace(region, pack_path=str(pack))
+        return RunRegion(region=region, areas=kept[1], path=pack)
     found = run_region(results_dir, manifest)
     if key is not None and found.region is not None:
         keep(key, found.region, found.areas)

@@ -47,6 +47,20 @@ def test_second_report_reads_the_kept_region(results):
     assert again.note is None
 
 
+def test_another_results_folder_of_the_same_pack_shares_the_kept_region(results, tmp_path):
+    d, manifest, loads = results
+    first = region_cache.cached_run_region(d, manifest)
+    other = tmp_path / "other"
+    other.mkdir()
+    record, _ = write_region_snapshot(other, DEMO)
+    found = region_cache.cached_run_region(other, {SNAPSHOT_KEY: record})
+    assert len(loads) == 1
+    loaded = region_cache.run_region(other, {SNAPSHOT_KEY: record})  # counted: a 2nd load
+    assert found.region == loaded.region  # with this folder's pack_path
+    assert found.region.pack_path != first.region.pack_path
+    assert found.path == loaded.path
+
+
 def test_changed_pack_copy_is_not_read_from_the_cache(results):
     d, manifest, loads = results
     region_cache.cached_run_region(d, manifest)
