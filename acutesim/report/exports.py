@@ -229,6 +229,7 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
     from acutesim.report.region_cache import keep_bytes, read_kept_bytes
 
     region: Region = data.region
+    kept_names: dict[str, str] = getattr(data, "reach_names", {})  # none: never kept
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     written: dict[int, Path] = {}  # scenarios with the same closed SEHs share one result
@@ -238,7 +239,7 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
             continue
         path = folder / f"{_safe(scenario)}.gpkg"
         same = written.get(id(result))
-        name = data.reach_names.get(scenario)
+        name = kept_names.get(scenario)
         kept = read_kept_bytes(REACH_CACHE, f"{name}.gpkg") if name and same is None else None
         if kept is not None:  # the file this map gave before (kept in the user's cache)
             written[id(result)] = write_bytes(path, kept)
