@@ -258,19 +258,20 @@ class FigurePool:
         The charts read only the result tables, the site names and the calendar
         (:class:`ChartData`), which :func:`~acutesim.report.data.load_results` has before
         it computes the reachability maps; a worker then draws while this process
-        computes them and builds the content. :meth:`draw` hands each chart taken here
-        to its slot (and drops one the content has no slot for).
+        computes them and builds the content. A worker still starting takes the largest
+        chart as soon as it is ready (its start's callback), and one that finishes a chart
+        before :meth:`draw` takes the next. :meth:`draw` hands each chart taken here to
+        its slot (and drops one the content has no slot for) and queues the rest.
         """
         from acutesim.report.blocks import FigureSlot
 
         if self._pool is None or self._chart is not None:
             return
-        self._chart = ChartData.of(data)
-        self._queue = [FigureSlot(key=key, title=key) for key in POOL_ORDER]
-        self._taken = []
-        self.tick()
         with self._lock:
-            self._queue = []  # draw() queues the content's own slots
+            self._chart = ChartData.of(data)
+            self._queue = [FigureSlot(key=key, title=key) for key in POOL_ORDER]
+            self._taken = []
+        self.tick()
 
     def tick(self) -> None:
         """Give each started, idle worker the largest chart left (nothing without workers)."""
