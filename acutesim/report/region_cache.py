@@ -130,9 +130,10 @@ def read_kept_bytes(kind: str, name: str) -> bytes | None:
         if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
             return None
         data = path.read_bytes()
-        os.utime(path)  # recently used
     except OSError:
         return None
+    with contextlib.suppress(OSError):  # a read-only cache still serves what it holds
+        os.utime(path)  # recently used
     return data
 
 
