@@ -9,7 +9,11 @@ under 8 s. Make the national results once (a few minutes) and name the folder:
 
 It runs ``experiments/quickstart.toml`` into a temporary folder (the in-run reference:
 a demo report, timed the same way). For each results folder it times the command
-``acutesim report DIR`` as a new process, imports included, ``--repeat`` times; then,
+``acutesim report DIR`` as a new process, imports included: once with an empty cache
+folder (``ACUTESIM_CACHE_DIR``: the first report of a pack on this machine, which loads
+the pack, computes its norm maps and explorer and keeps them, see
+:mod:`acutesim.report.region_cache`), then ``--repeat`` times as it runs (the cache as
+the user has it, warm after the first report); then,
 in this process, :func:`acutesim.report.html.write_report` once per number of chart
 processes given, and checks that every setting wrote the same report. It prints wall
 seconds and CPU seconds (the report's process and its chart workers) and the load
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,14 +58,16 @@ def _time(results: Path, processes: int | None, repeat: int) -> tuple[list[float
     return walls, min(cpus), html
 
 
-def _time_cli(results: Path, repeat: int) -> tuple[list[float], float]:
+def _time_cli(results: Path, repeat: int, cache: Path | None = None) -> tuple[list[float], float]:
     walls, cpus = [], []
+    env = dict(os.environ, ACUTESIM_CACHE_DIR=str(cache)) if cache is not None else None
     for _ in range(repeat):
         c, t = _cpu(), time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "acutesim.cli", "report", str(results)],
             check=True,
             stdout=subprocess.DEVNULL,
+            env=env,
         )
         walls.append(time.perf_counter() - t)
         cpus.append(_cpu() - c)
@@ -93,15 +100,21 @@ def main() -> None:
         print(f"quickstart run: {time.perf_counter() - t:.1f} s (not counted)")
         folders = [("demo", demo)] + ([("national", args.results_dir)] if args.results_dir else [])
         for label, results in folders:
+            walls, cpu = _time_cli(results, 1, cache=Path(tmp) / f"cache-{label}")
+            print(
+                f"{label}: acutesim report, empty cache folder (first report of the pack): "
+                f"{walls[0]:.2f} s, CPU {cpu:.2f} s incl. chart workers"
+            )
             walls, cpu = _time_cli(results, args.repeat)
             runs = " ".join(f"{x:.2f}" for x in walls)
             print(
-                f"{label}: acutesim report: best {min(walls):.2f} s (runs {runs} s), "
+                f"{label}: acutesim report: best {min(walls):.2f}, median "
+                f"{statistics.median(walls):.2f}, worst {max(walls):.2f} s (runs {runs} s), "
                 f"CPU {cpu:.2f} s incl. chart workers"
             )
-            if label == "national":
-                verdict = "within" if min(walls) < GOAL_SECONDS else "OVER"
-                print(f"goal: national report under {GOAL_SECONDS:g} s -> {verdict}")
+            if label == "national":  # every run, not the best one
+                verdict = "within" if max(walls) < GOAL_SECONDS else "OVER"
+                print(f"goal: every national report under {GOAL_SECONDS:g} s -> {verdict}")
             pages = set()
             for n in args.figure_processes:
                 processes = None if n < 0 else n

@@ -23,7 +23,6 @@ from acutesim.analysis.headline import long_date
 from acutesim.analysis.headline import measured_period as period_words
 from acutesim.analysis.stats import Summary, summarise
 from acutesim.errors import ResultsError
-from acutesim.experiment.results import run_region
 from acutesim.experiment.store import ResultsStore
 
 if TYPE_CHECKING:
@@ -53,9 +52,12 @@ class ResultsData:
     areas: gpd.GeoDataFrame | None = None
     region_path: Path | None = None
     region_note: str | None = None
+    region_key: str | None = None  # the pack copy's cache key (report.region_cache)
     closed_at_end: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reach: dict[str, ReachabilityResult] = field(default_factory=dict)
     reach_note: str | None = None
+    # scenario -> the name its norm map is kept under (report.region_cache)
+    reach_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -272,8 +274,15 @@ def load_results(
 
 
 def _load_region(data: ResultsData) -> None:
-    """The run's region from the results' own copy of the pack (never the cwd)."""
-    found = run_region(data.results_dir, data.manifest)
+    """The run's region from the results' own copy of the pack (never the cwd).
+
+    Loaded once per pack copy and then read from the user's cache
+    (:mod:`acutesim.report.region_cache`).
+    """
+    from acutesim.report.region_cache import cached_run_region, run_region_key
+
+    data.region_key = run_region_key(data.results_dir, data.manifest)
+    found = cached_run_region(data.results_dir, data.manifest, data.region_key)
     data.region, data.areas = found.region, found.areas
     data.region_path, data.region_note = found.path, found.note
 
@@ -287,21 +296,52 @@ def _load_reachability(data: ResultsData) -> None:
     except ImportError as exc:
         data.reach_note = f"The reachability module is not available ({exc})."
         return
+    from acutesim.report.region_cache import keep_object, read_kept_object
+
     known = set(data.region.site_by_id)
     cache: dict[tuple[Any, ...], ReachabilityResult] = {}
     for scenario in data.scenarios:
         closed = tuple(s for s in data.closed_at_end.get(scenario, ()) if s in known)
         params = scenario_norm(data, scenario)
         key = (closed, params)
+        name = reach_cache_name(data.region_key, closed, params)
         if key not in cache:
-            cache[key] = reachability(
-                data.region,
-                closed=closed,
-                norm_minutes=params.norm_minutes,
-                params=params,
-                areas=data.areas,
-            )
+            kept = read_kept_object(REACH_CACHE, f"{name}.pickle") if name else None
+            if kept is None:
+                kept = reachability(
+                    data.region,
+                    closed=closed,
+                    norm_minutes=params.norm_minutes,
+                    params=params,
+                    areas=data.areas,
+                )
+                if name:
+                    keep_object(REACH_CACHE, f"{name}.pickle", kept)
+            cache[key] = kept
         data.reach[scenario] = cache[key]
+        if name:
+            data.reach_names[scenario] = name
+
+
+REACH_CACHE = "reach"  # the user cache folder of kept norm maps (report.region_cache)
+
+
+def reach_cache_name(
+    region_key: str | None, closed: tuple[str, ...], params: NormParameters
+) -> str | None:
+    """The name a scenario's norm map is kept under (None without a region key).
+
+    A hash of the pack copy's key, the closed sites, the norm's minutes and the source
+    of :mod:`acutesim.geo` (which computes the map and writes its GeoPackage).
+    """
+    if not region_key:
+        return None
+    import hashlib
+
+    from acutesim.report.region_cache import source_digest
+
+    text = f"{region_key}\0{closed!r}\0{params!r}\0{source_digest('acutesim.geo')}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def scenario_norm(data: ResultsData, scenario: str | None) -> NormParameters:

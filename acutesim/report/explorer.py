@@ -204,6 +204,7 @@ def write_explorer(
     *,
     service: str = "seh",
     params: NormParameters | None = None,
+    region_key: str | None = None,
 ) -> Path:
     """Write the explorer page of a region (atomically).
 
@@ -219,14 +220,51 @@ def write_explorer(
         Which sites count for the norm.
     params : NormParameters, optional
         Default dispatch, on-scene and norm minutes [min].
+    region_key : str, optional
+        The cache key of the pack copy ``region`` and ``areas`` were loaded from
+        (:func:`acutesim.report.region_cache.run_region_key`): the page is then kept in
+        the user's cache and written from there while the pack copy, the settings and
+        the code that makes the page stay the same.
 
     Returns
     -------
     Path
         The written file.
     """
+    from acutesim.report.region_cache import keep_bytes, read_kept_bytes
+
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page = render_explorer(explorer_payload(region, areas, service=service, params=params))
-    atomic_write_bytes(path, page.encode("utf-8"))
+    name = _page_name(region_key, service, params) if region_key else None
+    page = read_kept_bytes(EXPLORER_CACHE, name) if name else None
+    if page is None:
+        page = render_explorer(
+            explorer_payload(region, areas, service=service, params=params)
+        ).encode("utf-8")
+        if name:
+            keep_bytes(EXPLORER_CACHE, name, page)
+    atomic_write_bytes(path, page)
     return path
+
+
+EXPLORER_CACHE = "explorers"  # the user cache folder of kept pages (report.region_cache)
+
+
+def _page_name(region_key: str, service: str, params: NormParameters | None) -> str:
+    """The file name of a kept page: a hash of everything the page is made from.
+
+    The region (its pack copy's key), the service, the default minutes, and the code and
+    assets that make the page (this module, the shapes, the norm's matrices in acutesim.geo).
+    """
+    import hashlib
+
+    from acutesim.report.region_cache import source_digest
+
+    assets = resources.files("acutesim.report") / "assets"
+    h = hashlib.sha256(f"{region_key}\0{service}\0{params!r}\0".encode())
+    h.update(
+        source_digest("acutesim.geo", "acutesim.report.explorer", "acutesim.report.cells").encode()
+    )
+    for asset in ("explorer.css", "explorer.js"):
+        h.update(b"\0" + (assets / asset).read_bytes())
+    return f"{h.hexdigest()[:32]}.html"

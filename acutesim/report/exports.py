@@ -225,8 +225,11 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
     if not data.reach or data.region is None:
         return []
     from acutesim.geo.reachability import write_gpkg
+    from acutesim.report.data import REACH_CACHE
+    from acutesim.report.region_cache import keep_bytes, read_kept_bytes
 
     region: Region = data.region
+    kept_names: dict[str, str] = getattr(data, "reach_names", {})  # none: never kept
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     written: dict[int, Path] = {}  # scenarios with the same closed SEHs share one result
@@ -236,8 +239,14 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
             continue
         path = folder / f"{_safe(scenario)}.gpkg"
         same = written.get(id(result))
-        if same is None:
+        name = kept_names.get(scenario)
+        kept = read_kept_bytes(REACH_CACHE, f"{name}.gpkg") if name and same is None else None
+        if kept is not None:  # the file this map gave before (kept in the user's cache)
+            written[id(result)] = write_bytes(path, kept)
+        elif same is None:
             written[id(result)] = write_gpkg(result, region, path)
+            if name:
+                keep_bytes(REACH_CACHE, f"{name}.gpkg", path.read_bytes())
         else:  # the same layers: a copy, renamed into place as write_gpkg does
             tmp = path.with_name(f".{path.stem}.partial.gpkg")
             shutil.copyfile(same, tmp)

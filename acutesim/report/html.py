@@ -15,6 +15,7 @@ import base64
 import html
 import io
 import re
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,8 @@ from acutesim.report.sections import EXPLORER_FILE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from acutesim.report.figure_pool import FigurePool
 
 PNG_DPI = 90
 CSS = """
@@ -285,6 +288,7 @@ def write_report(
     summary: Summary | None = None,
     csv_locale: str = "en",
     figure_processes: int | None = None,
+    chart_pool: FigurePool | None = None,
 ) -> Path:
     """Write the HTML report of a results directory, with its companions beside it.
 
@@ -305,6 +309,9 @@ def write_report(
     figure_processes : int, optional
         Extra processes that draw the charts meanwhile (default 0: all in this one;
         :mod:`acutesim.report.figure_pool`). The report is the same either way.
+    chart_pool : FigurePool, optional
+        Chart workers the caller started already (``acutesim report`` starts them
+        before its own imports) and ends itself; ``figure_processes`` is then ignored.
 
     Returns
     -------
@@ -317,12 +324,17 @@ def write_report(
         When ``results_dir`` is not a finished results directory.
     """
     from acutesim.report.figure_pool import FigurePool, figure_workers
+    from acutesim.report.gc_tuning import fewer_collections
 
     results_dir = Path(results_dir)
     check_csv_locale(csv_locale)  # before the slow part
     out_path = Path(out) if out is not None else results_dir / "report.html"
     md_path, csv_path = companion_paths(out_path)
-    with FigurePool(figure_workers(figure_processes)) as pool:  # starts while we load
+    with ExitStack() as stack:
+        stack.enter_context(fewer_collections())  # ~1 s of collections that free nothing
+        pool = chart_pool or stack.enter_context(  # started now, while we load
+            FigurePool(figure_workers(figure_processes))
+        )
         summary = summary if summary is not None else summarise(results_dir)
         data = load_results(results_dir, summary, on_region=pool.start_charts)
         content = build_content(data)
@@ -342,7 +354,12 @@ def write_report(
                 except ImportError:
                     pass
                 else:
-                    write_explorer(data.region, out_path.with_name(EXPLORER_FILE), data.areas)
+                    write_explorer(
+                        data.region,
+                        out_path.with_name(EXPLORER_FILE),
+                        data.areas,
+                        region_key=data.region_key,  # the page is kept with the region
+                    )
 
         pool.draw([s for s in content.figures() if s.note is None], data, companions)
         atomic_write_bytes(csv_path.with_suffix(".xlsx"), xlsx())

@@ -238,10 +238,16 @@ def _place_labels(ax: Axes, points: list[tuple[float, float, str]], fontsize: fl
     fig = ax.figure
     if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas
         FigureCanvasAgg(fig)
-    # Fixes the layout, so display coordinates are final, without rasterising the
-    # thousands of area polygons that the saved file draws again anyway.
-    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
+    # Fixes the layout, so display coordinates are final, without drawing the thousands
+    # of area polygons that the saved file draws anyway: the layout, then the map's
+    # equal aspect on its final position (what drawing the figure would do first).
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        ax.apply_aspect()
+    else:
+        fig.draw_without_rendering()
     frame = ax.get_window_extent(renderer)
     placed: list[Any] = []
     texts: list[str] = []

@@ -117,11 +117,16 @@ def test_volmelding_by_site_bars_whiskers_and_colours(kpis):
     assert ax.get_ylabel() == "volmelding [h]"
     assert "Hours volgemeld per SEH" in ax.get_title()
     assert _legend(ax) == SCENARIOS
-    # one bar per site and scenario, coloured by scenario
-    bars = [c for c in ax.containers if isinstance(c, mpl.container.BarContainer)]
-    for container, scenario in zip(bars, SCENARIOS, strict=True):
-        assert len(container.patches) == len(SITES)
-        assert mpl.colors.to_hex(container.patches[0].get_facecolor()) == colours[scenario]
+    # one bar per site and scenario, coloured by scenario (a collection per scenario)
+    bars = [c for c in ax.collections if isinstance(c, mpl.collections.PolyCollection)]
+    for collection, scenario in zip(bars, SCENARIOS, strict=True):
+        assert len(collection.get_paths()) == len(SITES)
+        assert collection.get_label() == scenario
+        assert mpl.colors.to_hex(collection.get_facecolor()[0]) == colours[scenario]
+        tops = [p.vertices[:, 1].max() for p in collection.get_paths()]
+        assert min(p.vertices[:, 1].min() for p in collection.get_paths()) == 0.0
+        assert max(tops) > 0.0
+    assert ax.get_ylim()[0] == 0.0  # bars stand on the axis, as ax.bar's do
     # whiskers: the CI over 3 replications is wider than zero
     segments = [c for c in ax.collections if isinstance(c, mpl.collections.LineCollection)]
     assert segments

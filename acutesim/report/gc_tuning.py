@@ -1,0 +1,72 @@
+"""Cyclic garbage collection while a report is built, and when its process ends.
+
+A national report keeps what it reads to the end (result tables, the region, its shapes)
+and creates a few hundred thousand matplotlib artists on the way. With CPython's default
+thresholds a generation-0 collection runs every 700 allocations and a generation-1 one
+every 7,000, and each walks objects that are all still alive: about 800 collections and
+1 s of the 10 s ``acutesim report`` took on national results here, finding almost
+nothing to free (reference counting frees the rest). :func:`fewer_collections` freezes
+what is alive when the report starts (the imported modules) and raises the
+generation-0 threshold while it is built; the chart worker does the same for its whole
+life (:func:`collect_less`). Nothing the report contains depends on it.
+
+A command that ends right after its report has a second cost: the interpreter's final
+collections walk everything still alive once more (0.6 s here). :func:`freeze_before_exit`
+moves it all to the permanent generation, which those collections skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+# Allocations between generation-0 collections while a report is built (CPython: 700).
+# On national results: 815 collections and 0.97 s at the default, 10 and 0.29 s at this.
+GEN0_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def fewer_collections(gen0_threshold: int = GEN0_THRESHOLD) -> Iterator[None]:
+    """Freeze what is alive now and collect less often until the block ends.
+
+    Both are undone when the block ends (the frozen objects go back to the oldest
+    generation), so a caller's own collection settings are kept.
+
+    Parameters
+    ----------
+    gen0_threshold : int
+        Generation-0 threshold while the block runs [allocations].
+    """
+    saved = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(gen0_threshold, *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+        gc.unfreeze()
+
+
+def collect_less(gen0_threshold: int = GEN0_THRESHOLD) -> None:
+    """For a process that only draws charts: freeze what is alive and collect less often.
+
+    Parameters
+    ----------
+    gen0_threshold : int
+        Generation-0 threshold from now on [allocations].
+    """
+    gc.freeze()
+    gc.set_threshold(gen0_threshold, *gc.get_threshold()[1:])
+
+
+def freeze_before_exit() -> None:
+    """Spare a process about to end the interpreter's last collections over what is alive.
+
+    Call it only where the process ends next (a command that has done its work): the
+    objects alive now are never collected afterwards.
+    """
+    gc.freeze()
+
+
+__all__ = ["GEN0_THRESHOLD", "collect_less", "fewer_collections", "freeze_before_exit"]

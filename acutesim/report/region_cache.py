@@ -1,0 +1,262 @@
+"""The run's region for the report, loaded once per snapshot and kept in the user's cache.
+
+A report reads the region a run simulated from the copy of its pack in the results
+folder (:func:`~acutesim.experiment.results.run_region`). For the national pack that is
+the slowest step before drawing: the pack loader, its checks and 4,068 area polygons take
+about 1.1 s here, every time the same results (or another run of the same pack) are
+reported. So the loaded region and its areas are kept, pickled, in the user's cache
+folder (``<user cache>/acutesim/regions``; ``$ACUTESIM_CACHE_DIR`` replaces
+``<user cache>/acutesim``) and read back in about 0.1 s.
+
+A kept region is used only for the same pack files: the key is the snapshot's hash (the
+SHA-256 of every copied file, checked against the files on disk before each use) and
+the source of the code that turns a pack into a region (``acutesim.domain`` and
+``acutesim.config``) with the versions of the libraries whose objects it holds. So every
+results folder of the same pack shares one kept region; it gets its own folder as the
+region's ``pack_path``, as loading its copy would give. Reading a pickle runs code, so
+it is read only from a folder that belongs to the user and that nobody else may write
+to, and never from the results folder (which may come from elsewhere). A cache that
+cannot be read or written only costs the time of loading the pack. The norm maps, their
+GeoPackages and the closure explorer are kept the same way, beside the region (see
+:mod:`acutesim.report.data` and :mod:`acutesim.report.explorer`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from acutesim.experiment.results import RunRegion, run_region
+from acutesim.experiment.snapshot import SNAPSHOT_KEY, snapshot_pack_dir, snapshot_problem
+
+CACHE_ENV = "ACUTESIM_CACHE_DIR"
+REGIONS_KEPT = 8  # regions kept in the cache; the least recently used go first
+# Bump when what is kept changes, so regions kept from before are not reused.
+CACHE_VERSION = 1
+# Libraries whose objects a kept region holds (frames, geometries, the CRS).
+_LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "pyproj")
+# Packages whose code decides what a pack loads into (the classes and the loader).
+_CODE = ("acutesim.domain", "acutesim.config")
+
+
+def cache_folder(kind: str = "regions") -> Path | None:
+    """``<user cache>/acutesim/<kind>`` (None when there is no user cache folder)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env) / kind
+    try:
+        import platformdirs
+    except ImportError:
+        return None
+    return Path(platformdirs.user_cache_dir("acutesim", appauthor=False)) / kind
+
+
+@functools.cache
+def source_digest(*names: str) -> str:
+    """A hash of the source of modules and packages ``names`` (every ``.py`` of a package)."""
+    h = hashlib.sha256()
+    for name in names:
+        spec = importlib.util.find_spec(name)
+        if spec is None:
+            continue
+        folders = list(spec.submodule_search_locations or [])
+        files = [(Path(f), p) for f in folders for p in sorted(Path(f).rglob("*.py"))]
+        if not folders and spec.origin:
+            files = [(Path(spec.origin).parent, Path(spec.origin))]
+        for folder, path in files:
+            h.update(f"\0{name}:{path.relative_to(folder).as_posix()}\0".encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the code that makes a region from a pack, and of the libraries' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256(f"{CACHE_VERSION}\0{sys.version}".encode())
+    for name in _LIBRARIES:
+        with contextlib.suppress(PackageNotFoundError):
+            h.update(f"\0{name}={version(name)}".encode())
+    h.update(source_digest(*_CODE).encode())
+    return h.hexdigest()
+
+
+def region_key(results_dir: Path, record: Mapping[str, Any]) -> str | None:
+    """The cache key of a results folder's pack copy (None: not to be kept).
+
+    Packs that read files from outside the copy (absolute names in ``region.toml``) are
+    not kept: those files are not covered by the snapshot's hash.
+    """
+    tree = record.get("sha256")
+    if not isinstance(tree, str) or not tree or record.get("outside"):
+        return None
+    h = hashlib.sha256(f"{tree}\0{code_digest()}".encode())
+    return h.hexdigest()[:32]
+
+
+def _private(folder: Path) -> bool:
+    """True when ``folder`` is a folder of this user that no one else may write to."""
+    try:
+        st = folder.lstat()
+    except OSError:
+        return False
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
+
+
+def read_kept_bytes(kind: str, name: str) -> bytes | None:
+    """The bytes kept as ``name`` in the private cache folder ``kind`` (None: not kept)."""
+    folder = cache_folder(kind)
+    if folder is None or not _private(folder):
+        return None
+    path = folder / name
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        st = path.stat()
+        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):  # a read-only cache still serves what it holds
+        os.utime(path)  # recently used
+    return data
+
+
+def keep_bytes(kind: str, name: str, data: bytes) -> Path | None:
+    """Keep ``data`` as ``name`` in the private cache folder ``kind`` (atomically).
+
+    Only the :data:`REGIONS_KEPT` most recently used files of the folder stay. Returns
+    None when the folder cannot be made private to the user or written.
+    """
+    folder = cache_folder(kind)
+    if folder is None:
+        return None
+    path = folder / name
+    tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder):
+            return None
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        _prune(folder, path.suffix)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return None
+    return path
+
+
+def _prune(folder: Path, suffix: str, kept: int = REGIONS_KEPT) -> None:
+    """Remove all but the ``kept`` most recently used files ending in ``suffix``."""
+    files = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[kept:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def read_kept_object(kind: str, name: str) -> Any:
+    """The object pickled as ``name`` in the private cache folder ``kind`` (None: not kept)."""
+    data = read_kept_bytes(kind, name)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)  # from a private folder only (read_kept_bytes)
+    except Exception:  # a damaged or outdated file: made again
+        return None
+
+
+def keep_object(kind: str, name: str, obj: Any) -> Path | None:
+    """Pickle ``obj`` as ``name`` into the private cache folder ``kind``; None if it cannot."""
+    try:
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return keep_bytes(kind, name, data)
+
+
+def read_kept(key: str) -> tuple[Any, Any] | None:
+    """The kept ``(region, areas)`` of ``key``, or None (not kept, not private, unreadable)."""
+    kept = read_kept_object("regions", f"{key}.pickle")
+    if not (isinstance(kept, tuple) and len(kept) == 2):
+        return None
+    return kept[0], kept[1]
+
+
+def keep(key: str, region: Any, areas: Any) -> Path | None:
+    """Keep ``(region, areas)`` under ``key``; None when it cannot be kept."""
+    return keep_object("regions", f"{key}.pickle", (region, areas))
+
+
+def run_region_key(results_dir: Path, manifest: Mapping[str, Any]) -> str | None:
+    """The cache key of a results folder's region (None: no usable snapshot, not kept)."""
+    record = manifest.get(SNAPSHOT_KEY)
+    if not isinstance(record, Mapping) or snapshot_problem(results_dir, record) is not None:
+        return None
+    return region_key(results_dir, record)
+
+
+def cached_run_region(
+    results_dir: Path, manifest: Mapping[str, Any], key: str | None = None
+) -> RunRegion:
+    """:func:`~acutesim.experiment.results.run_region`, from the cache when it holds it.
+
+    Parameters
+    ----------
+    results_dir : Path
+        A directory written by ``acutesim run``.
+    manifest : mapping
+        Its manifest.
+    key : str, optional
+        Its :func:`run_region_key`, when already known (computed when omitted).
+
+    Returns
+    -------
+    RunRegion
+        As ``run_region`` returns it (the same region and areas, or the same note).
+    """
+    key = key if key is not None else run_region_key(results_dir, manifest)
+    kept = read_kept(key) if key is not None else None
+    if kept is not None:
+        pack = snapshot_pack_dir(results_dir, manifest[SNAPSHOT_KEY])
+        region = kept[0]
+        if getattr(region, "pack_path", None) is not None:  # this folder's copy, as loaded
+            region = dataclasses.replace(region, pack_path=str(pack))
+        return RunRegion(region=region, areas=kept[1], path=pack)
+    found = run_region(results_dir, manifest)
+    if key is not None and found.region is not None:
+        keep(key, found.region, found.areas)
+    return found
+
+
+__all__ = [
+    "REGIONS_KEPT",
+    "cache_folder",
+    "cached_run_region",
+    "code_digest",
+    "keep",
+    "keep_bytes",
+    "keep_object",
+    "read_kept",
+    "read_kept_bytes",
+    "read_kept_object",
+    "run_region_key",
+    "source_digest",
+]
