@@ -39,6 +39,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Everything acutesim keeps between runs goes to a folder of this test session.
+
+    Not the user's own cache (``acutesim.cachedir``): tests neither read what earlier
+    runs kept nor leave anything behind. Worker processes inherit the variable.
+    """
+    from acutesim.cachedir import CACHE_ENV
+
+    folder = tmp_path_factory.mktemp("acutesim-cache")
+    folder.chmod(0o700)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CACHE_ENV, str(folder))
+        yield folder
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from acutesim.cachedir import CACHE_ENV, private_problem, user_cache
 from acutesim.config.merge import deep_merge
 from acutesim.domain.travel_table import PROFILES
 from acutesim.errors import did_you_mean
@@ -248,36 +249,12 @@ def _digest(paths: Sequence[Path | None], select: Mapping[str, Any]) -> str:
     return h.hexdigest()[:20]
 
 
-CACHE_ENV = "ACUTESIM_CACHE_DIR"
-
-
 def cache_root() -> Path:
     """Folder under which selections are written: ``<user cache>/acutesim/select``.
 
-    ``$ACUTESIM_CACHE_DIR`` replaces ``<user cache>/acutesim`` (platformdirs'
-    ``user_cache_dir``, e.g. ``~/.cache/acutesim`` on Linux).
+    ``$ACUTESIM_CACHE_DIR`` replaces ``<user cache>/acutesim`` (see :mod:`acutesim.cachedir`).
     """
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env) / "select"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("acutesim", appauthor=False)) / "select"
-
-
-def _private(path: Path) -> str | None:
-    """Why ``path`` is not a private folder of this user (None when it is)."""
-    try:
-        st = path.lstat()
-    except OSError as exc:
-        return f"cannot be read ({exc})"
-    if not path.is_dir() or path.is_symlink():
-        return "is not a folder"
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        return f"belongs to user id {st.st_uid}, not to you ({os.getuid()})"
-    if st.st_mode & 0o022:
-        return f"is writable by others (mode {st.st_mode & 0o777:o})"
-    return None
+    return user_cache("select")
 
 
 def _ensure_private(path: Path, problems: list[str]) -> Path | None:
@@ -289,7 +266,7 @@ def _ensure_private(path: Path, problems: list[str]) -> Path | None:
     except OSError as exc:
         problems.append(f"{WHERE} [select]: cannot create the cache folder '{path}': {exc}")
         return None
-    why = _private(path)
+    why = private_problem(path)
     if why is not None:
         problems.append(
             f"{WHERE} [select]: the cache folder '{path}' {why}; it must be private to "
@@ -309,7 +286,7 @@ def _file_hashes(folder: Path) -> dict[str, str]:
 
 def cached_selection_ok(folder: Path, digest: str) -> bool:
     """True when a cached selection is private, complete and every file matches its hash."""
-    if _private(folder) is not None:
+    if private_problem(folder) is not None:
         return False
     try:
         record = json.loads((folder / "complete").read_text(encoding="utf-8"))

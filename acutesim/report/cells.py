@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from acutesim.cachedir import user_cache
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
@@ -86,17 +88,9 @@ def _outline_file(key: tuple[Any, ...]) -> Path | None:
     """
     import hashlib
 
-    env = os.environ.get("ACUTESIM_CACHE_DIR")
-    if env:
-        root = Path(env)
-    else:
-        try:
-            import platformdirs
-        except ImportError:
-            return None
-        root = Path(platformdirs.user_cache_dir("acutesim", appauthor=False))
+    root = user_cache("outlines")
     digest = hashlib.sha1(repr((OUTLINE_VERSION, key)).encode()).hexdigest()[:24]
-    return root / "outlines" / f"{digest}.wkb"
+    return root / f"{digest}.wkb"
 
 
 SHAPES_CACHE_SIZE = 4  # regions whose shapes are kept in memory

@@ -35,10 +35,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from acutesim.cachedir import private_problem, user_cache
 from acutesim.experiment.results import RunRegion, run_region
 from acutesim.experiment.snapshot import SNAPSHOT_KEY, snapshot_pack_dir, snapshot_problem
 
-CACHE_ENV = "ACUTESIM_CACHE_DIR"
 REGIONS_KEPT = 8  # regions kept in the cache; the least recently used go first
 # Bump when what is kept changes, so regions kept from before are not reused.
 CACHE_VERSION = 1
@@ -48,16 +48,9 @@ _LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "pyproj")
 _CODE = ("acutesim.domain", "acutesim.config")
 
 
-def cache_folder(kind: str = "regions") -> Path | None:
-    """``<user cache>/acutesim/<kind>`` (None when there is no user cache folder)."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env) / kind
-    try:
-        import platformdirs
-    except ImportError:
-        return None
-    return Path(platformdirs.user_cache_dir("acutesim", appauthor=False)) / kind
+def cache_folder(kind: str = "regions") -> Path:
+    """``<user cache>/acutesim/<kind>`` (see :mod:`acutesim.cachedir`)."""
+    return user_cache(kind)
 
 
 @functools.cache
@@ -105,22 +98,13 @@ def region_key(results_dir: Path, record: Mapping[str, Any]) -> str | None:
 
 
 def _private(folder: Path) -> bool:
-    """True when ``folder`` is a folder of this user that no one else may write to."""
-    try:
-        st = folder.lstat()
-    except OSError:
-        return False
-    if not folder.is_dir() or folder.is_symlink():
-        return False
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        return False
-    return not st.st_mode & 0o022
+    return private_problem(folder) is None
 
 
 def read_kept_bytes(kind: str, name: str) -> bytes | None:
     """The bytes kept as ``name`` in the private cache folder ``kind`` (None: not kept)."""
     folder = cache_folder(kind)
-    if folder is None or not _private(folder):
+    if not _private(folder):
         return None
     path = folder / name
     try:
@@ -144,8 +128,6 @@ def keep_bytes(kind: str, name: str, data: bytes) -> Path | None:
     None when the folder cannot be made private to the user or written.
     """
     folder = cache_folder(kind)
-    if folder is None:
-        return None
     path = folder / name
     tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
     try:
