@@ -236,7 +236,7 @@ def report(
     processes = command_figure_workers() if figure_processes is None else figure_processes
     with FigurePool(processes) as pool:  # the chart worker imports while this process does
         from acutesim.experiment.robustness_results import read_manifest
-        from acutesim.report.gc_tuning import freeze_before_exit
+        from acutesim.gc_tuning import freeze_before_exit
         from acutesim.report.html import companion_paths, write_report
 
         if read_manifest(results_dir) is not None:

@@ -112,7 +112,7 @@ def _warm_up() -> None:
     import acutesim.report.fast_text
     import acutesim.report.figures
     import acutesim.report.html  # noqa: F401
-    from acutesim.report.gc_tuning import collect_less
+    from acutesim.gc_tuning import collect_less
 
     collect_less()  # this process only draws: its modules and tables live to the end
 

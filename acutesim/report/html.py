@@ -323,8 +323,8 @@ def write_report(
     ResultsError
         When ``results_dir`` is not a finished results directory.
     """
+    from acutesim.gc_tuning import fewer_collections
     from acutesim.report.figure_pool import FigurePool, figure_workers
-    from acutesim.report.gc_tuning import fewer_collections
 
     results_dir = Path(results_dir)
     check_csv_locale(csv_locale)  # before the slow part

@@ -26,6 +26,7 @@ from acutesim.domain.roster import CapacitySchedule, always_open, build_schedule
 from acutesim.domain.scenario import Scenario
 from acutesim.errors import SimulationError
 from acutesim.funding.books import FundingSetup
+from acutesim.gc_tuning import fewer_collections
 from acutesim.rng import RandomStreams
 from acutesim.sim.ambulance import Meldkamer
 from acutesim.sim.board import Board
@@ -39,7 +40,7 @@ from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.sim.travel import TravelMatrices as TravelMatrices
 from acutesim.sim.travel import site_site_through_areas
 from acutesim.sim.travel import travel_matrices as travel_matrices
-from acutesim.sim.tuning import fix_mmap_threshold, trim_heap, tuned_gc
+from acutesim.sim.tuning import fix_mmap_threshold, trim_heap
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
 UNLIMITED_SLOTS = 10_000
@@ -463,7 +464,7 @@ class Model(Journeys):
                 batches = gen.weeks()
             self._start_demand(k, gen, batches)
         fix_mmap_threshold()  # growing accumulators in their own mappings, not the heap
-        with tuned_gc():  # the model is built: freeze it, collect less often
+        with fewer_collections():  # the model is built: freeze it, collect less often
             run_until(self.env, self.horizon)
         for seh in self.sehs:
             seh.finish()

@@ -1,47 +1,18 @@
-"""Interpreter settings for the event loop: garbage collection and memory during a run.
+"""Memory settings for a run: the C allocator, Arrow's pool, and a worker's peak.
 
-A run builds its model (regions, matrices, rosters: long-lived objects) and then creates
-millions of short-lived ones (events, patients) that reference counting frees. Cyclic
-collection finds almost nothing to free but keeps traversing the long-lived objects, so
-:func:`tuned_gc` moves everything alive at the start of the run to the permanent
-generation (``gc.freeze``) and raises the generation-0 threshold for the run; both are
-restored afterwards. Results do not depend on it: collection never changes what the
-model computes.
+Garbage collection during a run is set in :mod:`acutesim.gc_tuning`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import functools
-import gc
 import sys
-from collections.abc import Iterator
 
-GEN0_THRESHOLD = 50_000  # allocations between generation-0 collections during a run
 # glibc's M_MMAP_THRESHOLD, and the value a run fixes it at (glibc's initial default)
 M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 128 * 1024
-
-
-@contextlib.contextmanager
-def tuned_gc(gen0_threshold: int = GEN0_THRESHOLD) -> Iterator[None]:
-    """Freeze what is alive now and collect less often until the block ends.
-
-    Parameters
-    ----------
-    gen0_threshold : int
-        Generation-0 threshold while the block runs (CPython's default is 700).
-    """
-    saved = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(gen0_threshold, *saved[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*saved)
-        gc.unfreeze()
 
 
 def release_arrow_memory() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import heapq
 
 import numpy as np
@@ -14,7 +13,6 @@ from acutesim.rng import RandomStreams
 from acutesim.sim import loop
 from acutesim.sim.ambulance import AT_SITE, BUSY, IDLE, RETURNING, Meldkamer
 from acutesim.sim.model import Model
-from acutesim.sim.tuning import tuned_gc
 
 
 def _model(region, travel, scenario: Scenario, days: float = 7.0) -> Model:
@@ -87,18 +85,6 @@ def test_event_times_are_python_floats(demo_region, demo_travel, monkeypatch):
     assert len(seen) > 1000
     assert set(seen) <= {float, int}
     assert float in seen
-
-
-def test_tuned_gc_restores_threshold_and_unfreezes():
-    before = gc.get_threshold()
-    with tuned_gc(12_345):
-        assert gc.get_threshold()[0] == 12_345
-        assert gc.get_freeze_count() > 0
-    assert gc.get_threshold() == before
-    assert gc.get_freeze_count() == 0
-    with pytest.raises(RuntimeError), tuned_gc(999):
-        raise RuntimeError("boom")
-    assert gc.get_threshold() == before
 
 
 def _trace(env: simpy.Environment, log: list):

@@ -1,18 +1,22 @@
-"""Cyclic garbage collection while a report is built, and when its process ends.
+"""Cyclic garbage collection during a simulation run, a report, and when a process ends.
 
-A national report keeps what it reads to the end (result tables, the region, its shapes)
-and creates a few hundred thousand matplotlib artists on the way. With CPython's default
-thresholds a generation-0 collection runs every 700 allocations and a generation-1 one
-every 7,000, and each walks objects that are all still alive: about 800 collections and
-1 s of the 10 s ``acutesim report`` took on national results here, finding almost
-nothing to free (reference counting frees the rest). :func:`fewer_collections` freezes
-what is alive when the report starts (the imported modules) and raises the
-generation-0 threshold while it is built; the chart worker does the same for its whole
-life (:func:`collect_less`). Nothing the report contains depends on it.
+A run builds its model (regions, matrices, rosters: long-lived objects) and then creates
+millions of short-lived ones (events, patients); a national report keeps what it reads
+to the end (result tables, the region, its shapes) and creates a few hundred thousand
+matplotlib artists on the way. Reference counting frees the short-lived objects. With
+CPython's default thresholds a generation-0 collection runs every 700 allocations and
+each walks objects that are all still alive, finding almost nothing to free: about 800
+collections and 1 s of the 10 s ``acutesim report`` took on national results here.
+:func:`fewer_collections` freezes what is alive when the block starts (``gc.freeze``:
+the model, or the imported modules) and raises the generation-0 threshold until it
+ends (``Model.run``, ``report.html.write_report``); a chart worker does the same for its
+whole life (:func:`collect_less`). Neither results nor reports depend on it:
+collection never changes what is computed.
 
-A command that ends right after its report has a second cost: the interpreter's final
-collections walk everything still alive once more (0.6 s here). :func:`freeze_before_exit`
-moves it all to the permanent generation, which those collections skip.
+A command that ends right after its work has a second cost: the interpreter's final
+collections walk everything still alive once more (0.6 s after a national report).
+:func:`freeze_before_exit` moves it all to the permanent generation, which those
+collections skip.
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-# Allocations between generation-0 collections while a report is built (CPython: 700).
-# On national results: 815 collections and 0.97 s at the default, 10 and 0.29 s at this.
+# Allocations between generation-0 collections during a run or a report (CPython: 700).
+# A national report: 815 collections and 0.97 s at the default, 10 and 0.29 s at this.
 GEN0_THRESHOLD = 50_000
 
 

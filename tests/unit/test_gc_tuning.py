@@ -1,4 +1,4 @@
-"""The report's collection settings are undone when it ends, and the worker's stay."""
+"""Collection settings of a run or a report are undone when it ends; a chart worker's stay."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from acutesim.report import gc_tuning
+from acutesim import gc_tuning
 
 
 @pytest.fixture
