@@ -229,29 +229,9 @@ def report(
     ] = None,
 ) -> None:
     """Write a self-contained HTML report, with report.md, summary.csv and .xlsx beside it."""
-    import atexit
+    from acutesim.report.command import report_results
 
-    from acutesim.report.figure_pool import FigurePool, command_figure_workers
-
-    processes = command_figure_workers() if figure_processes is None else figure_processes
-    with FigurePool(processes) as pool:  # the chart worker imports while this process does
-        from acutesim.experiment.robustness_results import read_manifest
-        from acutesim.gc_tuning import freeze_before_exit
-        from acutesim.report.html import companion_paths, write_report
-
-        if read_manifest(results_dir) is not None:
-            from acutesim.report.robustness import write_robustness_report
-
-            path = write_robustness_report(results_dir, out)
-            _err(f"report written to {path} (and {companion_paths(path)[0].name} beside it)")
-            return
-        atexit.register(freeze_before_exit)  # the interpreter's last collections: 0.6 s
-        path = write_report(results_dir, out, csv_locale=csv_locale, chart_pool=pool)
-    md, csv = companion_paths(path)
-    _err(
-        f"report written to {path} (and {md.name}, {csv.name}, {csv.with_suffix('.xlsx').name} "
-        f"beside it; reach/<scenario>.gpkg in {results_dir})"
-    )
+    _err(report_results(results_dir, out, csv_locale, figure_processes))
 
 
 @region_app.command("validate")

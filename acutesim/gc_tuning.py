@@ -34,8 +34,9 @@ GEN0_THRESHOLD = 50_000
 def fewer_collections(gen0_threshold: int = GEN0_THRESHOLD) -> Iterator[None]:
     """Freeze what is alive now and collect less often until the block ends.
 
-    Both are undone when the block ends (the frozen objects go back to the oldest
-    generation), so a caller's own collection settings are kept.
+    The threshold is restored when the block ends, and the frozen objects go back to
+    the oldest generation, unless some were already frozen when it began: CPython can
+    only unfreeze everything, so then what the block froze stays frozen with them.
 
     Parameters
     ----------
@@ -43,13 +44,15 @@ def fewer_collections(gen0_threshold: int = GEN0_THRESHOLD) -> Iterator[None]:
         Generation-0 threshold while the block runs [allocations].
     """
     saved = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     gc.set_threshold(gen0_threshold, *saved[1:])
     try:
         yield
     finally:
         gc.set_threshold(*saved)
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def collect_less(gen0_threshold: int = GEN0_THRESHOLD) -> None:

@@ -79,8 +79,8 @@ def area_shapes(areas: gpd.GeoDataFrame) -> AreaShapes:
     return _SHAPES[key]
 
 
-def _outline_file(key: tuple[Any, ...]) -> Path | None:
-    """Where the outline of these areas is kept between runs (None: not kept).
+def _outline_file(key: tuple[Any, ...]) -> Path:
+    """Where the outline of these areas is kept between runs.
 
     ``<user cache>/acutesim/outlines/<digest>.wkb`` (``$ACUTESIM_CACHE_DIR`` replaces
     ``<user cache>/acutesim``): the outline of 4,068 PC4 polygons takes seconds to make

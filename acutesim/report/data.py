@@ -331,16 +331,14 @@ def reach_cache_name(
 ) -> str | None:
     """The name a scenario's norm map is kept under (None without a region key).
 
-    A hash of the pack copy's key, the closed sites, the norm's minutes and the source
-    of :mod:`acutesim.geo` (which computes the map and writes its GeoPackage).
+    A hash of the pack copy's key (which covers acutesim's code and the libraries, see
+    ``region_cache.code_digest``), the closed sites and the norm's minutes.
     """
     if not region_key:
         return None
     import hashlib
 
-    from acutesim.report.region_cache import source_digest
-
-    text = f"{region_key}\0{closed!r}\0{params!r}\0{source_digest('acutesim.geo')}"
+    text = f"{region_key}\0{closed!r}\0{params!r}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -253,18 +253,13 @@ EXPLORER_CACHE = "explorers"  # the user cache folder of kept pages (report.regi
 def _page_name(region_key: str, service: str, params: NormParameters | None) -> str:
     """The file name of a kept page: a hash of everything the page is made from.
 
-    The region (its pack copy's key), the service, the default minutes, and the code and
-    assets that make the page (this module, the shapes, the norm's matrices in acutesim.geo).
+    The region (its pack copy's key, which covers acutesim's code and the libraries), the
+    service, the default minutes, and the page's assets.
     """
     import hashlib
 
-    from acutesim.report.region_cache import source_digest
-
     assets = resources.files("acutesim.report") / "assets"
     h = hashlib.sha256(f"{region_key}\0{service}\0{params!r}\0".encode())
-    h.update(
-        source_digest("acutesim.geo", "acutesim.report.explorer", "acutesim.report.cells").encode()
-    )
     for asset in ("explorer.css", "explorer.js"):
         h.update(b"\0" + (assets / asset).read_bytes())
     return f"{h.hexdigest()[:32]}.html"

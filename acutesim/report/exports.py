@@ -229,7 +229,7 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
     from acutesim.report.region_cache import keep_bytes, read_kept_bytes
 
     region: Region = data.region
-    kept_names: dict[str, str] = getattr(data, "reach_names", {})  # none: never kept
+    kept_names = data.reach_names  # scenarios whose norm map is kept in the user cache
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     written: dict[int, Path] = {}  # scenarios with the same closed SEHs share one result

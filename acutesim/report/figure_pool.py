@@ -240,8 +240,19 @@ class FigurePool:
             slot.png, slot.note = draw_slot(slot, data)
         for slot, future in self._taken:
             slot.png, slot.note = future.result()
-        self._taken = []
-        self._chart = None  # the pool may draw another report's charts next
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop this report's charts, drawn or not: the pool may draw another report's next.
+
+        ``write_report`` calls it when it ends, also after an error between
+        :meth:`start_charts` and :meth:`draw`, so no chart of a report that failed is put
+        into the next report's slots.
+        """
+        with self._lock:
+            self._queue = []
+            self._taken = []
+            self._chart = None
 
     def elsewhere(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
         """Run ``fn(*args)`` in a started worker, after the chart it draws; here without one.

@@ -332,9 +332,11 @@ def write_report(
     md_path, csv_path = companion_paths(out_path)
     with ExitStack() as stack:
         stack.enter_context(fewer_collections())  # ~1 s of collections that free nothing
-        pool = chart_pool or stack.enter_context(  # started now, while we load
-            FigurePool(figure_workers(figure_processes))
-        )
+        if chart_pool is None:  # started now, while we load
+            pool = stack.enter_context(FigurePool(figure_workers(figure_processes)))
+        else:
+            pool = chart_pool
+        stack.callback(pool.forget)  # nothing of this report is drawn for the next one
         summary = summary if summary is not None else summarise(results_dir)
         data = load_results(results_dir, summary, on_region=pool.start_charts)
         content = build_content(data)

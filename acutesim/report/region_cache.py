@@ -30,6 +30,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,20 +38,22 @@ from typing import Any
 
 from acutesim.cachedir import private_problem, user_cache
 from acutesim.experiment.results import RunRegion, run_region
-from acutesim.experiment.snapshot import SNAPSHOT_KEY, snapshot_pack_dir, snapshot_problem
+from acutesim.experiment.snapshot import (
+    SNAPSHOT_KEY,
+    snapshot_pack_dir,
+    snapshot_problem,
+    tree_sha256,
+)
 
-REGIONS_KEPT = 8  # regions kept in the cache; the least recently used go first
-# Bump when what is kept changes, so regions kept from before are not reused.
-CACHE_VERSION = 1
-# Libraries whose objects a kept region holds (frames, geometries, the CRS).
-_LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "pyproj")
-# Packages whose code decides what a pack loads into (the classes and the loader).
-_CODE = ("acutesim.domain", "acutesim.config")
-
-
-def cache_folder(kind: str = "regions") -> Path:
-    """``<user cache>/acutesim/<kind>`` (see :mod:`acutesim.cachedir`)."""
-    return user_cache(kind)
+# Files kept per cache folder; the least recently used go first. Norm maps are kept per
+# set of closed SEHs, so a pack's scenarios may need many.
+KEPT = {"regions": 8, "explorers": 8, "reach": 64}
+KEPT_OTHERWISE = 8
+# Bump when what is kept changes, so files kept from before are not reused.
+CACHE_VERSION = 2
+# Libraries whose objects or files the kept content holds or was made with (frames,
+# geometries, the CRS, validated values, GeoPackages written through GDAL).
+_LIBRARIES = ("numpy", "scipy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "pydantic")
 
 
 @functools.cache
@@ -72,81 +75,115 @@ def source_digest(*names: str) -> str:
 
 
 @functools.cache
-def code_digest() -> str:
-    """A hash of the code that makes a region from a pack, and of the libraries' versions."""
+def code_digest() -> str | None:
+    """A hash of acutesim's code and version and of the libraries' (None: code not readable).
+
+    Every module counts (the pack loader, the norm, the explorer and what they import), so
+    any change of the code gives new keys. Without the ``.py`` files (an installation of
+    compiled files only) nothing is kept.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
-    h = hashlib.sha256(f"{CACHE_VERSION}\0{sys.version}".encode())
+    import acutesim
+
+    code = source_digest("acutesim")
+    if code == hashlib.sha256().hexdigest():  # no source found
+        return None
+    h = hashlib.sha256(f"{CACHE_VERSION}\0{sys.version}\0{acutesim.__version__}".encode())
     for name in _LIBRARIES:
         with contextlib.suppress(PackageNotFoundError):
             h.update(f"\0{name}={version(name)}".encode())
-    h.update(source_digest(*_CODE).encode())
+    with contextlib.suppress(ImportError, AttributeError):
+        import pyogrio
+
+        h.update(f"\0gdal={pyogrio.__gdal_version_string__}".encode())
+    h.update(code.encode())
     return h.hexdigest()
 
 
-def region_key(results_dir: Path, record: Mapping[str, Any]) -> str | None:
-    """The cache key of a results folder's pack copy (None: not to be kept).
+def region_key(record: Mapping[str, Any]) -> str | None:
+    """The cache key of a snapshot record: its files' hashes and pack folder, and the code.
 
-    Packs that read files from outside the copy (absolute names in ``region.toml``) are
-    not kept: those files are not covered by the snapshot's hash.
+    None when it is not to be kept: packs that read files from outside the copy
+    (absolute names in ``region.toml``; those files are not covered by the snapshot's
+    hash), or code that cannot be hashed (:func:`code_digest`).
     """
-    tree = record.get("sha256")
-    if not isinstance(tree, str) or not tree or record.get("outside"):
+    files = record.get("files")
+    code = code_digest()
+    if not isinstance(files, Mapping) or not files or record.get("outside") or code is None:
         return None
-    h = hashlib.sha256(f"{tree}\0{code_digest()}".encode())
+    tree = tree_sha256(files)  # of the files' hashes, which snapshot_problem checks
+    h = hashlib.sha256(f"{tree}\0{record.get('pack')}\0{code}".encode())
     return h.hexdigest()[:32]
 
 
-def _private(folder: Path) -> bool:
-    return private_problem(folder) is None
-
-
 def read_kept_bytes(kind: str, name: str) -> bytes | None:
-    """The bytes kept as ``name`` in the private cache folder ``kind`` (None: not kept)."""
-    folder = cache_folder(kind)
-    if not _private(folder):
-        return None
-    path = folder / name
+    """The bytes kept as ``name`` in the private cache folder ``kind`` (None: not kept).
+
+    The folder and the file are opened without following links and checked on the open
+    descriptors (owner, nobody else may write), then read from those descriptors, so
+    nothing can be swapped in between the check and the read.
+    """
+    folder = user_cache(kind)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
     try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        st = path.stat()
-        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
-            return None
-        data = path.read_bytes()
+        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | nofollow)
     except OSError:
         return None
-    with contextlib.suppress(OSError):  # a read-only cache still serves what it holds
-        os.utime(path)  # recently used
+    try:
+        if not _owned_private(os.fstat(dir_fd)):
+            return None
+        fd = os.open(name, os.O_RDONLY | nofollow, dir_fd=dir_fd)
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode) or not _owned_private(st):
+                return None
+            data = f.read()
+        with contextlib.suppress(OSError):
+            os.utime(name, dir_fd=dir_fd)  # recently used (a read-only cache still serves)
+    except OSError:
+        return None
+    finally:
+        os.close(dir_fd)
     return data
+
+
+def _owned_private(st: os.stat_result) -> bool:
+    """True when this user owns it and nobody else may write to it."""
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
 
 
 def keep_bytes(kind: str, name: str, data: bytes) -> Path | None:
     """Keep ``data`` as ``name`` in the private cache folder ``kind`` (atomically).
 
-    Only the :data:`REGIONS_KEPT` most recently used files of the folder stay. Returns
+    Only the most recently used files of the folder stay (:data:`KEPT` per kind). Returns
     None when the folder cannot be made private to the user or written.
     """
-    folder = cache_folder(kind)
+    folder = user_cache(kind)
     path = folder / name
     tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _private(folder):
+        if private_problem(folder) is not None:
             return None
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # complete on disk before it has its name
         os.replace(tmp, path)
-        _prune(folder, path.suffix)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
         return None
+    with contextlib.suppress(OSError):  # another report may prune at the same time
+        _prune(folder, path.suffix, KEPT.get(kind, KEPT_OTHERWISE))
     return path
 
 
-def _prune(folder: Path, suffix: str, kept: int = REGIONS_KEPT) -> None:
+def _prune(folder: Path, suffix: str, kept: int) -> None:
     """Remove all but the ``kept`` most recently used files ending in ``suffix``."""
     files = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[kept:]:
@@ -169,7 +206,7 @@ def keep_object(kind: str, name: str, obj: Any) -> Path | None:
     """Pickle ``obj`` as ``name`` into the private cache folder ``kind``; None if it cannot."""
     try:
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
+    except Exception:  # whatever cannot be pickled is simply not kept
         return None
     return keep_bytes(kind, name, data)
 
@@ -192,7 +229,7 @@ def run_region_key(results_dir: Path, manifest: Mapping[str, Any]) -> str | None
     record = manifest.get(SNAPSHOT_KEY)
     if not isinstance(record, Mapping) or snapshot_problem(results_dir, record) is not None:
         return None
-    return region_key(results_dir, record)
+    return region_key(record)
 
 
 def cached_run_region(
@@ -229,8 +266,7 @@ def cached_run_region(
 
 
 __all__ = [
-    "REGIONS_KEPT",
-    "cache_folder",
+    "KEPT",
     "cached_run_region",
     "code_digest",
     "keep",

@@ -33,6 +33,14 @@ def test_fewer_collections_restores_after_an_error(saved_gc):
     assert gc.get_freeze_count() == 0
 
 
+def test_fewer_collections_keeps_what_a_caller_froze(saved_gc):
+    gc.freeze()
+    with gc_tuning.fewer_collections(999):
+        pass
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == saved_gc
+
+
 def test_collect_less_keeps_older_generations(saved_gc):
     gc_tuning.collect_less(4_321)
     assert gc.get_threshold() == (4_321, *saved_gc[1:])

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from acutesim.cachedir import user_cache
 from acutesim.experiment.snapshot import SNAPSHOT_KEY, write_region_snapshot
 from acutesim.report import region_cache
 
@@ -75,7 +76,7 @@ def test_changed_pack_copy_is_not_read_from_the_cache(results):
 def test_cache_others_may_write_to_is_not_read(results):
     d, manifest, loads = results
     region_cache.cached_run_region(d, manifest)
-    folder = region_cache.cache_folder()
+    folder = user_cache("regions")
     folder.chmod(0o777)
     try:
         found = region_cache.cached_run_region(d, manifest)
@@ -85,10 +86,49 @@ def test_cache_others_may_write_to_is_not_read(results):
     assert found.region is not None
 
 
+def test_a_linked_or_group_writable_cache_file_is_not_read(tmp_path):
+    assert region_cache.keep_bytes("explorers", "page.html", b"kept") is not None
+    assert region_cache.read_kept_bytes("explorers", "page.html") == b"kept"
+    folder = user_cache("explorers")
+    (folder / "page.html").chmod(0o620)
+    assert region_cache.read_kept_bytes("explorers", "page.html") is None
+    outside = tmp_path / "elsewhere.html"
+    outside.write_bytes(b"not kept here")
+    outside.chmod(0o600)
+    (folder / "linked.html").symlink_to(outside)
+    assert region_cache.read_kept_bytes("explorers", "linked.html") is None
+
+
+def test_an_unusable_cache_folder_only_means_nothing_is_kept(tmp_path, monkeypatch):
+    from acutesim.cachedir import CACHE_ENV
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(CACHE_ENV, str(blocker))
+    assert region_cache.keep_bytes("reach", "x.gpkg", b"data") is None
+    assert region_cache.keep_object("regions", "x.pickle", {"a": 1}) is None
+    assert region_cache.read_kept_object("regions", "x.pickle") is None
+    assert region_cache.keep_object("regions", "lambda.pickle", lambda: None) is None
+
+
+def test_each_kind_keeps_its_own_number_of_files(tmp_path, monkeypatch):
+    from acutesim.cachedir import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    n = region_cache.KEPT["reach"] + 3
+    for i in range(n):  # a report with more norm maps than regions are kept
+        path = region_cache.keep_bytes("reach", f"m{i:03d}.gpkg", b"x")
+        assert path is not None
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    kept = sorted(p.name for p in user_cache("reach").glob("*.gpkg"))
+    assert len(kept) == region_cache.KEPT["reach"] > region_cache.KEPT["regions"]
+    assert kept[0] == "m003.gpkg"  # the three least recently used went
+
+
 def test_damaged_cache_file_is_made_again(results):
     d, manifest, loads = results
     region_cache.cached_run_region(d, manifest)
-    (kept,) = region_cache.cache_folder().glob("*.pickle")
+    (kept,) = user_cache("regions").glob("*.pickle")
     kept.write_bytes(b"not a pickle")
     found = region_cache.cached_run_region(d, manifest)
     assert len(loads) == 2
@@ -100,17 +140,18 @@ def test_damaged_cache_file_is_made_again(results):
 def test_cache_keeps_only_the_most_recent_regions(results):
     d, manifest, _loads = results
     found = region_cache.cached_run_region(d, manifest)
-    folder = region_cache.cache_folder()
-    for i in range(region_cache.REGIONS_KEPT + 2):  # older regions, the oldest first
+    folder = user_cache("regions")
+    kept = region_cache.KEPT["regions"]
+    for i in range(kept + 2):  # older regions, the oldest first
         old = folder / f"old{i:02d}.pickle"
         old.write_bytes(b"")
         os.utime(old, (1_000_000 + i, 1_000_000 + i))
     new = region_cache.keep("new", found.region, found.areas)
     names = sorted(p.stem for p in folder.glob("*.pickle"))
-    assert len(names) == region_cache.REGIONS_KEPT
+    assert len(names) == kept
     assert "new" in names
     assert "old00" not in names
-    assert f"old{region_cache.REGIONS_KEPT + 1:02d}" in names
+    assert f"old{region_cache.KEPT['regions'] + 1:02d}" in names
     assert new.stat().st_mode & 0o777 == 0o600
     assert folder.stat().st_mode & 0o077 == 0
 
@@ -134,7 +175,7 @@ def test_explorer_page_is_kept_with_the_region(results, monkeypatch, tmp_path):
     uncached = explorer.write_explorer(found.region, tmp_path / "c.html", found.areas)
     assert uncached.read_bytes() == first.read_bytes()
     assert len(made) == 2  # without a key the page is always made
-    other = NormParameters(dispatch_minutes=3.0)
+    other = NormParameters(dispatch_minutes=5.0)
     explorer.write_explorer(
         found.region, tmp_path / "d.html", found.areas, params=other, region_key=key
     )

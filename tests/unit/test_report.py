@@ -674,7 +674,10 @@ def test_scenarios_sharing_a_reach_result_get_the_same_gpkg(tmp_path):
     shared = reachability(region, areas=areas)
     other = reachability(region, areas=areas, closed=(region.sites[0].site_id,))
     data = types.SimpleNamespace(
-        reach={"a": shared, "b": other, "c": shared}, region=region, scenarios=["a", "b", "c"]
+        reach={"a": shared, "b": other, "c": shared},
+        region=region,
+        scenarios=["a", "b", "c"],
+        reach_names={},  # none kept in the user cache
     )
     paths = write_reach_gpkgs(data, tmp_path)  # type: ignore[arg-type]
     assert [p.name for p in paths] == ["a.gpkg", "b.gpkg", "c.gpkg"]
