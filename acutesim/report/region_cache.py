@@ -8,11 +8,12 @@ reported. So the loaded region and its areas are kept, pickled, in the user's ca
 folder (``<user cache>/acutesim/regions``; ``$ACUTESIM_CACHE_DIR`` replaces
 ``<user cache>/acutesim``) and read back in about 0.1 s.
 
-A kept region is used only for the same pack files: the key is the snapshot's hash (the
-SHA-256 of every copied file, checked against the files on disk before each use) and
-the source of the code that turns a pack into a region (``acutesim.domain`` and
-``acutesim.config``) with the versions of the libraries whose objects it holds. So every
-results folder of the same pack shares one kept region; it gets its own folder as the
+A kept region is used only for the same pack files and the same code: the key is the
+hash of the snapshot's files (each checked against the files on disk before each use)
+and its pack folder, the source and version of acutesim, and the versions of the
+libraries (and GDAL) whose objects or files the kept content holds. So every results
+folder of the same pack shares one kept region, and any change of the code makes new
+keys; it gets its own folder as the
 region's ``pack_path``, as loading its copy would give. Reading a pickle runs code, so
 it is read only from a folder that belongs to the user and that nobody else may write
 to, and never from the results folder (which may come from elsewhere). A cache that
