@@ -11,7 +11,7 @@ folder (``<user cache>/acutesim/regions``; ``$ACUTESIM_CACHE_DIR`` replaces
 A kept region is used only for the same pack files and the same code: the key is the
 hash of the snapshot's files (each checked against the files on disk before each use)
 and its pack folder, the source and version of acutesim, and the versions of the
-libraries (and GDAL) whose objects or files the kept content holds. So every results
+libraries whose objects or files the kept content holds. So every results
 folder of the same pack shares one kept region, and any change of the code makes new
 keys; it gets its own folder as the
 region's ``pack_path``, as loading its copy would give. Reading a pickle runs code, so
@@ -53,7 +53,9 @@ KEPT_OTHERWISE = 8
 # Bump when what is kept changes, so files kept from before are not reused.
 CACHE_VERSION = 2
 # Libraries whose objects or files the kept content holds or was made with (frames,
-# geometries, the CRS, validated values, GeoPackages written through GDAL).
+# geometries, the CRS, validated values, GeoPackages written through GDAL: pyogrio's
+# version stands for the GDAL its wheels bundle; importing pyogrio to ask would cost
+# a report without a map to compute 0.65 s).
 _LIBRARIES = ("numpy", "scipy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "pydantic")
 
 
@@ -94,10 +96,6 @@ def code_digest() -> str | None:
     for name in _LIBRARIES:
         with contextlib.suppress(PackageNotFoundError):
             h.update(f"\0{name}={version(name)}".encode())
-    with contextlib.suppress(ImportError, AttributeError):
-        import pyogrio
-
-        h.update(f"\0gdal={pyogrio.__gdal_version_string__}".encode())
     h.update(code.encode())
     return h.hexdigest()
 
