@@ -125,6 +125,8 @@ def read_kept_bytes(kind: str, name: str) -> bytes | None:
     """
     folder = user_cache(kind)
     nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if os.open not in os.supports_dir_fd:  # no reading relative to a folder (Windows)
+        return None
     try:
         dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | nofollow)
     except OSError:
@@ -138,7 +140,7 @@ def read_kept_bytes(kind: str, name: str) -> bytes | None:
             if not stat.S_ISREG(st.st_mode) or not _owned_private(st):
                 return None
             data = f.read()
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, NotImplementedError):
             os.utime(name, dir_fd=dir_fd)  # recently used (a read-only cache still serves)
     except OSError:
         return None
