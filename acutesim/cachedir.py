@@ -38,6 +38,11 @@ def private_problem(path: Path) -> str | None:
         return f"cannot be read ({exc})"
     if not path.is_dir() or path.is_symlink():
         return "is not a folder"
+    return ownership_problem(st)
+
+
+def ownership_problem(st: os.stat_result) -> str | None:
+    """Why a file or folder with status ``st`` is not this user's alone (None when it is)."""
     if hasattr(os, "getuid") and st.st_uid != os.getuid():
         return f"belongs to user id {st.st_uid}, not to you ({os.getuid()})"
     if st.st_mode & 0o022:

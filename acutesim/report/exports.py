@@ -11,9 +11,7 @@ minutes and the beyond flag, sites with their status, posts) for QGIS.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,24 +159,14 @@ def reach_frame(data: ResultsData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary_xlsx(data: ResultsData) -> bytes:
-    """An Excel workbook with one sheet per table, units in the headers.
-
-    Sheets: ``summary`` (the rows of summary.csv, unrounded), ``means`` and
-    ``differences`` (one row per KPI, ``kpi [unit]``, with mean and 95% CI per
-    scenario), ``closures`` (which SEH closed, in how many replications, when) and
-    ``reach`` (population beyond the norm at the end of the horizon).
-
-    Returns
-    -------
-    bytes
-        The ``.xlsx`` file.
-    """
-    return xlsx_bytes(summary_sheets(data))
-
-
 def summary_sheets(data: ResultsData) -> dict[str, pd.DataFrame]:
-    """The sheets of :func:`summary_xlsx`, by name, in order."""
+    """The sheets of ``summary.xlsx`` (:func:`xlsx_bytes`), by name, in order.
+
+    ``summary`` (the rows of summary.csv, unrounded), ``means`` and ``differences`` (one
+    row per KPI, ``kpi [unit]``, with mean and 95% CI per scenario), ``closures`` (which
+    SEH closed, in how many replications, when) and ``reach`` (population beyond the
+    norm at the end of the horizon).
+    """
     return {
         "summary": summary_frame(data),
         "means": _wide(data, ""),
@@ -229,7 +217,6 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
     from acutesim.report.region_cache import keep_bytes, read_kept_bytes
 
     region: Region = data.region
-    kept_names = data.reach_names  # scenarios whose norm map is kept in the user cache
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     written: dict[int, Path] = {}  # scenarios with the same closed SEHs share one result
@@ -239,27 +226,19 @@ def write_reach_gpkgs(data: ResultsData, folder: Path) -> list[Path]:
             continue
         path = folder / f"{_safe(scenario)}.gpkg"
         same = written.get(id(result))
-        name = kept_names.get(scenario)
+        name = data.reach_names.get(scenario)  # kept in the user's cache under this name
         kept = read_kept_bytes(REACH_CACHE, f"{name}.gpkg") if name and same is None else None
-        if kept is not None:  # the file this map gave before (kept in the user's cache)
-            written[id(result)] = write_bytes(path, kept)
-        elif same is None:
-            written[id(result)] = write_gpkg(result, region, path)
+        if same is not None:  # the same layers: a copy
+            atomic_write_bytes(path, same.read_bytes())
+        elif kept is not None:  # the file this map gave before
+            atomic_write_bytes(path, kept)
+        else:
+            write_gpkg(result, region, path)
             if name:
                 keep_bytes(REACH_CACHE, f"{name}.gpkg", path.read_bytes())
-        else:  # the same layers: a copy, renamed into place as write_gpkg does
-            tmp = path.with_name(f".{path.stem}.partial.gpkg")
-            shutil.copyfile(same, tmp)
-            os.replace(tmp, path)
+        written.setdefault(id(result), path)
         out.append(path)
     return out
-
-
-def write_bytes(path: Path, payload: bytes) -> Path:
-    """Write a file atomically and return its path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, payload)
-    return path
 
 
 __all__ = [
@@ -270,7 +249,6 @@ __all__ = [
     "summary_csv",
     "summary_frame",
     "summary_sheets",
-    "summary_xlsx",
     "write_reach_gpkgs",
     "xlsx_bytes",
 ]

@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from acutesim.cachedir import private_problem, user_cache
+from acutesim.cachedir import ownership_problem, private_problem, user_cache
 from acutesim.experiment.results import RunRegion, run_region
 from acutesim.experiment.snapshot import (
     SNAPSHOT_KEY,
@@ -132,12 +132,12 @@ def read_kept_bytes(kind: str, name: str) -> bytes | None:
     except OSError:
         return None
     try:
-        if not _owned_private(os.fstat(dir_fd)):
+        if ownership_problem(os.fstat(dir_fd)) is not None:
             return None
         fd = os.open(name, os.O_RDONLY | nofollow, dir_fd=dir_fd)
         with os.fdopen(fd, "rb") as f:
             st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode) or not _owned_private(st):
+            if not stat.S_ISREG(st.st_mode) or ownership_problem(st) is not None:
                 return None
             data = f.read()
         with contextlib.suppress(OSError, NotImplementedError):
@@ -147,13 +147,6 @@ def read_kept_bytes(kind: str, name: str) -> bytes | None:
     finally:
         os.close(dir_fd)
     return data
-
-
-def _owned_private(st: os.stat_result) -> bool:
-    """True when this user owns it and nobody else may write to it."""
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        return False
-    return not st.st_mode & 0o022
 
 
 def keep_bytes(kind: str, name: str, data: bytes) -> Path | None:
