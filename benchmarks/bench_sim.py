@@ -126,6 +126,27 @@ def _in_worker(fn: Any, *args: Any) -> dict[str, Any]:
         return pool.apply(fn, args)
 
 
+def _machine() -> str:
+    """Interpreter, SimPy and the CPU: figures differ between them (the ratios less)."""
+    import platform
+
+    import simpy
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        l2 = Path("/sys/devices/system/cpu/cpu0/cache/index2/size").read_text().strip()
+    except OSError:
+        l2 = "unknown"
+    return (
+        f"Python {platform.python_version()}, SimPy {simpy.__version__}, {cpu}, "
+        f"second-level cache {l2} per core"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo-days", type=float, default=28.0)
@@ -145,6 +166,7 @@ def main() -> None:
             if key not in best or r["cpu"] < best[key]["cpu"]:
                 best[key] = r
     ref = best["ref"]
+    print(_machine())
     if args.repeat > 1:
         print(f"fastest of {args.repeat} runs of each (machine load varies between runs)")
     print(
