@@ -327,6 +327,16 @@ def region_route(
     _err(route_pack(region, roads, force=force).to_text())
 
 
+@region_app.command("outline")
+def region_outline(
+    region: Annotated[Path, typer.Argument(help="Region pack folder with polygon areas.")],
+) -> None:
+    """(Re)make the outline a pack ships for its maps (outline.parquet) from its areas."""
+    from acutesim.packs.outline import write_outline
+
+    _err(write_outline(region).to_text())
+
+
 def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 

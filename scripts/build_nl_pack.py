@@ -17,7 +17,10 @@ tables of the national pack:
 - ``travel_matrices.parquet`` (+ ``_points.csv``): routed matrices on the national
   road network (OpenStreetMap 2021-12-21) for every profile and direction;
 - ``region.toml``: files, sources and ``[travel]`` (the routed cache, the calibrated
-  ``dispatch_minutes``/``on_scene_minutes``); ferries and organisations are kept.
+  ``dispatch_minutes``/``on_scene_minutes``); ferries and organisations are kept;
+- ``outline.parquet``: the region's outline for the maps, made from the new
+  ``areas.gpkg`` as ``acutesim region outline regions/nl`` does (last, from the loaded
+  pack, so its recorded digest is that of the areas a report sees).
 
 ``sensitive`` is true for a 24/7 SEH whose closure alone puts extra inhabitants beyond
 the 45-minute norm, computed once here with the pack's calibrated settings.
@@ -40,6 +43,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from acutesim.packs import size_posts, slugify, unique_ids  # noqa: E402
+from acutesim.packs.outline import write_outline  # noqa: E402
 from acutesim.packs.route import (  # noqa: E402
     NATIONAL_ACCESS_ONLY_CLASSES,
     ROUTED_DISPATCH_MINUTES,
@@ -252,8 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     report = route_pack(out, args.data / "roads")
     sens = mark_sensitive(out)
+    outline = write_outline(out)
     print("\n".join(lines))
     print(report.to_text())
+    print(outline.to_text())
     print(f"sensitive SEHs ({len(sens)}): {', '.join(sens)}")
     print(f"regions/nl rebuilt in {time.perf_counter() - t0:.0f} s")
     return 0

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from acutesim.errors import ResultsError
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where the tables are read: read_manifest needs only json
 
 MANIFEST = "manifest.json"
 KIND = "robustness"
@@ -38,6 +39,8 @@ def load_robustness_results(
     ResultsError
         When the folder is not a complete robustness sweep.
     """
+    import pandas as pd
+
     results_dir = Path(results_dir)
     manifest = read_manifest(results_dir)
     if manifest is None:

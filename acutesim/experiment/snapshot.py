@@ -2,8 +2,9 @@
 
 A results folder is read long after the run, on another machine or after the pack has
 moved or changed. So ``acutesim run`` copies the files the pack loader reads (its
-``region.toml``, the files ``[files]`` and ``[travel]`` name, the pack it ``extends``)
-and each pack folder's README and licence into ``results/<experiment>/region/``. The
+``region.toml``, the files ``[files]`` and ``[travel]`` name, the pack it ``extends``),
+each pack folder's README and licence, and the outline the pack ships for its maps
+(``outline.parquet``, :mod:`acutesim.geo.outline`) into ``results/<experiment>/region/``. The
 report, ``acutesim summary`` and the maps read the region from this copy, never from the
 working directory or the pack's original path.
 
@@ -35,6 +36,7 @@ from typing import Any
 from acutesim.config.extend import FILE_DEFAULTS, FILE_KEYS, TRAVEL_FILE_KEYS, TRAVEL_PROFILES
 from acutesim.errors import ResultsError
 from acutesim.experiment.store import file_sha256
+from acutesim.geo.outline import PACK_OUTLINE_FILE
 
 SNAPSHOT_DIR = "region"
 SNAPSHOT_KEY = "region_snapshot"
@@ -157,6 +159,9 @@ def plan_snapshot(pack: str | Path) -> SnapshotPlan:
     files: set[Path] = set()
     outside: set[str] = set()
     _pack_sources(folder, files, outside, ())
+    outline = folder / PACK_OUTLINE_FILE  # the pack's own: where the maps look
+    if outline.is_file():
+        files.add(outline)
     root = Path(os.path.commonpath([folder, *(f.parent for f in files)]))
     sources = {f.relative_to(root).as_posix(): f for f in sorted(files)}
     return SnapshotPlan(root, folder, sources, tuple(sorted(outside)))

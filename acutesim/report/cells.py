@@ -3,8 +3,9 @@
 A map of call-to-door minutes colours each area. Packs with polygons draw them as they
 are; packs with population points (one per municipality, say) get Voronoi cells around
 the points, clipped to the region's outline, so that the map reads as a surface rather
-than as dots under the hospital symbols. The outline is the union of the polygons, or,
-for points, a concave hull of the points widened by :data:`POINT_OUTLINE_BUFFER_M`.
+than as dots under the hospital symbols. The outline is the union of the polygons
+(:func:`acutesim.geo.outline.polygon_outline`, which a pack may ship ready-made), or, for
+points, a concave hull of the points widened by :data:`POINT_OUTLINE_BUFFER_M`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acutesim.cachedir import user_cache
+from acutesim.geo.outline import (
+    OUTLINE_VERSION,
+    areas_digest,
+    clean_outline,
+    read_pack_outline,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -25,11 +32,6 @@ if TYPE_CHECKING:
 POINT_OUTLINE_BUFFER_M = 8_000.0
 # Concave hull tightness for point packs (shapely ``ratio``: 0 = tightest, 1 = convex).
 POINT_OUTLINE_RATIO = 0.12
-# Polygon packs: gaps between neighbouring polygons narrower than twice this close when
-# the outline is made [m], and holes smaller than OUTLINE_MIN_HOLE_M2 are dropped, so
-# the outline shows the coast and the lakes, not the slivers between postcode areas.
-OUTLINE_CLOSE_M = 50.0
-OUTLINE_MIN_HOLE_M2 = 5.0e6
 
 
 @dataclass(frozen=True)
@@ -51,32 +53,43 @@ class AreaShapes:
     from_points: bool
 
 
-def area_shapes(areas: gpd.GeoDataFrame) -> AreaShapes:
+def area_shapes(areas: gpd.GeoDataFrame, pack_dir: str | Path | None = None) -> AreaShapes:
     """The drawable cells and outline of a region's areas (EPSG:28992).
+
+    The outline of polygons is read from the user's cache, else from the outline the
+    pack ships (``outline.parquet``, used only when made from these very areas, see
+    :mod:`acutesim.geo.outline`), else made and kept in the cache.
 
     Parameters
     ----------
     areas : GeoDataFrame
         Areas in EPSG:28992 with polygon or point geometry.
+    pack_dir : str or Path, optional
+        The region pack the areas come from, whose shipped outline may be used.
 
     Returns
     -------
     AreaShapes
         Polygons as given, or Voronoi cells clipped to the outline for points.
     """
-    import hashlib
-
-    import shapely
-
     # A report draws the same region's areas several times (maps, difference maps, the
     # explorer): the shapes depend on the geometry alone, so they are made once.
-    wkb = shapely.to_wkb(areas.geometry.to_numpy())
-    key = (str(areas.crs), tuple(areas.index), hashlib.sha1(b"".join(wkb)).hexdigest())
+    digest = areas_digest(areas.geometry.to_numpy(), areas.crs)
+    key = (str(areas.crs), tuple(areas.index), digest)
     if key not in _SHAPES:
         if len(_SHAPES) >= SHAPES_CACHE_SIZE:
             _SHAPES.pop(next(iter(_SHAPES)))
-        _SHAPES[key] = _area_shapes(areas, outline_file=_outline_file(key))
+        shipped = _Shipped(Path(pack_dir), digest) if pack_dir else None
+        _SHAPES[key] = _area_shapes(areas, outline_file=_outline_file(key), shipped=shipped)
     return _SHAPES[key]
+
+
+@dataclass(frozen=True)
+class _Shipped:
+    """Where a pack's shipped outline may be, and the digest of the areas it must match."""
+
+    pack_dir: Path
+    digest: str
 
 
 def _outline_file(key: tuple[Any, ...]) -> Path:
@@ -97,11 +110,9 @@ SHAPES_CACHE_SIZE = 4  # regions whose shapes are kept in memory
 _SHAPES: dict[tuple[Any, ...], AreaShapes] = {}
 
 
-# Bump when the outline's recipe changes, so outlines kept from before are not reused.
-OUTLINE_VERSION = 1
-
-
-def _area_shapes(areas: gpd.GeoDataFrame, outline_file: Path | None = None) -> AreaShapes:
+def _area_shapes(
+    areas: gpd.GeoDataFrame, outline_file: Path | None = None, shipped: _Shipped | None = None
+) -> AreaShapes:
     import geopandas as gpd
     import shapely
 
@@ -109,6 +120,8 @@ def _area_shapes(areas: gpd.GeoDataFrame, outline_file: Path | None = None) -> A
     is_point = geoms.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
     if not is_point.any():
         outline = _read_outline(outline_file)
+        if outline is None and shipped is not None:
+            outline = read_pack_outline(shipped.pack_dir, shipped.digest)
         if outline is None:
             union = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
             outline = _clean_outline(union)
@@ -134,20 +147,7 @@ def _area_shapes(areas: gpd.GeoDataFrame, outline_file: Path | None = None) -> A
     return AreaShapes(gpd.GeoSeries(cells, index=areas.index, crs=areas.crs), outline, True)
 
 
-def _clean_outline(union: Any) -> Any:
-    """Close the slivers between polygons and drop small holes (see OUTLINE_CLOSE_M)."""
-    import shapely
-    from shapely.geometry import MultiPolygon, Polygon
-
-    # closing can erase polygons narrower than the gap width; the union brings them back
-    closed = shapely.union(union.buffer(OUTLINE_CLOSE_M).buffer(-OUTLINE_CLOSE_M), union)
-    parts = []
-    for poly in shapely.get_parts(closed):
-        if poly.geom_type != "Polygon":
-            continue
-        holes = [r for r in poly.interiors if Polygon(r).area >= OUTLINE_MIN_HOLE_M2]
-        parts.append(Polygon(poly.exterior, holes))
-    return MultiPolygon(parts) if len(parts) != 1 else parts[0]
+_clean_outline = clean_outline  # the recipe lives in geo, beside the pack's shipped copy
 
 
 def _read_outline(path: Path | None) -> Any:

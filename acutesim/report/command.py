@@ -2,7 +2,9 @@
 
 The chart worker is started before anything heavy is imported, so its own start-up
 (a spawned interpreter importing matplotlib and pandas) overlaps this process's; this
-module imports only the pool at the top for that reason.
+module imports only the pool at the top for that reason. A robustness sweep's report
+draws its few charts in this process, so no worker is started for it (the manifest that
+tells the two kinds apart is read with json alone, before the pool).
 """
 
 from __future__ import annotations
@@ -33,19 +35,21 @@ def report_results(
     str
         The line that tells the user which files were written.
     """
+    from acutesim.experiment.robustness_results import read_manifest  # json alone
+
+    if read_manifest(results_dir) is not None:  # a sweep's report draws in this process
+        from acutesim.report.html import companion_paths
+        from acutesim.report.robustness import write_robustness_report
+
+        path = write_robustness_report(results_dir, out)
+        return f"report written to {path} (and {companion_paths(path)[0].name} beside it)"
     processes = command_figure_workers() if figure_processes is None else figure_processes
     with FigurePool(processes) as pool:  # the chart worker imports while this process does
         import atexit
 
-        from acutesim.experiment.robustness_results import read_manifest
         from acutesim.gc_tuning import freeze_before_exit
         from acutesim.report.html import companion_paths, write_report
 
-        if read_manifest(results_dir) is not None:
-            from acutesim.report.robustness import write_robustness_report
-
-            path = write_robustness_report(results_dir, out)
-            return f"report written to {path} (and {companion_paths(path)[0].name} beside it)"
         atexit.register(freeze_before_exit)  # the interpreter's last collections: 0.6 s
         path = write_report(results_dir, out, csv_locale=csv_locale, chart_pool=pool)
     md, csv = companion_paths(path)

@@ -113,7 +113,7 @@ def explorer_payload(
     p = params or NormParameters()
     inputs = NormInputs.from_region(region, service)
     frame = area_frame(region, areas)
-    shapes = area_shapes(frame)
+    shapes = area_shapes(frame, region.pack_path or None)
     x0, y0, x1, y1 = shapes.outline.bounds
     site_x = np.array([s.x_m for s in region.sites])
     site_y = np.array([s.y_m for s in region.sites])

@@ -78,14 +78,18 @@ class MapLayers:
     from_points: bool
 
 
-def map_layers(result: ReachabilityResult) -> MapLayers:
-    """The layers of :func:`plot_reachability_map` for a result (see :class:`MapLayers`)."""
+def map_layers(result: ReachabilityResult, pack_dir: str | Path | None = None) -> MapLayers:
+    """The layers of :func:`plot_reachability_map` for a result (see :class:`MapLayers`).
+
+    ``pack_dir`` is the region pack of the result, whose shipped outline is used when
+    it was made from these areas (:func:`acutesim.report.cells.area_shapes`).
+    """
     import geopandas as gpd
 
     from acutesim.report.cells import area_shapes
 
     areas = result.areas
-    shapes = area_shapes(areas)
+    shapes = area_shapes(areas, pack_dir)
     cells = gpd.GeoDataFrame(
         areas[["area_id", "name", "population", "call_to_door_minutes", "beyond_norm"]],
         geometry=shapes.cells.to_numpy(),
@@ -314,7 +318,7 @@ def plot_reachability_map(
 
     from acutesim.geo.reachability import post_frame, site_frame
 
-    layers = map_layers(result)
+    layers = map_layers(result, region.pack_path or None)
     if ax is None:
         x0, y0, x1, y1 = layers.outline.total_bounds
         aspect = (y1 - y0) / max(x1 - x0, 1.0)

@@ -277,3 +277,17 @@ def test_unreadable_files_are_located_errors(tmp_path):
         with pytest.raises(ConfigError, match=expected):
             load_robustness(path)
         assert not is_robustness_file(path)
+
+
+@pytest.mark.slow
+def test_the_report_of_a_sweep_starts_no_chart_worker(sweep, monkeypatch, tmp_path):
+    from acutesim.report import command
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a sweep's report drew in a chart worker")
+
+    monkeypatch.setattr(command, "FigurePool", no_pool)
+    _, result = sweep
+    said = command.report_results(result.out_dir, tmp_path / "sweep.html", "en", None)
+    assert "sweep.html" in said
+    assert (tmp_path / "sweep.md").is_file()
