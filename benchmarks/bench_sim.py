@@ -13,7 +13,9 @@ the worker (``time.process_time``), so a machine loaded by other jobs distorts t
 than wall time; wall seconds are printed beside them. On a shared machine the load
 still moves between measurements: ``--repeat N`` runs the reference and each region N
 times, alternating, and keeps the fastest run of each (every run does the same work, so
-the fastest is the least disturbed); the ratios are taken between those. Goals (issue
+the fastest is the least disturbed); the ratios are taken between those, and each
+round's own ratios are printed with their median (a machine's speed can drift by a
+fifth within minutes, so the spread says how far one ratio goes). Goals (issue
 17): national journeys/s at least 0.6 x the reference, a national replication-year at
 most 100 s, peak memory per worker at most 400 MB.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -156,13 +159,16 @@ def main() -> None:
     args = parser.parse_args()
 
     best: dict[str, dict[str, Any]] = {}
+    rounds: list[dict[str, float]] = []  # each round's journeys/s and customers/s
     for _ in range(max(args.repeat, 1)):  # alternate, so load spikes hit each alike
+        rounds.append({})
         for key, fn, fargs in (
             ("ref", mmc_reference, (args.customers,)),
             ("demo", simulate, ("demo", args.demo_days)),
             ("nl", simulate, ("nl", args.nl_days)),
         ):
             r = _in_worker(fn, *fargs)
+            rounds[-1][key] = r["per_s"]
             if key not in best or r["cpu"] < best[key]["cpu"]:
                 best[key] = r
     ref = best["ref"]
@@ -187,6 +193,16 @@ def main() -> None:
                 f"national replication-year (extrapolated from {d:g} days): "
                 f"{r['year_s']:.0f} s CPU (goal <= 100 s); ratio goal >= 0.6; "
                 f"memory goal <= 400 MB"
+            )
+    if len(rounds) > 1:
+        # The machine's speed drifts between runs (other work, the host): each round's
+        # ratio compares runs made minutes apart, the spread shows how far to trust one.
+        for region_dir in ("demo", "nl"):
+            ratios = [r[region_dir] / r["ref"] for r in rounds]
+            print(
+                f"regions/{region_dir} ratio per round: "
+                + ", ".join(f"{x:.3f}" for x in ratios)
+                + f" (median {statistics.median(ratios):.3f})"
             )
 
 
