@@ -95,16 +95,19 @@ class Meldkamer:
         self.pending_off: list[int] = [0] * post_to_area.shape[0]
         self.on_since: list[float] = [math.nan] * n  # start of the current time on duty
         self.return_since: list[float] = [math.nan] * n  # start of the current drive back
-        # Dispatch index (kept in step with state/loc_kind by _sync): the available
-        # vehicles at (or counted at) their post, per post, and those away (returning from
-        # an SEH, counted at that site); per area, posts by travel time.
+        # Dispatch index (kept in step with state/loc_kind/loc_site by _sync): the
+        # available vehicles at (or counted at) their post, per post, and those away
+        # (returning from an SEH, counted at that site), per site; per area, posts and
+        # sites by travel time.
         self._post_of: list[int] = self.vehicle_post.tolist()
         self._at_post: list[set[int]] = [set() for _ in range(post_to_area.shape[0])]
-        self._away: set[int] = set()
-        # (compact: post indices as a list of small ints, minutes as arrays of doubles; a
+        self._away_at: list[set[int]] = [set() for _ in range(site_to_area.shape[0])]
+        self._away_site: list[int] = [-1] * n  # the site whose set holds v, or -1
+        self._n_away = 0
+        # (compact: indices as lists of small ints, minutes as arrays of doubles; a
         # national pack has thousands of areas and hundreds of posts)
         self._area_posts = _posts_by_area(post_to_area)
-        self._area_sites: dict[int, array[float]] = {}
+        self._area_sites = _posts_by_area(site_to_area)
         self._post_vehicles: list[list[int]] = [[] for _ in range(post_to_area.shape[0])]
         for v, post in enumerate(self._post_of):
             self._post_vehicles[post].append(v)
@@ -141,11 +144,18 @@ class Meldkamer:
         """Put vehicle ``v`` in the dispatch index its state and location say."""
         at_post = self._at_post[self._post_of[v]]
         at_post.discard(v)
-        self._away.discard(v)
+        site = self._away_site[v]
+        if site >= 0:
+            self._away_at[site].discard(v)
+            self._away_site[v] = -1
+            self._n_away -= 1
         state = self.state[v]
         if state in (IDLE, RETURNING):
             if self.loc_kind[v] == AT_SITE:
-                self._away.add(v)
+                site = self.loc_site[v]
+                self._away_at[site].add(v)
+                self._away_site[v] = site
+                self._n_away += 1
             else:
                 at_post.add(v)
 
@@ -170,16 +180,17 @@ class Meldkamer:
                 v = min(vehicles)
                 if minutes < best_t or v < best_v:
                     best_t, best_v = minutes, v
-        if self._away:
-            sites = self._area_sites.get(area)
-            if sites is None:
-                column = np.ascontiguousarray(self.site_to_area[:, area], dtype=np.float64)
-                sites = self._area_sites[area] = array("d", column.tobytes())  # no per-item parse
-            loc_site = self.loc_site
-            for v in self._away:
-                minutes = sites[loc_site[v]]
-                if minutes < best_t or (minutes == best_t and v < best_v):
-                    best_t, best_v = minutes, v
+        if self._n_away:
+            sites, times = self._area_sites[area]
+            away_at = self._away_at
+            for site, minutes in zip(sites, times, strict=True):
+                if minutes > best_t:
+                    break
+                vehicles = away_at[site]
+                if vehicles:
+                    v = min(vehicles)
+                    if minutes < best_t or v < best_v:
+                        best_t, best_v = minutes, v
         return (best_v, best_t) if best_t < math.inf else (-1, math.inf)
 
     def nearest_by_scan(self, area: int) -> tuple[int, float]:
@@ -348,7 +359,7 @@ def _posts_by_area(post_to_area: np.ndarray) -> list[tuple[list[int], array[floa
     """Per area, the posts that reach it by travel time (ties: post order) and the minutes.
 
     One sort of the whole matrix when the meldkamer is built, instead of one per area
-    on its first call.
+    on its first call. The same for the SEH sites of ``site_to_area`` (rows are sites).
     """
     order = np.argsort(post_to_area, axis=0, kind="stable")
     minutes = np.take_along_axis(np.asarray(post_to_area, dtype=np.float64), order, axis=0)

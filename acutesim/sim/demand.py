@@ -11,8 +11,9 @@ depends on capacity, routing or funding (common random numbers).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, fields
+from itertools import repeat
 
 import numpy as np
 
@@ -81,14 +82,33 @@ def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
 ROW_FIELDS = tuple(f.name for f in fields(IncidentBatch))  # the order of an incident's row
 
 
-def as_rows(batch: IncidentBatch) -> Iterator[list[tuple]]:
+# The attributes only an ambulance patient reads (a patient of another route gets
+# Patient's defaults for them, journeys._patient).
+AMBULANCE_ONLY_FIELDS = frozenset(
+    ("urgency", "dispatch_minutes", "on_scene_minutes", "conveyed", "handover_minutes",
+     "to_seh", "specialised")
+)  # fmt: skip
+
+
+def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list[tuple]]:
     """The batch's incidents as tuples of Python scalars (in ``ROW_FIELDS`` order), chunked.
 
     A row unpacks into locals in one step, where a column per attribute costs an
     attribute look-up and an index each; the chunks are those of :func:`as_lists`.
+    The fields named in ``unused`` hold None instead (no Python object per incident for
+    a column nobody reads).
     """
-    for chunk in as_lists(batch):
-        yield list(zip(*(getattr(chunk, name) for name in ROW_FIELDS), strict=True))
+    n = len(batch.t_minutes)
+    cols = [
+        None if name in unused else np.asarray(getattr(batch, name), dtype=_LIST_DTYPE[name])
+        for name in ROW_FIELDS
+    ]
+    for lo in range(0, n, LIST_CHUNK):
+        k = min(LIST_CHUNK, n - lo)
+        parts = [
+            repeat(None, k) if col is None else col[lo : lo + LIST_CHUNK].tolist() for col in cols
+        ]
+        yield list(zip(*parts, strict=True))
 
 
 class StreamGenerator:

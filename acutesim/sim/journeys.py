@@ -19,7 +19,13 @@ from typing import Any
 from simpy.events import URGENT, Event
 
 from acutesim.domain.routes import Route
-from acutesim.sim.demand import ROW_FIELDS, IncidentBatch, StreamGenerator, as_rows
+from acutesim.sim.demand import (
+    AMBULANCE_ONLY_FIELDS,
+    ROW_FIELDS,
+    IncidentBatch,
+    StreamGenerator,
+    as_rows,
+)
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
 from acutesim.sim.patient import (
@@ -571,7 +577,8 @@ class _Release:
         self.seq = k * STREAM_ID_STRIDE
         self.now = self.env._now  # the instant of the current call, as a wake-up at each gives
         # chunks of rows of Python scalars: no numpy in the event loop
-        self.chunks = (chunk for b in batches for chunk in as_rows(b))
+        unused = AMBULANCE_ONLY_FIELDS if route != "ambulance" else ()
+        self.chunks = (chunk for b in batches for chunk in as_rows(b, unused))
         self.batch: list[tuple] | None = None
         self.i = 0
 

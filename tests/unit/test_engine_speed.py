@@ -202,6 +202,50 @@ def test_as_rows_are_the_chunks_columns_zipped_in_field_order():
             assert row == tuple(getattr(chunk, name)[i] for name in ROW_FIELDS)
 
 
+def test_as_rows_hold_none_for_unused_fields_and_the_same_values_elsewhere():
+    from dataclasses import fields
+
+    from acutesim.sim.demand import (
+        AMBULANCE_ONLY_FIELDS,
+        LIST_CHUNK,
+        ROW_FIELDS,
+        IncidentBatch,
+        as_rows,
+    )
+
+    assert AMBULANCE_ONLY_FIELDS.issubset(ROW_FIELDS)
+    n = LIST_CHUNK + 7
+    rng = np.random.default_rng(5)
+    cols = {f.name: rng.random(n) * (k + 1) for k, f in enumerate(fields(IncidentBatch))}
+    full = [row for chunk in as_rows(IncidentBatch(**cols)) for row in chunk]
+    lean = [row for chunk in as_rows(IncidentBatch(**cols), AMBULANCE_ONLY_FIELDS) for row in chunk]
+    assert len(lean) == len(full) == n
+    for a, b in zip(full, lean, strict=True):
+        for name, x, y in zip(ROW_FIELDS, a, b, strict=True):
+            assert y is None if name in AMBULANCE_ONLY_FIELDS else x == y
+
+
+def test_patients_of_other_routes_ignore_the_ambulance_only_fields():
+    from acutesim.sim.demand import AMBULANCE_ONLY_FIELDS, ROW_FIELDS
+    from acutesim.sim.journeys import _patient
+
+    values = {
+        "t_minutes": 12.5, "area": 3, "mts": 1, "admitted": True, "treatment_minutes": 40.0,
+        "triage_minutes": 5.0, "ward_minutes": 900.0, "urgency": 0, "dispatch_minutes": 2.0,
+        "on_scene_minutes": 20.0, "conveyed": True, "handover_minutes": 15.0,
+        "hap_consult": True, "hap_referral": False, "hap_triage_minutes": 6.0,
+        "hap_consult_minutes": 11.0, "hap_take": True, "patience_minutes": 300.0,
+        "to_seh": False, "specialised": True,
+    }  # fmt: skip
+    row = tuple(values[name] for name in ROW_FIELDS)
+    lean = tuple(None if name in AMBULANCE_ONLY_FIELDS else values[name] for name in ROW_FIELDS)
+    for route in ("hap", "gp", "self", "other"):
+        a, b = _patient(row, 7, "s", route), _patient(lean, 7, "s", route)
+        assert {k: getattr(a, k) for k in a.__slots__} == {k: getattr(b, k) for k in b.__slots__}
+    amb = _patient(row, 7, "s", "ambulance")
+    assert (amb.urgency, amb.to_seh, amb.specialised) == (0, False, True)
+
+
 def test_start_journey_first_wait_on_a_processed_event_and_no_wait_at_all():
     from acutesim.sim.journey import start_journey
 
