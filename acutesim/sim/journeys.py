@@ -380,22 +380,22 @@ class Journeys:
         if p.hap_referral or not self.haps:
             start_journey(self._hap_contact(p))
             return
+        # A contact by telephone only that ends before the horizon was counted by the
+        # release from its row (_counts_phone_calls_at_once); any other waits for the
+        # end of its triage. partial: one Python call at the event, not a lambda's two.
         t = t_call + p.hap_triage_minutes
-        rec = self.recorder
-        if (
-            not p.hap_consult
-            and t < self.horizon
-            and rec.patient_sink is None
-            and HAP_DONE in rec.n_terminal
-        ):
-            # Telephone only: the end of its triage reads no state and only adds to
-            # counts that are read after the run, whose keys are in place (the sink
-            # would take rows in event order), so it is counted now, without an event.
-            p.t_triage = t
-            self._hap_done(p, self.haps[self.hap_order[p.area]])
-            return
-        # partial: one Python call at the event, not a lambda's two
         event_at(self.env, t).callbacks.append(partial(self._hap_triaged, p))
+
+    def _counts_phone_calls_at_once(self) -> bool:
+        """Return whether a telephone-only HAP contact may be counted at its call.
+
+        The end of its triage reads no state and only adds to counts that are read after
+        the run, so it needs no event, once the keys of those counts are in place (their
+        order is the order of first use) and unless the patient sink takes rows (in the
+        order of events).
+        """
+        rec = self.recorder
+        return rec.patient_sink is None and HAP_DONE in rec.n_terminal
 
     def _hap_triaged(self, p: Patient, _e: object = None) -> None:
         hap = self.haps[self.hap_order[p.area]]
@@ -460,6 +460,9 @@ _new_patient = Patient.__new__
 _NAN = math.nan
 _T_MINUTES = ROW_FIELDS.index("t_minutes")
 _HAP_REFERRAL = ROW_FIELDS.index("hap_referral")
+_HAP_CONSULT = ROW_FIELDS.index("hap_consult")
+_HAP_TRIAGE = ROW_FIELDS.index("hap_triage_minutes")
+_AREA = ROW_FIELDS.index("area")
 
 
 def _patient(row: tuple, pid: int, stream: str, route: str) -> Patient:
@@ -543,7 +546,9 @@ class _Release:
     call. A SimPy process would do the same with a generator, a ``Process`` and its end
     event; these callbacks schedule the same wake-ups in the same order, without them.
     A HAP contact not referred on reads no state at its call (see
-    :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up.
+    :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up;
+    one by telephone only (no consult, no referral) is counted from its row, without a
+    patient (:meth:`Recorder.hap_phone_only`).
     """
 
     __slots__ = (
@@ -558,6 +563,7 @@ class _Release:
         "model",
         "name",
         "now",
+        "phone_hap",
         "rec",
         "route",
         "seq",
@@ -573,6 +579,8 @@ class _Release:
         self.journey = partial(JOURNEYS[route], model)
         self.is_hap = route == "hap"
         self.may_skip = self.is_hap and bool(model.haps)
+        # the HAP of each area, for contacts counted from their rows (None: never)
+        self.phone_hap = [model.haps[h].index for h in model.hap_order] if self.may_skip else None
         self.horizon = model.horizon
         self.seq = k * STREAM_ID_STRIDE
         self.now = self.env._now  # the instant of the current call, as a wake-up at each gives
@@ -601,10 +609,21 @@ class _Release:
                 self.batch, self.i, self.now = batch, i, now
                 event_at(env, now).callbacks.append(self.resume)
                 return
-            p = _patient(row, self.seq, name, route)
-            self.seq += 1
             i += 1
             rec.n_created += 1  # rec.created(), without the call
+            if (
+                may_skip
+                and not row[_HAP_CONSULT]
+                and not row[_HAP_REFERRAL]
+                and now + row[_HAP_TRIAGE] < horizon  # as _start_hap_contact's t < horizon
+                and model._counts_phone_calls_at_once()
+            ):
+                # telephone only: _start_hap_contact would count it at once; no patient
+                rec.hap_phone_only(self.phone_hap[row[_AREA]], row[_T_MINUTES])
+                self.seq += 1
+                continue
+            p = _patient(row, self.seq, name, route)
+            self.seq += 1
             if self.is_hap:
                 model._start_hap_contact(p, now)
             else:

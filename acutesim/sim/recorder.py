@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from acutesim.domain.routes import ARRIVAL_GROUPS, ARRIVAL_ROUTES
-from acutesim.sim.patient import LEFT_UNSEEN, MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
+from acutesim.sim.patient import HAP_DONE, LEFT_UNSEEN, MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 PATIENT_COLUMNS = (
@@ -244,6 +244,16 @@ class Recorder:
         if p.t_call >= self.warmup:  # measured
             self.hap_contacts[hap] += 1
             self.hap_referrals[hap] += int(referred)
+
+    def hap_phone_only(self, hap: int, t_call: float) -> None:
+        """A HAP contact by telephone only ended: :meth:`hap_contact` and :meth:`terminal`.
+
+        For a contact the run counts without a patient: not referred, so no referral,
+        and its state is ``hap_done`` (whose key is in place; no patient sink).
+        """
+        if t_call >= self.warmup:  # measured
+            self.hap_contacts[hap] += 1
+        self.n_terminal[HAP_DONE] += 1
 
     # -- status --------------------------------------------------------------------------
     def status_interval(self, site: int, t_start: float, t_end: float, status: Any) -> None:

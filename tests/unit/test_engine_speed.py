@@ -294,7 +294,20 @@ def test_a_walk_in_journey_is_its_seh_visit_driven_directly(demo_region, demo_tr
     assert (q.state, q.reason) == (UNSERVED, NO_OPEN_SEH)
 
 
-def test_telephone_only_hap_contacts_are_counted_without_an_event(demo_region, demo_travel):
+def test_telephone_only_hap_contacts_are_counted_without_an_event(
+    demo_region, demo_travel, monkeypatch
+):
+    from acutesim.sim.recorder import Recorder
+
+    from_rows: list[int] = []  # contacts counted from their rows, without a patient
+    counted = Recorder.hap_phone_only
+
+    def count(self, hap, t_call):
+        from_rows.append(hap)
+        counted(self, hap, t_call)
+
+    monkeypatch.setattr(Recorder, "hap_phone_only", count)
+
     def run(sink):
         model = Model(
             demo_region,
@@ -317,3 +330,4 @@ def test_telephone_only_hap_contacts_are_counted_without_an_event(demo_region, d
     hap_done = sum(1 for r in rows if r[2] == "hap" and r[9] == "hap_done")
     assert hap_done > 50
     assert quick_events < slow_events - 50
+    assert len(from_rows) > 50  # all from the quick run: a sink turns the shortcut off
