@@ -52,9 +52,9 @@ class HAPPost:
         self.is_open = False
         self.gps = 0
         self.busy = 0
-        # waiting consults: the patient, and the event to trigger or the function to call
-        # when the consult ends
-        self.queue: deque[tuple[Patient, simpy.Event | Callable[[], None]]] = deque()
+        # waiting consults: their minutes, and the event to trigger or the function to
+        # call when the consult ends
+        self.queue: deque[tuple[float, simpy.Event | Callable[[], None]]] = deque()
 
     def set_gps(self, n: int) -> None:
         """Set the GPs on duty (shift boundary)."""
@@ -64,23 +64,23 @@ class HAPPost:
     def consult(self, p: Patient) -> simpy.Event:
         """Queue a consult; the event fires when it ends."""
         ev = new_event(self.env)
-        self.queue.append((p, ev))
+        self.queue.append((p.hap_consult_minutes, ev))
         self._dispatch()
         return ev
 
-    def consult_then(self, p: Patient, then: Callable[[], None]) -> None:
-        """Queue a consult; call ``then()`` when it ends, where its event would be processed.
+    def consult_then(self, minutes: float, then: Callable[[], None]) -> None:
+        """Queue a consult of ``minutes``; call ``then()`` where its end would be processed.
 
         For a contact that runs as callbacks: the consult needs no event of its own.
         """
-        self.queue.append((p, then))
+        self.queue.append((minutes, then))
         self._dispatch()
 
     def _dispatch(self) -> None:
         while self.queue and self.busy < self.gps:
-            p, done = self.queue.popleft()
+            minutes, done = self.queue.popleft()
             self.busy += 1
-            t = timeout(self.env, p.hap_consult_minutes)
+            t = timeout(self.env, minutes)
             t.callbacks.append(partial(self._done, done))  # one Python call, not two
 
     def _done(self, done: simpy.Event | Callable[[], None], _t: object = None) -> None:

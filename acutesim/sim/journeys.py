@@ -380,30 +380,52 @@ class Journeys:
         if p.hap_referral or not self.haps:
             start_journey(self._hap_contact(p))
             return
-        # A contact by telephone only that ends before the horizon was counted by the
-        # release from its row (_counts_phone_calls_at_once); any other waits for the
-        # end of its triage. partial: one Python call at the event, not a lambda's two.
+        # (without a patient sink the release follows such a contact without a patient:
+        # _hap_from_row) partial: one Python call at the event, not a lambda's two
         t = t_call + p.hap_triage_minutes
         event_at(self.env, t).callbacks.append(partial(self._hap_triaged, p))
-
-    def _counts_phone_calls_at_once(self) -> bool:
-        """Return whether a telephone-only HAP contact may be counted at its call.
-
-        The end of its triage reads no state and only adds to counts that are read after
-        the run, so it needs no event, once the keys of those counts are in place (their
-        order is the order of first use) and unless the patient sink takes rows (in the
-        order of events).
-        """
-        rec = self.recorder
-        return rec.patient_sink is None and HAP_DONE in rec.n_terminal
 
     def _hap_triaged(self, p: Patient, _e: object = None) -> None:
         hap = self.haps[self.hap_order[p.area]]
         p.t_triage = self.env._now
         if p.hap_consult and hap.is_open:  # outside opening hours: telephone only
-            hap.consult_then(p, partial(self._hap_done, p, hap))
+            hap.consult_then(p.hap_consult_minutes, partial(self._hap_done, p, hap))
         else:
             self._hap_done(p, hap)
+
+    def _hap_from_row(self, row: tuple, t_call: float) -> None:
+        """A HAP contact not referred on, called at ``t_call``, without a patient.
+
+        The steps of :meth:`_start_hap_contact` and :meth:`_hap_triaged`, reading the
+        incident's row. Used only without a patient sink (which takes a patient's row
+        in the order of events); the counts are those :meth:`_hap_done` adds. A contact
+        by telephone only reads no state at the end of its triage and only adds to counts
+        read after the run, so it is counted at once, without an event, once the key of
+        ``hap_done`` is in place (the keys keep the order of first use).
+        """
+        hap = self.haps[self.hap_order[row[_AREA]]]
+        t = t_call + row[_HAP_TRIAGE]
+        rec = self.recorder
+        if not row[_HAP_CONSULT] and t < self.horizon and HAP_DONE in rec.n_terminal:
+            rec.hap_done(hap.index, row[_T_MINUTES])
+            return
+        ended = partial(
+            self._hap_triaged_row,
+            hap,
+            row[_T_MINUTES],
+            row[_HAP_CONSULT],
+            row[_HAP_CONSULT_MINUTES],
+        )
+        event_at(self.env, t).callbacks.append(ended)
+
+    def _hap_triaged_row(
+        self, hap: HAPPost, t_call: float, consult: bool, minutes: float, _e: object = None
+    ) -> None:
+        """:meth:`_hap_triaged` of a contact followed without a patient."""
+        if consult and hap.is_open:  # outside opening hours: telephone only
+            hap.consult_then(minutes, partial(self.recorder.hap_done, hap.index, t_call))
+        else:
+            self.recorder.hap_done(hap.index, t_call)
 
     def _hap_done(self, p: Patient, hap: HAPPost) -> None:
         self.recorder.hap_contact(hap.index, p, p.hap_referral)
@@ -463,6 +485,7 @@ _HAP_REFERRAL = ROW_FIELDS.index("hap_referral")
 _HAP_CONSULT = ROW_FIELDS.index("hap_consult")
 _HAP_TRIAGE = ROW_FIELDS.index("hap_triage_minutes")
 _AREA = ROW_FIELDS.index("area")
+_HAP_CONSULT_MINUTES = ROW_FIELDS.index("hap_consult_minutes")
 
 
 def _patient(row: tuple, pid: int, stream: str, route: str) -> Patient:
@@ -546,9 +569,9 @@ class _Release:
     call. A SimPy process would do the same with a generator, a ``Process`` and its end
     event; these callbacks schedule the same wake-ups in the same order, without them.
     A HAP contact not referred on reads no state at its call (see
-    :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up;
-    one by telephone only (no consult, no referral) is counted from its row, without a
-    patient (:meth:`Recorder.hap_phone_only`).
+    :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up,
+    and without a patient sink it is followed from its row, without a patient
+    (:meth:`Journeys._hap_from_row`).
     """
 
     __slots__ = (
@@ -559,11 +582,11 @@ class _Release:
         "i",
         "is_hap",
         "journey",
+        "lean_hap",
         "may_skip",
         "model",
         "name",
         "now",
-        "phone_hap",
         "rec",
         "route",
         "seq",
@@ -579,8 +602,8 @@ class _Release:
         self.journey = partial(JOURNEYS[route], model)
         self.is_hap = route == "hap"
         self.may_skip = self.is_hap and bool(model.haps)
-        # the HAP of each area, for contacts counted from their rows (None: never)
-        self.phone_hap = [model.haps[h].index for h in model.hap_order] if self.may_skip else None
+        # contacts not referred on are followed from their rows (no patient sink)
+        self.lean_hap = self.may_skip and model.recorder.patient_sink is None
         self.horizon = model.horizon
         self.seq = k * STREAM_ID_STRIDE
         self.now = self.env._now  # the instant of the current call, as a wake-up at each gives
@@ -595,6 +618,7 @@ class _Release:
         env, rec, model = self.env, self.rec, self.model
         batch, i, now = self.batch, self.i, self.now
         may_skip, horizon, name, route = self.may_skip, self.horizon, self.name, self.route
+        lean_hap = self.lean_hap
         while True:
             if batch is None or i >= len(batch):
                 batch = next(self.chunks, None)
@@ -611,16 +635,9 @@ class _Release:
                 return
             i += 1
             rec.n_created += 1  # rec.created(), without the call
-            if (
-                may_skip
-                and not row[_HAP_CONSULT]
-                and not row[_HAP_REFERRAL]
-                and now + row[_HAP_TRIAGE] < horizon  # as _start_hap_contact's t < horizon
-                and model._counts_phone_calls_at_once()
-            ):
-                # telephone only: _start_hap_contact would count it at once; no patient
-                rec.hap_phone_only(self.phone_hap[row[_AREA]], row[_T_MINUTES])
-                self.seq += 1
+            if lean_hap and not row[_HAP_REFERRAL]:
+                self.seq += 1  # the patient id it would have had
+                model._hap_from_row(row, now)
                 continue
             p = _patient(row, self.seq, name, route)
             self.seq += 1

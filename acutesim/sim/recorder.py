@@ -245,15 +245,16 @@ class Recorder:
             self.hap_contacts[hap] += 1
             self.hap_referrals[hap] += int(referred)
 
-    def hap_phone_only(self, hap: int, t_call: float) -> None:
-        """A HAP contact by telephone only ended: :meth:`hap_contact` and :meth:`terminal`.
+    def hap_done(self, hap: int, t_call: float, _ev: object = None) -> None:
+        """A HAP contact ended at the HAP: :meth:`hap_contact` and :meth:`terminal`.
 
-        For a contact the run counts without a patient: not referred, so no referral,
-        and its state is ``hap_done`` (whose key is in place; no patient sink).
+        For a contact the run follows without a patient (no patient sink): not referred,
+        so no referral, and its state is ``hap_done``. ``_ev``: the event whose callback
+        this is, if any.
         """
         if t_call >= self.warmup:  # measured
             self.hap_contacts[hap] += 1
-        self.n_terminal[HAP_DONE] += 1
+        self.n_terminal[HAP_DONE] = self.n_terminal.get(HAP_DONE, 0) + 1
 
     # -- status --------------------------------------------------------------------------
     def status_interval(self, site: int, t_start: float, t_end: float, status: Any) -> None:

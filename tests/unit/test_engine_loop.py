@@ -223,8 +223,8 @@ def test_consult_then_calls_back_where_the_consult_event_is_processed():
         patients.append(p)
     ev = hap.consult(patients[0])
     ev.callbacks.append(lambda _e: log.append(("event", env.now, hap.busy)))
-    hap.consult_then(patients[1], lambda: log.append(("then", env.now, hap.busy)))
-    hap.consult_then(patients[2], lambda: log.append(("last", env.now, hap.busy)))
+    hap.consult_then(3.0, lambda: log.append(("then", env.now, hap.busy)))
+    hap.consult_then(2.0, lambda: log.append(("last", env.now, hap.busy)))
     env.run()
     # one GP: in queue order; the next consult has started when the callback runs
     assert log == [("event", 5.0, 1), ("then", 8.0, 1), ("last", 10.0, 0)]

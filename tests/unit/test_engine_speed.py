@@ -299,14 +299,14 @@ def test_telephone_only_hap_contacts_are_counted_without_an_event(
 ):
     from acutesim.sim.recorder import Recorder
 
-    from_rows: list[int] = []  # contacts counted from their rows, without a patient
-    counted = Recorder.hap_phone_only
+    from_rows: list[int] = []  # contacts followed from their rows, without a patient
+    counted = Recorder.hap_done
 
-    def count(self, hap, t_call):
+    def count(self, hap, t_call, _ev=None):
         from_rows.append(hap)
         counted(self, hap, t_call)
 
-    monkeypatch.setattr(Recorder, "hap_phone_only", count)
+    monkeypatch.setattr(Recorder, "hap_done", count)
 
     def run(sink):
         model = Model(
