@@ -103,7 +103,6 @@ class Meldkamer:
         self._at_post: list[set[int]] = [set() for _ in range(post_to_area.shape[0])]
         self._away_at: list[set[int]] = [set() for _ in range(site_to_area.shape[0])]
         self._away_site: list[int] = [-1] * n  # the site whose set holds v, or -1
-        self._n_away = 0
         # (compact: indices as lists of small ints, minutes as arrays of doubles; a
         # national pack has thousands of areas and hundreds of posts)
         self._area_posts = _posts_by_area(post_to_area)
@@ -148,14 +147,12 @@ class Meldkamer:
         if site >= 0:
             self._away_at[site].discard(v)
             self._away_site[v] = -1
-            self._n_away -= 1
         state = self.state[v]
         if state in (IDLE, RETURNING):
             if self.loc_kind[v] == AT_SITE:
                 site = self.loc_site[v]
                 self._away_at[site].add(v)
                 self._away_site[v] = site
-                self._n_away += 1
             else:
                 at_post.add(v)
 
@@ -170,23 +167,16 @@ class Meldkamer:
         (minutes, index) would (:meth:`nearest_by_scan`).
         """
         best_t, best_v = math.inf, -1
-        posts, times = self._area_posts[area]  # as _posts_by_time gives them
-        at_post = self._at_post
-        for post, minutes in zip(posts, times, strict=True):
-            if minutes > best_t:
-                break
-            vehicles = at_post[post]
-            if vehicles:
-                v = min(vehicles)
-                if minutes < best_t or v < best_v:
-                    best_t, best_v = minutes, v
-        if self._n_away:
-            sites, times = self._area_sites[area]
-            away_at = self._away_at
-            for site, minutes in zip(sites, times, strict=True):
+        # vehicles at (or counted at) posts, then those counted at SEH sites (returning
+        # from one), each place by travel time as _posts_by_time gives them
+        for available, (places, times) in (
+            (self._at_post, self._area_posts[area]),
+            (self._away_at, self._area_sites[area]),
+        ):
+            for place, minutes in zip(places, times, strict=True):
                 if minutes > best_t:
                     break
-                vehicles = away_at[site]
+                vehicles = available[place]
                 if vehicles:
                     v = min(vehicles)
                     if minutes < best_t or v < best_v:
