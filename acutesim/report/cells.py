@@ -20,7 +20,7 @@ from acutesim.cachedir import user_cache
 from acutesim.geo.outline import (
     OUTLINE_VERSION,
     areas_digest,
-    clean_outline,
+    polygon_outline,
     read_pack_outline,
 )
 
@@ -123,8 +123,7 @@ def _area_shapes(
         if outline is None and shipped is not None:
             outline = read_pack_outline(shipped.pack_dir, shipped.digest)
         if outline is None:
-            union = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
-            outline = _clean_outline(union)
+            outline = _polygon_outline(geoms.to_numpy())
             _write_outline(outline_file, outline)
         return AreaShapes(geoms, outline, from_points=False)
     points = shapely.union_all(geoms.to_numpy())
@@ -147,7 +146,7 @@ def _area_shapes(
     return AreaShapes(gpd.GeoSeries(cells, index=areas.index, crs=areas.crs), outline, True)
 
 
-_clean_outline = clean_outline  # the recipe lives in geo, beside the pack's shipped copy
+_polygon_outline = polygon_outline  # the recipe the pack's shipped copy is made with
 
 
 def _read_outline(path: Path | None) -> Any:

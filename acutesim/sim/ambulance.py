@@ -156,10 +156,6 @@ class Meldkamer:
             else:
                 at_post.add(v)
 
-    def _posts_by_time(self, area: int) -> tuple[list[int], array[float]]:
-        """Posts that reach ``area``, by travel time (ties: post order), and their minutes."""
-        return self._area_posts[area]
-
     def nearest(self, area: int) -> tuple[int, float]:
         """The available vehicle nearest to ``area`` and its minutes; ``(-1, inf)`` if none.
 
@@ -168,7 +164,7 @@ class Meldkamer:
         """
         best_t, best_v = math.inf, -1
         # vehicles at (or counted at) posts, then those counted at SEH sites (returning
-        # from one), each place by travel time as _posts_by_time gives them
+        # from one), each place by travel time (ties: index order, _posts_by_area)
         for available, (places, times) in (
             (self._at_post, self._area_posts[area]),
             (self._away_at, self._area_sites[area]),

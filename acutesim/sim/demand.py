@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, fields
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 
@@ -63,24 +64,7 @@ _LIST_DTYPE = {
 }  # fmt: skip
 
 
-def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
-    """The batch in chunks whose columns are Python lists (fast scalar access, no numpy).
-
-    Chunked so that a national week of incidents is never held as Python objects whole.
-    """
-    n = len(batch.t_minutes)
-    # each column as the Python type the patient holds, so the model copies values as is
-    cols = {
-        f.name: np.asarray(getattr(batch, f.name), dtype=_LIST_DTYPE[f.name]) for f in fields(batch)
-    }
-    for lo in range(0, n, LIST_CHUNK):
-        yield IncidentBatch(
-            **{name: col[lo : lo + LIST_CHUNK].tolist() for name, col in cols.items()}
-        )
-
-
 ROW_FIELDS = tuple(f.name for f in fields(IncidentBatch))  # the order of an incident's row
-
 
 # The attributes only an ambulance patient reads (a patient of another route gets
 # Patient's defaults for them, journeys._patient).
@@ -90,13 +74,13 @@ AMBULANCE_ONLY_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list[tuple]]:
-    """The batch's incidents as tuples of Python scalars (in ``ROW_FIELDS`` order), chunked.
+def _column_chunks(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list[Any]]:
+    """Per chunk of ``LIST_CHUNK`` incidents, the columns in ``ROW_FIELDS`` order.
 
-    A row unpacks into locals in one step, where a column per attribute costs an
-    attribute look-up and an index each; the chunks are those of :func:`as_lists`.
-    The fields named in ``unused`` hold None instead (no Python object per incident for
-    a column nobody reads).
+    Each column as a list of the Python type the patient holds (so the model copies
+    values as is); a field named in ``unused`` as None repeated (no Python object per
+    incident for a column nobody reads). Chunked so that a national week of incidents
+    is never held as Python objects whole.
     """
     n = len(batch.t_minutes)
     cols = [
@@ -105,10 +89,26 @@ def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list
     ]
     for lo in range(0, n, LIST_CHUNK):
         k = min(LIST_CHUNK, n - lo)
-        parts = [
+        yield [
             repeat(None, k) if col is None else col[lo : lo + LIST_CHUNK].tolist() for col in cols
         ]
-        yield list(zip(*parts, strict=True))
+
+
+def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
+    """The batch in chunks whose columns are Python lists (fast scalar access, no numpy)."""
+    for columns in _column_chunks(batch):
+        yield IncidentBatch(**dict(zip(ROW_FIELDS, columns, strict=True)))
+
+
+def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list[tuple]]:
+    """The batch's incidents as tuples of Python scalars (in ``ROW_FIELDS`` order), chunked.
+
+    A row unpacks into locals in one step, where a column per attribute costs an
+    attribute look-up and an index each; the chunks are those of :func:`as_lists`.
+    The fields named in ``unused`` hold None instead.
+    """
+    for columns in _column_chunks(batch, unused):
+        yield list(zip(*columns, strict=True))
 
 
 class StreamGenerator:

@@ -245,12 +245,11 @@ class Recorder:
             self.hap_contacts[hap] += 1
             self.hap_referrals[hap] += int(referred)
 
-    def hap_done(self, hap: int, t_call: float, _ev: object = None) -> None:
+    def hap_done(self, hap: int, t_call: float) -> None:
         """A HAP contact ended at the HAP: :meth:`hap_contact` and :meth:`terminal`.
 
         For a contact the run follows without a patient (no patient sink): not referred,
-        so no referral, and its state is ``hap_done``. ``_ev``: the event whose callback
-        this is, if any.
+        so no referral, and its state is ``hap_done``.
         """
         if t_call >= self.warmup:  # measured
             self.hap_contacts[hap] += 1

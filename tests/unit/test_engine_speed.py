@@ -302,7 +302,7 @@ def test_telephone_only_hap_contacts_are_counted_without_an_event(
     from_rows: list[int] = []  # contacts followed from their rows, without a patient
     counted = Recorder.hap_done
 
-    def count(self, hap, t_call, _ev=None):
+    def count(self, hap, t_call):
         from_rows.append(hap)
         counted(self, hap, t_call)
 

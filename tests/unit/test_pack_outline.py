@@ -40,8 +40,8 @@ def _fresh(monkeypatch, tmp_path):
 
 def _count_made(monkeypatch):
     made = []
-    clean = cells._clean_outline
-    monkeypatch.setattr(cells, "_clean_outline", lambda u: made.append(1) or clean(u))
+    make = cells._polygon_outline
+    monkeypatch.setattr(cells, "_polygon_outline", lambda g: made.append(1) or make(g))
     return made
 
 

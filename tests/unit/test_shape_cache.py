@@ -46,7 +46,7 @@ def test_the_outline_is_kept_between_runs(monkeypatch, tmp_path):
     first = cells.area_shapes(_areas())
     (kept,) = (tmp_path / "outlines").glob("*.wkb")
     monkeypatch.setattr(cells, "_SHAPES", {})  # a new process: only the file is left
-    monkeypatch.setattr(cells, "_clean_outline", lambda u: (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr(cells, "_polygon_outline", lambda g: (_ for _ in ()).throw(AssertionError))
     again = cells.area_shapes(_areas())
     assert again.outline.equals_exact(first.outline, 0.0)
     kept.write_bytes(b"not wkb")  # a damaged file is made again
