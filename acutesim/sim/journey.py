@@ -11,20 +11,42 @@ SimPy processed the failed process. A journey is not a ``Process``: it cannot be
 interrupted, nothing can wait for its end, and ``env.active_process`` is None inside it
 (so no preemptive SimPy resources); a journey that needs any of these uses
 ``env.process``.
+
+A journey may also yield a delay, a Python ``float`` of minutes, where a process would
+yield ``env.timeout(delay)``: the driver then puts itself on the queue as that timeout's
+event (the same heap entry: ``now + delay``, normal priority, the next event id) and
+goes on when the run loop processes it, with None sent in as a timeout's value. Most of
+a journey's waits are such delays; each costs no event object, no callback list and no
+bound method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from heapq import heappush
 from typing import Any
 
-from simpy.events import Event
+import simpy
+from simpy.events import NORMAL, Event
 
 
 class _Journey:
-    __slots__ = ("_generator",)
+    """The driver of one journey; also its own timeout event while it waits for a delay.
 
-    def _resume(self, event: Event) -> None:
+    As an event it has what the run loop reads of a processed timeout (``callbacks``,
+    ``_ok``, ``_value``): ``_wake`` is the one-callback list it puts back before each
+    delay, since the loop takes an event's callbacks and leaves None.
+    """
+
+    __slots__ = ("_generator", "_ok", "_value", "_wake", "callbacks", "env")
+    _generator: Generator[Any, Any, Any]
+    _ok: bool
+    _value: None
+    _wake: list[Callable[[Any], None]]
+    callbacks: list[Callable[[Any], None]] | None
+    env: simpy.Environment
+
+    def _resume(self, event: Any) -> None:
         """Send each processed event's value in (or throw its failure) until one is pending."""
         gen = self._generator
         while True:
@@ -38,32 +60,55 @@ class _Journey:
                     event = gen.throw(exc)
             except StopIteration:
                 return
-            if event.callbacks is not None:  # pending: continue when SimPy processes it
-                event.callbacks.append(self._resume)
+            if event.__class__ is float:  # a delay: wake at now + delay, as a timeout would
+                self._wait(event)
+                return
+            try:
+                callbacks = event.callbacks
+            except AttributeError:  # a delay of another numeric type
+                self._wait(_as_delay(event))
+                return
+            if callbacks is not None:  # pending: continue when SimPy processes it
+                callbacks.append(self._wake[0])
                 return
             # already processed: continue at once, as SimPy does
+
+    def _wait(self, delay: float) -> None:
+        """Schedule this journey as the event of ``env.timeout(delay)`` would be."""
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        env = self.env
+        self.callbacks = self._wake
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))  # type: ignore[misc]
 
 
 _new_journey = _Journey.__new__
 
 
-def start_journey(generator: Generator[Event, Any, Any]) -> None:
-    """Run ``generator`` up to its first wait now; resume it as its events are processed.
+def _as_delay(value: object) -> float:
+    """A yielded delay that is not a Python float (an int, a numpy float) as one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"a journey yielded {value!r}; expected a SimPy event or a delay in minutes"
+        )
+    return float(value)
 
-    A journey that ends before its first wait needs no driver object at all.
+
+def start_journey(env: simpy.Environment, generator: Generator[Event | float, Any, Any]) -> None:
+    """Run ``generator`` up to its first wait now; resume it as its events are processed.
 
     Parameters
     ----------
+    env : simpy.Environment
+        The environment the journey runs in.
     generator : generator
-        A journey: yields SimPy events, as the body of a process would.
+        A journey: yields SimPy events, as the body of a process would, or delays
+        [minutes, Python float] where a process would yield ``env.timeout(delay)``.
     """
-    try:
-        event = generator.send(None)
-    except StopIteration:
-        return
     journey = _new_journey(_Journey)
     journey._generator = generator
-    if event.callbacks is not None:  # the first wait: not yet processed
-        event.callbacks.append(journey._resume)
-    else:
-        journey._resume(event)
+    journey.env = env
+    journey._ok = True
+    journey._value = None
+    journey._wake = [journey._resume]
+    journey._resume(journey)  # as a processed event of value None: the generator's start

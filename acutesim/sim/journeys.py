@@ -145,12 +145,12 @@ class Journeys:
         v, drive = mk.assign_now(p) or (yield mk.request(p))
         drive *= slow
         p.vehicle, p.t_assigned, p.leg_scene_minutes = v, env._now, drive
-        yield timeout(env, p.dispatch_minutes + drive)
+        yield p.dispatch_minutes + drive
         p.t_on_scene = env._now
         log = self.vehicle_log
         log.add(v, TO_SCENE, p.t_assigned, env._now)
         rec.response(p)
-        yield timeout(env, p.on_scene_minutes)
+        yield p.on_scene_minutes
         log.add(v, ON_SCENE, p.t_on_scene, env._now)
         t_leave = env._now
         if not p.conveyed:
@@ -162,10 +162,10 @@ class Journeys:
         if not p.to_seh:  # handed over past the SEH at the nearest hospital
             s = self.amb_order[p.area][0]
             p.leg_transport_minutes = self.amb_minutes[p.area][s] * slow
-            yield timeout(env, p.leg_transport_minutes)
+            yield p.leg_transport_minutes
             p.t_door = env._now
             log.add(v, TRANSPORT, t_leave, env._now)
-            yield timeout(env, p.handover_minutes)
+            yield p.handover_minutes
             log.add(v, HANDOFF, p.t_door, env._now)
             mk.release_at_site(v, s)
             p.t_release = env._now
@@ -183,7 +183,7 @@ class Journeys:
             rec.diversion(p, nearest)
         transport = self.amb_minutes[p.area][s] * slow
         p.leg_transport_minutes = transport
-        yield timeout(env, transport)
+        yield transport
         seh = self.sehs[s]
         while True:
             if seh.accepts_walk_in:
@@ -202,7 +202,7 @@ class Journeys:
             p.n_site_transfers += 1
             leg = self.site_site_minutes[seh.index][o] * slow
             p.leg_transport_minutes += leg
-            yield timeout(env, leg)
+            yield leg
             seh = self.sehs[o]
         rec.ambulance_at_door(p)
         log.add(v, TRANSPORT, t_leave, p.t_door)
@@ -237,7 +237,7 @@ class Journeys:
             self._unserved(p, NO_OPEN_SEH)
             return
         p.leg_transport_minutes = self.amb_minutes[p.area][s] * slow
-        yield timeout(env, p.on_scene_minutes + p.leg_transport_minutes)
+        yield p.on_scene_minutes + p.leg_transport_minutes
         seh = self.sehs[s]
         seh.walk_in(p)
         p.t_door = env._now
@@ -253,11 +253,11 @@ class Journeys:
         env = self.env
         if drive_minutes is not None:
             if drive_minutes > 0:
-                yield timeout(env, drive_minutes)
+                yield drive_minutes
             seh.walk_in(p)
         while True:
             if seh.accepts_walk_in:
-                yield timeout(env, p.triage_minutes)
+                yield p.triage_minutes
                 p.t_triage = env._now
             if seh.accepts_walk_in:
                 outcome = yield seh.treat(p)
@@ -274,7 +274,7 @@ class Journeys:
                 return
             self.recorder.site_transfer(p, seh.index)
             p.n_site_transfers += 1
-            yield timeout(env, self.site_site_minutes[seh.index][o])
+            yield self.site_site_minutes[seh.index][o]
             seh = self.sehs[o]
             seh.walk_in(p)
         boarding = seh.leave(p)
@@ -337,7 +337,7 @@ class Journeys:
         self, p: Patient, hap: HAPPost, delay: float, at_site: int
     ) -> Generator[Any, Any, None]:
         """SimPy process: after ``delay`` minutes, a HAP visit with a consult."""
-        yield timeout(self.env, delay)
+        yield delay
         yield from self._hap_visit(p, hap, consult=True, at_site=at_site)
 
     def _self_referral(self, p: Patient) -> Visit | None:
@@ -378,7 +378,7 @@ class Journeys:
         is earlier); a contact referred on starts as a journey at ``t_call`` itself.
         """
         if p.hap_referral or not self.haps:
-            start_journey(self._hap_contact(p))
+            start_journey(self.env, self._hap_contact(p))
             return
         # (without a patient sink the release follows such a contact without a patient:
         # _hap_from_row) partial: one Python call at the event, not a lambda's two
@@ -438,7 +438,7 @@ class Journeys:
             p.state = HAP_DONE
             self.recorder.terminal(p)
             return
-        yield timeout(self.env, p.hap_triage_minutes)
+        yield p.hap_triage_minutes
         hap = self.haps[self.hap_order[p.area]]
         # outside opening hours a contact is handled by telephone only
         consult = p.hap_consult and hap.is_open
@@ -646,4 +646,4 @@ class _Release:
             else:
                 journey = self.journey(p)
                 if journey is not None:  # None: ended at once (unserved)
-                    start_journey(journey)  # no start and end events of a Process
+                    start_journey(env, journey)  # no start and end events of a Process

@@ -112,7 +112,7 @@ def test_start_journey_runs_like_a_process_with_two_events_fewer():
         if how == "process":
             env.process(_trace(env, log))
         else:
-            start_journey(_trace(env, log))
+            start_journey(env, _trace(env, log))
         env.run()
         runs[how] = (log, next(env._eid))
     assert (
@@ -137,7 +137,7 @@ def test_start_journey_raises_an_unhandled_failure():
         yield env.timeout(1.0)
         raise KeyError("x")
 
-    start_journey(broken())
+    start_journey(env, broken())
     with pytest.raises(KeyError):
         env.run()
 
@@ -265,8 +265,8 @@ def test_start_journey_first_wait_on_a_processed_event_and_no_wait_at_all():
         return
         yield  # a generator that never waits
 
-    start_journey(instant())
-    start_journey(late())
+    start_journey(env, instant())
+    start_journey(env, late())
     assert log == [(0, "instant"), (0, "early")]
     env.run()
     assert log[-1] == (1.0, "end")
@@ -283,10 +283,10 @@ def test_a_walk_in_journey_is_its_seh_visit_driven_directly(demo_region, demo_tr
     # the SEH visit's own generator: no generator of _walk_in delegating to it
     assert visit.gi_code is Journeys._seh_visit.__code__
     drive = visit.send(None)  # first the drive to the SEH
-    assert drive._delay == 12.5
+    assert drive == 12.5
     assert p.site == -1  # not yet at the door
     triage = visit.send(None)  # in at the door, then triage
-    assert triage._delay == 7.0
+    assert triage == 7.0
     assert (p.site, p.t_arrival) == (0, 0.0)
     # no SEH to drive to: unserved at once, nothing to drive
     q = Patient(2, "gp_referral", "gp", 0, 0.0)
@@ -331,3 +331,54 @@ def test_telephone_only_hap_contacts_are_counted_without_an_event(
     assert hap_done > 50
     assert quick_events < slow_events - 50
     assert len(from_rows) > 50  # all from the quick run: a sink turns the shortcut off
+
+
+def _delays(env, log, wait):
+    """A journey of delays (and one event), the delays yielded as ``wait(minutes)``."""
+    yield wait(1.5)
+    log.append((env.now, "a"))
+    yield wait(0.0)
+    log.append((env.now, "b"))
+    value = yield env.timeout(2.0, value="timer")
+    log.append((env.now, value))
+    yield wait(3)  # an int delay, as a process may give env.timeout
+    log.append((env.now, "c"))
+
+
+def test_a_yielded_delay_is_scheduled_as_its_timeout_would_be():
+    from acutesim.sim.journey import start_journey
+
+    runs = {}
+    for how in ("timeout", "delay"):
+        env, log = simpy.Environment(), []
+        env.timeout(1.5).callbacks.append(lambda _e, log=log, env=env: log.append((env.now, "x")))
+        if how == "timeout":
+            start_journey(env, _delays(env, log, env.timeout))
+        else:
+            start_journey(env, _delays(env, log, lambda minutes: minutes))
+        # one more wake-up at 1.5, scheduled after the journey's: it comes after "a"
+        env.timeout(1.5).callbacks.append(lambda _e, log=log, env=env: log.append((env.now, "y")))
+        env.run()
+        runs[how] = (log, next(env._eid))
+    assert runs["delay"] == runs["timeout"]
+    assert runs["delay"][0] == [
+        (1.5, "x"),
+        (1.5, "a"),
+        (1.5, "y"),
+        (1.5, "b"),
+        (3.5, "timer"),
+        (6.5, "c"),
+    ]
+
+
+@pytest.mark.parametrize("bad", [-1.0, "soon", True])
+def test_a_journey_yielding_a_bad_delay_fails_clearly(bad):
+    from acutesim.sim.journey import start_journey
+
+    env = simpy.Environment()
+
+    def journey():
+        yield bad
+
+    with pytest.raises((ValueError, TypeError), match=r"elay|expected"):
+        start_journey(env, journey())
