@@ -35,7 +35,10 @@ class _Journey:
 
     As an event it has what the run loop reads of a processed timeout (``callbacks``,
     ``_ok``, ``_value``): ``_wake`` is the one-callback list it puts back before each
-    delay, since the loop takes an event's callbacks and leaves None.
+    delay, since the loop takes an event's callbacks and leaves None. That list holds a
+    bound method of the journey, a reference cycle, so it is emptied when the journey
+    ends: reference counting then frees the journey at once, with no work left for the
+    cyclic garbage collector.
     """
 
     __slots__ = ("_generator", "_ok", "_value", "_wake", "callbacks", "env")
@@ -59,6 +62,7 @@ class _Journey:
                     exc.__cause__ = event._value
                     event = gen.throw(exc)
             except StopIteration:
+                self._wake = []  # its bound method refers back to the journey: no cycle left
                 return
             if event.__class__ is float:  # a delay: wake at now + delay, as a timeout would
                 self._wait(event)

@@ -382,3 +382,29 @@ def test_a_journey_yielding_a_bad_delay_fails_clearly(bad):
 
     with pytest.raises((ValueError, TypeError), match=r"elay|expected"):
         start_journey(env, journey())
+
+
+def test_an_ended_journey_leaves_no_reference_cycle():
+    import gc
+
+    from acutesim.sim.journey import _Journey, start_journey
+
+    env = simpy.Environment()
+
+    def journey():
+        yield 1.0
+        yield env.timeout(1.0)
+        yield 2.0
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        for _ in range(3):
+            start_journey(env, journey())
+        env.run()
+        # freed by reference counting alone, without the cyclic collector
+        assert not [o for o in gc.get_objects() if type(o) is _Journey]
+    finally:
+        if enabled:
+            gc.enable()
