@@ -129,6 +129,22 @@ def _in_worker(fn: Any, *args: Any) -> dict[str, Any]:
         return pool.apply(fn, args)
 
 
+def _interpreter_build() -> str:
+    """How the running CPython is linked: against a shared libpython, or with it built in.
+
+    A build with a shared libpython (pyenv's and python.org's Linux default) calls
+    between the interpreter's own functions through the dynamic linker's tables; one with
+    it built into the executable (Debian's and Ubuntu's ``/usr/bin/python3``) does not.
+    Measured on the national pack: about 7% fewer instructions per journey built in.
+    """
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            shared = any("libpython" in line for line in maps)
+    except OSError:
+        return "libpython linkage unknown"
+    return "shared libpython" if shared else "libpython built in"
+
+
 def _machine() -> str:
     """Interpreter, SimPy and the CPU: figures differ between them (the ratios less)."""
     import platform
@@ -145,7 +161,8 @@ def _machine() -> str:
     except OSError:
         l2 = "unknown"
     return (
-        f"Python {platform.python_version()}, SimPy {simpy.__version__}, {cpu}, "
+        f"Python {platform.python_version()} ({_interpreter_build()}), "
+        f"SimPy {simpy.__version__}, {cpu}, "
         f"second-level cache {l2} per core"
     )
 
