@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator, Iterator
 from functools import partial
+from heapq import heappush
 from typing import Any
 
-from simpy.events import URGENT, Event
+from simpy.events import NORMAL, URGENT, Event
 
 from acutesim.domain.routes import Route
 from acutesim.sim.demand import (
@@ -63,10 +64,8 @@ class Journeys:
     def _start_demand(self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]) -> None:
         """Release the incidents of stream ``k`` from the start of the run (:class:`_Release`)."""
         release = _Release(self, k, gen, batches)
-        start = Event(self.env)  # as a process's Initialize: urgent, now
-        start._ok, start._value = True, None
-        start.callbacks.append(release.resume)  # type: ignore[union-attr]
-        self.env.schedule(start, URGENT)
+        release.callbacks = release._wake  # its first wake-up, as a process's Initialize
+        self.env.schedule(release, URGENT)  # type: ignore[arg-type]
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
@@ -575,7 +574,11 @@ class _Release:
     """
 
     __slots__ = (
+        "_ok",
+        "_value",
+        "_wake",
         "batch",
+        "callbacks",
         "chunks",
         "env",
         "horizon",
@@ -612,6 +615,11 @@ class _Release:
         self.chunks = (chunk for b in batches for chunk in as_rows(b, unused))
         self.batch: list[tuple] | None = None
         self.i = 0
+        # its own wake-up event (what the run loop reads of a processed timeout): no
+        # event object, callback list and bound method per wake-up
+        self._ok, self._value = True, None
+        self._wake = [self.resume]
+        self.callbacks: list[Callable[[Any], None]] | None = None
 
     def resume(self, _event: Event) -> None:
         """Release every incident up to the next one that needs a wake-up of its own."""
@@ -631,7 +639,8 @@ class _Release:
                 now += t - now  # where a timeout of t - now from now fires
             if now != env._now and not (may_skip and not row[_HAP_REFERRAL] and now < horizon):
                 self.batch, self.i, self.now = batch, i, now
-                event_at(env, now).callbacks.append(self.resume)
+                self.callbacks = self._wake  # event_at(env, now), this object as the event
+                heappush(env._queue, (now, NORMAL, next(env._eid), self))  # type: ignore[attr-defined]
                 return
             i += 1
             rec.n_created += 1  # rec.created(), without the call
