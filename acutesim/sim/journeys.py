@@ -570,7 +570,10 @@ class _Release:
     A HAP contact not referred on reads no state at its call (see
     :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up,
     and without a patient sink it is followed from its row, without a patient
-    (:meth:`Journeys._hap_from_row`).
+    (:meth:`Journeys._hap_from_row`). The release is its own wake-up event, as a
+    journey is for its delays (:mod:`acutesim.sim.journey`): it goes on the queue with
+    the heap entry ``event_at(env, t)`` would push, and the run loop wakes it as it
+    would a processed timeout.
     """
 
     __slots__ = (
