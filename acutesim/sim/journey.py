@@ -22,6 +22,7 @@ bound method.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Generator
 from heapq import heappush
 from typing import Any
@@ -79,8 +80,8 @@ class _Journey:
 
     def _wait(self, delay: float) -> None:
         """Schedule this journey as the event of ``env.timeout(delay)`` would be."""
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
+        if not delay >= 0:  # negative or NaN: no place on the clock
+            raise ValueError(f"Negative delay {delay}: a journey waits 0 minutes or more")
         env = self.env
         self.callbacks = self._wake
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))  # type: ignore[misc]
@@ -90,8 +91,8 @@ _new_journey = _Journey.__new__
 
 
 def _as_delay(value: object) -> float:
-    """A yielded delay that is not a Python float (an int, a numpy float) as one."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """A yielded delay that is not a Python float (an int, a numpy number) as one."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"a journey yielded {value!r}; expected a SimPy event or a delay in minutes"
         )

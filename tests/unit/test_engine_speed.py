@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 
 import numpy as np
 import pytest
@@ -345,6 +346,21 @@ def _delays(env, log, wait):
     log.append((env.now, "c"))
 
 
+def test_numpy_delays_are_taken_as_minutes():
+    from acutesim.sim.journey import start_journey
+
+    env, log = simpy.Environment(), []
+
+    def journey():
+        yield np.float64(1.5)
+        yield np.int64(2)
+        log.append(env.now)
+
+    start_journey(env, journey())
+    env.run()
+    assert log == [3.5]
+
+
 def test_a_yielded_delay_is_scheduled_as_its_timeout_would_be():
     from acutesim.sim.journey import start_journey
 
@@ -371,7 +387,7 @@ def test_a_yielded_delay_is_scheduled_as_its_timeout_would_be():
     ]
 
 
-@pytest.mark.parametrize("bad", [-1.0, "soon", True])
+@pytest.mark.parametrize("bad", [-1.0, math.nan, "soon", True, None])
 def test_a_journey_yielding_a_bad_delay_fails_clearly(bad):
     from acutesim.sim.journey import start_journey
 
