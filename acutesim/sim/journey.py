@@ -23,31 +23,26 @@ bound method.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from heapq import heappush
 from typing import Any
 
 import simpy
 from simpy.events import NORMAL, Event
 
+from acutesim.sim.timers import OwnWakeUp
 
-class _Journey:
+
+class _Journey(OwnWakeUp):
     """The driver of one journey; also its own timeout event while it waits for a delay.
 
-    As an event it has what the run loop reads of a processed timeout (``callbacks``,
-    ``_ok``, ``_value``): ``_wake`` is the one-callback list it puts back before each
-    delay, since the loop takes an event's callbacks and leaves None. That list holds a
-    bound method of the journey, a reference cycle, so it is emptied when the journey
-    ends: reference counting then frees the journey at once, with no work left for the
-    cyclic garbage collector.
+    Its wake-up list holds a bound method of the journey, a reference cycle, so the list
+    is emptied when the journey ends: reference counting then frees the journey at once,
+    with no work left for the cyclic garbage collector.
     """
 
-    __slots__ = ("_generator", "_ok", "_value", "_wake", "callbacks", "env")
+    __slots__ = ("_generator", "env")
     _generator: Generator[Any, Any, Any]
-    _ok: bool
-    _value: None
-    _wake: list[Callable[[Any], None]]
-    callbacks: list[Callable[[Any], None]] | None
     env: simpy.Environment
 
     def _resume(self, event: Any) -> None:
@@ -65,26 +60,23 @@ class _Journey:
             except StopIteration:
                 self._wake = []  # its bound method refers back to the journey: no cycle left
                 return
-            if event.__class__ is float:  # a delay: wake at now + delay, as a timeout would
-                self._wait(event)
-                return
-            try:
-                callbacks = event.callbacks
-            except AttributeError:  # a delay of another numeric type
-                self._wait(_as_delay(event))
-                return
-            if callbacks is not None:  # pending: continue when SimPy processes it
-                callbacks.append(self._wake[0])
-                return
-            # already processed: continue at once, as SimPy does
-
-    def _wait(self, delay: float) -> None:
-        """Schedule this journey as the event of ``env.timeout(delay)`` would be."""
-        if not delay >= 0:  # negative or NaN: no place on the clock
-            raise ValueError(f"Negative delay {delay}: a journey waits 0 minutes or more")
-        env = self.env
-        self.callbacks = self._wake
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))  # type: ignore[misc]
+            if event.__class__ is not float:
+                try:
+                    callbacks = event.callbacks
+                except AttributeError:  # a delay of another numeric type
+                    event = _as_delay(event)
+                else:
+                    if callbacks is not None:  # pending: continue when SimPy processes it
+                        callbacks.append(self._wake[0])
+                        return
+                    continue  # already processed: continue at once, as SimPy does
+            # a delay: wake at now + delay, where the event of env.timeout(delay) would fire
+            if not event >= 0:  # negative or NaN: no place on the clock
+                raise ValueError(f"Negative delay {event}: a journey waits 0 minutes or more")
+            env = self.env
+            self.callbacks = self._wake  # this journey as the timeout's event (OwnWakeUp)
+            heappush(env._queue, (env._now + event, NORMAL, next(env._eid), self))  # type: ignore[misc]
+            return
 
 
 _new_journey = _Journey.__new__
@@ -113,7 +105,5 @@ def start_journey(env: simpy.Environment, generator: Generator[Event | float, An
     journey = _new_journey(_Journey)
     journey._generator = generator
     journey.env = env
-    journey._ok = True
-    journey._value = None
-    journey._wake = [journey._resume]
+    journey._set_wake(journey._resume)
     journey._resume(journey)  # as a processed event of value None: the generator's start

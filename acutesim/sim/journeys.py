@@ -39,7 +39,7 @@ from acutesim.sim.patient import (
     Patient,
 )
 from acutesim.sim.seh import GAVE_UP, SEH, TRANSFER, SEHStatus
-from acutesim.sim.timers import event_at, timeout
+from acutesim.sim.timers import OwnWakeUp, event_at, timeout
 
 TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
 B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
@@ -560,7 +560,7 @@ def _patient(row: tuple, pid: int, stream: str, route: str) -> Patient:
     return p
 
 
-class _Release:
+class _Release(OwnWakeUp):
     """The incidents of one stream, released at their call instants as callbacks.
 
     Each incident wakes the release at its call (an event at that instant), builds the
@@ -577,11 +577,7 @@ class _Release:
     """
 
     __slots__ = (
-        "_ok",
-        "_value",
-        "_wake",
         "batch",
-        "callbacks",
         "chunks",
         "env",
         "horizon",
@@ -618,11 +614,7 @@ class _Release:
         self.chunks = (chunk for b in batches for chunk in as_rows(b, unused))
         self.batch: list[tuple] | None = None
         self.i = 0
-        # its own wake-up event (what the run loop reads of a processed timeout): no
-        # event object, callback list and bound method per wake-up
-        self._ok, self._value = True, None
-        self._wake = [self.resume]
-        self.callbacks: list[Callable[[Any], None]] | None = None
+        self._set_wake(self.resume)
 
     def resume(self, _event: Event) -> None:
         """Release every incident up to the next one that needs a wake-up of its own."""
