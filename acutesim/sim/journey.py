@@ -14,8 +14,8 @@ interrupted, nothing can wait for its end, and ``env.active_process`` is None in
 
 A journey may also yield a delay, a Python ``float`` of minutes, where a process would
 yield ``env.timeout(delay)``: the driver then puts itself on the queue as that timeout's
-event (the same heap entry: ``now + delay``, normal priority, the next event id) and
-goes on when the run loop processes it, with None sent in as a timeout's value. Most of
+event (due at ``now + delay``, normal priority, in the order the timeout would have
+been scheduled: :func:`acutesim.sim.loop.push`) and goes on when the run loop processes it, with None sent in as a timeout's value. Most of
 a journey's waits are such delays; each costs no event object, no callback list and no
 bound method.
 """
@@ -30,6 +30,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, Event
 
+from acutesim.sim.loop import Clock, push
 from acutesim.sim.timers import OwnWakeUp
 
 
@@ -43,7 +44,7 @@ class _Journey(OwnWakeUp):
 
     __slots__ = ("_generator", "env")
     _generator: Generator[Any, Any, Any]
-    env: simpy.Environment
+    env: Clock
 
     def _resume(self, event: Any) -> None:
         """Send each processed event's value in (or throw its failure) until one is pending."""
@@ -75,7 +76,13 @@ class _Journey(OwnWakeUp):
                 raise ValueError(f"Negative delay {event}: a journey waits 0 minutes or more")
             env = self.env
             self.callbacks = self._wake  # this journey as the timeout's event (OwnWakeUp)
-            heappush(env._queue, (env._now + event, NORMAL, next(env._eid), self))  # type: ignore[misc]
+            t = env._now + event
+            if t in env._at:  # due with others: in SimPy's order among them
+                push(env, t, NORMAL, self)
+            else:  # push's common case, inline
+                env._at[t] = self
+                heappush(env._times, t)
+                next(env._eid)
             return
 
 

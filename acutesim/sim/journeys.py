@@ -29,6 +29,7 @@ from acutesim.sim.demand import (
 )
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
+from acutesim.sim.loop import push
 from acutesim.sim.patient import (
     CONVEYED_DIRECT,
     HAP_DONE,
@@ -571,9 +572,9 @@ class _Release(OwnWakeUp):
     :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up,
     and without a patient sink it is followed from its row, without a patient
     (:meth:`Journeys._hap_from_row`). The release is its own wake-up event, as a
-    journey is for its delays (:mod:`acutesim.sim.journey`): it goes on the queue with
-    the heap entry ``event_at(env, t)`` would push, and the run loop wakes it as it
-    would a processed timeout.
+    journey is for its delays (:mod:`acutesim.sim.journey`): it goes on the queue as
+    ``event_at(env, t)`` would put a timer there, and the run loop wakes it as it would
+    a processed timeout.
     """
 
     __slots__ = (
@@ -635,7 +636,12 @@ class _Release(OwnWakeUp):
             if now != env._now and not (may_skip and not row[_HAP_REFERRAL] and now < horizon):
                 self.batch, self.i, self.now = batch, i, now
                 self.callbacks = self._wake  # event_at(env, now), this object as the event
-                heappush(env._queue, (now, NORMAL, next(env._eid), self))  # type: ignore[attr-defined]
+                if now in env._at:  # due with others: in SimPy's order among them
+                    push(env, now, NORMAL, self)
+                else:  # push's common case, inline
+                    env._at[now] = self
+                    heappush(env._times, now)
+                    next(env._eid)
                 return
             i += 1
             rec.n_created += 1  # rec.created(), without the call

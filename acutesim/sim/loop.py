@@ -1,28 +1,136 @@
-"""The event loop of a run: ``env.run(until=t)`` with SimPy's step inlined.
+"""The event queue and loop of a run: SimPy's order, kept by instant.
 
-``Environment.run`` calls ``Environment.step`` once per event: a method call, a ``try``
-and attribute look-ups on the environment for every one of millions of events.
-:func:`run_until` processes the same queue in the same order with the step's body in
-its own loop. It schedules the same stop event as ``env.run(until=t)`` (urgent, at
-``t``) and stops where SimPy stops, so the events processed, their order, the clock and
-the queue at the end are SimPy's. A failed event that no one defused raises a copy of
-its exception, as SimPy's step does.
+SimPy keeps its pending events in one heap of ``(time, priority, event id, event)``
+tuples. Every comparison in that heap compares two tuples (their times for equality,
+then for order), and a national run pops three events per journey from a heap of about
+800, about ten comparisons each: a fifth of a journey's instructions went there.
+
+:class:`Clock` is SimPy's ``Environment`` with the same order kept differently: a heap
+of the distinct pending instants (Python floats, compared directly) and a dict from
+each instant to what is due then. Almost always that is one event, stored as itself.
+Events that fall on the same instant (a zero delay, two arrivals at one minute) share a
+:class:`_Tied` bucket, a small heap of ``(priority, event id, event)``, so they come out
+as SimPy's heap would give them: urgent before normal, then in the order they were
+scheduled. The event that had the instant to itself was scheduled before every other
+event now due at it, so it enters the bucket with the lowest id.
+
+:func:`push` is ``Environment.schedule`` at an absolute instant; the model's hot paths
+(a journey's delays, the demand release, :mod:`acutesim.sim.timers`) inline its common
+case. :func:`run_until` processes the queue in SimPy's order, with the step's body in
+its own loop; it schedules the same stop event as ``env.run(until=t)`` (urgent, at
+``t``) and stops where SimPy stops, so the events processed, their order and the clock
+are SimPy's. A failed event that no one defused raises a copy of its exception, as
+SimPy's step does.
 """
 
 from __future__ import annotations
 
-from heapq import heappop
+from heapq import heappop, heappush
+from typing import Any
 
 import simpy
-from simpy.events import URGENT, Event, EventPriority
+from simpy.core import EmptySchedule, Infinity, StopSimulation
+from simpy.events import NORMAL, URGENT, Event, EventPriority
 
 
-def run_until(env: simpy.Environment, until: float) -> None:
+class _Tied(list):  # type: ignore[type-arg]
+    """The events due at one instant, as a heap of ``(priority, event id, event)``."""
+
+    __slots__ = ()
+
+
+class Clock(simpy.Environment):
+    """SimPy's environment with its pending events kept by instant (see the module).
+
+    ``_times`` is a heap of the distinct instants at which something is due; ``_at``
+    maps each to its event, or to a :class:`_Tied` bucket when several are due then.
+    ``_eid`` still counts every event scheduled, as SimPy's does.
+    """
+
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        self._times: list[float] = []
+        self._at: dict[float, Any] = {}
+
+    def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
+        """Schedule ``event`` with ``priority`` after ``delay`` minutes, as SimPy does."""
+        push(self, self._now + delay, priority, event)
+
+    def peek(self) -> float:
+        """The instant of the next event, or infinity when none is scheduled."""
+        return self._times[0] if self._times else Infinity
+
+    def step(self) -> None:
+        """Process the next event (``Environment.step``'s contract)."""
+        if not self._times:
+            raise EmptySchedule()
+        self._now, event = _pop(self)
+        callbacks, event.callbacks = event.callbacks, None
+        try:
+            for callback in callbacks:
+                callback(event)
+        except StopSimulation:  # as SimPy: the rest of the callbacks when it resumes
+            event.callbacks = callbacks[callbacks.index(callback) + 1 :]
+            self.schedule(event, EventPriority(-1))
+            raise
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
+
+    def pending(self) -> list[tuple[float, int, Event]]:
+        """Every scheduled event as ``(instant, priority, event)``, in processing order."""
+        out: list[tuple[float, int, Event]] = []
+        for t in sorted(self._times):
+            due = self._at[t]
+            if due.__class__ is _Tied:
+                out.extend((t, prio, ev) for prio, _eid, ev in sorted(due, key=lambda e: e[:2]))
+            else:
+                out.append((t, NORMAL, due))
+        return out
+
+
+def push(env: Clock, t: float, priority: int, event: Any) -> None:
+    """Schedule ``event`` at instant ``t`` with ``priority`` (SimPy's order)."""
+    at = env._at
+    eid = next(env._eid)  # type: ignore[attr-defined]
+    due = at.get(t)
+    if due is None:
+        if priority == NORMAL:
+            at[t] = event
+        else:
+            at[t] = _Tied([(priority, eid, event)])
+        heappush(env._times, t)
+        return
+    if due.__class__ is not _Tied:  # the instant's first event was scheduled before all
+        due = at[t] = _Tied([(NORMAL, -1, due)])
+    heappush(due, (priority, eid, event))
+
+
+def _pop(env: Clock) -> tuple[float, Any]:
+    """Take the next event off the queue: its instant and the event."""
+    t = heappop(env._times)
+    due = env._at.pop(t)
+    if due.__class__ is _Tied:
+        due = _take_tied(env, t, due)
+    return t, due
+
+
+def _take_tied(env: Clock, t: float, tied: _Tied) -> Any:
+    """The first of the events due at ``t``; the rest stay due at ``t``."""
+    _prio, _eid, event = heappop(tied)
+    if tied:
+        env._at[t] = tied if len(tied) > 1 or tied[0][0] != NORMAL else tied[0][2]
+        heappush(env._times, t)
+    return event
+
+
+def run_until(env: Clock, until: float) -> None:
     """Process every event before the instant ``until``, as ``env.run(until=until)`` does.
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment; nothing may be running it.
     until : float
         The instant to stop at [minutes]; must lie after ``env.now``.
@@ -38,16 +146,20 @@ def run_until(env: simpy.Environment, until: float) -> None:
     stop = Event(env)
     stop._ok = True
     stop._value = None
-    env.schedule(stop, URGENT, at - env.now)
-    queue = env._queue  # type: ignore[attr-defined]
+    push(env, at, URGENT, stop)
+    times, pop = env._times, env._at.pop
     while True:  # the stop event is on the queue until it is taken off
-        env._now, _, _, event = heappop(queue)  # type: ignore[attr-defined]
+        t = heappop(times)
+        event = pop(t)
+        if event.__class__ is _Tied:
+            event = _take_tied(env, t, event)
+        env._now = t
         if event is stop:  # as SimPy leaves it: back on the queue, ahead of all at ``at``
             stop.callbacks = []
-            env.schedule(stop, EventPriority(-1))
+            push(env, at, EventPriority(-1), stop)
             return
-        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-        for callback in callbacks:  # type: ignore[union-attr]
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):
             exc = type(event._value)(*event._value.args)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import simpy
 
 from acutesim.domain.calls import CallLog
 from acutesim.domain.region import MTS_COLOURS, Region, Site
@@ -34,7 +33,7 @@ from acutesim.sim.demand import StreamGenerator
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journeys import STREAM_ID_STRIDE as STREAM_ID_STRIDE
 from acutesim.sim.journeys import Journeys
-from acutesim.sim.loop import run_until
+from acutesim.sim.loop import Clock, run_until
 from acutesim.sim.recorder import Recorder, VehicleLog, VehicleRows
 from acutesim.sim.seh import ACCEPTING, SEH, SEHStatus
 from acutesim.sim.travel import TravelMatrices as TravelMatrices
@@ -88,7 +87,7 @@ class Model(Journeys):
         self.warmup = warmup_minutes
         self.travel = travel
         self.call_log = call_log
-        self.env = simpy.Environment()
+        self.env = Clock()
         self.sites: tuple[Site, ...] = region.seh_sites
         self.site_index = {s.site_id: i for i, s in enumerate(self.sites)}
         self.norm_tracker: Any = None

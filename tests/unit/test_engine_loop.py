@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from simpy.events import NORMAL, URGENT
 
 import acutesim.sim.model as model_module
 from acutesim.domain.scenario import Scenario
 from acutesim.rng import RandomStreams
-from acutesim.sim.loop import run_until
+from acutesim.sim.loop import Clock, run_until
 from acutesim.sim.model import Model
 
 
@@ -69,15 +72,82 @@ def _events(env: simpy.Environment, log: list) -> simpy.events.Event:
 def test_run_until_stops_where_simpy_stops():
     logs = []
     for loop in (run_until, _simpy_run):
-        env, log = simpy.Environment(), []
+        env, log = Clock(), []
         _events(env, log)
         loop(env, 3.0)
         logs.append((log, env.now))
     assert logs[0] == logs[1] == ([("a", 1.0), ("urgent", 3.0)], 3.0)
 
 
+# delays from a few values, so that many events fall on the same instant
+_DELAYS = st.sampled_from([0.0, 0.0, 0.5, 1.0, 1.0, 2.5])
+_SCHEDULE = st.tuples(_DELAYS, st.sampled_from(["urgent", "normal", "timeout"]))
+_PLAN = st.lists(st.tuples(_SCHEDULE, st.lists(_SCHEDULE, max_size=3)), max_size=25)
+
+
+def _play(env: simpy.Environment, plan: list, until: float, stop_by_run_until: bool) -> tuple:
+    """Schedule ``plan``; each event logs itself and schedules its children when processed.
+
+    On a Clock a timeout is made by ``acutesim.sim.timers.timeout`` (the inlined common
+    case of ``push``), on SimPy's own environment by ``env.timeout``.
+    """
+    from acutesim.sim.timers import timeout
+
+    log: list = []
+
+    def schedule(key: object, delay: float, kind: str, children: list) -> None:
+        if kind == "timeout":
+            ev = timeout(env, delay) if isinstance(env, Clock) else env.timeout(delay)
+        else:
+            ev = env.event()
+            ev._ok, ev._value = True, None
+            env.schedule(ev, URGENT if kind == "urgent" else NORMAL, delay)
+
+        def processed(_ev: object) -> None:
+            log.append((key, env.now))
+            for j, (d, k) in enumerate(children):
+                schedule((key, j), d, k, [])
+
+        ev.callbacks.append(processed)
+
+    for i, ((delay, kind), children) in enumerate(plan):
+        schedule(i, delay, kind, children)
+    if stop_by_run_until:
+        run_until(env, until)
+    else:
+        env.run(until=until)
+    stopped_at = (list(log), env.now, env.peek())
+    env.run()  # the rest, after the stop event SimPy leaves on the queue
+    return stopped_at, log, env.now, next(env._eid)
+
+
+@settings(max_examples=200, deadline=None)
+@given(plan=_PLAN, until=st.sampled_from([0.5, 1.0, 2.0, 10.0]))
+def test_clock_processes_events_in_simpys_order(plan, until):
+    # the oracle: SimPy's own environment (one heap of (time, priority, id, event))
+    want = _play(simpy.Environment(), plan, until, stop_by_run_until=False)
+    assert _play(Clock(), plan, until, stop_by_run_until=True) == want
+    assert _play(Clock(), plan, until, stop_by_run_until=False) == want
+
+
+def test_clock_lists_what_is_pending_and_steps_like_simpy():
+    env = Clock()
+    assert env.peek() == float("inf")
+    with pytest.raises(simpy.core.EmptySchedule):
+        env.step()
+    late, normal, urgent = env.timeout(2.0), env.event(), env.event()
+    normal._ok = urgent._ok = True
+    env.schedule(normal, NORMAL, 1.0)
+    env.schedule(urgent, URGENT, 1.0)
+    assert env.pending() == [(1.0, URGENT, urgent), (1.0, NORMAL, normal), (2.0, NORMAL, late)]
+    assert env.peek() == 1.0
+    env.step()
+    assert (env.now, urgent.processed, normal.processed) == (1.0, True, False)
+    assert env.pending() == [(1.0, NORMAL, normal), (2.0, NORMAL, late)]
+
+
 def test_run_until_raises_failures_and_bad_horizons():
-    env = simpy.Environment()
+    env = Clock()
     failing = env.event()
     failing.fail(KeyError("x"))
     with pytest.raises(KeyError):
@@ -194,15 +264,15 @@ def test_patient_from_incident(route):
 def test_timeout_is_scheduled_as_env_timeout():
     from acutesim.sim.timers import timeout
 
-    env = simpy.Environment()
+    env = Clock()
     env.timeout(1.5)
     ours, theirs = timeout(env, 2.25), env.timeout(2.25)
     for name in ("_ok", "_value", "_delay", "callbacks", "env", "triggered", "processed"):
         assert getattr(ours, name) == getattr(theirs, name), name
     assert not hasattr(ours, "__dict__")  # slots: no instance dict
-    entries = sorted(env._queue)
-    assert [(t, prio) for t, prio, _eid, _ev in entries] == [(1.5, 1), (2.25, 1), (2.25, 1)]
-    assert entries[1][3] is ours  # scheduled first, processed first
+    entries = env.pending()
+    assert [(t, prio) for t, prio, _ev in entries] == [(1.5, 1), (2.25, 1), (2.25, 1)]
+    assert entries[1][2] is ours  # scheduled first, processed first
     assert (ours._ok, ours._value, ours._delay, ours.callbacks) == (True, None, 2.25, [])
     with pytest.raises(ValueError, match="Negative delay"):
         timeout(env, -1.0)
@@ -212,7 +282,7 @@ def test_consult_then_calls_back_where_the_consult_event_is_processed():
     from acutesim.sim.hap import HAPPost
     from acutesim.sim.patient import Patient
 
-    env = simpy.Environment()
+    env = Clock()
     hap = HAPPost(env, 0, "h", -1, None)
     hap.set_gps(1)
     log = []

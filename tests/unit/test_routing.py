@@ -243,9 +243,8 @@ def test_cache_round_trip_norm_and_dispatch_take_the_direction_of_travel(roads, 
 
 
 def test_meldkamer_redispatch_from_site_and_return_from_scene_use_travel_direction(roads):
-    import simpy
-
     from acutesim.sim.ambulance import AT_SITE, IDLE, Meldkamer
+    from acutesim.sim.loop import Clock
     from acutesim.sim.model import TravelMatrices
 
     graph = RoutingGraph(roads, PROFILE)
@@ -264,7 +263,7 @@ def test_meldkamer_redispatch_from_site_and_return_from_scene_use_travel_directi
         amb_site_area=b[("site", "area")],
         amb_area_post=b[("area", "post")],
     )
-    env = simpy.Environment()
+    env = Clock()
     mk = Meldkamer(
         env, np.array([1]), t.amb_post_area, t.amb_site_area, t.amb_site_post, None,
         area_to_post=t.amb_area_post,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import simpy
 
+from acutesim.sim.loop import Clock
 from acutesim.sim.patient import ADMITTED, Patient
 from acutesim.sim.seh import GAVE_UP, SEH
 from acutesim.sim.timers import event_at
@@ -56,7 +57,7 @@ def _admit(env: simpy.Environment, seh: SEH, pid: int, at: float, ward_minutes: 
 
 
 def test_boarders_get_beds_at_the_exact_release_instants():
-    env, records, log = simpy.Environment(), _Records(), []
+    env, records, log = Clock(), _Records(), []
     seh = _seh(env, 2, records)
     t1, t2 = 10.1, 3.3
     _admit(env, seh, 1, 1.0, t1, log)  # bed until 11.1
@@ -76,7 +77,7 @@ def test_boarders_get_beds_at_the_exact_release_instants():
 
 
 def test_no_event_per_admission_while_nobody_boards():
-    env, records, log = simpy.Environment(), _Records(), []
+    env, records, log = Clock(), _Records(), []
     seh = _seh(env, 100, records)
     for i in range(50):
         _admit(env, seh, i, float(i), 1000.0 + i, log)
@@ -90,7 +91,7 @@ def test_no_event_per_admission_while_nobody_boards():
 
 
 def test_event_at_fires_at_the_given_instant_exactly():
-    env = simpy.Environment()
+    env = Clock()
     env.run(until=27.4)
     t = 97.67
     assert 27.4 + (t - 27.4) != t  # where env.timeout(t - env.now) would fire
@@ -111,7 +112,7 @@ def _walk_in(env, seh, pid: int, at: float, patience: float, treatment: float, l
 
 
 def test_patients_give_up_at_their_deadlines_in_queue_order():
-    env, records, log = simpy.Environment(), _Records(), []
+    env, records, log = Clock(), _Records(), []
     seh = _seh(env, 0, records)
     seh.set_slots(1)
     _walk_in(env, seh, 1, 0.0, 500.0, 100.0, log)  # treated 0-100
@@ -127,7 +128,7 @@ def test_patients_give_up_at_their_deadlines_in_queue_order():
 
 
 def test_no_deadline_event_for_patients_treated_in_time():
-    env, records, log = simpy.Environment(), _Records(), []
+    env, records, log = Clock(), _Records(), []
     seh = _seh(env, 0, records)
     seh.set_slots(10)
     for i in range(10):
@@ -139,7 +140,7 @@ def test_no_deadline_event_for_patients_treated_in_time():
 
 
 def test_a_handoff_gives_the_end_of_the_handover_to_the_crew():
-    env, records = simpy.Environment(), _Records()
+    env, records = Clock(), _Records()
     seh = _seh(env, 0, records)
     q = Patient(1, "a1", "ambulance", 0, 0.0)
     q.urgency, q.handover_minutes = 0, 12.5
