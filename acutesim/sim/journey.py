@@ -61,7 +61,7 @@ class _Journey(OwnWakeUp):
             except StopIteration:
                 self._wake = []  # its bound method refers back to the journey: no cycle left
                 return
-            if event.__class__ is not float:
+            if type(event) is not float:
                 try:
                     callbacks = event.callbacks
                 except AttributeError:  # a delay of another numeric type

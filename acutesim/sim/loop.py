@@ -151,7 +151,7 @@ def run_until(env: Clock, until: float) -> None:
     while True:  # the stop event is on the queue until it is taken off
         t = heappop(times)
         event = pop(t)
-        if event.__class__ is _Tied:
+        if type(event) is _Tied:
             event = _take_tied(env, t, event)
         env._now = t
         if event is stop:  # as SimPy leaves it: back on the queue, ahead of all at ``at``
