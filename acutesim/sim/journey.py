@@ -13,11 +13,12 @@ interrupted, nothing can wait for its end, and ``env.active_process`` is None in
 ``env.process``.
 
 A journey may also yield a delay, a Python ``float`` of minutes, where a process would
-yield ``env.timeout(delay)``: the driver then puts itself on the queue as that timeout's
-event (due at ``now + delay``, normal priority, in the order the timeout would have
-been scheduled: :func:`acutesim.sim.loop.push`) and goes on when the run loop processes it, with None sent in as a timeout's value. Most of
-a journey's waits are such delays; each costs no event object, no callback list and no
-bound method.
+yield ``env.timeout(delay)``: the driver then puts its wake-up (a bound method, made
+once per journey) on the queue where that timeout would go (due at ``now + delay``,
+normal priority, in the order the timeout would have been scheduled:
+:func:`acutesim.sim.loop.push`), and goes on when the run loop calls it, with None sent
+in as a timeout's value. Most of a journey's waits are such delays; each costs no
+event object, no callback list and no bound method.
 """
 
 from __future__ import annotations
@@ -30,16 +31,16 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, Event
 
-from acutesim.sim.loop import Clock, push
+from acutesim.sim.loop import WOKEN, Clock, push
 from acutesim.sim.timers import OwnWakeUp
 
 
 class _Journey(OwnWakeUp):
-    """The driver of one journey; also its own timeout event while it waits for a delay.
+    """The driver of one journey; it wakes itself after a delay (:class:`OwnWakeUp`).
 
-    Its wake-up list holds a bound method of the journey, a reference cycle, so the list
-    is emptied when the journey ends: reference counting then frees the journey at once,
-    with no work left for the cyclic garbage collector.
+    Its wake-up is a bound method of the journey, a reference cycle, so it is dropped
+    when the journey ends: reference counting then frees the journey at once, with no
+    work left for the cyclic garbage collector.
     """
 
     __slots__ = ("_generator", "env")
@@ -59,7 +60,7 @@ class _Journey(OwnWakeUp):
                     exc.__cause__ = event._value
                     event = gen.throw(exc)
             except StopIteration:
-                self._wake = []  # its bound method refers back to the journey: no cycle left
+                self._wake = None  # it refers back to the journey: no cycle left
                 return
             if type(event) is not float:
                 try:
@@ -68,19 +69,18 @@ class _Journey(OwnWakeUp):
                     event = _as_delay(event)
                 else:
                     if callbacks is not None:  # pending: continue when SimPy processes it
-                        callbacks.append(self._wake[0])
+                        callbacks.append(self._wake)
                         return
                     continue  # already processed: continue at once, as SimPy does
             # a delay: wake at now + delay, where the event of env.timeout(delay) would fire
             if not event >= 0:  # negative or NaN: no place on the clock
                 raise ValueError(f"Negative delay {event}: a journey waits 0 minutes or more")
             env = self.env
-            self.callbacks = self._wake  # this journey as the timeout's event (OwnWakeUp)
             t = env._now + event
             if t in env._at:  # due with others: in SimPy's order among them
-                push(env, t, NORMAL, self)
+                push(env, t, NORMAL, self._wake)
             else:  # push's common case, inline
-                env._at[t] = self
+                env._at[t] = self._wake
                 heappush(env._times, t)
                 next(env._eid)
             return
@@ -112,5 +112,5 @@ def start_journey(env: simpy.Environment, generator: Generator[Event | float, An
     journey = _new_journey(_Journey)
     journey._generator = generator
     journey.env = env
-    journey._set_wake(journey._resume)
-    journey._resume(journey)  # as a processed event of value None: the generator's start
+    journey._wake = journey._resume
+    journey._resume(WOKEN)  # as a processed event of value None: the generator's start

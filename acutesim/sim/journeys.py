@@ -65,8 +65,7 @@ class Journeys:
     def _start_demand(self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]) -> None:
         """Release the incidents of stream ``k`` from the start of the run (:class:`_Release`)."""
         release = _Release(self, k, gen, batches)
-        release.callbacks = release._wake  # its first wake-up, as a process's Initialize
-        self.env.schedule(release, URGENT)  # type: ignore[arg-type]
+        push(self.env, self.env._now, URGENT, release._wake)  # as a process's Initialize
 
     # -- routing ---------------------------------------------------------------------------
     def _walk_in_site(self, area: int) -> int:
@@ -571,10 +570,9 @@ class _Release(OwnWakeUp):
     A HAP contact not referred on reads no state at its call (see
     :meth:`Journeys._start_hap_contact`), so it is started ahead, without a wake-up,
     and without a patient sink it is followed from its row, without a patient
-    (:meth:`Journeys._hap_from_row`). The release is its own wake-up event, as a
-    journey is for its delays (:mod:`acutesim.sim.journey`): it goes on the queue as
-    ``event_at(env, t)`` would put a timer there, and the run loop wakes it as it would
-    a processed timeout.
+    (:meth:`Journeys._hap_from_row`). The release wakes itself, as a journey does
+    after a delay (:mod:`acutesim.sim.journey`): its wake-up goes on the queue where
+    ``event_at(env, t)`` would put a timer, and the run loop calls it.
     """
 
     __slots__ = (
@@ -615,7 +613,7 @@ class _Release(OwnWakeUp):
         self.chunks = (chunk for b in batches for chunk in as_rows(b, unused))
         self.batch: list[tuple] | None = None
         self.i = 0
-        self._set_wake(self.resume)
+        self._wake = self.resume
 
     def resume(self, _event: Event) -> None:
         """Release every incident up to the next one that needs a wake-up of its own."""
@@ -635,11 +633,10 @@ class _Release(OwnWakeUp):
                 now += t - now  # where a timeout of t - now from now fires
             if now != env._now and not (may_skip and not row[_HAP_REFERRAL] and now < horizon):
                 self.batch, self.i, self.now = batch, i, now
-                self.callbacks = self._wake  # event_at(env, now), this object as the event
                 if now in env._at:  # due with others: in SimPy's order among them
-                    push(env, now, NORMAL, self)
+                    push(env, now, NORMAL, self._wake)
                 else:  # push's common case, inline
-                    env._at[now] = self
+                    env._at[now] = self._wake
                     heappush(env._times, now)
                     next(env._eid)
                 return

@@ -14,6 +14,13 @@ as SimPy's heap would give them: urgent before normal, then in the order they we
 scheduled. The event that had the instant to itself was scheduled before every other
 event now due at it, so it enters the bucket with the lowest id.
 
+Besides events, the queue holds wake-ups: a bound method that an object waiting for
+a delay (a journey, the demand release; :class:`acutesim.sim.timers.OwnWakeUp`) puts
+where a timeout would go. The loop calls it with :data:`WOKEN` (what a processed
+timeout gives: ok, value None) instead of reading an event's callbacks; so the events
+the loop reads are few in kind (mostly timers), and Python keeps its attribute reads
+specialised.
+
 :func:`push` is ``Environment.schedule`` at an absolute instant; the model's hot paths
 (a journey's delays, the demand release, :mod:`acutesim.sim.timers`) inline its common
 case. :func:`run_until` processes the queue in SimPy's order, with the step's body in
@@ -26,11 +33,24 @@ SimPy's step does.
 from __future__ import annotations
 
 from heapq import heappop, heappush
+from types import MethodType
 from typing import Any
 
 import simpy
 from simpy.core import EmptySchedule, Infinity, StopSimulation
 from simpy.events import NORMAL, URGENT, Event, EventPriority
+
+
+class Woken:
+    """What a wake-up receives: the view of a processed timeout (ok, value None)."""
+
+    __slots__ = ("_ok", "_value")
+
+    def __init__(self) -> None:
+        self._ok, self._value = True, None
+
+
+WOKEN = Woken()
 
 
 class _Tied(list):  # type: ignore[type-arg]
@@ -65,6 +85,9 @@ class Clock(simpy.Environment):
         if not self._times:
             raise EmptySchedule()
         self._now, event = _pop(self)
+        if type(event) is MethodType:  # a wake-up
+            event(WOKEN)
+            return
         callbacks, event.callbacks = event.callbacks, None
         try:
             for callback in callbacks:
@@ -151,9 +174,14 @@ def run_until(env: Clock, until: float) -> None:
     while True:  # the stop event is on the queue until it is taken off
         t = heappop(times)
         event = pop(t)
-        if type(event) is _Tied:
-            event = _take_tied(env, t, event)
         env._now = t
+        kind = type(event)
+        if kind is _Tied:
+            event = _take_tied(env, t, event)
+            kind = type(event)
+        if kind is MethodType:  # a wake-up: no event, no callback list
+            event(WOKEN)
+            continue
         if event is stop:  # as SimPy leaves it: back on the queue, ahead of all at ``at``
             stop.callbacks = []
             push(env, at, EventPriority(-1), stop)

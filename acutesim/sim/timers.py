@@ -58,30 +58,21 @@ _new_timer = Timer.__new__
 
 
 class OwnWakeUp:
-    """Base of an object that goes on the queue as its own wake-up event.
+    """Base of an object that wakes itself at instants, with no event per wake-up.
 
     A journey waiting for a delay and the demand release waiting for the next call each
     wake one callback, again and again. Instead of an event per wake-up (a Timer, its
-    callback list and a bound method), the object itself is the event: it has what the
-    run loop reads of a processed timeout (``callbacks``, ``_ok`` True, ``_value`` None).
-    To wake at instant ``t`` it sets ``callbacks`` to ``_wake`` (the one-callback list,
-    put back before each wake-up, since the loop takes an event's callbacks and leaves
-    None) and schedules itself at ``t`` as :func:`event_at` would (``push(env, t,
-    NORMAL, self)``, its common case inline). The two subclasses do that in their own
-    hot loops: a method call for it costs about 1% of a national journey's instructions.
+    callback list and a bound method), the object puts its wake-up, one bound method
+    made once (``_wake``), on the :class:`~acutesim.sim.loop.Clock`'s queue at instant
+    ``t``, as :func:`event_at` would put a timer there (``push(env, t, NORMAL,
+    self._wake)``, its common case inline); the run loop calls it with
+    :data:`~acutesim.sim.loop.WOKEN`, what a processed timeout would give. The two
+    subclasses do that in their own hot loops: a method call for it costs about 1% of a
+    national journey's instructions.
     """
 
-    __slots__ = ("_ok", "_value", "_wake", "callbacks")
-    _ok: bool
-    _value: None
-    _wake: list[Callable[[Any], None]]
-    callbacks: list[Callable[[Any], None]] | None
-
-    def _set_wake(self, callback: Callable[[Any], None]) -> None:
-        """Make this object an event that calls ``callback(self)`` at each wake-up."""
-        self._ok, self._value = True, None
-        self._wake = [callback]
-        self.callbacks = None
+    __slots__ = ("_wake",)
+    _wake: Callable[[Any], None] | None
 
 
 def event_at(env: simpy.Environment, t: float) -> Timer:

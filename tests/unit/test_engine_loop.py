@@ -81,7 +81,7 @@ def test_run_until_stops_where_simpy_stops():
 
 # delays from a few values, so that many events fall on the same instant
 _DELAYS = st.sampled_from([0.0, 0.0, 0.5, 1.0, 1.0, 2.5])
-_SCHEDULE = st.tuples(_DELAYS, st.sampled_from(["urgent", "normal", "timeout"]))
+_SCHEDULE = st.tuples(_DELAYS, st.sampled_from(["urgent", "normal", "timeout", "wake-up"]))
 _PLAN = st.lists(st.tuples(_SCHEDULE, st.lists(_SCHEDULE, max_size=3)), max_size=25)
 
 
@@ -89,25 +89,37 @@ def _play(env: simpy.Environment, plan: list, until: float, stop_by_run_until: b
     """Schedule ``plan``; each event logs itself and schedules its children when processed.
 
     On a Clock a timeout is made by ``acutesim.sim.timers.timeout`` (the inlined common
-    case of ``push``), on SimPy's own environment by ``env.timeout``.
+    case of ``push``) and a wake-up is a bound method pushed where the timeout would go;
+    on SimPy's own environment both are ``env.timeout``.
     """
+    from acutesim.sim.loop import WOKEN, push
     from acutesim.sim.timers import timeout
 
     log: list = []
 
-    def schedule(key: object, delay: float, kind: str, children: list) -> None:
-        if kind == "timeout":
-            ev = timeout(env, delay) if isinstance(env, Clock) else env.timeout(delay)
-        else:
-            ev = env.event()
-            ev._ok, ev._value = True, None
-            env.schedule(ev, URGENT if kind == "urgent" else NORMAL, delay)
+    class Waker:
+        def __init__(self, processed: object) -> None:
+            self.processed = processed
 
+        def wake(self, woken: object) -> None:
+            assert woken is WOKEN
+            self.processed(woken)
+
+    def schedule(key: object, delay: float, kind: str, children: list) -> None:
         def processed(_ev: object) -> None:
             log.append((key, env.now))
             for j, (d, k) in enumerate(children):
                 schedule((key, j), d, k, [])
 
+        if kind == "wake-up" and isinstance(env, Clock):
+            push(env, env.now + delay, NORMAL, Waker(processed).wake)
+            return
+        if kind in ("timeout", "wake-up"):
+            ev = timeout(env, delay) if isinstance(env, Clock) else env.timeout(delay)
+        else:
+            ev = env.event()
+            ev._ok, ev._value = True, None
+            env.schedule(ev, URGENT if kind == "urgent" else NORMAL, delay)
         ev.callbacks.append(processed)
 
     for i, ((delay, kind), children) in enumerate(plan):
