@@ -40,7 +40,7 @@ from acutesim.sim.patient import (
     Patient,
 )
 from acutesim.sim.seh import GAVE_UP, SEH, TRANSFER, SEHStatus
-from acutesim.sim.timers import OwnWakeUp, event_at, timeout
+from acutesim.sim.timers import OwnWakeUp, call_at, timeout
 
 TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
 B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
@@ -382,7 +382,7 @@ class Journeys:
         # (without a patient sink the release follows such a contact without a patient:
         # _hap_from_row) partial: one Python call at the event, not a lambda's two
         t = t_call + p.hap_triage_minutes
-        event_at(self.env, t).callbacks.append(partial(self._hap_triaged, p))
+        call_at(self.env, t, partial(self._hap_triaged, p))
 
     def _hap_triaged(self, p: Patient, _e: object = None) -> None:
         hap = self.haps[self.hap_order[p.area]]
@@ -415,7 +415,7 @@ class Journeys:
             row[_HAP_CONSULT],
             row[_HAP_CONSULT_MINUTES],
         )
-        event_at(self.env, t).callbacks.append(ended)
+        call_at(self.env, t, ended)
 
     def _hap_triaged_row(
         self, hap: HAPPost, t_call: float, consult: bool, minutes: float, _e: object = None

@@ -16,9 +16,11 @@ event now due at it, so it enters the bucket with the lowest id.
 
 Besides events, the queue holds wake-ups: a bound method that an object waiting for
 a delay (a journey, the demand release; :class:`acutesim.sim.timers.OwnWakeUp`) puts
-where a timeout would go. The loop calls it with :data:`WOKEN` (what a processed
-timeout gives: ok, value None) instead of reading an event's callbacks; so the events
-the loop reads are few in kind (mostly timers), and Python keeps its attribute reads
+where a timeout would go, or a ``functools.partial`` that stands for a timeout with one
+callback nobody else waits on (:func:`acutesim.sim.timers.call_after`,
+:func:`~acutesim.sim.timers.call_at`). The loop calls it with :data:`WOKEN` (what a
+processed timeout gives: ok, value None) instead of reading an event's callbacks; so
+the events the loop reads are few in kind, and Python keeps its attribute reads
 specialised.
 
 :func:`push` is ``Environment.schedule`` at an absolute instant; the model's hot paths
@@ -32,6 +34,7 @@ SimPy's step does.
 
 from __future__ import annotations
 
+from functools import partial
 from heapq import heappop, heappush
 from types import MethodType
 from typing import Any
@@ -51,6 +54,9 @@ class Woken:
 
 
 WOKEN = Woken()
+
+# what the queue holds besides events: callables it calls with WOKEN
+WAKE_UP_TYPES = (MethodType, partial)
 
 
 class _Tied(list):  # type: ignore[type-arg]
@@ -85,7 +91,7 @@ class Clock(simpy.Environment):
         if not self._times:
             raise EmptySchedule()
         self._now, event = _pop(self)
-        if type(event) is MethodType:  # a wake-up
+        if type(event) in WAKE_UP_TYPES:
             event(WOKEN)
             return
         callbacks, event.callbacks = event.callbacks, None
@@ -179,7 +185,7 @@ def run_until(env: Clock, until: float) -> None:
         if kind is _Tied:
             event = _take_tied(env, t, event)
             kind = type(event)
-        if kind is MethodType:  # a wake-up: no event, no callback list
+        if kind is MethodType or kind is partial:  # a wake-up: no event, no callback list
             event(WOKEN)
             continue
         if event is stop:  # as SimPy leaves it: back on the queue, ahead of all at ``at``

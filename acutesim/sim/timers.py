@@ -24,13 +24,14 @@ SimPy event (a national run holds about a thousand pending events at any time).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from heapq import heappush
 from typing import Any
 
 import simpy
 from simpy.events import NORMAL, Event
 
-from acutesim.sim.loop import push
+from acutesim.sim.loop import Clock, push
 
 _new_event = Event.__new__
 
@@ -103,6 +104,54 @@ def event_at(env: simpy.Environment, t: float) -> Timer:
         heappush(env._times, t)
         next(env._eid)
     return ev
+
+
+def call_at(env: Clock, t: float, callback: partial[Any]) -> None:
+    """Call ``callback(WOKEN)`` at instant ``t``, where ``event_at(env, t)`` is processed.
+
+    For a timer with one callback that nothing else waits on: the same place on the
+    queue, without the timer and its callback list (a wake-up, :mod:`acutesim.sim.loop`).
+
+    Parameters
+    ----------
+    env : Clock
+        The environment; ``t`` must not lie before ``env.now``.
+    t : float
+        The instant [minutes since the start of the horizon].
+    callback : functools.partial
+        Called with :data:`~acutesim.sim.loop.WOKEN`, as a timer's callback with the timer.
+    """
+    if t in env._at:
+        push(env, t, NORMAL, callback)
+    else:  # push's common case, inline
+        env._at[t] = callback
+        heappush(env._times, t)
+        next(env._eid)
+
+
+def call_after(env: Clock, delay: float, callback: partial[Any]) -> None:
+    """Call ``callback(WOKEN)`` after ``delay`` minutes, where ``timeout(env, delay)`` is.
+
+    :func:`call_at` at ``env.now + delay``, the instant the timeout would fire.
+
+    Parameters
+    ----------
+    env : Clock
+        The environment.
+    delay : float
+        Minutes from now; must not be negative.
+    callback : functools.partial
+        Called with :data:`~acutesim.sim.loop.WOKEN`, as a timer's callback with the timer.
+    """
+    if delay < 0:
+        raise ValueError(f"Negative delay {delay}")
+    t = env._now + delay
+    if t in env._at:
+        push(env, t, NORMAL, callback)
+    else:  # push's common case, inline
+        env._at[t] = callback
+        heappush(env._times, t)
+        next(env._eid)
 
 
 def process_now(ev: Event, value: object = None) -> None:

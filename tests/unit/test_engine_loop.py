@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 import simpy
 from hypothesis import given, settings
@@ -81,7 +83,7 @@ def test_run_until_stops_where_simpy_stops():
 
 # delays from a few values, so that many events fall on the same instant
 _DELAYS = st.sampled_from([0.0, 0.0, 0.5, 1.0, 1.0, 2.5])
-_SCHEDULE = st.tuples(_DELAYS, st.sampled_from(["urgent", "normal", "timeout", "wake-up"]))
+_SCHEDULE = st.tuples(_DELAYS, st.sampled_from(["urgent", "normal", "timeout", "wake-up", "call"]))
 _PLAN = st.lists(st.tuples(_SCHEDULE, st.lists(_SCHEDULE, max_size=3)), max_size=25)
 
 
@@ -89,11 +91,12 @@ def _play(env: simpy.Environment, plan: list, until: float, stop_by_run_until: b
     """Schedule ``plan``; each event logs itself and schedules its children when processed.
 
     On a Clock a timeout is made by ``acutesim.sim.timers.timeout`` (the inlined common
-    case of ``push``) and a wake-up is a bound method pushed where the timeout would go;
-    on SimPy's own environment both are ``env.timeout``.
+    case of ``push``), a wake-up is a bound method pushed where the timeout would go and
+    a call is ``acutesim.sim.timers.call_after`` with a partial; on SimPy's own
+    environment all three are ``env.timeout``.
     """
     from acutesim.sim.loop import WOKEN, push
-    from acutesim.sim.timers import timeout
+    from acutesim.sim.timers import call_after, timeout
 
     log: list = []
 
@@ -114,7 +117,10 @@ def _play(env: simpy.Environment, plan: list, until: float, stop_by_run_until: b
         if kind == "wake-up" and isinstance(env, Clock):
             push(env, env.now + delay, NORMAL, Waker(processed).wake)
             return
-        if kind in ("timeout", "wake-up"):
+        if kind == "call" and isinstance(env, Clock):
+            call_after(env, delay, partial(Waker.wake, Waker(processed)))
+            return
+        if kind in ("timeout", "wake-up", "call"):
             ev = timeout(env, delay) if isinstance(env, Clock) else env.timeout(delay)
         else:
             ev = env.event()
@@ -156,6 +162,13 @@ def test_clock_lists_what_is_pending_and_steps_like_simpy():
     env.step()
     assert (env.now, urgent.processed, normal.processed) == (1.0, True, False)
     assert env.pending() == [(1.0, NORMAL, normal), (2.0, NORMAL, late)]
+
+
+def test_calls_refuse_a_negative_delay():
+    from acutesim.sim.timers import call_after
+
+    with pytest.raises(ValueError, match="Negative delay"):
+        call_after(Clock(), -0.5, partial(print))
 
 
 def test_run_until_raises_failures_and_bad_horizons():
