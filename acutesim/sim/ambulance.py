@@ -25,7 +25,7 @@ import numpy as np
 import simpy
 
 from acutesim.sim.patient import Patient
-from acutesim.sim.timers import call_after, new_event
+from acutesim.sim.timers import call_at, new_event
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder, VehicleLog
@@ -294,7 +294,7 @@ class Meldkamer:
         token = object()
         self.tokens[v] = token
         delay = return_minutes if math.isfinite(return_minutes) else 0.0
-        call_after(self.env, delay, partial(self._arrive_post, v, token))
+        call_at(self.env, self.env._now + delay, partial(self._arrive_post, v, token))
 
     def _arrive_post(self, v: int, token: object, _ev: object = None) -> None:
         if self.tokens[v] is not token:

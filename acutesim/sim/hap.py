@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from acutesim.sim.patient import Patient
-from acutesim.sim.timers import call_after, new_event, process_now
+from acutesim.sim.timers import call_at, new_event, process_now
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -80,7 +80,7 @@ class HAPPost:
         while self.queue and self.busy < self.gps:
             minutes, done = self.queue.popleft()
             self.busy += 1
-            call_after(self.env, minutes, partial(self._done, done))
+            call_at(self.env, self.env._now + minutes, partial(self._done, done))
 
     def _done(self, done: simpy.Event | Callable[[], None], _t: object = None) -> None:
         self.busy -= 1

@@ -17,11 +17,10 @@ event now due at it, so it enters the bucket with the lowest id.
 Besides events, the queue holds wake-ups: a bound method that an object waiting for
 a delay (a journey, the demand release; :class:`acutesim.sim.timers.OwnWakeUp`) puts
 where a timeout would go, or a ``functools.partial`` that stands for a timeout with one
-callback nobody else waits on (:func:`acutesim.sim.timers.call_after`,
-:func:`~acutesim.sim.timers.call_at`). The loop calls it with :data:`WOKEN` (what a
-processed timeout gives: ok, value None) instead of reading an event's callbacks; so
-the events the loop reads are few in kind, and Python keeps its attribute reads
-specialised.
+callback nobody else waits on (:func:`acutesim.sim.timers.call_at`). The loop calls it
+with :data:`WOKEN` (what a processed timeout gives: ok, value None) instead of reading
+an event's callbacks; so the events the loop reads are few in kind, and Python keeps
+its attribute reads specialised.
 
 :func:`push` is ``Environment.schedule`` at an absolute instant; the model's hot paths
 (a journey's delays, the demand release, :mod:`acutesim.sim.timers`) inline its common

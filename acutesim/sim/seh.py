@@ -43,7 +43,7 @@ from acutesim.sim.patient import (
     UNSERVED,
     Patient,
 )
-from acutesim.sim.timers import call_after, event_at, new_event, process_now, timeout
+from acutesim.sim.timers import call_at, event_at, new_event, process_now, timeout
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder
@@ -265,8 +265,8 @@ class SEH:
             p.t_treatment_start = now
         token = object()
         p.token = token
-        self.treating[p] = now + p.remaining_minutes
-        call_after(self.env, p.remaining_minutes, partial(self._finish, p, token))
+        self.treating[p] = t_end = now + p.remaining_minutes
+        call_at(self.env, t_end, partial(self._finish, p, token))
 
     def _finish(self, p: Patient, token: object, _ev: Any = None) -> None:
         if p.token is not token:  # paused since; a later run will finish it

@@ -10,10 +10,13 @@ itself, exactly where a timeout scheduled when the bed was taken would have fire
 The helpers build SimPy's events without their constructors (``env.timeout``,
 ``env.event`` and ``Event(env)`` each cost a bound-class call and ``__init__``) and
 schedule them as ``Environment.schedule`` would (normal priority, on the
-:class:`acutesim.sim.loop.Clock`'s queue, inlining :func:`acutesim.sim.loop.push`'s
-common case: the first event due at its instant). For the same
-reason the model's hot paths read the clock as ``env._now``, the attribute behind
-SimPy's ``env.now`` property (a property is a Python call on every read).
+:class:`acutesim.sim.loop.Clock`'s queue, :func:`acutesim.sim.loop.push`). Where a timer
+would have one callback and nothing else waits on it (the end of a treatment, of a
+consult), :func:`call_at` puts that callback on the queue in the timer's place, with
+no event at all (a wake-up), inlining ``push``'s common case (the first item due at
+its instant). For the same reason the model's hot
+paths read the clock as ``env._now``, the attribute behind SimPy's ``env.now`` property
+(a property is a Python call on every read).
 
 The events that :func:`timeout` and :func:`event_at` make are :class:`Timer` objects:
 what SimPy reads of a triggered ``Timeout`` (``env``, ``callbacks``, ``_value``,
@@ -96,13 +99,7 @@ def event_at(env: simpy.Environment, t: float) -> Timer:
     ev.callbacks = []
     ev._value = None
     ev._ok = True
-    # Environment.schedule computes now + delay; this schedules at t itself (push, inline)
-    if t in env._at:
-        push(env, t, NORMAL, ev)
-    else:
-        env._at[t] = ev
-        heappush(env._times, t)
-        next(env._eid)
+    push(env, t, NORMAL, ev)  # Environment.schedule would compute now + delay: t itself
     return ev
 
 
@@ -111,6 +108,8 @@ def call_at(env: Clock, t: float, callback: partial[Any]) -> None:
 
     For a timer with one callback that nothing else waits on: the same place on the
     queue, without the timer and its callback list (a wake-up, :mod:`acutesim.sim.loop`).
+    After a delay, ``t`` is ``env._now + delay``: the instant ``timeout(env, delay)``
+    fires.
 
     Parameters
     ----------
@@ -121,31 +120,8 @@ def call_at(env: Clock, t: float, callback: partial[Any]) -> None:
     callback : functools.partial
         Called with :data:`~acutesim.sim.loop.WOKEN`, as a timer's callback with the timer.
     """
-    if t in env._at:
-        push(env, t, NORMAL, callback)
-    else:  # push's common case, inline
-        env._at[t] = callback
-        heappush(env._times, t)
-        next(env._eid)
-
-
-def call_after(env: Clock, delay: float, callback: partial[Any]) -> None:
-    """Call ``callback(WOKEN)`` after ``delay`` minutes, where ``timeout(env, delay)`` is.
-
-    :func:`call_at` at ``env.now + delay``, the instant the timeout would fire.
-
-    Parameters
-    ----------
-    env : Clock
-        The environment.
-    delay : float
-        Minutes from now; must not be negative.
-    callback : functools.partial
-        Called with :data:`~acutesim.sim.loop.WOKEN`, as a timer's callback with the timer.
-    """
-    if delay < 0:
-        raise ValueError(f"Negative delay {delay}")
-    t = env._now + delay
+    if not t >= env._now:  # before now, or NaN: no place on the clock
+        raise ValueError(f"call at {t}, before now ({env._now})")
     if t in env._at:
         push(env, t, NORMAL, callback)
     else:  # push's common case, inline
@@ -204,14 +180,7 @@ def timeout(env: simpy.Environment, delay: float) -> Timer:
     ev._value = None
     ev._delay = delay  # type: ignore[attr-defined]
     ev._ok = True
-    # Environment.schedule without the method call (push, its common case inline)
-    t = env._now + delay
-    if t in env._at:
-        push(env, t, NORMAL, ev)
-    else:
-        env._at[t] = ev
-        heappush(env._times, t)
-        next(env._eid)
+    push(env, env._now + delay, NORMAL, ev)  # Environment.schedule, without its method call
     return ev
 
 

@@ -92,11 +92,11 @@ def _play(env: simpy.Environment, plan: list, until: float, stop_by_run_until: b
 
     On a Clock a timeout is made by ``acutesim.sim.timers.timeout`` (the inlined common
     case of ``push``), a wake-up is a bound method pushed where the timeout would go and
-    a call is ``acutesim.sim.timers.call_after`` with a partial; on SimPy's own
+    a call is ``acutesim.sim.timers.call_at`` with a partial; on SimPy's own
     environment all three are ``env.timeout``.
     """
     from acutesim.sim.loop import WOKEN, push
-    from acutesim.sim.timers import call_after, timeout
+    from acutesim.sim.timers import call_at, timeout
 
     log: list = []
 
@@ -118,7 +118,7 @@ def _play(env: simpy.Environment, plan: list, until: float, stop_by_run_until: b
             push(env, env.now + delay, NORMAL, Waker(processed).wake)
             return
         if kind == "call" and isinstance(env, Clock):
-            call_after(env, delay, partial(Waker.wake, Waker(processed)))
+            call_at(env, env.now + delay, partial(Waker.wake, Waker(processed)))
             return
         if kind in ("timeout", "wake-up", "call"):
             ev = timeout(env, delay) if isinstance(env, Clock) else env.timeout(delay)
@@ -164,11 +164,14 @@ def test_clock_lists_what_is_pending_and_steps_like_simpy():
     assert env.pending() == [(1.0, NORMAL, normal), (2.0, NORMAL, late)]
 
 
-def test_calls_refuse_a_negative_delay():
-    from acutesim.sim.timers import call_after
+def test_a_call_refuses_an_instant_before_now():
+    from acutesim.sim.timers import call_at
 
-    with pytest.raises(ValueError, match="Negative delay"):
-        call_after(Clock(), -0.5, partial(print))
+    env = Clock(initial_time=2.0)
+    for t in (1.5, float("nan")):
+        with pytest.raises(ValueError, match="before now"):
+            call_at(env, t, partial(print))
+    assert env.pending() == []
 
 
 def test_run_until_raises_failures_and_bad_horizons():
