@@ -68,8 +68,8 @@ class Clock(simpy.Environment):
     """SimPy's environment with its pending events kept by instant (see the module).
 
     ``_times`` is a heap of the distinct instants at which something is due; ``_at``
-    maps each to its event, or to a :class:`_Tied` bucket when several are due then.
-    ``_eid`` still counts every event scheduled, as SimPy's does.
+    maps each to its event or wake-up, or to a :class:`_Tied` bucket when several are
+    due then. ``_eid`` still counts every item scheduled, as SimPy's counts events.
     """
 
     def __init__(self, initial_time: float = 0) -> None:
@@ -107,7 +107,7 @@ class Clock(simpy.Environment):
             raise exc
 
     def pending(self) -> list[tuple[float, int, Event]]:
-        """Every scheduled event as ``(instant, priority, event)``, in processing order."""
+        """Every scheduled item as ``(instant, priority, event or wake-up)``, in order."""
         out: list[tuple[float, int, Event]] = []
         for t in sorted(self._times):
             due = self._at[t]
