@@ -102,16 +102,14 @@ class Clock(simpy.Environment):
             self.schedule(event, EventPriority(-1))
             raise
         if not event._ok and not hasattr(event, "_defused"):
-            exc = type(event._value)(*event._value.args)
-            exc.__cause__ = event._value
-            raise exc
+            _raise_failure(event)
 
     def pending(self) -> list[tuple[float, int, Event]]:
         """Every scheduled item as ``(instant, priority, event or wake-up)``, in order."""
         out: list[tuple[float, int, Event]] = []
         for t in sorted(self._times):
             due = self._at[t]
-            if due.__class__ is _Tied:
+            if type(due) is _Tied:
                 out.extend((t, prio, ev) for prio, _eid, ev in sorted(due, key=lambda e: e[:2]))
             else:
                 out.append((t, NORMAL, due))
@@ -130,7 +128,7 @@ def push(env: Clock, t: float, priority: int, event: Any) -> None:
             at[t] = _Tied([(priority, eid, event)])
         heappush(env._times, t)
         return
-    if due.__class__ is not _Tied:  # the instant's first event was scheduled before all
+    if type(due) is not _Tied:  # the instant's first event was scheduled before all
         due = at[t] = _Tied([(NORMAL, -1, due)])
     heappush(due, (priority, eid, event))
 
@@ -139,9 +137,16 @@ def _pop(env: Clock) -> tuple[float, Any]:
     """Take the next event off the queue: its instant and the event."""
     t = heappop(env._times)
     due = env._at.pop(t)
-    if due.__class__ is _Tied:
+    if type(due) is _Tied:
         due = _take_tied(env, t, due)
     return t, due
+
+
+def _raise_failure(event: Event) -> None:
+    """Crash the run with a copy of a failed event's exception, as SimPy's step does."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    raise exc
 
 
 def _take_tied(env: Clock, t: float, tied: _Tied) -> Any:
@@ -184,7 +189,7 @@ def run_until(env: Clock, until: float) -> None:
         if kind is _Tied:
             event = _take_tied(env, t, event)
             kind = type(event)
-        if kind is MethodType or kind is partial:  # a wake-up: no event, no callback list
+        if kind is MethodType or kind is partial:  # WAKE_UP_TYPES: no event, no callbacks
             event(WOKEN)
             continue
         if event is stop:  # as SimPy leaves it: back on the queue, ahead of all at ``at``
@@ -195,6 +200,4 @@ def run_until(env: Clock, until: float) -> None:
         for callback in callbacks:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):
-            exc = type(event._value)(*event._value.args)
-            exc.__cause__ = event._value
-            raise exc
+            _raise_failure(event)

@@ -10,13 +10,13 @@ itself, exactly where a timeout scheduled when the bed was taken would have fire
 The helpers build SimPy's events without their constructors (``env.timeout``,
 ``env.event`` and ``Event(env)`` each cost a bound-class call and ``__init__``) and
 schedule them as ``Environment.schedule`` would (normal priority, on the
-:class:`acutesim.sim.loop.Clock`'s queue, :func:`acutesim.sim.loop.push`). Where a timer
+:class:`acutesim.sim.loop.Clock`'s queue, :func:`acutesim.sim.loop.push`). For the same
+reason the model's hot paths read the clock as ``env._now``, the attribute behind
+SimPy's ``env.now`` property (a property is a Python call on every read). Where a timer
 would have one callback and nothing else waits on it (the end of a treatment, of a
 consult), :func:`call_at` puts that callback on the queue in the timer's place, with
 no event at all (a wake-up), inlining ``push``'s common case (the first item due at
-its instant). For the same reason the model's hot
-paths read the clock as ``env._now``, the attribute behind SimPy's ``env.now`` property
-(a property is a Python call on every read).
+its instant).
 
 The events that :func:`timeout` and :func:`event_at` make are :class:`Timer` objects:
 what SimPy reads of a triggered ``Timeout`` (``env``, ``callbacks``, ``_value``,
