@@ -173,8 +173,11 @@ def _machine() -> str:
         l2 = Path("/sys/devices/system/cpu/cpu0/cache/index2/size").read_text().strip()
     except OSError:
         l2 = "unknown"
+    from acutesim.sim import COMPILED
+
+    engine = "compiled engine (mypyc)" if COMPILED else "engine from Python sources"
     return (
-        f"Python {platform.python_version()} ({_interpreter_build()}), "
+        f"Python {platform.python_version()} ({_interpreter_build()}), {engine}, "
         f"SimPy {simpy.__version__}, {cpu}, "
         f"second-level cache {l2} per core"
     )

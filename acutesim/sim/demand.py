@@ -11,7 +11,7 @@ depends on capacity, routing or funding (common random numbers).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, fields
 from itertools import repeat
 from typing import Any
@@ -109,6 +109,18 @@ def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list
     """
     for columns in _column_chunks(batch, unused):
         yield list(zip(*columns, strict=True))
+
+
+def rows_of(
+    batches: Iterable[IncidentBatch], unused: Collection[str] = ()
+) -> Iterator[list[tuple]]:
+    """The rows of batch after batch, chunk by chunk (:func:`as_rows`), made as they are read.
+
+    A generator function rather than a generator expression: mypyc
+    (``scripts/compile_engine.py``) would turn the expression into a list of every chunk.
+    """
+    for batch in batches:
+        yield from as_rows(batch, unused)
 
 
 class StreamGenerator:

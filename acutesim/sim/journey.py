@@ -28,7 +28,6 @@ from collections.abc import Generator
 from heapq import heappush
 from typing import Any
 
-import simpy
 from simpy.events import NORMAL, Event
 
 from acutesim.sim.loop import WOKEN, Clock, push
@@ -46,6 +45,11 @@ class _Journey(OwnWakeUp):
     __slots__ = ("_generator", "env")
     _generator: Generator[Any, Any, Any]
     env: Clock
+
+    def __init__(self, generator: Generator[Any, Any, Any], env: Clock) -> None:
+        self._generator = generator
+        self.env = env
+        self._wake = self._resume
 
     def _resume(self, event: Any) -> None:
         """Send each processed event's value in (or throw its failure) until one is pending."""
@@ -86,9 +90,6 @@ class _Journey(OwnWakeUp):
             return
 
 
-_new_journey = _Journey.__new__
-
-
 def _as_delay(value: object) -> float:
     """A yielded delay that is not a Python float (an int, a numpy number) as one."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -98,19 +99,16 @@ def _as_delay(value: object) -> float:
     return float(value)
 
 
-def start_journey(env: simpy.Environment, generator: Generator[Event | float, Any, Any]) -> None:
+def start_journey(env: Clock, generator: Generator[Event | float, Any, Any]) -> None:
     """Run ``generator`` up to its first wait now; resume it as its events are processed.
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment the journey runs in.
     generator : generator
         A journey: yields SimPy events, as the body of a process would, or delays
         [minutes, Python float] where a process would yield ``env.timeout(delay)``.
     """
-    journey = _new_journey(_Journey)
-    journey._generator = generator
-    journey.env = env
-    journey._wake = journey._resume
+    journey = _Journey(generator, env)
     journey._resume(WOKEN)  # as a processed event of value None: the generator's start

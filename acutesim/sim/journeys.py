@@ -25,7 +25,7 @@ from acutesim.sim.demand import (
     ROW_FIELDS,
     IncidentBatch,
     StreamGenerator,
-    as_rows,
+    rows_of,
 )
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
@@ -610,7 +610,7 @@ class _Release(OwnWakeUp):
         self.now = self.env._now  # the instant of the current call, as a wake-up at each gives
         # chunks of rows of Python scalars: no numpy in the event loop
         unused = AMBULANCE_ONLY_FIELDS if route != "ambulance" else ()
-        self.chunks = (chunk for b in batches for chunk in as_rows(b, unused))
+        self.chunks = rows_of(batches, unused)
         self.batch: list[tuple] | None = None
         self.i = 0
         self._wake = self.resume

@@ -35,10 +35,11 @@ from __future__ import annotations
 
 from functools import partial
 from heapq import heappop, heappush
-from types import MethodType
+from types import BuiltinMethodType, MethodType
 from typing import Any
 
 import simpy
+from mypy_extensions import mypyc_attr
 from simpy.core import EmptySchedule, Infinity, StopSimulation
 from simpy.events import NORMAL, URGENT, Event, EventPriority
 
@@ -54,16 +55,19 @@ class Woken:
 
 WOKEN = Woken()
 
-# what the queue holds besides events: callables it calls with WOKEN
-WAKE_UP_TYPES = (MethodType, partial)
+# what the queue holds besides events: callables it calls with WOKEN (a bound method of
+# a class compiled by mypyc is a builtin method: scripts/compile_engine.py)
+WAKE_UP_TYPES = (MethodType, partial, BuiltinMethodType)
 
 
+@mypyc_attr(native_class=False)  # a list subclass: a Python class when compiled
 class _Tied(list):  # type: ignore[type-arg]
     """The events due at one instant, as a heap of ``(priority, event id, event)``."""
 
     __slots__ = ()
 
 
+@mypyc_attr(native_class=False)  # SimPy's Environment is a Python class
 class Clock(simpy.Environment):
     """SimPy's environment with its pending events kept by instant (see the module).
 
@@ -72,7 +76,7 @@ class Clock(simpy.Environment):
     due then. ``_eid`` still counts every item scheduled, as SimPy's counts events.
     """
 
-    def __init__(self, initial_time: float = 0) -> None:
+    def __init__(self, initial_time: float = 0.0) -> None:
         super().__init__(initial_time)
         self._times: list[float] = []
         self._at: dict[float, Any] = {}
@@ -189,7 +193,8 @@ def run_until(env: Clock, until: float) -> None:
         if kind is _Tied:
             event = _take_tied(env, t, event)
             kind = type(event)
-        if kind is MethodType or kind is partial:  # WAKE_UP_TYPES: no event, no callbacks
+        # WAKE_UP_TYPES: no event, no callbacks
+        if kind is MethodType or kind is partial or kind is BuiltinMethodType:
             event(WOKEN)
             continue
         if event is stop:  # as SimPy leaves it: back on the queue, ahead of all at ``at``

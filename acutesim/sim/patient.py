@@ -99,7 +99,15 @@ class Patient:
         "ward_minutes",
     )
 
-    def __init__(self, patient_id: int, stream: str, route: str, area: int, t_call: float) -> None:
+    def __init__(
+        self,
+        patient_id: int = -1,
+        stream: str = "",
+        route: str = "",
+        area: int = -1,
+        t_call: float = NAN,
+    ) -> None:
+        # (defaults: compiled by mypyc, ``Patient.__new__`` runs this; journeys._patient)
         self.patient_id = patient_id
         self.stream = stream
         self.route = route
@@ -147,6 +155,6 @@ class Patient:
         self.remaining_minutes = 0.0
         self.seq = patient_id
         self.token: object | None = None
-        self.done = None
+        self.done: object | None = None  # the event of the current SEH visit
         self.has_bay = False
         self.transferred = False

@@ -32,6 +32,7 @@ from heapq import heappush
 from typing import Any
 
 import simpy
+from mypy_extensions import mypyc_attr
 from simpy.events import NORMAL, Event
 
 from acutesim.sim.loop import Clock, push
@@ -39,6 +40,7 @@ from acutesim.sim.loop import Clock, push
 _new_event = Event.__new__
 
 
+@mypyc_attr(native_class=False)  # built without __init__, with SimPy's properties
 class Timer:
     """A triggered event processed at its scheduled instant, like SimPy's ``Timeout``.
 
