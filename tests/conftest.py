@@ -30,6 +30,24 @@ settings.register_profile(
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a checkout whose engine is compiled: the tests patch the Python engine.
+
+    Several tests replace a function of the engine (its run loop, a draw) to watch it
+    work, which a compiled module does not allow; ``test_compiled_engine`` compares the
+    compiled engine with the Python one in copies of the package, whatever this
+    checkout holds.
+    """
+    from acutesim.sim import COMPILED
+
+    if COMPILED:
+        raise pytest.UsageError(
+            "the engine of this checkout is compiled (scripts/compile_engine.py), and the "
+            "tests patch the Python engine: run 'python scripts/compile_engine.py --clean' "
+            "first (test_compiled_engine still checks the compiled engine, in a copy)"
+        )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
