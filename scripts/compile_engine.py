@@ -15,9 +15,9 @@ The compiled modules are tied to the sources they were built from:
 ``acutesim/sim/compiled.json`` keeps a hash of each, and importing ``acutesim.sim``
 fails with a clear message once a source has changed (compile again, or ``--clean``).
 
-The engine's modules are typed but not yet under mypy's strict checks, so mypyc runs
-with the error codes in ``LENIENT`` switched off; where an annotation is wrong, compiled
-code raises a TypeError instead of running on, which the comparison tests would show.
+mypyc compiles what mypy's strict checks accept (``.ci/run`` checks ``acutesim/sim`` so):
+a compiled module trusts its annotations, and where one is wrong, compiled code raises a
+TypeError where the Python engine would run on.
 """
 
 from __future__ import annotations
@@ -53,30 +53,6 @@ MODULES = (
     "timers",
     "travel",
 )
-# error codes mypy reports in the engine today (``mypy acutesim/sim``) or in mypyc's
-# stricter reading of it; switched off for the compile only
-LENIENT = (
-    "arg-type",
-    "assignment",
-    "attr-defined",
-    "call-arg",
-    "call-overload",
-    "dict-item",
-    "has-type",
-    "index",
-    "list-item",
-    "misc",
-    "no-any-return",
-    "no-untyped-call",
-    "no-untyped-def",
-    "operator",
-    "return",
-    "return-value",
-    "type-arg",
-    "union-attr",
-    "unused-ignore",
-    "var-annotated",
-)
 MANIFEST = "compiled.json"
 GROUP = "acutesim.sim._engine"  # the shared library of the compiled modules
 
@@ -104,9 +80,7 @@ def compile_engine(root: Path, *, verbose: bool = False) -> float:
     sim = root / "acutesim" / "sim"
     clean(sim)
     t0 = time.perf_counter()
-    flags = ["--ignore-missing-imports", "--python-version", "3.11"]
-    for code in LENIENT:
-        flags += ["--disable-error-code", code]
+    flags = ["--strict", "--ignore-missing-imports", "--python-version", "3.11"]
     with tempfile.TemporaryDirectory(prefix="acutesim-engine-") as tmp:
         cwd = os.getcwd()
         os.chdir(root)  # mypyc names modules by their paths from here

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
+from acutesim.sim.loop import Clock
 from acutesim.sim.patient import Patient
 from acutesim.sim.timers import call_at, new_event
 
@@ -43,7 +44,7 @@ class Meldkamer:
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment.
     vehicle_post : numpy.ndarray
         Post index of every vehicle (vehicles of a post are contiguous).
@@ -63,7 +64,7 @@ class Meldkamer:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         vehicle_post: np.ndarray,
         post_to_area: np.ndarray,
         site_to_area: np.ndarray,
@@ -133,11 +134,12 @@ class Meldkamer:
 
     # -- dispatch -------------------------------------------------------------------------
     def _travel_from(self, v: np.ndarray, area: int) -> np.ndarray:
-        return np.where(
+        minutes: np.ndarray = np.where(
             np.asarray(self.loc_kind)[v] == AT_SITE,
             self.site_to_area[np.asarray(self.loc_site)[v], area],
             self.post_to_area[self.vehicle_post[v], area],
         )
+        return minutes
 
     def _sync(self, v: int) -> None:
         """Put vehicle ``v`` in the dispatch index its state and location say."""

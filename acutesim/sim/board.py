@@ -36,6 +36,7 @@ from acutesim.funding.behaviour import (
 )
 from acutesim.funding.books import FundingSetup
 from acutesim.funding.regimes import periodic_forfeit_eur_per_year
+from acutesim.sim.loop import Clock
 from acutesim.sim.patient import Patient
 from acutesim.sim.recorder import Recorder
 from acutesim.sim.seh import SEH
@@ -105,7 +106,7 @@ class Board:
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The replication's environment.
     setup : FundingSetup
         Regimes, costs, reserves and behaviour of this scenario.
@@ -124,7 +125,7 @@ class Board:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         setup: FundingSetup,
         *,
         calendar: Calendar,

@@ -83,7 +83,7 @@ def _column_chunks(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterat
     is never held as Python objects whole.
     """
     n = len(batch.t_minutes)
-    cols = [
+    cols: list[np.ndarray | None] = [
         None if name in unused else np.asarray(getattr(batch, name), dtype=_LIST_DTYPE[name])
         for name in ROW_FIELDS
     ]
@@ -100,7 +100,7 @@ def as_lists(batch: IncidentBatch) -> Iterator[IncidentBatch]:
         yield IncidentBatch(**dict(zip(ROW_FIELDS, columns, strict=True)))
 
 
-def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list[tuple]]:
+def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list[tuple[Any, ...]]]:
     """The batch's incidents as tuples of Python scalars (in ``ROW_FIELDS`` order), chunked.
 
     A row unpacks into locals in one step, where a column per attribute costs an
@@ -113,7 +113,7 @@ def as_rows(batch: IncidentBatch, unused: Collection[str] = ()) -> Iterator[list
 
 def rows_of(
     batches: Iterable[IncidentBatch], unused: Collection[str] = ()
-) -> Iterator[list[tuple]]:
+) -> Iterator[list[tuple[Any, ...]]]:
     """The rows of batch after batch, chunk by chunk (:func:`as_rows`), made as they are read.
 
     A generator function rather than a generator expression: mypyc

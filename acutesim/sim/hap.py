@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from acutesim.sim.loop import Clock
 from acutesim.sim.patient import Patient
 from acutesim.sim.timers import call_at, new_event, process_now
 
@@ -29,7 +30,7 @@ class HAPPost:
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment.
     index : int
         Position in the model's HAP list.
@@ -41,9 +42,7 @@ class HAPPost:
         Receives HAP records.
     """
 
-    def __init__(
-        self, env: simpy.Environment, index: int, hap_id: str, site: int, recorder: Recorder
-    ) -> None:
+    def __init__(self, env: Clock, index: int, hap_id: str, site: int, recorder: Recorder) -> None:
         self.env = env
         self.index = index
         self.hap_id = hap_id

@@ -12,14 +12,19 @@ meldkamer, routing tables and the recorder.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Generator, Iterator
 from functools import partial
 from heapq import heappush
 from typing import Any
 
+import numpy as np
 from simpy.events import NORMAL, URGENT, Event
 
+from acutesim.domain.region import Region
 from acutesim.domain.routes import Route
+from acutesim.funding.books import FundingSetup
+from acutesim.sim.ambulance import Meldkamer
 from acutesim.sim.demand import (
     AMBULANCE_ONLY_FIELDS,
     ROW_FIELDS,
@@ -29,7 +34,7 @@ from acutesim.sim.demand import (
 )
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
-from acutesim.sim.loop import push
+from acutesim.sim.loop import Clock, push
 from acutesim.sim.patient import (
     CONVEYED_DIRECT,
     HAP_DONE,
@@ -39,6 +44,7 @@ from acutesim.sim.patient import (
     UNSERVED,
     Patient,
 )
+from acutesim.sim.recorder import Recorder, VehicleLog
 from acutesim.sim.seh import GAVE_UP, SEH, TRANSFER, SEHStatus
 from acutesim.sim.timers import OwnWakeUp, call_at, timeout
 
@@ -51,15 +57,29 @@ Visit = Generator[Any, Any, None]  # a journey, or its steps from some point on
 class Journeys:
     """The journey steps of :class:`~acutesim.sim.model.Model` (a mixin: no state of its own)."""
 
-    # provided by Model (orders and minutes as Python lists and rows of doubles)
-    env: Any
-    recorder: Any
-    meldkamer: Any
-    region: Any
-    travel: Any
+    # provided by Model (orders and minutes as Python lists and rows of doubles); typed,
+    # so that a compiled engine reads them as fields (scripts/compile_engine.py)
+    env: Clock
+    recorder: Recorder
+    meldkamer: Meldkamer
+    vehicle_log: VehicleLog
+    region: Region
+    funding: FundingSetup | None
     sehs: list[SEH]
     haps: list[HAPPost]
     horizon: float
+    area_reachable: list[bool]
+    is_specialised: list[bool]
+    amb_order: list[list[int]]
+    car_order: list[list[int]]
+    transfer_order: list[list[int]]
+    hap_order: list[int]
+    hap_at_site: list[int]
+    amb_minutes: list[array[float]]
+    car_minutes: list[array[float]]
+    site_site_minutes: list[array[float]]
+    substitution_rng: np.random.Generator | None
+    substitution_mts: frozenset[int]
 
     # -- demand ----------------------------------------------------------------------------
     def _start_demand(self, k: int, gen: StreamGenerator, batches: Iterator[IncidentBatch]) -> None:
@@ -281,7 +301,7 @@ class Journeys:
             return
         limit = self.region.seh.boarding_transfer_minutes
         if math.isfinite(limit):
-            yield boarding | timeout(env, limit)
+            yield boarding | timeout(env, limit)  # type: ignore[operator]  # Timer: Event's |
             if boarding.triggered:
                 return
             other = self._bed_elsewhere(seh)
@@ -392,7 +412,7 @@ class Journeys:
         else:
             self._hap_done(p, hap)
 
-    def _hap_from_row(self, row: tuple, t_call: float) -> None:
+    def _hap_from_row(self, row: tuple[Any, ...], t_call: float) -> None:
         """A HAP contact not referred on, called at ``t_call``, without a patient.
 
         The steps of :meth:`_start_hap_contact` and :meth:`_hap_triaged`, reading the
@@ -487,7 +507,7 @@ _AREA = ROW_FIELDS.index("area")
 _HAP_CONSULT_MINUTES = ROW_FIELDS.index("hap_consult_minutes")
 
 
-def _patient(row: tuple, pid: int, stream: str, route: str) -> Patient:
+def _patient(row: tuple[Any, ...], pid: int, stream: str, route: str) -> Patient:
     """A new patient of an incident ``row``: every slot set once, as ``Patient(...)`` and the draws.
 
     The row holds Python int, float and bool in ``demand.ROW_FIELDS`` order
@@ -611,7 +631,7 @@ class _Release(OwnWakeUp):
         # chunks of rows of Python scalars: no numpy in the event loop
         unused = AMBULANCE_ONLY_FIELDS if route != "ambulance" else ()
         self.chunks = rows_of(batches, unused)
-        self.batch: list[tuple] | None = None
+        self.batch: list[tuple[Any, ...]] | None = None
         self.i = 0
         self._wake = self.resume
 

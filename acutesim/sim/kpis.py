@@ -58,7 +58,8 @@ def _integral(samples: list[tuple[float, float]], x: np.ndarray) -> np.ndarray:
     values = np.array([s[1] for s in samples])
     cum = np.concatenate([[0.0], np.cumsum(values[:-1] * np.diff(times))])
     k = np.clip(np.searchsorted(times, x, side="right") - 1, 0, None)
-    return cum[k] + values[k] * (np.maximum(x, times[0]) - times[k])
+    integral: np.ndarray = cum[k] + values[k] * (np.maximum(x, times[0]) - times[k])
+    return integral
 
 
 def time_weighted_mean(samples: list[tuple[float, float]], t0: float, t1: float) -> float:

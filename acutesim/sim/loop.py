@@ -123,7 +123,7 @@ class Clock(simpy.Environment):
 def push(env: Clock, t: float, priority: int, event: Any) -> None:
     """Schedule ``event`` at instant ``t`` with ``priority`` (SimPy's order)."""
     at = env._at
-    eid = next(env._eid)  # type: ignore[attr-defined]
+    eid = next(env._eid)
     due = at.get(t)
     if due is None:
         if priority == NORMAL:

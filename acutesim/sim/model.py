@@ -481,7 +481,8 @@ def _rows(matrix: np.ndarray) -> list[array[float]]:
 def _finite_order(minutes: np.ndarray) -> np.ndarray:
     """Indices by increasing travel time, unreachable (infinite) destinations left out."""
     order = np.argsort(minutes, kind="stable")
-    return order[np.isfinite(minutes[order])]
+    finite: np.ndarray = order[np.isfinite(minutes[order])]
+    return finite
 
 
 def run_replication(

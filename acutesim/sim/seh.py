@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from acutesim.errors import SimulationError
+from acutesim.sim.loop import Clock
 from acutesim.sim.patient import (
     ADMITTED,
     DISCHARGED,
@@ -72,7 +73,7 @@ class SEH:
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment.
     index : int
         Position of the site in the model's site list (never leaves the model).
@@ -92,7 +93,7 @@ class SEH:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         index: int,
         site_id: str,
         bays: int,

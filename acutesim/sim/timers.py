@@ -50,6 +50,12 @@ class Timer:
     """
 
     __slots__ = ("_defused", "_delay", "_ok", "_value", "callbacks", "env")
+    env: Clock
+    callbacks: Any  # a list of callbacks, None once processed
+    _value: Any
+    _ok: bool
+    _defused: bool
+    _delay: float
 
     triggered = Event.triggered
     processed = Event.processed
@@ -81,12 +87,12 @@ class OwnWakeUp:
     _wake: Callable[[Any], None] | None
 
 
-def event_at(env: simpy.Environment, t: float) -> Timer:
+def event_at(env: Clock, t: float) -> Timer:
     """A triggered event that SimPy processes at instant ``t`` [minutes].
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment; ``t`` must not lie before ``env.now``.
     t : float
         The instant [minutes since the start of the horizon].
@@ -151,11 +157,11 @@ def process_now(ev: Event, value: object = None) -> None:
     ev._ok = True
     ev._value = value
     callbacks, ev.callbacks = ev.callbacks, None  # type: ignore[assignment]
-    for callback in callbacks:  # type: ignore[union-attr]
+    for callback in callbacks:
         callback(ev)
 
 
-def timeout(env: simpy.Environment, delay: float) -> Timer:
+def timeout(env: Clock, delay: float) -> Timer:
     """``env.timeout(delay)`` without its bound-class call: a Timer, scheduled alike.
 
     ``env.timeout`` builds a bound method and runs ``Timeout.__init__`` for every call;
@@ -164,7 +170,7 @@ def timeout(env: simpy.Environment, delay: float) -> Timer:
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment.
     delay : float
         Minutes from now; must not be negative.
@@ -180,7 +186,7 @@ def timeout(env: simpy.Environment, delay: float) -> Timer:
     ev.env = env
     ev.callbacks = []
     ev._value = None
-    ev._delay = delay  # type: ignore[attr-defined]
+    ev._delay = delay
     ev._ok = True
     push(env, env._now + delay, NORMAL, ev)  # Environment.schedule, without its method call
     return ev

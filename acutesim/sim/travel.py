@@ -8,6 +8,7 @@ post x area, ...) during a run [minutes].
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,7 +46,7 @@ class TravelMatrices:
     amb2_area_site: np.ndarray = field(default_factory=lambda: _UNSET)
 
     def __post_init__(self) -> None:
-        defaults = {
+        defaults: dict[str, Callable[[], np.ndarray]] = {
             "amb_site_area": lambda: self.amb_area_site.T,
             "amb_area_post": lambda: self.amb_post_area.T,
             "amb_site_site": lambda: site_site_through_areas(self.amb_area_site),
