@@ -413,7 +413,7 @@ def run_stepwise(model: Model, check: Callable[[Model], None]) -> None:
         while env.peek() < until:
             env.step()
             check(model)
-        simpy.Environment.run(env, until=until)
+        env.run(until=until)
 
     saved = model_module.run_until
     model_module.run_until = run_checked  # type: ignore[assignment]

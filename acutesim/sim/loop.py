@@ -33,15 +33,17 @@ SimPy's step does.
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterable
 from functools import partial
 from heapq import heappop, heappush
+from itertools import count
 from types import BuiltinMethodType, MethodType
-from typing import Any
+from typing import Any, cast
 
 import simpy
 from mypy_extensions import mypyc_attr
 from simpy.core import EmptySchedule, Infinity, StopSimulation
-from simpy.events import NORMAL, URGENT, Event, EventPriority
+from simpy.events import NORMAL, URGENT, AllOf, AnyOf, Event, EventPriority, Process, Timeout
 
 
 class Woken:
@@ -67,21 +69,86 @@ class _Tied(list):  # type: ignore[type-arg]
     __slots__ = ()
 
 
-@mypyc_attr(native_class=False)  # SimPy's Environment is a Python class
-class Clock(simpy.Environment):
+class Clock:
     """SimPy's environment with its pending events kept by instant (see the module).
 
     ``_times`` is a heap of the distinct instants at which something is due; ``_at``
     maps each to its event or wake-up, or to a :class:`_Tied` bucket when several are
     due then. ``_eid`` still counts every item scheduled, as SimPy's counts events.
+
+    It offers what SimPy's events, processes and conditions use of an environment
+    (``now``, ``active_process``, ``schedule``, ``process``, ``timeout``, ``event``,
+    ``all_of``, ``any_of``, ``step``, ``peek``, ``run``) with SimPy's contracts, without
+    subclassing ``simpy.Environment``: so a compiled engine (``scripts/compile_engine.py``)
+    makes it a C struct whose fields the model reads directly.
     """
 
     def __init__(self, initial_time: float = 0.0) -> None:
-        super().__init__(initial_time)
+        self._now = float(initial_time)
         self._times: list[float] = []
         self._at: dict[float, Any] = {}
+        self._eid = count()  # counter of scheduled items, as SimPy's event ids
+        self._active_proc: Process | None = None
 
-    def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
+    @property
+    def now(self) -> float:
+        """The current simulation time [minutes]."""
+        return self._now
+
+    @property
+    def active_process(self) -> Process | None:
+        """The process that is running now, if any."""
+        return self._active_proc
+
+    def process(self, generator: Generator[Event, Any, Any]) -> Process:
+        """Start a SimPy process of ``generator`` (``Environment.process``)."""
+        return Process(_as_env(self), generator)
+
+    def timeout(self, delay: float = 0, value: Any = None) -> Timeout:
+        """An event processed ``delay`` minutes from now (``Environment.timeout``)."""
+        return Timeout(_as_env(self), delay, value)
+
+    def event(self) -> Event:
+        """A new pending event (``Environment.event``)."""
+        return Event(_as_env(self))
+
+    def all_of(self, events: Iterable[Event]) -> AllOf:
+        """An event processed once all ``events`` are (``Environment.all_of``)."""
+        return AllOf(_as_env(self), events)
+
+    def any_of(self, events: Iterable[Event]) -> AnyOf:
+        """An event processed once any of ``events`` is (``Environment.any_of``)."""
+        return AnyOf(_as_env(self), events)
+
+    def run(self, until: float | Event | None = None) -> Any:
+        """Step until ``until`` (an instant or an event), as ``Environment.run`` does."""
+        if until is not None:
+            if not isinstance(until, Event):
+                at = float(until)
+                if at <= self._now:
+                    raise ValueError(
+                        f"until ({at}) must be greater than the current simulation time"
+                    )
+                until = Event(_as_env(self))
+                until._ok = True
+                until._value = None
+                self.schedule(until, URGENT, at - self._now)  # before all else due then
+            elif until.callbacks is None:  # already processed
+                return until.value
+            until.callbacks.append(StopSimulation.callback)
+        try:
+            while True:
+                self.step()
+        except StopSimulation as exc:
+            return exc.args[0]  # the value of ``until``
+        except EmptySchedule:
+            if until is not None:
+                raise RuntimeError(
+                    f'No scheduled events left but "until" event was not triggered: {until}'
+                ) from None
+        return None
+
+    def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0.0) -> None:
         """Schedule ``event`` with ``priority`` after ``delay`` minutes, as SimPy does."""
         push(self, self._now + delay, priority, event)
 
@@ -118,6 +185,11 @@ class Clock(simpy.Environment):
             else:
                 out.append((t, NORMAL, due))
         return out
+
+
+def _as_env(clock: Clock) -> simpy.Environment:
+    """The clock where SimPy's classes ask for an environment (it offers what they use)."""
+    return cast(simpy.Environment, clock)
 
 
 def push(env: Clock, t: float, priority: int, event: Any) -> None:
@@ -180,7 +252,7 @@ def run_until(env: Clock, until: float) -> None:
     at = float(until)
     if at <= env.now:
         raise ValueError(f"until ({at}) must be greater than the current simulation time")
-    stop = Event(env)
+    stop = Event(_as_env(env))
     stop._ok = True
     stop._value = None
     push(env, at, URGENT, stop)

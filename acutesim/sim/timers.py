@@ -31,7 +31,6 @@ from functools import partial
 from heapq import heappush
 from typing import Any
 
-import simpy
 from mypy_extensions import mypyc_attr
 from simpy.events import NORMAL, Event
 
@@ -192,12 +191,12 @@ def timeout(env: Clock, delay: float) -> Timer:
     return ev
 
 
-def new_event(env: simpy.Environment) -> Event:
+def new_event(env: Clock) -> Event:
     """``env.event()`` without its bound-class call: the same untriggered Event.
 
     Parameters
     ----------
-    env : simpy.Environment
+    env : Clock
         The environment.
 
     Returns
@@ -206,6 +205,6 @@ def new_event(env: simpy.Environment) -> Event:
         A pending event (no callbacks yet), with the attributes ``Event(env)`` sets.
     """
     ev = _new_event(Event)
-    ev.env = env
+    ev.env = env  # type: ignore[assignment]  # a Clock offers what SimPy's Event uses
     ev.callbacks = []
     return ev
