@@ -5,7 +5,7 @@ tuples. Every comparison in that heap compares two tuples (their times for equal
 then for order), and a national run pops three events per journey from a heap of about
 800, about ten comparisons each: a fifth of a journey's instructions went there.
 
-:class:`Clock` is SimPy's ``Environment`` with the same order kept differently: a heap
+:class:`Clock` is an environment with SimPy's contract and order, kept differently: a heap
 of the distinct pending instants (Python floats, compared directly) and a dict from
 each instant to what is due then. Almost always that is one event, stored as itself.
 Events that fall on the same instant (a zero delay, two arrivals at one minute) share a
