@@ -15,28 +15,33 @@ vehicles drop, idle vehicles go off duty at once and busy ones when they are rel
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import simpy
 
-from acutesim.sim.loop import Clock
+from acutesim.sim.loop import Clock, heappop, heappush
 from acutesim.sim.patient import Patient
 from acutesim.sim.timers import call_at, new_event
 
 if TYPE_CHECKING:
     from acutesim.sim.recorder import Recorder, VehicleLog
 
-B_URGENCY = 2  # index of B in patient.URGENCY_BY_INDEX
-RETURN = 4  # activity index of the drive back to the post (recorder.VEHICLE_ACTIVITIES)
-ON_DUTY = 5  # index of on-duty minutes (recorder.ON_DUTY)
+B_URGENCY: Final = 2  # index of B in patient.URGENCY_BY_INDEX
+RETURN: Final = 4  # activity index of the drive back to the post (recorder.VEHICLE_ACTIVITIES)
+ON_DUTY: Final = 5  # index of on-duty minutes (recorder.ON_DUTY)
 
-OFF, IDLE, BUSY, RETURNING = 0, 1, 2, 3
-AT_POST, AT_SITE = 0, 1
+# vehicle states
+OFF: Final = 0
+IDLE: Final = 1
+BUSY: Final = 2
+RETURNING: Final = 3
+# where a vehicle is counted
+AT_POST: Final = 0
+AT_SITE: Final = 1
 
 
 class Meldkamer:
@@ -220,7 +225,7 @@ class Meldkamer:
         ):
             self._assign(v, minutes, ev)
             return ev
-        heapq.heappush(self.queue, (p.urgency, p.seq, p, ev))
+        heappush(self.queue, (p.urgency, p.seq, p, ev))
         return ev
 
     def _assign(self, v: int, minutes: float, ev: simpy.Event) -> None:
@@ -246,7 +251,7 @@ class Meldkamer:
         taken = False
         others = self._n_available() - 1 if self.b_reserve else 0
         while self.queue:
-            item = heapq.heappop(self.queue)
+            item = heappop(self.queue)
             if not self._may_take(item[2], others):
                 skipped.append(item)  # a B ride waits for a quieter moment
                 continue
@@ -263,7 +268,7 @@ class Meldkamer:
             taken = True
             break
         for item in skipped:
-            heapq.heappush(self.queue, item)
+            heappush(self.queue, item)
         return taken
 
     # -- release and return ----------------------------------------------------------------

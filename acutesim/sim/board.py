@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import simpy
@@ -44,10 +44,10 @@ from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 # A night closure keeps the SEH open from 08:00 to 23:00, like the day-only SEHs that
 # were 24/7 before (Stadskanaal, Hoogeveen: basisspoedpost 08:00-23:00).
-NIGHT_CLOSURE_OPEN_HOUR = 8.0
-NIGHT_CLOSURE_CLOSE_HOUR = 23.0
-MONTHS_PER_QUARTER = 3
-QUARTERS_PER_YEAR = 4
+NIGHT_CLOSURE_OPEN_HOUR: Final = 8.0
+NIGHT_CLOSURE_CLOSE_HOUR: Final = 23.0
+MONTHS_PER_QUARTER: Final = 3
+QUARTERS_PER_YEAR: Final = 4
 
 
 class StaffMeter:

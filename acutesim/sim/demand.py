@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, fields
 from itertools import repeat
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -56,19 +56,19 @@ class IncidentBatch:
     specialised: np.ndarray
 
 
-LIST_CHUNK = 1024  # incidents per chunk turned into Python lists at a time
-_LIST_DTYPE = {
+LIST_CHUNK: Final = 1024  # incidents per chunk turned into Python lists at a time
+_LIST_DTYPE: Final = {
     f.name: np.int64 if f.name in ("area", "mts", "urgency") else
     np.float64 if f.name.endswith("minutes") else np.bool_
     for f in fields(IncidentBatch)
 }  # fmt: skip
 
 
-ROW_FIELDS = tuple(f.name for f in fields(IncidentBatch))  # the order of an incident's row
+ROW_FIELDS: Final = tuple(f.name for f in fields(IncidentBatch))  # the order of an incident's row
 
 # The attributes only an ambulance patient reads (a patient of another route gets
 # Patient's defaults for them, journeys._patient).
-AMBULANCE_ONLY_FIELDS = frozenset(
+AMBULANCE_ONLY_FIELDS: Final = frozenset(
     ("urgency", "dispatch_minutes", "on_scene_minutes", "conveyed", "handover_minutes",
      "to_seh", "specialised")
 )  # fmt: skip

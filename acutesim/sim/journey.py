@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Generator
-from heapq import heappush
 from typing import Any
 
-from simpy.events import NORMAL, Event
+from simpy.events import Event
 
-from acutesim.sim.loop import WOKEN, Clock, push
+from acutesim.sim.loop import NORMAL, WOKEN, Clock, heappush, push
 from acutesim.sim.timers import OwnWakeUp
 
 
@@ -56,7 +55,9 @@ class _Journey(OwnWakeUp):
         gen = self._generator
         while True:
             try:
-                if event._ok:
+                if event is WOKEN:  # woken after a delay: no event to read
+                    event = gen.send(None)
+                elif event._ok:
                     event = gen.send(event._value)
                 else:
                     event._defused = True

@@ -15,11 +15,10 @@ import math
 from array import array
 from collections.abc import Callable, Generator, Iterator
 from functools import partial
-from heapq import heappush
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
-from simpy.events import NORMAL, URGENT, Event
+from simpy.events import Event
 
 from acutesim.domain.region import Region
 from acutesim.domain.routes import Route
@@ -34,7 +33,7 @@ from acutesim.sim.demand import (
 )
 from acutesim.sim.hap import HAPPost
 from acutesim.sim.journey import start_journey
-from acutesim.sim.loop import Clock, push
+from acutesim.sim.loop import NORMAL, URGENT, Clock, heappush, push
 from acutesim.sim.patient import (
     CONVEYED_DIRECT,
     HAP_DONE,
@@ -48,9 +47,13 @@ from acutesim.sim.recorder import Recorder, VehicleLog
 from acutesim.sim.seh import GAVE_UP, SEH, TRANSFER, SEHStatus
 from acutesim.sim.timers import OwnWakeUp, call_at, timeout
 
-TO_SCENE, ON_SCENE, TRANSPORT, HANDOFF = 0, 1, 2, 3  # recorder.VEHICLE_ACTIVITIES
-B_URGENCY = 2  # index of B in URGENCY_BY_INDEX
-STREAM_ID_STRIDE = 1_000_000_000  # patient_id = stream index * stride + sequence
+# vehicle activities (recorder.VEHICLE_ACTIVITIES)
+TO_SCENE: Final = 0
+ON_SCENE: Final = 1
+TRANSPORT: Final = 2
+HANDOFF: Final = 3
+B_URGENCY: Final = 2  # index of B in URGENCY_BY_INDEX
+STREAM_ID_STRIDE: Final = 1_000_000_000  # patient_id = stream index * stride + sequence
 Visit = Generator[Any, Any, None]  # a journey, or its steps from some point on
 
 
@@ -489,7 +492,7 @@ class Journeys:
 # generator to drive, or None when it ended at once (a referral returns its visit's
 # generator, not one of its own). A HAP contact that is not referred on takes a
 # shortcut of the same steps as callbacks (Journeys._start_hap_contact).
-JOURNEYS: dict[Route, Callable[[Journeys, Patient], Visit | None]] = {
+JOURNEYS: Final[dict[Route, Callable[[Journeys, Patient], Visit | None]]] = {
     "ambulance": Journeys._ambulance,
     "hap": Journeys._hap_contact,
     "gp": Journeys._referral,
@@ -497,14 +500,14 @@ JOURNEYS: dict[Route, Callable[[Journeys, Patient], Visit | None]] = {
     "other": Journeys._referral,
 }
 
-_new_patient = Patient.__new__
-_NAN = math.nan
-_T_MINUTES = ROW_FIELDS.index("t_minutes")
-_HAP_REFERRAL = ROW_FIELDS.index("hap_referral")
-_HAP_CONSULT = ROW_FIELDS.index("hap_consult")
-_HAP_TRIAGE = ROW_FIELDS.index("hap_triage_minutes")
-_AREA = ROW_FIELDS.index("area")
-_HAP_CONSULT_MINUTES = ROW_FIELDS.index("hap_consult_minutes")
+_new_patient: Final = Patient.__new__
+_NAN: Final = math.nan
+_T_MINUTES: Final = ROW_FIELDS.index("t_minutes")
+_HAP_REFERRAL: Final = ROW_FIELDS.index("hap_referral")
+_HAP_CONSULT: Final = ROW_FIELDS.index("hap_consult")
+_HAP_TRIAGE: Final = ROW_FIELDS.index("hap_triage_minutes")
+_AREA: Final = ROW_FIELDS.index("area")
+_HAP_CONSULT_MINUTES: Final = ROW_FIELDS.index("hap_consult_minutes")
 
 
 def _patient(row: tuple[Any, ...], pid: int, stream: str, route: str) -> Patient:

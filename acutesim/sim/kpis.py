@@ -10,7 +10,7 @@ in the catalogue ``acutesim/kpi.py``, and a test keeps the two in step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_YEAR, 
 if TYPE_CHECKING:
     from acutesim.sim.model import Model, ReplicationResult
 
-FOUR_HOURS_MINUTES = 4 * MINUTES_PER_HOUR
+FOUR_HOURS_MINUTES: Final = 4 * MINUTES_PER_HOUR
 
 
 def _q(values: np.ndarray, q: float, *, reorder: bool = False) -> float:

@@ -33,17 +33,18 @@ SimPy's step does.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Generator, Iterable
 from functools import partial
-from heapq import heappop, heappush
 from itertools import count
 from types import BuiltinMethodType, MethodType
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import simpy
 from mypy_extensions import mypyc_attr
+from simpy import events as _events
 from simpy.core import EmptySchedule, Infinity, StopSimulation
-from simpy.events import NORMAL, URGENT, AllOf, AnyOf, Event, EventPriority, Process, Timeout
+from simpy.events import AllOf, AnyOf, Event, EventPriority, Process, Timeout
 
 
 class Woken:
@@ -55,11 +56,19 @@ class Woken:
         self._ok, self._value = True, None
 
 
-WOKEN = Woken()
+WOKEN: Final = Woken()
+
+# the heap functions, as module constants a compiled engine reads without a look-up
+heappush: Final = heapq.heappush
+heappop: Final = heapq.heappop
+
+# SimPy's event priorities, as module constants a compiled engine reads without a look-up
+URGENT: Final[EventPriority] = _events.URGENT
+NORMAL: Final[EventPriority] = _events.NORMAL
 
 # what the queue holds besides events: callables it calls with WOKEN (a bound method of
 # a class compiled by mypyc is a builtin method: scripts/compile_engine.py)
-WAKE_UP_TYPES = (MethodType, partial, BuiltinMethodType)
+WAKE_UP_TYPES: Final = (MethodType, partial, BuiltinMethodType)
 
 
 @mypyc_attr(native_class=False)  # a list subclass: a Python class when compiled

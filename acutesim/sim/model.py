@@ -15,7 +15,7 @@ import time
 from array import array
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -42,7 +42,7 @@ from acutesim.sim.travel import travel_matrices as travel_matrices
 from acutesim.sim.tuning import fix_mmap_threshold, trim_heap
 from acutesim.units import HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR, days
 
-UNLIMITED_SLOTS = 10_000
+UNLIMITED_SLOTS: Final = 10_000
 
 
 @dataclass
@@ -562,7 +562,7 @@ def run_replication(
 
 # Share of a day-only SEH's would-be patients that arrive while it is open (08:00-23:00
 # holds most of the demand; derived from the default hour-of-day profiles).
-DAY_SEH_OPEN_DEMAND_SHARE = 0.85
+DAY_SEH_OPEN_DEMAND_SHARE: Final = 0.85
 
 
 def expected_seh_visits_per_year(region: Region, travel: TravelMatrices) -> dict[str, float]:

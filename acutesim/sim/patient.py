@@ -9,19 +9,20 @@ random numbers). Timestamps are sim minutes; NaN means "did not happen".
 from __future__ import annotations
 
 import math
+from typing import Final
 
-NAN = math.nan
+NAN: Final = math.nan
 
 # Terminal states of a journey. A patient is in exactly one of these, or still in the
 # system at the horizon.
-DISCHARGED = "discharged"  # left the SEH home (or to other follow-up)
-ADMITTED = "admitted"  # left the SEH to an acute ward bed
-HAP_DONE = "hap_done"  # handled by the HAP (telephone advice or consult), no referral
-NOT_CONVEYED = "not_conveyed"  # ambulance ride without transport (freed at the scene)
-CONVEYED_DIRECT = "conveyed_direct"  # conveyed past the SEH (cath lab, ward, planned ride)
-LEFT_UNSEEN = "left_unseen"  # left the waiting room before treatment (own choice)
-UNSERVED = "unserved"  # no SEH could take the patient; ``reason`` says why
-TERMINAL_STATES = (
+DISCHARGED: Final = "discharged"  # left the SEH home (or to other follow-up)
+ADMITTED: Final = "admitted"  # left the SEH to an acute ward bed
+HAP_DONE: Final = "hap_done"  # handled by the HAP (telephone advice or consult), no referral
+NOT_CONVEYED: Final = "not_conveyed"  # ambulance ride without transport (freed at the scene)
+CONVEYED_DIRECT: Final = "conveyed_direct"  # conveyed past the SEH (cath lab, ward, planned ride)
+LEFT_UNSEEN: Final = "left_unseen"  # left the waiting room before treatment (own choice)
+UNSERVED: Final = "unserved"  # no SEH could take the patient; ``reason`` says why
+TERMINAL_STATES: Final = (
     DISCHARGED,
     ADMITTED,
     HAP_DONE,
@@ -32,15 +33,15 @@ TERMINAL_STATES = (
 )
 
 # Reasons of an UNSERVED journey.
-NO_OPEN_SEH = "no_open_seh"  # every SEH reachable from where the patient is was closed
-NO_ROAD_ACCESS = "no_road_access"  # no ambulance can reach the area by road or ferry
-MAX_WAIT = "max_wait"  # sent home after the named maximum wait for treatment
-UNSERVED_REASONS = (NO_OPEN_SEH, NO_ROAD_ACCESS, MAX_WAIT)
+NO_OPEN_SEH: Final = "no_open_seh"  # every SEH reachable from where the patient is was closed
+NO_ROAD_ACCESS: Final = "no_road_access"  # no ambulance can reach the area by road or ferry
+MAX_WAIT: Final = "max_wait"  # sent home after the named maximum wait for treatment
+UNSERVED_REASONS: Final = (NO_OPEN_SEH, NO_ROAD_ACCESS, MAX_WAIT)
 
 # MTS colour -> priority (lower is more urgent).
-MTS_PRIORITY = {"red": 0, "orange": 1, "yellow": 2, "green": 3, "blue": 4}
-MTS_BY_INDEX = ("red", "orange", "yellow", "green", "blue")
-URGENCY_BY_INDEX = ("A1", "A2", "B")
+MTS_PRIORITY: Final = {"red": 0, "orange": 1, "yellow": 2, "green": 3, "blue": 4}
+MTS_BY_INDEX: Final = ("red", "orange", "yellow", "green", "blue")
+URGENCY_BY_INDEX: Final = ("A1", "A2", "B")
 
 
 class Patient:

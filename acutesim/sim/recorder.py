@@ -12,7 +12,7 @@ import bisect
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from acutesim.domain.routes import ARRIVAL_GROUPS, ARRIVAL_ROUTES
 from acutesim.sim.patient import HAP_DONE, LEFT_UNSEEN, MTS_BY_INDEX, URGENCY_BY_INDEX, Patient
 from acutesim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
-PATIENT_COLUMNS = (
+PATIENT_COLUMNS: Final = (
     "patient_id",
     "stream",
     "route",
@@ -53,7 +53,7 @@ PATIENT_COLUMNS = (
 )
 
 # the arrival group of a patient's arrival route (a HAP referral arrives as "gp_hap")
-ROUTE_GROUP: dict[str, str] = {
+ROUTE_GROUP: Final[dict[str, str]] = {
     **{g: g for g in ARRIVAL_GROUPS},
     **{name: r.arrival_group for name, r in ARRIVAL_ROUTES.items()},
 }
@@ -307,10 +307,10 @@ class Recorder:
         )
 
 
-VEHICLE_ACTIVITIES = ("to_scene", "on_scene", "transport", "handoff", "return")
-ON_DUTY = len(VEHICLE_ACTIVITIES)  # index of the on-duty minutes in the accumulator
+VEHICLE_ACTIVITIES: Final = ("to_scene", "on_scene", "transport", "handoff", "return")
+ON_DUTY: Final = len(VEHICLE_ACTIVITIES)  # index of the on-duty minutes in the accumulator
 
-VEHICLE_COLUMNS = (
+VEHICLE_COLUMNS: Final = (
     "vehicle_id",
     "post_id",
     "shift_start_minutes",

@@ -23,19 +23,18 @@ at the maximum wait is sent home (unserved, reason ``max_wait``).
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import simpy
 
 from acutesim.errors import SimulationError
-from acutesim.sim.loop import Clock
+from acutesim.sim.loop import Clock, heappop, heappush
 from acutesim.sim.patient import (
     ADMITTED,
     DISCHARGED,
@@ -60,12 +59,12 @@ class SEHStatus(StrEnum):
     OUTSIDE_HOURS = "outside_hours"
 
 
-ACCEPTING = (SEHStatus.OPEN, SEHStatus.VOLGEMELD)
-_INF = math.inf
-PAUSED_FIRST = 2**62  # subtracted from the arrival number of a paused treatment
+ACCEPTING: Final = (SEHStatus.OPEN, SEHStatus.VOLGEMELD)
+_INF: Final = math.inf
+PAUSED_FIRST: Final = 2**62  # subtracted from the arrival number of a paused treatment
 # Values of a waiting patient's event other than None (treated / handed off):
-TRANSFER = "transfer"  # the SEH closed while the patient waited: move to another SEH
-GAVE_UP = "gave_up"  # left without being seen or sent home at the maximum wait
+TRANSFER: Final = "transfer"  # the SEH closed while the patient waited: move to another SEH
+GAVE_UP: Final = "gave_up"  # left without being seen or sent home at the maximum wait
 
 
 class SEH:
@@ -226,13 +225,13 @@ class SEH:
                 p.token = None
                 # paused treatments resume before anyone of their priority who has not
                 # started yet, in their own arrival order
-                heapq.heappush(self.queue_bay, (p.priority, p.seq - PAUSED_FIRST, p))
+                heappush(self.queue_bay, (p.priority, p.seq - PAUSED_FIRST, p))
                 self.queued[p] = None
         self._dispatch()
 
     def _head(self, queue: list[tuple[int, int, Patient]]) -> tuple[int, int, Patient] | None:
         while queue and queue[0][2] not in self.queued:
-            heapq.heappop(queue)  # stale: the patient left or was transferred
+            heappop(queue)  # stale: the patient left or was transferred
         return queue[0] if queue else None
 
     def _dispatch(self) -> None:
@@ -252,11 +251,11 @@ class SEH:
                 return
             # Tie-break: more urgent first; equal urgency, earlier arrival (lower seq).
             if head_walk is not None and (head_bay is None or head_walk[:2] < head_bay[:2]):
-                p = heapq.heappop(queue_walk)[2]
+                p = heappop(queue_walk)[2]
                 self.free_bays -= 1
                 p.has_bay = True
             else:
-                p = heapq.heappop(queue_bay)[2]
+                p = heappop(queue_bay)[2]
             del queued[p]
             self._start(p)
 
@@ -304,7 +303,7 @@ class SEH:
         p.seq = next(self._arrivals)
         self.n_present += 1
         ev = new_event(self.env)
-        heapq.heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
+        heappush(self.handoff_queue, (p.urgency, p.seq, p, ev))
         self._serve_handoffs()
         self._update_full()
         return ev
@@ -316,7 +315,7 @@ class SEH:
         nurses for the crew's handover time; the queue is served by urgency, then arrival.
         """
         while self.handoff_queue and self.free_bays > 0 and self.nurses_busy < self.handoff_nurses:
-            _urgency, _seq, p, ev = heapq.heappop(self.handoff_queue)
+            _urgency, _seq, p, ev = heappop(self.handoff_queue)
             self.free_bays -= 1
             p.has_bay = True
             p.t_accept = self.env._now
@@ -337,7 +336,7 @@ class SEH:
         """
         p.remaining_minutes = p.treatment_minutes
         done = p.done = new_event(self.env)
-        heapq.heappush(self.queue_bay if p.has_bay else self.queue_walk, (p.priority, p.seq, p))
+        heappush(self.queue_bay if p.has_bay else self.queue_walk, (p.priority, p.seq, p))
         self.queued[p] = None
         patience, max_wait = p.patience_minutes, self.max_wait_minutes
         limit = max_wait if max_wait < patience else patience  # min(patience, max_wait)
@@ -349,7 +348,7 @@ class SEH:
                 return done
             # the instant a timeout of `delay` would fire; one wake-up serves all deadlines
             deadline = now + delay
-            heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), p, done))
+            heappush(self._deadlines, (deadline, next(self._deadline_seq), p, done))
         self._dispatch()
         if self._deadlines:
             self._arm_deadline()
@@ -364,7 +363,7 @@ class SEH:
         """Wake at the earliest deadline of a patient still waiting, unless already due."""
         d = self._deadlines
         while d and not self._is_waiting(d[0][2], d[0][3]):
-            heapq.heappop(d)
+            heappop(d)
         if d and d[0][0] < self._deadline_t:
             token = object()
             self._deadline_wake, self._deadline_t = token, d[0][0]
@@ -378,7 +377,7 @@ class SEH:
         d, now = self._deadlines, self.env._now
         # deadlines at the same instant in the order their patients were queued
         while d and d[0][0] <= now:
-            _t, _n, p, done = heapq.heappop(d)
+            _t, _n, p, done = heappop(d)
             self._give_up(p, done)
         self._arm_deadline()
 
@@ -439,7 +438,7 @@ class SEH:
         if r and not self.bed_queue:  # while patients board, only the wake-up frees beds
             now = self.env._now
             while r and r[0] <= now:
-                heapq.heappop(r)
+                heappop(r)
                 self._free_beds += 1
         return self._free_beds
 
@@ -464,12 +463,12 @@ class SEH:
         p.t_ward = self.env._now
         p.transferred = True
         self._depart(p, ADMITTED)
-        heapq.heappush(other._releases, self.env._now + p.ward_minutes)
+        heappush(other._releases, self.env._now + p.ward_minutes)
 
     def _to_ward(self, p: Patient) -> None:
         p.t_ward = now = self.env._now
         self._depart(p, ADMITTED)
-        heapq.heappush(self._releases, now + p.ward_minutes)
+        heappush(self._releases, now + p.ward_minutes)
 
     def _schedule_wake(self) -> None:
         """Wake at the earliest bed release unless a wake-up at or before it is pending."""
@@ -487,7 +486,7 @@ class SEH:
         # timeout per bed would give when several beds free at the same instant).
         r, now = self._releases, self.env._now
         while self.bed_queue and r and r[0] <= now:
-            heapq.heappop(r)
+            heappop(r)
             p, ev = self.bed_queue.popleft()
             self._to_ward(p)
             ev.succeed()

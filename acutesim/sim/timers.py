@@ -28,15 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from heapq import heappush
-from typing import Any
+from typing import Any, Final
 
 from mypy_extensions import mypyc_attr
-from simpy.events import NORMAL, Event
+from simpy.events import Event
 
-from acutesim.sim.loop import Clock, push
+from acutesim.sim.loop import NORMAL, Clock, heappush, push
 
-_new_event = Event.__new__
+_new_event: Final = Event.__new__
 
 
 @mypyc_attr(native_class=False)  # built without __init__, with SimPy's properties
@@ -65,7 +64,7 @@ class Timer:
     __or__ = Event.__or__
 
 
-_new_timer = Timer.__new__
+_new_timer: Final = Timer.__new__
 
 
 class OwnWakeUp:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 
 from acutesim.domain.region import Region
 from acutesim.sim.tuning import release_arrow_memory, trim_heap
 
-_UNSET = np.empty((0, 0))  # marks a TravelMatrices field left out
+_UNSET: Final = np.empty((0, 0))  # marks a TravelMatrices field left out
 
 
 @dataclass(frozen=True)
