@@ -7,7 +7,7 @@ mypyc turns the engine's modules into C extensions next to their sources, in a c
 installed with ``pip install -e``; Python then imports the extensions instead of the
 ``.py`` files. The results are the same bit for bit (``tests/unit/test_compiled_engine.py``
 runs the golden experiment and a national run both ways and compares every table); a
-national journey takes about 30% fewer instructions and 35-40% less CPU. It needs a C
+national journey takes about 38% fewer instructions and a third less CPU. It needs a C
 compiler, the Python headers and mypy (``pip install -e ".[dev]"``).
 ``acutesim.sim.COMPILED`` says which engine runs, and ``benchmarks/bench_sim.py`` prints it.
 
