@@ -509,7 +509,13 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Entry point: run the app, turning acutesim errors into messages and exit codes."""
-    from acutesim.errors import AcutesimError, ConfigError, GeoError, ResultsError
+    from acutesim.errors import (
+        AcutesimError,
+        ConfigError,
+        EngineBuildError,
+        GeoError,
+        ResultsError,
+    )
 
     debug = "--debug" in sys.argv
     signal.signal(signal.SIGTERM, _terminate)
@@ -519,7 +525,7 @@ def main() -> None:
         if debug:
             raise
         _err(f"acutesim: {exc}")
-        bad_input = isinstance(exc, ConfigError | GeoError | ResultsError)
+        bad_input = isinstance(exc, ConfigError | GeoError | ResultsError | EngineBuildError)
         sys.exit(2 if bad_input else 1)
     except KeyboardInterrupt:
         _err("acutesim: interrupted; finished tasks are kept, run again to resume")

@@ -37,6 +37,10 @@ class GeoError(AcutesimError):
     """A geometry or CRS problem: missing or geographic CRS, empty geometry, bad snap."""
 
 
+class EngineBuildError(AcutesimError, ImportError):
+    """The compiled engine does not match its sources (``scripts/compile_engine.py``)."""
+
+
 class SimulationError(AcutesimError):
     """A broken invariant inside a simulation run (a bug, not bad input)."""
 

@@ -11,6 +11,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from acutesim.errors import EngineBuildError
+
 _HERE = Path(__file__).resolve().parent
 _MANIFEST = _HERE / "compiled.json"
 
@@ -21,7 +23,7 @@ def _compiled() -> bool:
     if not built:
         return False
     if not _MANIFEST.is_file():
-        raise ImportError(
+        raise EngineBuildError(
             f"acutesim.sim: compiled modules ({', '.join(built)}) without {_MANIFEST.name}; "
             "run 'python scripts/compile_engine.py' again, or with --clean"
         )
@@ -33,7 +35,7 @@ def _compiled() -> bool:
         or hashlib.sha256((_HERE / name).read_bytes()).hexdigest() != digest
     ]
     if changed:
-        raise ImportError(
+        raise EngineBuildError(
             f"acutesim.sim: the compiled engine is stale: {', '.join(changed)} changed since "
             "it was built; run 'python scripts/compile_engine.py' again, or with --clean "
             "to run the Python sources"

@@ -138,6 +138,16 @@ def test_a_stale_compiled_engine_is_refused(engines):
     )
     assert done.returncode != 0
     assert "the compiled engine is stale: hap.py changed" in done.stderr
+    # the command line says so as a bad setup: exit 2, no traceback
+    cli = (
+        f"import sys; sys.path.insert(0, {str(root)!r}); "
+        f"sys.argv = ['acutesim', 'run', {str(PROJECT / 'experiments' / 'golden.toml')!r}]; "
+        "from acutesim.cli import main; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", cli], capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "acutesim: acutesim.sim: the compiled engine is stale: hap.py changed" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_compile_engine_refuses_a_folder_without_the_engine(tmp_path):
