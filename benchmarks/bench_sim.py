@@ -20,7 +20,9 @@ machine's speed can drift by a fifth within minutes, so the spread says how far 
 ratio goes). A short run can fall in one of the machine's fast spells, which a whole
 year does not: ``--nl-days 365`` says what a year took. Goals (issue 17): national
 journeys/s at least 0.6 x the reference, a national replication-year at most 100 s,
-peak memory per worker at most 400 MB.
+peak memory per worker at most 400 MB. The first line says which engine ran: the Python
+sources, or the engine compiled by ``python scripts/compile_engine.py`` (the same
+results; about 38% fewer instructions per national journey).
 
     python benchmarks/bench_sim.py [--demo-days 28] [--nl-days 14] [--customers 300000]
                                    [--repeat 1]
