@@ -23,8 +23,6 @@ TypeError where the Python engine would run on.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import shutil
 import sys
@@ -33,6 +31,9 @@ import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))  # the manifest's format, without importing the engine
+
+from acutesim.engine_build import MANIFEST, compiled_modules, write_manifest  # noqa: E402
 
 # Every engine module but __init__ (which checks the build) and tuning (ctypes, once per
 # run). model.py must be among them: its Model subclasses Journeys, and a Python class
@@ -53,18 +54,12 @@ MODULES = (
     "timers",
     "travel",
 )
-MANIFEST = "compiled.json"
 GROUP = "acutesim.sim._engine"  # the shared library of the compiled modules
 
 
-def source_hashes(sim: Path) -> dict[str, str]:
-    """SHA-256 of each compiled module's source, by file name."""
-    return {f"{m}.py": hashlib.sha256((sim / f"{m}.py").read_bytes()).hexdigest() for m in MODULES}
-
-
 def clean(sim: Path) -> list[Path]:
-    """Remove the compiled modules and their manifest; return what was removed."""
-    gone = [p for p in sorted(sim.glob("*.so")) + sorted(sim.glob("*.pyd")) if p.is_file()]
+    """Remove the compiled modules and their record; return what was removed."""
+    gone = compiled_modules(sim)
     if (sim / MANIFEST).exists():
         gone.append(sim / MANIFEST)
     for p in gone:
@@ -100,11 +95,7 @@ def compile_engine(root: Path, *, verbose: bool = False) -> float:
             dist.run_command("build_ext")
         finally:
             os.chdir(cwd)
-    built = {
-        "python": sys.version.split()[0],
-        "sources": source_hashes(sim),
-    }
-    (sim / MANIFEST).write_text(json.dumps(built, indent=1) + "\n", encoding="utf-8")
+    write_manifest(sim, (f"{m}.py" for m in MODULES))
     return time.perf_counter() - t0
 
 
